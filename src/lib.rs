@@ -1,0 +1,10 @@
+//! seloste: a linter for website privacy notices.
+//!
+//! Data flows one way: [`source`] (bytes to text) → [`parse`] (one module per
+//! format, all giving sections with spans) → [`normalize`] (NFC, soft hyphens,
+//! whitespace, case; offset map kept) → [`schema`] (the canonical notice) →
+//! [`engine`] (rule kinds; the catalogue is data in `rules/`) → [`report`].
+
+pub mod parse;
+pub mod source;
+pub mod textmap;

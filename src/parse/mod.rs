@@ -1,0 +1,155 @@
+//! Parsing: one module per input format, all producing the same [`RawDocument`]
+//! of headed sections whose text maps back to exact source spans.
+
+pub mod html;
+pub mod inline;
+pub mod markdown;
+pub mod text;
+
+use std::ops::Range;
+
+use crate::textmap::MappedText;
+
+/// The input formats seloste reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Format {
+    /// HTML pages and site templates/components that are mostly HTML
+    /// (PHP, JSX/TSX, Vue, Svelte, Astro, ERB, Liquid, Nunjucks, ...).
+    Html,
+    /// Markdown, with or without YAML/TOML front matter.
+    Markdown,
+    /// Plain text: the 2018 template's tab-separated export and text copied
+    /// from web pages.
+    Text,
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Html => "html",
+            Format::Markdown => "markdown",
+            Format::Text => "text",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Format> {
+        match name.to_ascii_lowercase().as_str() {
+            "html" | "htm" => Some(Format::Html),
+            "markdown" | "md" => Some(Format::Markdown),
+            "text" | "txt" | "plain" => Some(Format::Text),
+            _ => None,
+        }
+    }
+
+    /// The format implied by a file extension, if the extension is one seloste
+    /// knows.
+    pub fn from_extension(ext: &str) -> Option<Format> {
+        match ext.to_ascii_lowercase().as_str() {
+            "html" | "htm" | "xhtml" | "shtml" | "php" | "phtml" | "jsx" | "tsx" | "js" | "ts"
+            | "vue" | "svelte" | "astro" | "erb" | "liquid" | "njk" | "ftl" | "tpl" | "hbs"
+            | "handlebars" | "twig" | "ejs" => Some(Format::Html),
+            "md" | "markdown" | "mdx" => Some(Format::Markdown),
+            "txt" | "text" => Some(Format::Text),
+            _ => None,
+        }
+    }
+
+    /// Guesses the format of text that came without a telling extension.
+    pub fn sniff(text: &str) -> Format {
+        let head = &text[..floor_char_boundary(text, 4096)];
+        let lower = head.to_ascii_lowercase();
+        if lower.contains("<html")
+            || lower.contains("<!doctype html")
+            || lower.contains("<body")
+            || lower.contains("<h1")
+            || lower.contains("<h2")
+            || lower.contains("<div")
+        {
+            return Format::Html;
+        }
+        let md_signals = head
+            .lines()
+            .filter(|l| {
+                let t = l.trim_start();
+                t.starts_with("# ") || t.starts_with("## ") || t.starts_with("|") || t.starts_with("**")
+            })
+            .count();
+        if md_signals >= 2 || head.starts_with("---\n") || head.starts_with("+++\n") {
+            return Format::Markdown;
+        }
+        Format::Text
+    }
+}
+
+/// One heading and the text under it, as the author wrote them.
+#[derive(Debug, Clone, Default)]
+pub struct RawSection {
+    /// The heading text, entities decoded, whitespace as in the source.
+    /// Its map covers exactly the heading as written (for HTML, the inner
+    /// text of the heading element; for text, the heading cell or line).
+    pub heading: MappedText,
+    /// The body: block texts joined by `\n` (a blank line between paragraphs
+    /// is not kept). Tags are dropped, entities decoded.
+    pub body: MappedText,
+    /// Heading level: 1–6 for HTML/Markdown headings; 2 for table rows and
+    /// text headings; 3 for sub-headings found inside a body.
+    pub level: u8,
+}
+
+/// A comment in the source (HTML `<!-- -->`), kept for inline suppressions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Comment {
+    /// The comment text between `<!--` and `-->`.
+    pub text: String,
+    /// The whole comment in the source.
+    pub span: Range<usize>,
+}
+
+/// What every parser produces.
+#[derive(Debug, Clone, Default)]
+pub struct RawDocument {
+    /// The document title if the format states one (`<title>`, front-matter
+    /// `title`, or the first line of a text export), mapped to its source.
+    pub title: Option<MappedText>,
+    /// Text before the first heading (introductions often name the
+    /// controller there).
+    pub preamble: MappedText,
+    pub sections: Vec<RawSection>,
+    pub comments: Vec<Comment>,
+}
+
+/// Tells a parser whether a short line of text is a known notice heading.
+/// Plain text has no markup, so the heading tables (data in `rules/`) are
+/// the strongest signal there; the caller supplies them so that parsing does
+/// not depend on the schema stage.
+pub trait HeadingOracle {
+    fn is_heading(&self, text: &str) -> bool;
+}
+
+/// An oracle that knows no headings (markup alone decides).
+pub struct NoOracle;
+
+impl HeadingOracle for NoOracle {
+    fn is_heading(&self, _text: &str) -> bool {
+        false
+    }
+}
+
+/// Parses decoded source text in the given format.
+pub fn parse(text: &str, format: Format, oracle: &dyn HeadingOracle) -> RawDocument {
+    match format {
+        Format::Html => html::parse(text, oracle),
+        Format::Markdown => markdown::parse(text, oracle),
+        Format::Text => text::parse(text, oracle),
+    }
+}
+
+pub(crate) fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    if i >= s.len() {
+        return s.len();
+    }
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}

@@ -1,0 +1,297 @@
+//! Plain text: the 2018 template's tab-separated export, and text copied from
+//! web pages (numbered, ALL-CAPS or known headings, `Label: value` lines).
+
+use super::inline::strip_inline_html;
+use super::{HeadingOracle, RawDocument, RawSection};
+use crate::textmap::MappedText;
+
+/// A line of the source: its range without the line terminator.
+#[derive(Debug, Clone, Copy)]
+struct Line {
+    start: usize,
+    end: usize,
+}
+
+fn lines(src: &str) -> Vec<Line> {
+    let mut out = Vec::with_capacity(src.len() / 60 + 1);
+    let mut start = 0;
+    for nl in memchr::memchr_iter(b'\n', src.as_bytes()) {
+        let mut end = nl;
+        if end > start && src.as_bytes()[end - 1] == b'\r' {
+            end -= 1;
+        }
+        out.push(Line { start, end });
+        start = nl + 1;
+    }
+    if start < src.len() {
+        let mut end = src.len();
+        if src.as_bytes()[end - 1] == b'\r' {
+            end -= 1;
+        }
+        out.push(Line { start, end });
+    }
+    out
+}
+
+pub fn parse(src: &str, oracle: &dyn HeadingOracle) -> RawDocument {
+    let lines = lines(src);
+    let tab_rows = lines
+        .iter()
+        .filter(|l| {
+            let s = &src[l.start..l.end];
+            s.find('\t').is_some_and(|t| !s[..t].trim().is_empty() && t < 200)
+        })
+        .count();
+    if tab_rows >= 3 {
+        parse_tab_export(src, &lines)
+    } else {
+        parse_plain(src, &lines, oracle)
+    }
+}
+
+/// Appends the text of `src[a..b]` (inline HTML stripped) to a body, with a
+/// line break between pieces.
+fn append_body(body: &mut MappedText, src: &str, a: usize, b: usize) {
+    let piece = strip_inline_html(src, a..b).trimmed();
+    if piece.is_empty() {
+        return;
+    }
+    if !body.is_empty() {
+        body.push_synthetic("\n", a);
+    }
+    body.append(&piece);
+}
+
+/// The template's export: `Heading<TAB>body` rows. A row with an empty
+/// heading cell continues the previous section (a page break in the
+/// original); lines without a tab belong to the current body.
+fn parse_tab_export(src: &str, lines: &[Line]) -> RawDocument {
+    let mut doc = RawDocument::default();
+    let mut current: Option<RawSection> = None;
+    for l in lines {
+        let s = &src[l.start..l.end];
+        if s.trim().is_empty() {
+            continue;
+        }
+        match s.find('\t') {
+            Some(t) if !s[..t].trim().is_empty() => {
+                if let Some(sec) = current.take() {
+                    doc.sections.push(sec);
+                }
+                let heading = strip_inline_html(src, l.start..l.start + t).trimmed();
+                let mut body = MappedText::new();
+                append_body(&mut body, src, l.start + t + 1, l.end);
+                current = Some(RawSection {
+                    heading,
+                    body,
+                    level: 2,
+                });
+            }
+            Some(t) => {
+                // Leading tab: continuation of the previous section.
+                match current.as_mut() {
+                    Some(sec) => append_body(&mut sec.body, src, l.start + t + 1, l.end),
+                    None => append_body(&mut doc.preamble, src, l.start, l.end),
+                }
+            }
+            None => match current.as_mut() {
+                Some(sec) => append_body(&mut sec.body, src, l.start, l.end),
+                None => {
+                    if doc.title.is_none() {
+                        doc.title = Some(strip_inline_html(src, l.start..l.end).trimmed());
+                    } else {
+                        append_body(&mut doc.preamble, src, l.start, l.end);
+                    }
+                }
+            },
+        }
+    }
+    if let Some(sec) = current.take() {
+        doc.sections.push(sec);
+    }
+    doc
+}
+
+/// Leading list bullets that never start a heading.
+fn is_bullet(s: &str) -> bool {
+    let t = s.trim_start();
+    t.starts_with('•')
+        || t.starts_with("- ")
+        || t.starts_with("* ")
+        || t.starts_with('–')
+        || t.starts_with('·')
+        || t.starts_with('▪')
+}
+
+/// `3. Rekisterin nimi`, `3 Rekisterin nimi`, `3) ...`, `3.1 ...`: returns the
+/// text after the number.
+pub fn strip_numbering(s: &str) -> &str {
+    let t = s.trim_start();
+    let digits = t.bytes().take_while(|c| c.is_ascii_digit() || *c == b'.').count();
+    if digits == 0 || !t.as_bytes()[0].is_ascii_digit() {
+        return t;
+    }
+    let rest = &t[digits..];
+    let rest = rest.strip_prefix(')').unwrap_or(rest);
+    if rest.starts_with(char::is_whitespace) {
+        rest.trim_start()
+    } else {
+        t
+    }
+}
+
+fn letters(s: &str) -> impl Iterator<Item = char> + '_ {
+    s.chars().filter(|c| c.is_alphabetic())
+}
+
+fn is_all_caps(s: &str) -> bool {
+    let n = letters(s).count();
+    n >= 3 && letters(s).all(|c| c.is_uppercase())
+}
+
+/// Whether a line reads as a heading in text copied from a web page.
+fn heading_kind(s: &str, oracle: &dyn HeadingOracle) -> bool {
+    let t = s.trim();
+    let chars = t.chars().count();
+    if t.is_empty() || chars > 110 || is_bullet(t) {
+        return false;
+    }
+    let bare = strip_numbering(t);
+    let numbered = bare.len() != t.len();
+    let bare_nocolon = bare.trim_end_matches(':').trim_end();
+    if oracle.is_heading(bare_nocolon) {
+        return true;
+    }
+    let first = bare.chars().next().unwrap_or(' ');
+    if !first.is_alphabetic() || first.is_lowercase() {
+        return false;
+    }
+    // A sentence is not a heading.
+    let ends_like_sentence = bare.ends_with('.') || bare.ends_with(',') || bare.ends_with(';');
+    if ends_like_sentence {
+        return false;
+    }
+    if numbered && chars <= 90 {
+        return true;
+    }
+    is_all_caps(bare) && chars <= 80
+}
+
+/// Text copied from a web page.
+fn parse_plain(src: &str, lines: &[Line], oracle: &dyn HeadingOracle) -> RawDocument {
+    let mut doc = RawDocument::default();
+    let mut current: Option<RawSection> = None;
+    let mut prev_blank = true;
+    let mut seen_content = false;
+    for (i, l) in lines.iter().enumerate() {
+        let s = &src[l.start..l.end];
+        if s.trim().is_empty() {
+            prev_blank = true;
+            continue;
+        }
+        let next_blank_or_end = lines
+            .get(i + 1)
+            .is_none_or(|n| src[n.start..n.end].trim().is_empty());
+        // The first short line of the file is its title.
+        if !seen_content {
+            seen_content = true;
+            let t = s.trim();
+            if t.chars().count() <= 120 && !t.ends_with('.') {
+                doc.title = Some(strip_inline_html(src, l.start..l.end).trimmed());
+                prev_blank = false;
+                continue;
+            }
+        }
+        // `Rekisterinpitäjä: Yritys Oy` — a known label with its value.
+        if let Some(colon) = s.find(':') {
+            let label = s[..colon].trim();
+            let value = s[colon + 1..].trim();
+            if !value.is_empty()
+                && !label.is_empty()
+                && label.chars().count() <= 60
+                && !is_bullet(label)
+                && oracle.is_heading(strip_numbering(label))
+            {
+                if let Some(sec) = current.take() {
+                    doc.sections.push(sec);
+                }
+                let lead = s.len() - s.trim_start().len();
+                let heading = strip_inline_html(src, l.start + lead..l.start + colon).trimmed();
+                let mut body = MappedText::new();
+                append_body(&mut body, src, l.start + colon + 1, l.end);
+                current = Some(RawSection {
+                    heading,
+                    body,
+                    level: 2,
+                });
+                prev_blank = false;
+                continue;
+            }
+        }
+        let is_heading = (prev_blank || is_all_caps(s) || oracle.is_heading(s.trim()))
+            && heading_kind(s, oracle)
+            && !(next_blank_or_end && lines.get(i + 1).is_none());
+        if is_heading {
+            if let Some(sec) = current.take() {
+                doc.sections.push(sec);
+            }
+            let heading = strip_inline_html(src, l.start..l.end).trimmed();
+            current = Some(RawSection {
+                heading,
+                body: MappedText::new(),
+                level: 2,
+            });
+        } else {
+            match current.as_mut() {
+                Some(sec) => append_body(&mut sec.body, src, l.start, l.end),
+                None => append_body(&mut doc.preamble, src, l.start, l.end),
+            }
+        }
+        prev_blank = false;
+    }
+    if let Some(sec) = current.take() {
+        doc.sections.push(sec);
+    }
+    doc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::NoOracle;
+    use super::*;
+
+    #[test]
+    fn tab_export_rows_and_continuations() {
+        let src = "\nOtsikko - tietosuojaseloste\n\nLaatimispäivä\t1.1.2018\nRekisterinpitäjä\tOy Ab\nTarkoitus\t<p>Eka</p>\n\n\tjatkuu tässä.\n<p>Evästeet</p>\t\nTarkastusoikeus\tSaa tarkastaa.\n";
+        let doc = parse(src, &NoOracle);
+        assert_eq!(doc.title.as_ref().unwrap().text, "Otsikko - tietosuojaseloste");
+        let heads: Vec<_> = doc.sections.iter().map(|s| s.heading.text.as_str()).collect();
+        assert_eq!(
+            heads,
+            ["Laatimispäivä", "Rekisterinpitäjä", "Tarkoitus", "Evästeet", "Tarkastusoikeus"]
+        );
+        assert_eq!(doc.sections[2].body.text, "Eka\njatkuu tässä.");
+        assert!(doc.sections[3].body.is_empty());
+        let h = &doc.sections[3].heading;
+        assert_eq!(&src[h.full_source_range().unwrap()], "Evästeet");
+    }
+
+    #[test]
+    fn plain_text_numbered_and_caps_headings() {
+        let src = "Rekisteriseloste\n\n1. Rekisterinpitäjä\n\nYhdistys ry\n\nREKISTERIN NIMI\nJäsenrekisteri\n\nTämä on lause.\n";
+        let doc = parse(src, &NoOracle);
+        let heads: Vec<_> = doc.sections.iter().map(|s| s.heading.text.as_str()).collect();
+        assert_eq!(heads, ["1. Rekisterinpitäjä", "REKISTERIN NIMI"]);
+        assert_eq!(doc.sections[1].body.text, "Jäsenrekisteri\nTämä on lause.");
+    }
+
+    #[test]
+    fn numbering_is_stripped() {
+        assert_eq!(strip_numbering("3. Rekisterin nimi"), "Rekisterin nimi");
+        assert_eq!(strip_numbering("3 Rekisterin nimi"), "Rekisterin nimi");
+        assert_eq!(strip_numbering("10) Oikeudet"), "Oikeudet");
+        assert_eq!(strip_numbering("2.1 Evästeet"), "Evästeet");
+        assert_eq!(strip_numbering("2018 oli vuosi"), "oli vuosi");
+        assert_eq!(strip_numbering("523/1999"), "523/1999");
+    }
+}

@@ -1,0 +1,316 @@
+//! Reading a notice: bytes to text, and byte offsets to line and column.
+//!
+//! Decoding follows the WHATWG order for web pages: a byte-order mark wins,
+//! then a `<meta charset>` found in the first 1024 bytes, then UTF-8 if the
+//! bytes are valid UTF-8, and Windows-1252 (the web's ISO-8859-1) otherwise,
+//! which is what old Finnish pages are written in. All offsets in seloste are
+//! byte offsets into the decoded UTF-8 text (BOM removed); line and column are
+//! what an editor shows: 1-based lines, 1-based columns counted in characters.
+
+use std::fmt;
+use std::ops::Range;
+
+use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252};
+
+/// Why a file could not be read as a notice. Each variant renders as a
+/// one-line reason that the CLI prints after the file name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SourceError {
+    Empty,
+    Binary(&'static str),
+    TooLarge { size: u64, limit: u64 },
+    Undecodable(String),
+}
+
+impl fmt::Display for SourceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SourceError::Empty => write!(f, "the file is empty (no text to check)"),
+            SourceError::Binary(kind) => {
+                write!(f, "this is a binary file ({kind}), not a text or HTML notice")
+            }
+            SourceError::TooLarge { size, limit } => write!(
+                f,
+                "the file is {size} bytes, over the limit of {limit} bytes (raise it with --max-file-size)"
+            ),
+            SourceError::Undecodable(why) => write!(f, "the bytes cannot be decoded as text: {why}"),
+        }
+    }
+}
+
+/// The decoded text of one file plus its line index.
+#[derive(Debug, Clone)]
+pub struct SourceText {
+    pub text: String,
+    /// The encoding the bytes were decoded from (WHATWG name).
+    pub encoding: &'static str,
+    line_starts: Vec<u32>,
+}
+
+/// A 1-based line and column (column in Unicode scalar values).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LineCol {
+    pub line: u32,
+    pub column: u32,
+}
+
+impl SourceText {
+    pub fn new(text: String, encoding: &'static str) -> Self {
+        let mut line_starts = Vec::with_capacity(text.len() / 40 + 1);
+        line_starts.push(0);
+        for i in memchr::memchr_iter(b'\n', text.as_bytes()) {
+            line_starts.push(i as u32 + 1);
+        }
+        SourceText {
+            text,
+            encoding,
+            line_starts,
+        }
+    }
+
+    /// Decodes raw bytes (see the module docs for the order of precedence).
+    pub fn decode(bytes: &[u8]) -> Result<SourceText, SourceError> {
+        if bytes.is_empty() {
+            return Err(SourceError::Empty);
+        }
+        if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
+            let body = &bytes[bom_len..];
+            let (text, had_errors) = enc.decode_without_bom_handling(body);
+            if had_errors && enc == UTF_8 {
+                return Err(SourceError::Undecodable(
+                    "it starts with a UTF-8 byte-order mark but contains invalid UTF-8".into(),
+                ));
+            }
+            let text = text.into_owned();
+            if text.trim().is_empty() {
+                return Err(SourceError::Empty);
+            }
+            return Ok(SourceText::new(text, enc.name()));
+        }
+        if let Some(kind) = sniff_binary(bytes) {
+            return Err(SourceError::Binary(kind));
+        }
+        // UTF-16 without a BOM is rare but shows up as every other byte NUL.
+        if bytes.len() >= 4 && bytes.len() % 2 == 0 {
+            let even_nul = bytes.iter().step_by(2).take(64).filter(|&&b| b == 0).count();
+            let odd_nul = bytes.iter().skip(1).step_by(2).take(64).filter(|&&b| b == 0).count();
+            let n = bytes.len().min(128) / 2;
+            if odd_nul * 10 >= n * 9 {
+                return Ok(decode_with(bytes, UTF_16LE));
+            }
+            if even_nul * 10 >= n * 9 {
+                return Ok(decode_with(bytes, UTF_16BE));
+            }
+        }
+        if bytes.contains(&0) {
+            return Err(SourceError::Binary("it contains NUL bytes"));
+        }
+        let declared = meta_charset(bytes);
+        let text = match std::str::from_utf8(bytes) {
+            // A page that is valid UTF-8 is read as UTF-8 even when its meta
+            // tag claims Latin-1: the tag is the stale part.
+            Ok(s) => SourceText::new(s.to_owned(), "UTF-8"),
+            Err(_) => {
+                let enc = declared.filter(|e| *e != UTF_8).unwrap_or(WINDOWS_1252);
+                decode_with(bytes, enc)
+            }
+        };
+        if text.text.trim().is_empty() {
+            return Err(SourceError::Empty);
+        }
+        Ok(text)
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// The byte offset where 0-based line `line` starts.
+    pub fn line_start(&self, line: usize) -> usize {
+        self.line_starts
+            .get(line)
+            .map(|&s| s as usize)
+            .unwrap_or(self.text.len())
+    }
+
+    /// 0-based line index of a byte offset.
+    pub fn line_index(&self, offset: usize) -> usize {
+        self.line_starts.partition_point(|&s| s as usize <= offset) - 1
+    }
+
+    /// 1-based line and character column of a byte offset.
+    pub fn line_col(&self, offset: usize) -> LineCol {
+        let offset = offset.min(self.text.len());
+        let line = self.line_index(offset);
+        let start = self.line_start(line);
+        let mut off = offset;
+        while !self.text.is_char_boundary(off) {
+            off -= 1;
+        }
+        let column = self.text[start..off].chars().count() as u32 + 1;
+        LineCol {
+            line: line as u32 + 1,
+            column,
+        }
+    }
+
+    /// Column in UTF-16 code units (0-based), as the language server needs.
+    pub fn utf16_column(&self, offset: usize) -> u32 {
+        let line = self.line_index(offset);
+        let start = self.line_start(line);
+        self.text[start..offset].encode_utf16().count() as u32
+    }
+
+    pub fn slice(&self, r: Range<usize>) -> &str {
+        &self.text[r]
+    }
+}
+
+fn decode_with(bytes: &[u8], enc: &'static Encoding) -> SourceText {
+    let (text, _) = enc.decode_without_bom_handling(bytes);
+    SourceText::new(text.into_owned(), enc.name())
+}
+
+/// Recognises common binary formats by their magic numbers.
+fn sniff_binary(b: &[u8]) -> Option<&'static str> {
+    const MAGIC: &[(&[u8], &str)] = &[
+        (b"\x89PNG\r\n\x1a\n", "PNG image"),
+        (b"\xff\xd8\xff", "JPEG image"),
+        (b"GIF87a", "GIF image"),
+        (b"GIF89a", "GIF image"),
+        (b"%PDF-", "PDF document"),
+        (b"PK\x03\x04", "ZIP archive or Office document"),
+        (b"\x1f\x8b", "gzip archive"),
+        (b"\x7fELF", "ELF executable"),
+        (b"RIFF", "RIFF media file"),
+        (b"\x00asm", "WebAssembly module"),
+        (b"wOFF", "web font"),
+        (b"wOF2", "web font"),
+    ];
+    for (magic, kind) in MAGIC {
+        if b.starts_with(magic) {
+            return Some(kind);
+        }
+    }
+    // Many control characters that text never has.
+    let head = &b[..b.len().min(4096)];
+    let ctrl = head
+        .iter()
+        .filter(|&&c| c < 0x20 && !matches!(c, b'\n' | b'\r' | b'\t' | 0x0c | 0x00))
+        .count();
+    if ctrl * 20 > head.len() {
+        return Some("it is mostly control characters");
+    }
+    None
+}
+
+/// Prescans the first 1024 bytes for `<meta charset=...>` or
+/// `<meta http-equiv="Content-Type" content="...; charset=...">`.
+fn meta_charset(bytes: &[u8]) -> Option<&'static Encoding> {
+    let head = &bytes[..bytes.len().min(1024)];
+    let lower: Vec<u8> = head.iter().map(|b| b.to_ascii_lowercase()).collect();
+    let mut i = 0;
+    while let Some(p) = find(&lower[i..], b"<meta") {
+        let start = i + p;
+        let end = lower[start..]
+            .iter()
+            .position(|&c| c == b'>')
+            .map(|e| start + e)
+            .unwrap_or(lower.len());
+        let tag = &lower[start..end];
+        if let Some(cp) = find(tag, b"charset") {
+            let rest = &tag[cp + 7..];
+            let rest = trim_start(rest);
+            if let Some(rest) = rest.strip_prefix(b"=") {
+                let rest = trim_start(rest);
+                let rest = rest
+                    .strip_prefix(b"\"")
+                    .or_else(|| rest.strip_prefix(b"'"))
+                    .unwrap_or(rest);
+                let label_end = rest
+                    .iter()
+                    .position(|&c| matches!(c, b'"' | b'\'' | b';' | b' ' | b'/' | b'>'))
+                    .unwrap_or(rest.len());
+                if let Some(enc) = Encoding::for_label(&rest[..label_end]) {
+                    // A page cannot declare itself UTF-16 from inside itself.
+                    if enc == UTF_16LE || enc == UTF_16BE {
+                        return Some(UTF_8);
+                    }
+                    return Some(enc);
+                }
+            }
+        }
+        i = end.max(start + 5);
+        if i >= lower.len() {
+            break;
+        }
+    }
+    None
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    memchr::memmem::find(hay, needle)
+}
+
+fn trim_start(b: &[u8]) -> &[u8] {
+    let n = b.iter().take_while(|c| c.is_ascii_whitespace()).count();
+    &b[n..]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf8_with_bom_is_stripped() {
+        let s = SourceText::decode(b"\xef\xbb\xbfHei\n").unwrap();
+        assert_eq!(s.text, "Hei\n");
+        assert_eq!(s.encoding, "UTF-8");
+    }
+
+    #[test]
+    fn latin1_page_with_meta_is_decoded() {
+        let bytes = b"<meta charset=\"iso-8859-1\"><p>Henkil\xf6tietolaki</p>";
+        let s = SourceText::decode(bytes).unwrap();
+        assert!(s.text.contains("Henkilötietolaki"));
+        assert_eq!(s.encoding, "windows-1252");
+    }
+
+    #[test]
+    fn invalid_utf8_without_meta_falls_back_to_windows_1252() {
+        let s = SourceText::decode(b"Rekisterinpit\xe4j\xe4 \x96 Oy").unwrap();
+        assert_eq!(s.text, "Rekisterinpitäjä – Oy");
+    }
+
+    #[test]
+    fn utf16_with_bom() {
+        let mut b = vec![0xff, 0xfe];
+        for u in "Evästeet".encode_utf16() {
+            b.extend_from_slice(&u.to_le_bytes());
+        }
+        assert_eq!(SourceText::decode(&b).unwrap().text, "Evästeet");
+    }
+
+    #[test]
+    fn binary_and_empty_are_refused() {
+        assert_eq!(
+            SourceText::decode(b"\x89PNG\r\n\x1a\n\0\0").unwrap_err(),
+            SourceError::Binary("PNG image")
+        );
+        assert_eq!(SourceText::decode(b"").unwrap_err(), SourceError::Empty);
+        assert_eq!(SourceText::decode(b"  \n\t ").unwrap_err(), SourceError::Empty);
+        assert!(matches!(
+            SourceText::decode(b"abc\0def").unwrap_err(),
+            SourceError::Binary(_)
+        ));
+    }
+
+    #[test]
+    fn line_col_counts_characters() {
+        let s = SourceText::new("ab\nää x\n".into(), "UTF-8");
+        let x = s.text.find('x').unwrap();
+        assert_eq!(s.line_col(x), LineCol { line: 2, column: 4 });
+        assert_eq!(s.utf16_column(x), 3);
+        assert_eq!(s.line_col(0), LineCol { line: 1, column: 1 });
+    }
+}

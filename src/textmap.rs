@@ -1,0 +1,358 @@
+//! Text that remembers where every byte came from.
+//!
+//! Parsers decode entities, drop tags and join table cells; the normalizer folds
+//! case and whitespace. Every one of those steps produces a [`MappedText`]: the
+//! new text plus a list of segments saying which range of the *previous* text
+//! (ultimately the decoded source file) each piece came from. A match found in
+//! the final text is mapped back through that list to an exact source span,
+//! instead of searching for the text in the source again (which goes wrong on
+//! entities and repeated phrases).
+
+use std::ops::Range;
+
+/// One run of output text and the source range it came from.
+///
+/// A verbatim run was copied from the source and positions inside it map one
+/// to one; an atomic run (an entity, a folded whitespace run) maps any
+/// position inside it to its whole source range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Seg {
+    text: u32,
+    text_len: u32,
+    src: u32,
+    src_len: u32,
+    atomic: bool,
+}
+
+impl Seg {
+    fn verbatim(&self) -> bool {
+        !self.atomic
+    }
+}
+
+/// A string with a byte-exact map back to the text it was derived from.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MappedText {
+    pub text: String,
+    segs: Vec<Seg>,
+}
+
+impl MappedText {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn with_capacity(n: usize) -> Self {
+        MappedText {
+            text: String::with_capacity(n),
+            segs: Vec::with_capacity(n / 16 + 1),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.text.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.text.len()
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// Appends `s`, which is a verbatim copy of `src_start..src_start + s.len()`.
+    pub fn push_verbatim(&mut self, s: &str, src_start: usize) {
+        if s.is_empty() {
+            return;
+        }
+        let t = self.text.len() as u32;
+        let len = s.len() as u32;
+        let src = src_start as u32;
+        self.text.push_str(s);
+        if let Some(last) = self.segs.last_mut() {
+            if last.verbatim() && last.text + last.text_len == t && last.src + last.src_len == src {
+                last.text_len += len;
+                last.src_len += len;
+                return;
+            }
+        }
+        self.segs.push(Seg {
+            text: t,
+            text_len: len,
+            src,
+            src_len: len,
+            atomic: false,
+        });
+    }
+
+    /// Appends `s`, which stands for the whole of `src` (an entity, a tag
+    /// turned into a space, a folded run of whitespace).
+    pub fn push_atomic(&mut self, s: &str, src: Range<usize>) {
+        if s.is_empty() {
+            return;
+        }
+        let t = self.text.len() as u32;
+        self.text.push_str(s);
+        self.segs.push(Seg {
+            text: t,
+            text_len: s.len() as u32,
+            src: src.start as u32,
+            src_len: (src.end - src.start) as u32,
+            atomic: true,
+        });
+    }
+
+    /// Appends a separator that has no source of its own (e.g. the newline
+    /// between two blocks). It maps to an empty range at `at`.
+    pub fn push_synthetic(&mut self, s: &str, at: usize) {
+        self.push_atomic(s, at..at);
+    }
+
+    /// Appends another mapped text (both must map into the same source).
+    pub fn append(&mut self, other: &MappedText) {
+        let base = self.text.len() as u32;
+        self.text.push_str(&other.text);
+        for s in &other.segs {
+            self.segs.push(Seg {
+                text: s.text + base,
+                ..*s
+            });
+        }
+    }
+
+    fn seg_index(&self, pos: usize) -> Option<usize> {
+        if self.segs.is_empty() {
+            return None;
+        }
+        let pos = pos as u32;
+        // Last segment starting at or before `pos`.
+        let i = self.segs.partition_point(|s| s.text <= pos);
+        if i == 0 {
+            None
+        } else {
+            Some(i - 1)
+        }
+    }
+
+    /// Source position of the start of the text character at `pos`.
+    pub fn map_start(&self, pos: usize) -> usize {
+        match self.seg_index(pos) {
+            None => self.segs.first().map(|s| s.src as usize).unwrap_or(0),
+            Some(i) => {
+                let s = self.segs[i];
+                let rel = pos as u32 - s.text;
+                if rel >= s.text_len {
+                    // Past the end of this segment (end of text).
+                    (s.src + s.src_len) as usize
+                } else if s.verbatim() {
+                    (s.src + rel) as usize
+                } else {
+                    s.src as usize
+                }
+            }
+        }
+    }
+
+    /// Source position just after the text character that ends at `pos`.
+    pub fn map_end(&self, pos: usize) -> usize {
+        if pos == 0 {
+            return self.map_start(0);
+        }
+        match self.seg_index(pos - 1) {
+            None => 0,
+            Some(i) => {
+                let s = self.segs[i];
+                let rel = pos as u32 - s.text;
+                if s.verbatim() {
+                    (s.src + rel.min(s.src_len)) as usize
+                } else {
+                    (s.src + s.src_len) as usize
+                }
+            }
+        }
+    }
+
+    /// Maps a byte range of this text to the source range it came from.
+    pub fn source_range(&self, r: Range<usize>) -> Range<usize> {
+        if r.is_empty() {
+            let p = self.map_start(r.start);
+            return p..p;
+        }
+        let start = self.map_start(r.start);
+        let end = self.map_end(r.end).max(start);
+        start..end
+    }
+
+    /// The source range covered by the whole text (empty if there is none).
+    pub fn full_source_range(&self) -> Option<Range<usize>> {
+        if self.text.is_empty() {
+            return None;
+        }
+        let r = self.source_range(0..self.text.len());
+        Some(r)
+    }
+
+    /// Removes leading and trailing whitespace, keeping the map.
+    pub fn trimmed(&self) -> MappedText {
+        let start = self.text.len() - self.text.trim_start().len();
+        let end = self.text.trim_end().len();
+        if start == 0 && end == self.text.len() {
+            return self.clone();
+        }
+        if start >= end {
+            return MappedText::new();
+        }
+        self.slice(start..end)
+    }
+
+    /// A sub-text with its map (range must lie on char boundaries).
+    pub fn slice(&self, r: Range<usize>) -> MappedText {
+        let mut out = MappedText::with_capacity(r.len());
+        if r.is_empty() {
+            return out;
+        }
+        out.text.push_str(&self.text[r.clone()]);
+        let first = self.seg_index(r.start).unwrap_or(0);
+        for s in &self.segs[first..] {
+            if s.text as usize >= r.end {
+                break;
+            }
+            let s_end = (s.text + s.text_len) as usize;
+            let a = (s.text as usize).max(r.start);
+            let b = s_end.min(r.end);
+            if a >= b {
+                continue;
+            }
+            let seg = if s.verbatim() {
+                let off = a as u32 - s.text;
+                Seg {
+                    text: (a - r.start) as u32,
+                    text_len: (b - a) as u32,
+                    src: s.src + off,
+                    src_len: (b - a) as u32,
+                    atomic: false,
+                }
+            } else {
+                Seg {
+                    text: (a - r.start) as u32,
+                    ..*s
+                }
+            };
+            out.segs.push(seg);
+        }
+        out
+    }
+
+    /// Re-expresses a text derived from `self` (whose map points into
+    /// `self.text`) so that its map points into `self`'s source instead.
+    pub fn compose(&self, derived: &MappedText) -> MappedText {
+        let mut out = MappedText {
+            text: derived.text.clone(),
+            segs: Vec::with_capacity(derived.segs.len()),
+        };
+        for s in &derived.segs {
+            let a = s.src as usize;
+            let b = (s.src + s.src_len) as usize;
+            if s.verbatim() && s.text_len > 0 {
+                // Verbatim over self: split by self's own segments.
+                let mut pos = a;
+                while pos < b {
+                    let idx = self.seg_index(pos).unwrap_or(0);
+                    let inner = self.segs.get(idx).copied();
+                    let Some(inner) = inner else { break };
+                    let inner_end = ((inner.text + inner.text_len) as usize).min(b).max(pos + 1);
+                    let take = inner_end - pos;
+                    let t = s.text as usize + (pos - a);
+                    if inner.verbatim() {
+                        let off = pos as u32 - inner.text;
+                        out.segs.push(Seg {
+                            text: t as u32,
+                            text_len: take as u32,
+                            src: inner.src + off,
+                            src_len: take as u32,
+                            atomic: false,
+                        });
+                    } else {
+                        let src = self.source_range(pos..inner_end);
+                        out.segs.push(Seg {
+                            text: t as u32,
+                            text_len: take as u32,
+                            src: src.start as u32,
+                            src_len: (src.end - src.start) as u32,
+                            atomic: true,
+                        });
+                    }
+                    pos = inner_end;
+                }
+            } else {
+                let src = if a == b {
+                    let p = self.map_start(a);
+                    p..p
+                } else {
+                    self.source_range(a..b)
+                };
+                out.segs.push(Seg {
+                    text: s.text,
+                    text_len: s.text_len,
+                    src: src.start as u32,
+                    src_len: (src.end - src.start) as u32,
+                    atomic: true,
+                });
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verbatim_and_atomic_runs_map_back() {
+        // Source: "K&auml;sittely <b>x</b>"
+        let src = "K&auml;sittely <b>x</b>";
+        let mut m = MappedText::new();
+        m.push_verbatim("K", 0);
+        m.push_atomic("ä", 1..7);
+        m.push_verbatim("sittely ", 7);
+        m.push_verbatim("x", 18);
+        assert_eq!(m.text, "Käsittely x");
+        let r = m.source_range(0..m.text.len());
+        assert_eq!(&src[r], "K&auml;sittely <b>x");
+        let ae = m.text.find('ä').unwrap();
+        assert_eq!(&src[m.source_range(ae..ae + 2)], "&auml;");
+        let x = m.text.find('x').unwrap();
+        assert_eq!(&src[m.source_range(x..x + 1)], "x");
+    }
+
+    #[test]
+    fn slice_and_trim_keep_the_map() {
+        let mut m = MappedText::new();
+        m.push_synthetic(" ", 0);
+        m.push_verbatim("abc def", 10);
+        m.push_synthetic("\n", 17);
+        let t = m.trimmed();
+        assert_eq!(t.text, "abc def");
+        assert_eq!(t.source_range(4..7), 14..17);
+    }
+
+    #[test]
+    fn compose_maps_through_two_layers() {
+        let mut raw = MappedText::new();
+        raw.push_verbatim("Ab", 100);
+        raw.push_atomic("ä", 200..206);
+        raw.push_verbatim("cd", 206);
+        // derived = lowercase of raw with identical lengths
+        let mut d = MappedText::new();
+        d.push_verbatim("ab", 0);
+        d.push_verbatim("ä", 2);
+        d.push_verbatim("cd", 4);
+        let c = raw.compose(&d);
+        assert_eq!(c.source_range(0..1), 100..101);
+        assert_eq!(c.source_range(2..4), 200..206);
+        assert_eq!(c.source_range(4..6), 206..208);
+        assert_eq!(c.source_range(0..6), 100..208);
+    }
+}
