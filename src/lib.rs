@@ -8,3 +8,5 @@
 pub mod parse;
 pub mod source;
 pub mod textmap;
+pub mod normalize;
+pub mod pattern;
