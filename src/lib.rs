@@ -10,3 +10,8 @@ pub mod source;
 pub mod textmap;
 pub mod normalize;
 pub mod pattern;
+pub mod schema;
+pub mod engine;
+pub mod lint;
+pub mod report;
+pub mod cli;

@@ -1,0 +1,357 @@
+//! Loading rule files: TOML in `rules/`, one `[[rule]]` table per rule, with
+//! errors that point at the line and column of the problem in the file.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::{Kind, Rule, Severity};
+use crate::pattern::TermSet;
+use crate::schema::Key;
+
+/// The catalogue compiled into the binary: (file name, contents).
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("missing-element.toml", include_str!("../../rules/missing-element.toml")),
+    ("placeholder.toml", include_str!("../../rules/placeholder.toml")),
+    ("repealed-law.toml", include_str!("../../rules/repealed-law.toml")),
+    ("stale-term.toml", include_str!("../../rules/stale-term.toml")),
+    ("empty-section.toml", include_str!("../../rules/empty-section.toml")),
+    ("stale-authority-contact.toml", include_str!("../../rules/stale-authority-contact.toml")),
+    ("contradiction.toml", include_str!("../../rules/contradiction.toml")),
+    ("rights-obstacle.toml", include_str!("../../rules/rights-obstacle.toml")),
+    ("pre-gdpr-date.toml", include_str!("../../rules/pre-gdpr-date.toml")),
+    ("invalid-business-id.toml", include_str!("../../rules/invalid-business-id.toml")),
+];
+
+/// A problem in a rule file, with its position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleFileError {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl std::fmt::Display for RuleFileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}:{}: {}", self.file, self.line, self.column, self.message)
+    }
+}
+
+fn line_col(src: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(src.len());
+    let before = &src[..offset];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+    (line, col)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleFile {
+    #[serde(default)]
+    rule: Vec<Spanned<RuleSpec>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct Texts {
+    fi: Option<String>,
+    en: Option<String>,
+    sv: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct Examples {
+    #[serde(default)]
+    bad: Vec<String>,
+    #[serde(default)]
+    good: Vec<String>,
+}
+
+type Terms = Vec<Spanned<String>>;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleSpec {
+    id: Spanned<String>,
+    kind: Spanned<String>,
+    category: String,
+    severity: Spanned<String>,
+    #[serde(default)]
+    element: Option<Spanned<String>>,
+    #[serde(default)]
+    reference: String,
+    message: Texts,
+    #[serde(default)]
+    help: Texts,
+    #[serde(default)]
+    docs: Option<String>,
+    #[serde(default)]
+    examples: Examples,
+    #[serde(default)]
+    replacement: Option<String>,
+    #[serde(default)]
+    expected_heading: Option<Texts>,
+    // Pattern fields shared by the kinds.
+    #[serde(default)]
+    terms: Terms,
+    #[serde(default)]
+    regex: Terms,
+    #[serde(default)]
+    near: Terms,
+    #[serde(default)]
+    unless_near: Terms,
+    #[serde(default)]
+    scope: Option<Spanned<String>>,
+    // require-element
+    #[serde(default)]
+    present: Terms,
+    #[serde(default)]
+    present_regex: Terms,
+    #[serde(default)]
+    partial: Terms,
+    #[serde(default)]
+    demote: Terms,
+    #[serde(default)]
+    applies_if: Terms,
+    #[serde(default)]
+    section_terms: Terms,
+    // contradiction
+    #[serde(default)]
+    other: Terms,
+    #[serde(default)]
+    other_regex: Terms,
+    #[serde(default)]
+    other_unless_near: Terms,
+    // date
+    #[serde(default)]
+    before: Option<Spanned<String>>,
+    #[serde(default)]
+    after_terms: Terms,
+    // checksum
+    #[serde(default)]
+    algorithm: Option<Spanned<String>>,
+    // empty-section
+    #[serde(default)]
+    keys: Vec<Spanned<String>>,
+}
+
+struct Ctx<'a> {
+    file: &'a str,
+    src: &'a str,
+}
+
+impl Ctx<'_> {
+    fn err(&self, span: Range<usize>, message: impl Into<String>) -> RuleFileError {
+        let (line, column) = line_col(self.src, span.start);
+        RuleFileError {
+            file: self.file.to_string(),
+            line,
+            column,
+            message: message.into(),
+        }
+    }
+
+    fn terms(&self, terms: &[Spanned<String>], regexes: &[Spanned<String>]) -> Result<TermSet, RuleFileError> {
+        let t: Vec<String> = terms.iter().map(|s| s.get_ref().clone()).collect();
+        let mut r = Vec::new();
+        for re in regexes {
+            // Validate each regex alone so the error points at it.
+            TermSet::new(&[], std::slice::from_ref(re.get_ref())).map_err(|e| self.err(re.span(), e))?;
+            r.push(re.get_ref().clone());
+        }
+        TermSet::new(&t, &r).map_err(|e| {
+            let span = terms.first().map(|s| s.span()).unwrap_or(0..0);
+            self.err(span, e)
+        })
+    }
+}
+
+fn texts(t: Texts) -> BTreeMap<String, String> {
+    let mut m = BTreeMap::new();
+    for (k, v) in [("fi", t.fi), ("en", t.en), ("sv", t.sv)] {
+        if let Some(v) = v {
+            m.insert(k.to_string(), v.trim().to_string());
+        }
+    }
+    m
+}
+
+/// Parses one rule file.
+pub fn parse_rule_file(file: &str, src: &str) -> Result<Vec<Rule>, RuleFileError> {
+    let ctx = Ctx { file, src };
+    let parsed: RuleFile = toml::from_str(src).map_err(|e| {
+        let span = e.span().unwrap_or(0..0);
+        ctx.err(span, e.message().to_string())
+    })?;
+    let mut out = Vec::new();
+    for spanned in parsed.rule {
+        let span = spanned.span();
+        let spec = spanned.into_inner();
+        let id = spec.id.get_ref().clone();
+        if id.is_empty() || !id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+            return Err(ctx.err(spec.id.span(), format!("rule id `{id}` must be kebab-case (a-z, 0-9, -)")));
+        }
+        let severity = Severity::from_name(spec.severity.get_ref())
+            .ok_or_else(|| ctx.err(spec.severity.span(), "severity must be `error`, `warning` or `info`"))?;
+        let element = match &spec.element {
+            Some(e) => Some(
+                Key::from_name(e.get_ref())
+                    .filter(|k| k.is_element())
+                    .ok_or_else(|| ctx.err(e.span(), format!("unknown element `{}`", e.get_ref())))?,
+            ),
+            None => None,
+        };
+        let scope = match &spec.scope {
+            None => super::Scope::Anywhere,
+            Some(s) => super::Scope::from_name(s.get_ref()).ok_or_else(|| {
+                ctx.err(s.span(), "scope must be `anywhere`, `headings`, `bodies` or `title`")
+            })?,
+        };
+        let kind = match spec.kind.get_ref().as_str() {
+            "require-element" => {
+                let element = element.ok_or_else(|| ctx.err(span.clone(), "a require-element rule needs `element`"))?;
+                Kind::RequireElement {
+                    element,
+                    present: ctx.terms(&spec.present, &spec.present_regex)?,
+                    partial: ctx.terms(&spec.partial, &[])?,
+                    demote: ctx.terms(&spec.demote, &[])?,
+                    applies_if: if spec.applies_if.is_empty() {
+                        None
+                    } else {
+                        Some(ctx.terms(&spec.applies_if, &[])?)
+                    },
+                    section_terms: ctx.terms(&spec.section_terms, &[])?,
+                }
+            }
+            "forbid-pattern" => Kind::ForbidPattern {
+                terms: ctx.terms(&spec.terms, &spec.regex)?,
+                near: ctx.terms(&spec.near, &[])?,
+                unless_near: ctx.terms(&spec.unless_near, &[])?,
+                scope,
+            },
+            "empty-section" => {
+                let mut keys = Vec::new();
+                for k in &spec.keys {
+                    keys.push(
+                        Key::from_name(k.get_ref())
+                            .ok_or_else(|| ctx.err(k.span(), format!("unknown key `{}`", k.get_ref())))?,
+                    );
+                }
+                Kind::EmptySection { keys }
+            }
+            "contradiction" => Kind::Contradiction {
+                terms: ctx.terms(&spec.terms, &spec.regex)?,
+                unless_near: ctx.terms(&spec.unless_near, &[])?,
+                other: ctx.terms(&spec.other, &spec.other_regex)?,
+                other_unless_near: ctx.terms(&spec.other_unless_near, &[])?,
+            },
+            "date-before" => {
+                let before = spec
+                    .before
+                    .as_ref()
+                    .ok_or_else(|| ctx.err(span.clone(), "a date-before rule needs `before = \"YYYY-MM-DD\"`"))?;
+                let b = before.get_ref();
+                if b.len() != 10 || b.as_bytes()[4] != b'-' || b.as_bytes()[7] != b'-' {
+                    return Err(ctx.err(before.span(), "`before` must be an ISO date YYYY-MM-DD"));
+                }
+                Kind::DateBefore {
+                    before: b.clone(),
+                    unless: ctx.terms(&spec.after_terms, &[])?,
+                }
+            }
+            "checksum" => {
+                let alg = spec
+                    .algorithm
+                    .as_ref()
+                    .ok_or_else(|| ctx.err(span.clone(), "a checksum rule needs `algorithm`"))?;
+                if alg.get_ref() != "y-tunnus" {
+                    return Err(ctx.err(alg.span(), "the only checksum algorithm is `y-tunnus`"));
+                }
+                Kind::BusinessId
+            }
+            "stale-contact" => Kind::ForbidPattern {
+                terms: ctx.terms(&spec.terms, &spec.regex)?,
+                near: ctx.terms(&spec.near, &[])?,
+                unless_near: ctx.terms(&spec.unless_near, &[])?,
+                scope,
+            },
+            other => {
+                return Err(ctx.err(
+                    spec.kind.span(),
+                    format!(
+                        "unknown rule kind `{other}` (expected require-element, forbid-pattern, empty-section, contradiction, date-before, checksum or stale-contact)"
+                    ),
+                ))
+            }
+        };
+        if spec.message.fi.is_none() && spec.message.en.is_none() {
+            return Err(ctx.err(span.clone(), format!("rule `{id}` needs `message.fi` or `message.en`")));
+        }
+        let (line, _) = line_col(src, span.start);
+        out.push(Rule {
+            id,
+            kind,
+            kind_name: spec.kind.get_ref().clone(),
+            category: spec.category,
+            severity,
+            element,
+            reference: spec.reference,
+            message: texts(spec.message),
+            help: texts(spec.help),
+            docs: spec.docs.unwrap_or_default(),
+            expected_heading: spec.expected_heading.map(texts).unwrap_or_default(),
+            replacement: spec.replacement,
+            bad_examples: spec.examples.bad,
+            good_examples: spec.examples.good,
+            origin: format!("{file}:{line}"),
+        });
+    }
+    Ok(out)
+}
+
+/// Loads the built-in catalogue.
+pub fn builtin() -> Vec<Rule> {
+    let mut all = Vec::new();
+    for (name, src) in BUILTIN {
+        match parse_rule_file(&format!("rules/{name}"), src) {
+            Ok(r) => all.extend(r),
+            Err(e) => panic!("built-in rule file is broken (a test catches this): {e}"),
+        }
+    }
+    all
+}
+
+/// Loads every `*.toml` rule file in a directory (headings tables skipped).
+pub fn load_dir(dir: &std::path::Path) -> Result<Vec<Rule>, Vec<String>> {
+    let mut files: Vec<_> = match std::fs::read_dir(dir) {
+        Ok(rd) => rd.filter_map(|e| e.ok()).map(|e| e.path()).collect(),
+        Err(e) => return Err(vec![format!("{}: cannot read rule folder: {e}", dir.display())]),
+    };
+    files.sort();
+    let mut rules = Vec::new();
+    let mut errors = Vec::new();
+    for f in files {
+        if f.extension().and_then(|e| e.to_str()) != Some("toml")
+            || f.file_name().and_then(|n| n.to_str()) == Some("headings.toml")
+        {
+            continue;
+        }
+        match std::fs::read_to_string(&f) {
+            Ok(src) => match parse_rule_file(&f.display().to_string(), &src) {
+                Ok(r) => rules.extend(r),
+                Err(e) => errors.push(e.to_string()),
+            },
+            Err(e) => errors.push(format!("{}: cannot read rule file: {e}", f.display())),
+        }
+    }
+    if errors.is_empty() {
+        Ok(rules)
+    } else {
+        Err(errors)
+    }
+}

@@ -1,0 +1,660 @@
+//! The rule engine: a small set of rule kinds, driven by the catalogue in
+//! `rules/` (data, not code). Findings pass through explicit stages before
+//! any renderer sees them: run rules → suppress → deduplicate → sort.
+
+pub mod catalogue;
+pub mod config;
+mod suppress;
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use crate::normalize::NormText;
+use crate::pattern::TermSet;
+use crate::schema::{Key, Notice, TextRef};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+
+    pub fn from_name(s: &str) -> Option<Severity> {
+        match s {
+            "info" => Some(Severity::Info),
+            "warning" => Some(Severity::Warning),
+            "error" => Some(Severity::Error),
+            _ => None,
+        }
+    }
+}
+
+/// Where a forbid-pattern rule looks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Anywhere,
+    Headings,
+    Bodies,
+    Title,
+}
+
+impl Scope {
+    pub fn from_name(s: &str) -> Option<Scope> {
+        match s {
+            "anywhere" => Some(Scope::Anywhere),
+            "headings" => Some(Scope::Headings),
+            "bodies" => Some(Scope::Bodies),
+            "title" => Some(Scope::Title),
+            _ => None,
+        }
+    }
+
+    fn admits(self, r: TextRef) -> bool {
+        match self {
+            Scope::Anywhere => true,
+            Scope::Headings => matches!(r, TextRef::Heading(_) | TextRef::Title),
+            Scope::Bodies => matches!(r, TextRef::Body(_) | TextRef::Preamble),
+            Scope::Title => matches!(r, TextRef::Title) || matches!(r, TextRef::Heading(0)),
+        }
+    }
+}
+
+/// The rule kinds the engine knows.
+#[derive(Debug, Clone)]
+pub enum Kind {
+    /// A GDPR element must be present: a section mapped to it with a body,
+    /// or body text anywhere that says it.
+    RequireElement {
+        element: Key,
+        present: TermSet,
+        partial: TermSet,
+        demote: TermSet,
+        applies_if: Option<TermSet>,
+        section_terms: TermSet,
+    },
+    /// A pattern that should not be there (optionally only near, or not near,
+    /// other words in the same sentence).
+    ForbidPattern {
+        terms: TermSet,
+        near: TermSet,
+        unless_near: TermSet,
+        scope: Scope,
+    },
+    /// A heading with nothing under it.
+    EmptySection { keys: Vec<Key> },
+    /// A statement (terms) that cannot hold together with another (other).
+    Contradiction {
+        terms: TermSet,
+        unless_near: TermSet,
+        other: TermSet,
+        other_unless_near: TermSet,
+    },
+    /// The notice's own date is before a given day.
+    DateBefore { before: String, unless: TermSet },
+    /// A Finnish business ID (Y-tunnus) whose check digit is wrong.
+    BusinessId,
+}
+
+/// One rule of the catalogue.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub id: String,
+    pub kind: Kind,
+    pub kind_name: String,
+    pub category: String,
+    pub severity: Severity,
+    pub element: Option<Key>,
+    pub reference: String,
+    pub message: BTreeMap<String, String>,
+    pub help: BTreeMap<String, String>,
+    pub docs: String,
+    pub expected_heading: BTreeMap<String, String>,
+    pub replacement: Option<String>,
+    pub bad_examples: Vec<String>,
+    pub good_examples: Vec<String>,
+    /// `file:line` where the rule is defined.
+    pub origin: String,
+}
+
+fn pick<'a>(m: &'a BTreeMap<String, String>, lang: &str) -> &'a str {
+    m.get(lang)
+        .or_else(|| m.get("en"))
+        .or_else(|| m.get("fi"))
+        .or_else(|| m.values().next())
+        .map(|s| s.as_str())
+        .unwrap_or("")
+}
+
+impl Rule {
+    pub fn message(&self, lang: &str) -> &str {
+        pick(&self.message, lang)
+    }
+    pub fn help(&self, lang: &str) -> &str {
+        pick(&self.help, lang)
+    }
+    pub fn expected_heading(&self, lang: &str) -> Option<&str> {
+        if self.expected_heading.is_empty() {
+            None
+        } else {
+            Some(pick(&self.expected_heading, lang))
+        }
+    }
+}
+
+/// Status of one GDPR element in a notice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Present,
+    Partial,
+    Empty,
+    Missing,
+    /// Not required for this notice (e.g. withdrawal of consent where
+    /// consent is not a basis).
+    NotApplicable,
+}
+
+impl Status {
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Present => "present",
+            Status::Partial => "partial",
+            Status::Empty => "empty",
+            Status::Missing => "missing",
+            Status::NotApplicable => "n/a",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ElementStatus {
+    pub status: Status,
+    /// Index of the section where it was found (or the empty heading).
+    pub section: Option<usize>,
+}
+
+/// A secondary location that explains a finding (e.g. the other side of a
+/// contradiction).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Related {
+    pub message: String,
+    pub span: Range<usize>,
+}
+
+/// A suggested edit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    pub span: Range<usize>,
+    pub replacement: String,
+}
+
+/// One finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub rule: String,
+    pub category: String,
+    pub element: Option<Key>,
+    pub severity: Severity,
+    pub message: String,
+    pub help: String,
+    pub reference: String,
+    /// Byte range in the decoded source.
+    pub span: Range<usize>,
+    /// The exact source text under the span.
+    pub text: String,
+    pub related: Vec<Related>,
+    pub fix: Option<Fix>,
+    /// Set when an inline suppression silenced this finding (with its reason).
+    pub suppressed: Option<String>,
+}
+
+/// What linting one notice gives.
+#[derive(Debug, Clone)]
+pub struct LintResult {
+    pub elements: BTreeMap<Key, ElementStatus>,
+    /// Active findings, sorted by position then rule.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Findings silenced by inline suppressions (kept for SARIF/JSON).
+    pub suppressed: Vec<Diagnostic>,
+}
+
+/// Options that change what is reported.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub lang: String,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { lang: "fi".into() }
+    }
+}
+
+/// The compiled catalogue.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    pub rules: Vec<Rule>,
+}
+
+/// The sentence around a match in normalized text (for `near` checks).
+fn sentence_around(text: &str, r: &Range<usize>) -> Range<usize> {
+    const MAX: usize = 300;
+    let lo = r.start.saturating_sub(MAX);
+    let lo = crate::parse::floor_char_boundary(text, lo);
+    let start = text[lo..r.start]
+        .rfind(['.', '!', '?', ';'])
+        .map(|p| lo + p + 1)
+        .filter(|&p| {
+            // "3. " or "10 §:n" are not sentence ends: require a following space.
+            text[p..].starts_with(' ')
+        })
+        .unwrap_or(lo);
+    let hi = crate::parse::floor_char_boundary(text, r.end + MAX);
+    let end = text[r.end..hi]
+        .find(". ")
+        .or_else(|| text[r.end..hi].find(['!', '?', ';']))
+        .map(|p| r.end + p + 1)
+        .unwrap_or(hi);
+    start..end.max(r.end)
+}
+
+impl Engine {
+    pub fn new(rules: Vec<Rule>) -> Engine {
+        Engine { rules }
+    }
+
+    pub fn builtin() -> Engine {
+        Engine::new(catalogue::builtin())
+    }
+
+    pub fn rule(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+
+    /// Lints a canonical notice. `source` is the decoded file text.
+    pub fn lint(&self, notice: &Notice, source: &str, opts: &Options) -> LintResult {
+        let mut diags = Vec::new();
+        let mut elements = BTreeMap::new();
+        let texts: Vec<(TextRef, &NormText)> = notice.texts().collect();
+        for rule in &self.rules {
+            self.run_rule(rule, notice, &texts, source, opts, &mut diags, &mut elements);
+        }
+        for k in Key::ELEMENTS {
+            elements.entry(k).or_insert(ElementStatus {
+                status: Status::Present,
+                section: None,
+            });
+        }
+        let (mut active, mut suppressed) = suppress::apply(notice, source, diags, &self.rules, opts);
+        dedupe(&mut active);
+        active.sort_by(|a, b| (a.span.start, &a.rule, a.span.end).cmp(&(b.span.start, &b.rule, b.span.end)));
+        suppressed.sort_by(|a, b| (a.span.start, &a.rule).cmp(&(b.span.start, &b.rule)));
+        LintResult {
+            elements,
+            diagnostics: active,
+            suppressed,
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn run_rule(
+        &self,
+        rule: &Rule,
+        notice: &Notice,
+        texts: &[(TextRef, &NormText)],
+        source: &str,
+        opts: &Options,
+        out: &mut Vec<Diagnostic>,
+        elements: &mut BTreeMap<Key, ElementStatus>,
+    ) {
+        let mk = |span: Range<usize>, message: String| Diagnostic {
+            rule: rule.id.clone(),
+            category: rule.category.clone(),
+            element: rule.element,
+            severity: rule.severity,
+            message,
+            help: rule.help(&opts.lang).to_string(),
+            reference: rule.reference.clone(),
+            text: source.get(span.clone()).unwrap_or("").to_string(),
+            span,
+            related: Vec::new(),
+            fix: None,
+            suppressed: None,
+        };
+        match &rule.kind {
+            Kind::RequireElement {
+                element,
+                present,
+                partial,
+                demote,
+                applies_if,
+                section_terms,
+            } => {
+                let st = element_status(notice, texts, *element, present, partial, demote, applies_if.as_ref(), section_terms);
+                elements.insert(*element, st);
+                if matches!(st.status, Status::Missing | Status::Partial) {
+                    let span = anchor_for_missing(notice, st);
+                    let mut msg = rule.message(&opts.lang).to_string();
+                    if st.status == Status::Partial {
+                        msg = format!("{msg} ({})", partial_word(&opts.lang));
+                    }
+                    let mut d = mk(span, msg);
+                    if st.status == Status::Partial {
+                        d.severity = Severity::Warning.min(rule.severity);
+                    }
+                    if let Some(h) = rule.expected_heading(&opts.lang) {
+                        d.help = format!("{} {}", d.help, expected_word(&opts.lang, h)).trim().to_string();
+                    }
+                    out.push(d);
+                }
+            }
+            Kind::ForbidPattern {
+                terms,
+                near,
+                unless_near,
+                scope,
+            } => {
+                for (r, t) in texts {
+                    if !scope.admits(*r) {
+                        continue;
+                    }
+                    for m in terms.find_all(&t.text) {
+                        let sent = sentence_around(&t.text, &m);
+                        let sentence = &t.text[sent.clone()];
+                        if !near.is_empty() && !near.is_match(sentence) {
+                            continue;
+                        }
+                        if !unless_near.is_empty() && unless_near.is_match(sentence) {
+                            continue;
+                        }
+                        let span = t.source_range(m.clone());
+                        let mut d = mk(span.clone(), rule.message(&opts.lang).to_string());
+                        if let Some(rep) = &rule.replacement {
+                            d.fix = Some(Fix {
+                                span,
+                                replacement: rep.clone(),
+                            });
+                        }
+                        out.push(d);
+                    }
+                }
+            }
+            Kind::EmptySection { keys } => {
+                for (i, s) in notice.sections.iter().enumerate() {
+                    if !s.body.text.trim_matches(|c: char| !c.is_alphanumeric()).is_empty() {
+                        continue;
+                    }
+                    // A heading followed by a deeper heading is a parent, not empty.
+                    if let Some(next) = notice.sections.get(i + 1) {
+                        if next.level > s.level {
+                            continue;
+                        }
+                    }
+                    // Metadata rows ("Laatimispäivä") and the document title are not sections to fill.
+                    if s.keys.iter().any(|k| !k.is_element()) || (i == 0 && s.level == 1) {
+                        continue;
+                    }
+                    if !keys.is_empty() && !s.keys.iter().any(|k| keys.contains(k)) {
+                        continue;
+                    }
+                    if s.heading.text.is_empty() {
+                        continue;
+                    }
+                    let msg = rule.message(&opts.lang).replace("{heading}", &s.heading_text);
+                    out.push(mk(s.heading_span.clone(), msg));
+                }
+            }
+            Kind::Contradiction {
+                terms,
+                unless_near,
+                other,
+                other_unless_near,
+            } => {
+                // The other side, anywhere in the notice.
+                let mut other_hit: Option<(Range<usize>, String)> = None;
+                'outer: for (_, t) in texts {
+                    for m in other.find_all(&t.text) {
+                        let sent = sentence_around(&t.text, &m);
+                        if !other_unless_near.is_empty() && other_unless_near.is_match(&t.text[sent]) {
+                            continue;
+                        }
+                        other_hit = Some((t.source_range(m.clone()), t.raw_slice(m).to_string()));
+                        break 'outer;
+                    }
+                }
+                let Some((other_span, other_text)) = other_hit else {
+                    return;
+                };
+                for (_, t) in texts {
+                    for m in terms.find_all(&t.text) {
+                        let sent = sentence_around(&t.text, &m);
+                        if !unless_near.is_empty() && unless_near.is_match(&t.text[sent]) {
+                            continue;
+                        }
+                        let span = t.source_range(m);
+                        let mut d = mk(span, rule.message(&opts.lang).to_string());
+                        d.related.push(Related {
+                            message: format!("{}: \"{}\"", other_word(&opts.lang), other_text),
+                            span: other_span.clone(),
+                        });
+                        out.push(d);
+                    }
+                }
+            }
+            Kind::DateBefore { before, unless } => {
+                let Some(date) = &notice.date else { return };
+                let Some(iso) = &date.iso else { return };
+                if iso.as_str() >= before.as_str() {
+                    return;
+                }
+                // A later "päivitetty" date anywhere means the notice was revised.
+                if !unless.is_empty() && texts.iter().any(|(_, t)| unless.is_match(&t.text)) {
+                    return;
+                }
+                let msg = rule.message(&opts.lang).replace("{date}", &date.text);
+                out.push(mk(date.span.clone(), msg));
+            }
+            Kind::BusinessId => {
+                for (_, t) in texts {
+                    for (r, ok) in business_ids(&t.text) {
+                        if !ok {
+                            let span = t.source_range(r);
+                            out.push(mk(span, rule.message(&opts.lang).to_string()));
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn partial_word(lang: &str) -> &'static str {
+    match lang {
+        "en" => "only partly stated",
+        "sv" => "endast delvis angivet",
+        _ => "kerrottu vain osittain",
+    }
+}
+
+fn expected_word(lang: &str, h: &str) -> String {
+    match lang {
+        "en" => format!("Expected a section such as \"{h}\"."),
+        "sv" => format!("Förväntat ett avsnitt som \"{h}\"."),
+        _ => format!("Odotettu otsikko esimerkiksi \"{h}\"."),
+    }
+}
+
+fn other_word(lang: &str) -> &'static str {
+    match lang {
+        "en" => "but elsewhere the notice says",
+        "sv" => "men på annat ställe står",
+        _ => "mutta muualla selosteessa lukee",
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn element_status(
+    notice: &Notice,
+    texts: &[(TextRef, &NormText)],
+    element: Key,
+    present: &TermSet,
+    partial: &TermSet,
+    demote: &TermSet,
+    applies_if: Option<&TermSet>,
+    section_terms: &TermSet,
+) -> ElementStatus {
+    if let Some(cond) = applies_if {
+        if !texts.iter().any(|(_, t)| cond.is_match(&t.text)) {
+            return ElementStatus {
+                status: Status::NotApplicable,
+                section: None,
+            };
+        }
+    }
+    let demoted = |t: &str| !demote.is_empty() && demote.is_match(t) && !present.is_match(t);
+    // 1. A section headed for the element, with a body.
+    let mut empty_section = None;
+    for (i, s) in notice.sections.iter().enumerate() {
+        if !s.has_key(element) {
+            continue;
+        }
+        // A parent heading's body may be in its sub-sections.
+        let mut body = s.body.text.clone();
+        for sub in notice.sections[i + 1..].iter().take_while(|x| x.level > s.level) {
+            body.push(' ');
+            body.push_str(&sub.body.text);
+        }
+        let has_body = body.chars().any(|c| c.is_alphanumeric());
+        if has_body {
+            if !section_terms.is_empty() && !section_terms.is_match(&body) && !present.is_match(&body) {
+                continue;
+            }
+            let status = if demoted(&body) { Status::Partial } else { Status::Present };
+            return ElementStatus {
+                status,
+                section: Some(i),
+            };
+        } else if empty_section.is_none() {
+            empty_section = Some(i);
+        }
+    }
+    // 2. Words that say it, anywhere.
+    if !present.is_empty() {
+        for (r, t) in texts {
+            if let Some(m) = present.find(&t.text) {
+                let sent = sentence_around(&t.text, &m);
+                let status = if demoted(&t.text[sent]) { Status::Partial } else { Status::Present };
+                return ElementStatus {
+                    status,
+                    section: r.section(),
+                };
+            }
+        }
+    }
+    // 3. Only a weaker wording.
+    if !partial.is_empty() {
+        for (r, t) in texts {
+            if partial.is_match(&t.text) {
+                return ElementStatus {
+                    status: Status::Partial,
+                    section: r.section(),
+                };
+            }
+        }
+    }
+    if let Some(i) = empty_section {
+        return ElementStatus {
+            status: Status::Empty,
+            section: Some(i),
+        };
+    }
+    ElementStatus {
+        status: Status::Missing,
+        section: None,
+    }
+}
+
+/// Where to point a missing or partial element: its section if there is one,
+/// else the title, else the first heading.
+fn anchor_for_missing(notice: &Notice, st: ElementStatus) -> Range<usize> {
+    if let Some(i) = st.section {
+        if let Some(s) = notice.sections.get(i) {
+            return s.heading_span.clone();
+        }
+    }
+    if let Some(t) = &notice.title {
+        if let Some(r) = t.full_source_range() {
+            return r;
+        }
+    }
+    if let Some(s) = notice.sections.first() {
+        return s.heading_span.clone();
+    }
+    notice.preamble.full_source_range().map(|r| r.start..r.start).unwrap_or(0..0)
+}
+
+/// Y-tunnus candidates in normalized text: (range, check digit valid).
+pub fn business_ids(text: &str) -> Vec<(Range<usize>, bool)> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i + 9 <= b.len() {
+        let window = &b[i..i + 9];
+        let shape = window[..7].iter().all(u8::is_ascii_digit) && window[7] == b'-' && window[8].is_ascii_digit();
+        let left_ok = i == 0 || !(b[i - 1].is_ascii_digit() || b[i - 1] == b'-' || b[i - 1] == b'+');
+        let right_ok = i + 9 == b.len() || !(b[i + 9].is_ascii_digit() || b[i + 9] == b'-');
+        if shape && left_ok && right_ok {
+            let digits: Vec<u32> = window[..7].iter().map(|c| (c - b'0') as u32).collect();
+            let check = (window[8] - b'0') as u32;
+            out.push((i..i + 9, ytunnus_valid(&digits, check)));
+            i += 9;
+            continue;
+        }
+        i += 1;
+    }
+    out
+}
+
+/// The Y-tunnus check digit (weights 7, 9, 10, 5, 8, 4, 2; mod 11).
+pub fn ytunnus_valid(digits: &[u32], check: u32) -> bool {
+    const W: [u32; 7] = [7, 9, 10, 5, 8, 4, 2];
+    let sum: u32 = digits.iter().zip(W).map(|(d, w)| d * w).sum();
+    match sum % 11 {
+        0 => check == 0,
+        1 => false,
+        r => check == 11 - r,
+    }
+}
+
+fn dedupe(d: &mut Vec<Diagnostic>) {
+    let mut seen = std::collections::HashSet::new();
+    d.retain(|x| seen.insert((x.rule.clone(), x.span.start, x.span.end)));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ytunnus_vectors() {
+        let v = |s: &str| business_ids(s).first().map(|x| x.1);
+        assert_eq!(v("2077474-0"), Some(true));
+        assert_eq!(v("2077474-1"), Some(false));
+        assert_eq!(v("0000001-9"), Some(true));
+        assert_eq!(v("0737546-1"), Some(false));
+        assert_eq!(v("y-tunnus 0245974-7."), Some(true));
+        assert_eq!(v("2773203-3"), Some(true));
+        assert_eq!(v("0166094-0"), Some(true));
+        assert_eq!(v("1234567-8"), Some(false));
+        assert_eq!(v("puh. 040-1234567-8"), None);
+    }
+}

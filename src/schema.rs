@@ -1,0 +1,430 @@
+//! The canonical notice: sections with normalized text, canonical element
+//! keys from the heading tables in `rules/headings.toml`, and the notice's
+//! title, register name and stated date.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use regex::Regex;
+use serde::Deserialize;
+
+use crate::normalize::{normalize, NormText};
+use crate::parse::text::strip_numbering;
+use crate::parse::{Comment, Format, HeadingOracle, RawDocument};
+use crate::pattern::TermSet;
+use crate::textmap::MappedText;
+
+/// Canonical keys: the GDPR Art. 13/14 elements, plus the notice's own
+/// metadata that headings also name (date, register name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Key {
+    Controller,
+    ControllerContact,
+    DpoContact,
+    Purpose,
+    LegalBasis,
+    DataCategories,
+    DataSources,
+    Recipients,
+    Transfers,
+    Retention,
+    Security,
+    Cookies,
+    RightAccess,
+    RightRectification,
+    RightErasure,
+    RightRestriction,
+    RightObjection,
+    RightPortability,
+    RightWithdrawConsent,
+    RightComplaint,
+    AutomatedDecisions,
+    Date,
+    RegisterName,
+}
+
+impl Key {
+    /// The 21 elements, in the order of the taxonomy.
+    pub const ELEMENTS: [Key; 21] = [
+        Key::Controller,
+        Key::ControllerContact,
+        Key::DpoContact,
+        Key::Purpose,
+        Key::LegalBasis,
+        Key::DataCategories,
+        Key::DataSources,
+        Key::Recipients,
+        Key::Transfers,
+        Key::Retention,
+        Key::Security,
+        Key::Cookies,
+        Key::RightAccess,
+        Key::RightRectification,
+        Key::RightErasure,
+        Key::RightRestriction,
+        Key::RightObjection,
+        Key::RightPortability,
+        Key::RightWithdrawConsent,
+        Key::RightComplaint,
+        Key::AutomatedDecisions,
+    ];
+
+    pub const ALL: [Key; 23] = [
+        Key::Controller,
+        Key::ControllerContact,
+        Key::DpoContact,
+        Key::Purpose,
+        Key::LegalBasis,
+        Key::DataCategories,
+        Key::DataSources,
+        Key::Recipients,
+        Key::Transfers,
+        Key::Retention,
+        Key::Security,
+        Key::Cookies,
+        Key::RightAccess,
+        Key::RightRectification,
+        Key::RightErasure,
+        Key::RightRestriction,
+        Key::RightObjection,
+        Key::RightPortability,
+        Key::RightWithdrawConsent,
+        Key::RightComplaint,
+        Key::AutomatedDecisions,
+        Key::Date,
+        Key::RegisterName,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Key::Controller => "controller",
+            Key::ControllerContact => "controller_contact",
+            Key::DpoContact => "dpo_contact",
+            Key::Purpose => "purpose",
+            Key::LegalBasis => "legal_basis",
+            Key::DataCategories => "data_categories",
+            Key::DataSources => "data_sources",
+            Key::Recipients => "recipients",
+            Key::Transfers => "transfers",
+            Key::Retention => "retention",
+            Key::Security => "security",
+            Key::Cookies => "cookies",
+            Key::RightAccess => "right_access",
+            Key::RightRectification => "right_rectification",
+            Key::RightErasure => "right_erasure",
+            Key::RightRestriction => "right_restriction",
+            Key::RightObjection => "right_objection",
+            Key::RightPortability => "right_portability",
+            Key::RightWithdrawConsent => "right_withdraw_consent",
+            Key::RightComplaint => "right_complaint",
+            Key::AutomatedDecisions => "automated_decisions",
+            Key::Date => "date",
+            Key::RegisterName => "register_name",
+        }
+    }
+
+    pub fn from_name(s: &str) -> Option<Key> {
+        Key::ALL.iter().copied().find(|k| k.name() == s)
+    }
+
+    pub fn is_element(self) -> bool {
+        !matches!(self, Key::Date | Key::RegisterName)
+    }
+}
+
+/// One section of the canonical notice.
+#[derive(Debug, Clone)]
+pub struct Section {
+    /// The heading as parsed (entities decoded, trimmed), for display.
+    pub heading_text: String,
+    pub heading: NormText,
+    pub body: NormText,
+    pub keys: Vec<Key>,
+    pub level: u8,
+    /// The heading as written in the source.
+    pub heading_span: Range<usize>,
+    /// The body in the source (None when the body is empty).
+    pub body_span: Option<Range<usize>>,
+}
+
+impl Section {
+    pub fn has_key(&self, k: Key) -> bool {
+        self.keys.contains(&k)
+    }
+}
+
+/// The notice's own date as stated in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatedDate {
+    /// The date as written, e.g. `03.05.2018`.
+    pub text: String,
+    /// ISO 8601 (`2018-05-03`) when the date could be read.
+    pub iso: Option<String>,
+    pub span: Range<usize>,
+}
+
+/// The canonical notice.
+#[derive(Debug, Clone)]
+pub struct Notice {
+    pub format: Format,
+    pub title: Option<NormText>,
+    pub preamble: NormText,
+    pub sections: Vec<Section>,
+    pub comments: Vec<Comment>,
+    pub register_name: Option<String>,
+    pub date: Option<StatedDate>,
+}
+
+impl Notice {
+    /// All searchable texts of the notice in document order: title,
+    /// preamble, then each section's heading and body.
+    pub fn texts(&self) -> impl Iterator<Item = (TextRef, &NormText)> {
+        let title = self.title.iter().map(|t| (TextRef::Title, t));
+        let pre = std::iter::once((TextRef::Preamble, &self.preamble));
+        let secs = self.sections.iter().enumerate().flat_map(|(i, s)| {
+            [(TextRef::Heading(i), &s.heading), (TextRef::Body(i), &s.body)]
+        });
+        title.chain(pre).chain(secs)
+    }
+}
+
+/// Where a piece of text sits in the notice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextRef {
+    Title,
+    Preamble,
+    Heading(usize),
+    Body(usize),
+}
+
+impl TextRef {
+    pub fn section(self) -> Option<usize> {
+        match self {
+            TextRef::Heading(i) | TextRef::Body(i) => Some(i),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HeadingEntry {
+    terms: Vec<String>,
+    #[serde(default)]
+    not: Vec<String>,
+}
+
+/// The heading tables, compiled.
+#[derive(Debug, Clone)]
+pub struct HeadingTable {
+    keys: Vec<(Key, TermSet, TermSet)>,
+}
+
+/// The built-in heading tables.
+pub const DEFAULT_HEADINGS: &str = include_str!("../rules/headings.toml");
+
+impl HeadingTable {
+    pub fn parse(src: &str) -> Result<HeadingTable, String> {
+        let map: BTreeMap<String, HeadingEntry> = toml::from_str(src).map_err(|e| e.to_string())?;
+        let mut keys = Vec::new();
+        for (name, entry) in map {
+            let key = Key::from_name(&name).ok_or_else(|| format!("unknown key `{name}` in heading table"))?;
+            let terms = TermSet::new(&entry.terms, &[]).map_err(|e| format!("[{name}]: {e}"))?;
+            let not = TermSet::new(&entry.not, &[]).map_err(|e| format!("[{name}]: {e}"))?;
+            keys.push((key, terms, not));
+        }
+        keys.sort_by_key(|k| k.0);
+        Ok(HeadingTable { keys })
+    }
+
+    pub fn builtin() -> HeadingTable {
+        HeadingTable::parse(DEFAULT_HEADINGS).expect("built-in heading table is valid")
+    }
+
+    /// Keys for a normalized heading text.
+    pub fn classify(&self, heading_norm: &str) -> Vec<Key> {
+        let h = strip_numbering(heading_norm);
+        let h = h.trim_end_matches([':', '.', '?']);
+        if h.is_empty() {
+            return Vec::new();
+        }
+        self.keys
+            .iter()
+            .filter(|(_, terms, not)| terms.is_match(h) && !not.is_match(h))
+            .map(|(k, _, _)| *k)
+            .collect()
+    }
+}
+
+/// The heading tables as a parser's oracle for plain text: a short line that
+/// maps to a key is a heading.
+impl HeadingOracle for HeadingTable {
+    fn is_heading(&self, text: &str) -> bool {
+        let t = text.trim();
+        if t.is_empty() || t.split_whitespace().count() > 9 || t.chars().count() > 90 {
+            return false;
+        }
+        let lower = t.to_lowercase();
+        !self.classify(&lower).is_empty()
+    }
+}
+
+fn date_regex() -> &'static Regex {
+    use std::sync::OnceLock;
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"(?:^|[^\d.])(\d{1,2})\.\s?(\d{1,2})\.\s?((?:19|20)\d{2})\b|\b((?:19|20)\d{2})-(\d{2})-(\d{2})\b")
+            .expect("date regex")
+    })
+}
+
+fn date_label_regex() -> &'static Regex {
+    use std::sync::OnceLock;
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r"laatimispäivä|laadittu|päivitetty|päivityspäivä|päiväys|muutettu|voimassa|uppdaterad|upprättad|datum|updated|last modified|effective|privacy (?:statement|policy|notice)|seloste",
+        )
+        .expect("date label regex")
+    })
+}
+
+/// Finds the first date in `t`: (normalized range, iso).
+fn find_date(t: &str) -> Option<(Range<usize>, Option<String>)> {
+    let c = date_regex().captures(t)?;
+    if let (Some(d), Some(m), Some(y)) = (c.get(1), c.get(2), c.get(3)) {
+        let (dd, mm): (u32, u32) = (d.as_str().parse().ok()?, m.as_str().parse().ok()?);
+        let iso = (1..=31)
+            .contains(&dd)
+            .then_some(())
+            .filter(|_| (1..=12).contains(&mm))
+            .map(|_| format!("{}-{:02}-{:02}", y.as_str(), mm, dd));
+        return Some((d.start()..y.end(), iso));
+    }
+    let (y, m, d) = (c.get(4)?, c.get(5)?, c.get(6)?);
+    Some((y.start()..d.end(), Some(format!("{}-{}-{}", y.as_str(), m.as_str(), d.as_str()))))
+}
+
+fn stated_date(notice_texts: &[(&NormText, bool)]) -> Option<StatedDate> {
+    // A date in a section headed as the date, or right after a date label.
+    for (t, is_date_section) in notice_texts {
+        if *is_date_section {
+            if let Some((r, iso)) = find_date(&t.text) {
+                return Some(make_date(t, r, iso));
+            }
+        }
+    }
+    for (t, _) in notice_texts {
+        for m in date_label_regex().find_iter(&t.text) {
+            let window_end = crate::parse::floor_char_boundary(&t.text, m.end() + 40);
+            let window = &t.text[m.end()..window_end];
+            if let Some((r, iso)) = find_date(window) {
+                let r = r.start + m.end()..r.end + m.end();
+                return Some(make_date(t, r, iso));
+            }
+        }
+    }
+    None
+}
+
+fn make_date(t: &NormText, r: Range<usize>, iso: Option<String>) -> StatedDate {
+    StatedDate {
+        text: t.raw_slice(r.clone()).to_string(),
+        iso,
+        span: t.source_range(r),
+    }
+}
+
+/// Builds the canonical notice from a parsed document.
+pub fn build(raw: RawDocument, format: Format, table: &HeadingTable) -> Notice {
+    let title = raw.title.map(normalize);
+    let preamble = normalize(raw.preamble);
+    let mut sections = Vec::with_capacity(raw.sections.len());
+    for s in raw.sections {
+        let heading_span = s
+            .heading
+            .full_source_range()
+            .unwrap_or_else(|| s.body.full_source_range().map(|r| r.start..r.start).unwrap_or(0..0));
+        let body_span = s.body.full_source_range();
+        let heading_text = collapse_ws(&s.heading.text);
+        let heading = normalize(s.heading);
+        let body = normalize(s.body);
+        let keys = table.classify(&heading.text);
+        sections.push(Section {
+            heading_text,
+            heading,
+            body,
+            keys,
+            level: s.level,
+            heading_span,
+            body_span,
+        });
+    }
+    let register_name = sections
+        .iter()
+        .find(|s| s.has_key(Key::RegisterName) && !s.body.is_empty())
+        .map(|s| collapse_ws(&s.body.raw.text));
+    let mut date_texts: Vec<(&NormText, bool)> = Vec::new();
+    if let Some(t) = &title {
+        date_texts.push((t, false));
+    }
+    date_texts.push((&preamble, false));
+    for s in &sections {
+        date_texts.push((&s.heading, false));
+        date_texts.push((&s.body, s.has_key(Key::Date)));
+    }
+    let date = stated_date(&date_texts);
+    Notice {
+        format,
+        title,
+        preamble,
+        sections,
+        comments: raw.comments,
+        register_name,
+        date,
+    }
+}
+
+fn collapse_ws(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Normalizes a text that has no source (used by tests and examples).
+pub fn norm_plain(s: &str) -> NormText {
+    let mut m = MappedText::new();
+    m.push_verbatim(s, 0);
+    normalize(m)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headings_map_to_keys() {
+        let t = HeadingTable::builtin();
+        let k = |h: &str| -> Vec<&str> { t.classify(&h.to_lowercase()).iter().map(|k| k.name()).collect() };
+        assert_eq!(k("Rekisterinpitäjä"), ["controller"]);
+        assert_eq!(k("Yhteyshenkilö rekisteriä koskevissa asioissa"), ["controller_contact"]);
+        assert_eq!(k("Tietojen luovutukset ja siirto EU:n tai ETA:n ulkopuolelle"), ["recipients", "transfers"]);
+        assert_eq!(k("3. Rekisterin nimi"), ["register_name"]);
+        assert_eq!(k("Henkilötietojen käsittelyn tarkoitus"), ["purpose"]);
+        assert_eq!(k("Rekisterin tietosisältö"), ["data_categories"]);
+        assert_eq!(k("Säännönmukaiset tietolähteet"), ["data_sources"]);
+        assert_eq!(k("Rekisterin suojauksen periaatteet A: Manuaalinen aineisto"), ["security"]);
+        assert_eq!(k("Evästeet"), ["cookies"]);
+        assert_eq!(k("Tarkastusoikeus"), ["right_access"]);
+        assert_eq!(k("Oikeus vaatia tiedon korjaamista"), ["right_rectification"]);
+        assert_eq!(k("Laatimispäivä"), ["date"]);
+        assert_eq!(k("Personuppgiftsansvarig"), ["controller"]);
+        assert_eq!(k("Retention of personal data"), ["retention"]);
+        assert_eq!(k("Muut henkilötietojen käsittelyyn liittyvät oikeudet"), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn dates_are_read() {
+        assert_eq!(find_date("laatimispäivä 03.05.2018").unwrap().1.as_deref(), Some("2018-05-03"));
+        assert_eq!(find_date("päivitetty 2021-03-04").unwrap().1.as_deref(), Some("2021-03-04"));
+        assert!(find_date("puhelin 040 123 4567").is_none());
+    }
+}
