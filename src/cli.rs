@@ -30,6 +30,9 @@ pub enum Command {
     Sections(SectionsArgs),
     /// List the rule catalogue.
     Rules(RulesArgs),
+    /// Measure precision and recall against a labelled folder
+    /// (labels.json + notices; format in the corpus' TAXONOMY.md).
+    Accuracy(AccuracyArgs),
     /// Print a rule's documentation and examples.
     Explain {
         rule: String,
@@ -138,6 +141,22 @@ pub struct SectionsArgs {
     pub input: InputArgs,
     #[arg(long, value_enum, default_value = "human")]
     pub format: OutputFormat,
+}
+
+#[derive(Args, Debug)]
+pub struct AccuracyArgs {
+    /// Folders with labels.json (and notices/ or the notices beside it).
+    #[arg(required = true)]
+    pub dirs: Vec<PathBuf>,
+    /// List every disagreement.
+    #[arg(long, short)]
+    pub verbose: bool,
+    /// Exit 1 if overall precision (gaps and findings) is below this.
+    #[arg(long)]
+    pub min_precision: Option<f64>,
+    /// Exit 1 if overall recall (gaps and findings) is below this.
+    #[arg(long)]
+    pub min_recall: Option<f64>,
 }
 
 #[derive(Args, Debug)]
@@ -394,7 +413,39 @@ pub fn run(cli: Cli) -> i32 {
         Command::Sections(args) => sections(args),
         Command::Rules(args) => rules(args),
         Command::Explain { rule, lang } => explain(&rule, &lang),
+        Command::Accuracy(args) => accuracy(args),
     }
+}
+
+fn accuracy(args: AccuracyArgs) -> i32 {
+    let linter = Linter::builtin();
+    let mut status = 0;
+    for dir in &args.dirs {
+        let scores = match crate::accuracy::score_dir(&linter, dir) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return 2;
+            }
+        };
+        println!("== {}", dir.display());
+        print!("{}", crate::accuracy::render(&scores, args.verbose));
+        for (what, c) in [("gaps", scores.elements_total()), ("findings", scores.findings_total())] {
+            if let Some(p) = args.min_precision {
+                if c.precision() < p {
+                    eprintln!("accuracy: {what} precision {:.3} is below the floor {p}", c.precision());
+                    status = 1;
+                }
+            }
+            if let Some(r) = args.min_recall {
+                if c.recall() < r {
+                    eprintln!("accuracy: {what} recall {:.3} is below the floor {r}", c.recall());
+                    status = 1;
+                }
+            }
+        }
+    }
+    status
 }
 
 fn eprint_errors(errors: &[FileError]) {

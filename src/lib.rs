@@ -15,3 +15,4 @@ pub mod engine;
 pub mod lint;
 pub mod report;
 pub mod cli;
+pub mod accuracy;

@@ -21,6 +21,11 @@ use regex::Regex;
 
 const VOWELS: &str = "aeiouyäöå";
 
+/// "Any ending": the letters of lowercase Finnish, Swedish and English text.
+/// A small class instead of Unicode `\w` keeps the catalogue quick to
+/// compile (start-up) and the DFA small.
+pub const TAIL: &str = "[0-9a-zà-öø-ÿšžœ]*";
+
 fn is_vowel(c: char) -> bool {
     VOWELS.contains(c)
 }
@@ -82,7 +87,7 @@ pub fn inflect(word: &str) -> String {
     let w: Vec<char> = word.chars().collect();
     let n = w.len();
     let esc = |s: &str| regex::escape(s);
-    let tail = r"\w*";
+    let tail = TAIL;
     if n < 3 {
         return format!("{}{tail}", esc(word));
     }
@@ -149,7 +154,7 @@ pub fn term_regex(term: &str) -> (String, bool) {
             if let Some(base) = w.strip_suffix('~') {
                 inflect(base)
             } else if let Some(base) = w.strip_suffix('*') {
-                format!(r"{}\w*", regex::escape(base))
+                format!("{}{TAIL}", regex::escape(base))
             } else {
                 regex::escape(w)
             }
@@ -185,7 +190,12 @@ fn build(parts: &[String]) -> Result<Option<Regex>, String> {
 impl TermSet {
     /// Compiles terms and raw regexes (regexes match like bounded terms).
     pub fn new(terms: &[String], regexes: &[String]) -> Result<TermSet, String> {
-        let mut bounded = Vec::new();
+        // Alternation is leftmost-first: a literal "korjata" would win over
+        // "korjataan" and then fail the boundary check, hiding the longer
+        // term. So open-ended terms (ending in `\w*`, always at a word end)
+        // go first, then literals longest first.
+        let mut open = Vec::new();
+        let mut literal = Vec::new();
         let mut compound = Vec::new();
         for t in terms {
             let (re, c) = term_regex(t);
@@ -194,10 +204,15 @@ impl TermSet {
             }
             if c {
                 compound.push(re);
+            } else if re.ends_with(TAIL) || re.ends_with(&format!("{TAIL})")) {
+                open.push(re);
             } else {
-                bounded.push(re);
+                literal.push(re);
             }
         }
+        literal.sort_by_key(|r| std::cmp::Reverse(r.len()));
+        compound.sort_by_key(|r| std::cmp::Reverse(r.len()));
+        let mut bounded = open;
         for r in regexes {
             // Validate each on its own so the error names the bad one.
             regex::RegexBuilder::new(r)
@@ -206,6 +221,7 @@ impl TermSet {
                 .map_err(|e| format!("invalid regex `{r}`: {e}"))?;
             bounded.push(format!("(?:{r})"));
         }
+        bounded.extend(literal);
         Ok(TermSet {
             bounded: build(&bounded)?,
             compound: build(&compound)?,
@@ -379,6 +395,9 @@ mod tests {
         assert!(!s.is_match("muuta tietoa"));
         assert!(!s.is_match("xxxl"));
         assert!(s.is_match("laki 523/1999 kumottu"));
+        let k = set(&["korjata", "korjataan", "korjaa*"]);
+        assert!(k.is_match("tiedot korjataan pyynnöstä"));
+        assert!(k.is_match("voi korjata"));
         let p = set(&["personuppgiftslag~"]);
         assert!(p.is_match("enligt personuppgiftslagen (523/99)"));
     }

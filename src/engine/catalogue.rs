@@ -117,6 +117,8 @@ struct RuleSpec {
     #[serde(default)]
     demote: Terms,
     #[serde(default)]
+    demote_unless: Terms,
+    #[serde(default)]
     applies_if: Terms,
     #[serde(default)]
     section_terms: Terms,
@@ -220,6 +222,11 @@ pub fn parse_rule_file(file: &str, src: &str) -> Result<Vec<Rule>, RuleFileError
                     present: ctx.terms(&spec.present, &spec.present_regex)?,
                     partial: ctx.terms(&spec.partial, &[])?,
                     demote: ctx.terms(&spec.demote, &[])?,
+                    demote_unless: if spec.demote_unless.is_empty() {
+                        None
+                    } else {
+                        Some(ctx.terms(&spec.demote_unless, &[])?)
+                    },
                     applies_if: if spec.applies_if.is_empty() {
                         None
                     } else {

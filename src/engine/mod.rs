@@ -79,6 +79,7 @@ pub enum Kind {
         present: TermSet,
         partial: TermSet,
         demote: TermSet,
+        demote_unless: Option<TermSet>,
         applies_if: Option<TermSet>,
         section_terms: TermSet,
     },
@@ -336,10 +337,21 @@ impl Engine {
                 present,
                 partial,
                 demote,
+                demote_unless,
                 applies_if,
                 section_terms,
             } => {
-                let st = element_status(notice, texts, *element, present, partial, demote, applies_if.as_ref(), section_terms);
+                let keep = demote_unless.as_ref().unwrap_or(present);
+                let st = element_status(
+                    notice,
+                    texts,
+                    *element,
+                    present,
+                    partial,
+                    (demote, keep),
+                    applies_if.as_ref(),
+                    section_terms,
+                );
                 elements.insert(*element, st);
                 if matches!(st.status, Status::Missing | Status::Partial) {
                     let span = anchor_for_missing(notice, st);
@@ -508,19 +520,24 @@ fn element_status(
     element: Key,
     present: &TermSet,
     partial: &TermSet,
-    demote: &TermSet,
+    (demote, keep): (&TermSet, &TermSet),
     applies_if: Option<&TermSet>,
     section_terms: &TermSet,
 ) -> ElementStatus {
     if let Some(cond) = applies_if {
-        if !texts.iter().any(|(_, t)| cond.is_match(&t.text)) {
+        // Only what the text says counts: an empty "Suostumus" heading of the
+        // template does not make consent a basis.
+        if !texts
+            .iter()
+            .any(|(r, t)| !matches!(r, TextRef::Heading(_)) && cond.is_match(&t.text))
+        {
             return ElementStatus {
                 status: Status::NotApplicable,
                 section: None,
             };
         }
     }
-    let demoted = |t: &str| !demote.is_empty() && demote.is_match(t) && !present.is_match(t);
+    let demoted = |t: &str| !demote.is_empty() && demote.is_match(t) && !keep.is_match(t);
     // 1. A section headed for the element, with a body.
     let mut empty_section = None;
     for (i, s) in notice.sections.iter().enumerate() {
@@ -535,10 +552,10 @@ fn element_status(
         }
         let has_body = body.chars().any(|c| c.is_alphanumeric());
         if has_body {
-            if !section_terms.is_empty() && !section_terms.is_match(&body) && !present.is_match(&body) {
-                continue;
-            }
-            let status = if demoted(&body) { Status::Partial } else { Status::Present };
+            // A section whose text does not speak of the element at all (the
+            // template's "Vastustamisoikeus" describing access) is partial.
+            let off_topic = !section_terms.is_empty() && !section_terms.is_match(&body) && !present.is_match(&body);
+            let status = if off_topic || demoted(&body) { Status::Partial } else { Status::Present };
             return ElementStatus {
                 status,
                 section: Some(i),
@@ -548,8 +565,17 @@ fn element_status(
         }
     }
     // 2. Words that say it, anywhere.
+    // An empty section for the element is what the notice offers for it.
+    if let Some(i) = empty_section {
+        return ElementStatus {
+            status: Status::Empty,
+            section: Some(i),
+        };
+    }
+    // Headings are left out here: a heading with no body says nothing.
+    let bodies = || texts.iter().filter(|(r, _)| !matches!(r, TextRef::Heading(_)));
     if !present.is_empty() {
-        for (r, t) in texts {
+        for (r, t) in bodies() {
             if let Some(m) = present.find(&t.text) {
                 let sent = sentence_around(&t.text, &m);
                 let status = if demoted(&t.text[sent]) { Status::Partial } else { Status::Present };
@@ -562,7 +588,7 @@ fn element_status(
     }
     // 3. Only a weaker wording.
     if !partial.is_empty() {
-        for (r, t) in texts {
+        for (r, t) in bodies() {
             if partial.is_match(&t.text) {
                 return ElementStatus {
                     status: Status::Partial,
@@ -570,12 +596,6 @@ fn element_status(
                 };
             }
         }
-    }
-    if let Some(i) = empty_section {
-        return ElementStatus {
-            status: Status::Empty,
-            section: Some(i),
-        };
     }
     ElementStatus {
         status: Status::Missing,

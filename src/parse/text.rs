@@ -203,12 +203,15 @@ fn parse_plain(src: &str, lines: &[Line], oracle: &dyn HeadingOracle) -> RawDocu
             }
         }
         // `Rekisterinpitäjä: Yritys Oy` — a known label with its value.
-        if let Some(colon) = s.find(':') {
+        // `Rekisterinpitäjä<TAB>Yritys Oy` — the same with a tab.
+        if let Some(colon) = s.find('\t').or_else(|| s.find(':')) {
             let label = s[..colon].trim();
             let value = s[colon + 1..].trim();
             if !value.is_empty()
                 && !label.is_empty()
                 && label.chars().count() <= 60
+                && label.split_whitespace().count() <= 6
+                && !label.contains('\t')
                 && !is_bullet(label)
                 && oracle.is_heading(strip_numbering(label))
             {
