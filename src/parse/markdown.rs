@@ -60,7 +60,8 @@ pub fn parse(src: &str, oracle: &dyn HeadingOracle) -> RawDocument {
     let masked: &str = &prep.text;
     let opts =
         Options::ENABLE_TABLES | Options::ENABLE_HEADING_ATTRIBUTES | Options::ENABLE_STRIKETHROUGH;
-    let events: Vec<Ev<'_>> = Parser::new_ext(masked, opts).into_offset_iter().collect();
+    let mut events: Vec<Ev<'_>> = Vec::with_capacity(masked.len() / 12 + 16);
+    events.extend(Parser::new_ext(masked, opts).into_offset_iter());
     let facts = Facts::of(&events);
     let roles = plan(&events, &facts, oracle, prep.title.is_some());
     let mut b = Builder {
@@ -75,6 +76,7 @@ pub fn parse(src: &str, oracle: &dyn HeadingOracle) -> RawDocument {
         },
         cur: None,
         line: MappedText::new(),
+        pending: Pending::None,
         capture: Capture::Body,
         image: 0,
         h1_seen: false,
@@ -388,6 +390,15 @@ fn tidy_lines(m: MappedText) -> MappedText {
     out
 }
 
+/// Whitespace or a line break held back until more text follows.
+#[derive(Debug, Clone)]
+enum Pending {
+    None,
+    Ws(Range<usize>),
+    Atom(String, Range<usize>),
+    Break(&'static str, Range<usize>),
+}
+
 /// Where the inline text being collected in `Builder::line` goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Capture {
@@ -412,6 +423,7 @@ struct Builder<'a> {
     cur: Option<RawSection>,
     /// Text of the block being read (paragraph, heading, cell, code block).
     line: MappedText,
+    pending: Pending,
     capture: Capture,
     /// Depth of images (their alt text is not page text).
     image: u32,
@@ -437,14 +449,7 @@ impl Builder<'_> {
                 Some(v) => v.push(r),
                 None => self.inline_html(r),
             },
-            Event::SoftBreak | Event::HardBreak if self.image == 0 && !self.line.is_empty() => {
-                let sep = if self.capture == Capture::Body {
-                    "\n"
-                } else {
-                    " "
-                };
-                self.line.push_atomic(sep, r);
-            }
+            Event::SoftBreak | Event::HardBreak if self.image == 0 => self.brk(r),
             Event::Rule => self.flush(),
             _ => {}
         }
@@ -470,7 +475,7 @@ impl Builder<'_> {
                         };
                         if let Some(p) = self.item_prefix.take() {
                             if p < r.start {
-                                push_unmasked(&mut self.line, self.src, 0, p..r.start, self.masks);
+                                self.put_verbatim(p, r.start);
                             }
                         }
                     }
@@ -496,7 +501,10 @@ impl Builder<'_> {
                     t.cells.clear();
                 }
             }
-            Tag::TableCell => self.line = MappedText::new(),
+            Tag::TableCell => {
+                self.pending = Pending::None;
+                self.line = MappedText::new();
+            }
             Tag::Image { .. } => self.image += 1,
             Tag::HtmlBlock => {
                 self.flush();
@@ -522,7 +530,7 @@ impl Builder<'_> {
         match tag {
             TagEnd::Paragraph | TagEnd::Heading(_) => self.finish_capture(),
             TagEnd::TableCell => {
-                let cell = std::mem::take(&mut self.line);
+                let cell = self.take_line();
                 if let Some(t) = self.table.as_mut() {
                     t.cells.push((cell, r));
                 }
@@ -556,12 +564,81 @@ impl Builder<'_> {
             m.find(text).map(|k| r.start + k)
         };
         match start {
-            Some(a) => push_unmasked(&mut self.line, self.src, 0, a..a + text.len(), self.masks),
+            Some(a) => self.put_verbatim(a, a + text.len()),
             None => {
                 if !self.is_masked(&r) {
-                    self.line.push_atomic(text, r);
+                    self.put_atomic(text, r);
                 }
             }
+        }
+    }
+
+    /// Appends `src[a..b]` to the line. Whitespace at either end is held
+    /// back until more text follows, so lines never start or end with it.
+    fn put_verbatim(&mut self, a: usize, b: usize) {
+        let s = &self.src[a..b];
+        let lead = s.len() - s.trim_start().len();
+        if lead == s.len() {
+            if !self.line.is_empty() && matches!(self.pending, Pending::None) {
+                self.pending = Pending::Ws(a..b);
+            }
+            return;
+        }
+        let trail = s.len() - s.trim_end().len();
+        if lead > 0 && !self.line.is_empty() && matches!(self.pending, Pending::None) {
+            self.pending = Pending::Ws(a..a + lead);
+        }
+        self.put_pending();
+        push_unmasked(&mut self.line, self.src, 0, a + lead..b - trail, self.masks);
+        if trail > 0 {
+            self.pending = Pending::Ws(b - trail..b);
+        }
+    }
+
+    /// Appends text that stands for the whole of `r` (an entity).
+    fn put_atomic(&mut self, text: &str, r: Range<usize>) {
+        if text.trim().is_empty() {
+            if !self.line.is_empty() && matches!(self.pending, Pending::None) {
+                self.pending = Pending::Atom(text.to_string(), r);
+            }
+            return;
+        }
+        self.put_pending();
+        self.line.push_atomic(text, r);
+    }
+
+    /// A line break (soft/hard break, `<br>`, `<p>`): a newline in a body,
+    /// a space in a heading; never at the start of a line or twice.
+    fn brk(&mut self, r: Range<usize>) {
+        if self.line.is_empty() || matches!(self.pending, Pending::Break(..)) {
+            return;
+        }
+        let sep = if self.capture == Capture::Body {
+            "\n"
+        } else {
+            " "
+        };
+        self.pending = Pending::Break(sep, r);
+    }
+
+    fn put_pending(&mut self) {
+        match std::mem::replace(&mut self.pending, Pending::None) {
+            Pending::None => {}
+            Pending::Ws(r) => push_unmasked(&mut self.line, self.src, 0, r, self.masks),
+            Pending::Atom(t, r) => self.line.push_atomic(&t, r),
+            Pending::Break(s, r) => self.line.push_atomic(s, r),
+        }
+    }
+
+    /// Takes the finished line (held-back whitespace dropped).
+    fn take_line(&mut self) -> MappedText {
+        self.pending = Pending::None;
+        let t = std::mem::take(&mut self.line);
+        // Only masked template syntax can leave whitespace at an end.
+        if t.text.starts_with(char::is_whitespace) || t.text.ends_with(char::is_whitespace) {
+            t.trimmed()
+        } else {
+            t
         }
     }
 
@@ -588,18 +665,7 @@ impl Builder<'_> {
                     span: r.start..end,
                 });
             }
-            Some(Markup::Tag(t)) if is_block_tag(t.name) => {
-                if self.line.is_empty() {
-                    return;
-                }
-                if self.capture == Capture::Body {
-                    if !self.line.text.ends_with('\n') {
-                        self.line.push_atomic("\n", r);
-                    }
-                } else if !self.line.text.ends_with(' ') {
-                    self.line.push_atomic(" ", r);
-                }
-            }
+            Some(Markup::Tag(t)) if is_block_tag(t.name) => self.brk(r),
             _ => {}
         }
     }
@@ -612,12 +678,11 @@ impl Builder<'_> {
             self.finish_capture();
             return;
         }
-        let t = std::mem::take(&mut self.line).trimmed();
+        let t = self.take_line();
         self.append_block(t);
     }
 
     fn append_block(&mut self, t: MappedText) {
-        let t = tidy_lines(t);
         if t.is_empty() {
             return;
         }
@@ -634,7 +699,7 @@ impl Builder<'_> {
 
     fn finish_capture(&mut self) {
         let capture = std::mem::replace(&mut self.capture, Capture::Body);
-        let t = std::mem::take(&mut self.line).trimmed();
+        let t = self.take_line();
         match capture {
             Capture::Body => self.append_block(t),
             Capture::Title => {
@@ -684,10 +749,9 @@ impl Builder<'_> {
             self.row_as_line(&cells);
             return;
         }
-        let heading = cells.first().map(|c| c.0.trimmed()).unwrap_or_default();
+        let heading = cells.first().map(|c| c.0.clone()).unwrap_or_default();
         let mut body = MappedText::new();
         for (c, _) in cells.iter().skip(1) {
-            let c = c.trimmed();
             if c.is_empty() {
                 continue;
             }
@@ -695,7 +759,7 @@ impl Builder<'_> {
                 let at = c.full_source_range().map_or(0, |r| r.start);
                 body.push_synthetic("\n", at);
             }
-            body.append(&c);
+            body.append(c);
         }
         if head {
             if heading.is_empty() && body.is_empty() {
@@ -757,7 +821,6 @@ impl Builder<'_> {
     fn row_as_line(&mut self, cells: &[(MappedText, Range<usize>)]) {
         let mut line = MappedText::new();
         for (c, r) in cells {
-            let c = c.trimmed();
             if c.is_empty() {
                 continue;
             }
@@ -769,7 +832,7 @@ impl Builder<'_> {
                     line.push_synthetic(" | ", r.start);
                 }
             }
-            line.append(&c);
+            line.append(c);
         }
         self.append_block(line);
     }
@@ -820,7 +883,7 @@ impl Builder<'_> {
         for item in items {
             match item {
                 HtmlItem::Block { text, strong_only } => {
-                    let text = map(text);
+                    let text = tidy_lines(map(text));
                     let is_heading = strong_only
                         && heading_like(&text.text)
                         && (!self.sub_headings || self.oracle.is_heading(oracle_text(&text.text)));
@@ -1220,7 +1283,7 @@ mod tests {
         check_doc(src, &doc);
         assert_eq!(
             doc.sections[0].body.text,
-            "Lähetä sähköpostia tai katso https://esimerkki.fi ja https://x.fi/y.\nyksi\nkaksi\nsisäkkäinen\nKomento rm -rf ja  kuva."
+            "Lähetä sähköpostia tai katso https://esimerkki.fi ja https://x.fi/y.\nyksi\nkaksi\nsisäkkäinen\nKomento rm -rf ja kuva."
         );
         let b = &doc.sections[0].body;
         let k = b.text.find("rm -rf").unwrap();
