@@ -49,6 +49,8 @@ enum Role {
     HeadingItemPara,
     /// A two-column table whose rows are sections (heading | body).
     SectionTable,
+    /// `#Otsikko`: (level, number of `#` bytes to skip).
+    HashHeading(u8, u8),
 }
 
 /// Longest text (in chars) that a bold line or list item may have to be a
@@ -82,6 +84,8 @@ pub fn parse(src: &str, oracle: &dyn HeadingOracle) -> RawDocument {
         h1_seen: false,
         last_level: None,
         item_prefix: None,
+        skip_to: 0,
+        heading_ends_at_break: false,
         table: None,
         html: None,
     };
@@ -248,11 +252,30 @@ fn plan(
             }
         }
     }
+    // `#Otsikko` without the space.
+    for &(s, e) in &blocks {
+        if matches!(events[s].0, Event::Start(Tag::Paragraph)) && roles[s] == Role::None {
+            if let Some((level, hashes)) = hash_heading(events, s, e) {
+                roles[s] = Role::HashHeading(level, hashes as u8);
+            }
+        }
+    }
     // Ordered lists whose items are the sections.
     if !facts.sub_headings && !any_bold {
+        let mut items = Vec::new();
         for &(s, e) in &blocks {
             if matches!(events[s].0, Event::Start(Tag::List(Some(_)))) {
-                plan_heading_list(events, s, e, &mut roles);
+                if let Some(v) = heading_list_items(events, s, e) {
+                    items.extend(v);
+                }
+            }
+        }
+        if items.len() >= 2 {
+            for (item, para) in items {
+                roles[item] = Role::HeadingItem;
+                if let Some(p) = para {
+                    roles[p] = Role::HeadingItemPara;
+                }
             }
         }
     }
@@ -289,39 +312,88 @@ fn plan(
     roles
 }
 
-/// Marks the items of the ordered list `events[s..=e]` as section headings
-/// when every item is a short first line followed by more blocks.
-fn plan_heading_list(events: &[Ev<'_>], s: usize, e: usize, roles: &mut [Role]) {
+/// The items of a top-level ordered list that can be section headings:
+/// `(item index, first paragraph index if the item is loose)`, or `None`
+/// when the list is an ordinary list. Every item must start with a short
+/// heading-like line; either every item has more blocks under that line
+/// (`1. Rekisterinpitäjä` + indented paragraphs) or the list has a single
+/// item (`1. Rekisterinpitäjä`, then top-level paragraphs, then
+/// `2. Rekisterin nimi` as a new list).
+fn heading_list_items(
+    events: &[Ev<'_>],
+    s: usize,
+    e: usize,
+) -> Option<Vec<(usize, Option<usize>)>> {
     let mut items = Vec::new();
+    let mut all_have_body = true;
     let mut i = s + 1;
     while i < e {
         if !matches!(events[i].0, Event::Start(Tag::Item)) {
-            return;
+            return None;
         }
         let item_end = matching_end(events, i);
-        let p = i + 1;
-        if !matches!(events.get(p), Some((Event::Start(Tag::Paragraph), _))) {
-            return;
-        }
-        let p_end = matching_end(events, p);
-        if p_end + 1 >= item_end {
-            // Nothing after the first line: an ordinary list item.
-            return;
-        }
-        let (text, breaks) = inline_text(events, p + 1, p_end);
+        let (para, text_end, has_body) = match events.get(i + 1) {
+            Some((Event::Start(Tag::Paragraph), _)) => {
+                let p_end = matching_end(events, i + 1);
+                (Some(i + 1), p_end, p_end + 1 < item_end)
+            }
+            _ => {
+                // A tight item: inline events up to the first block.
+                let mut j = i + 1;
+                while j < item_end && !is_block_start(&events[j].0) {
+                    j += 1;
+                }
+                (None, j, j < item_end)
+            }
+        };
+        let from = para.map_or(i + 1, |p| p + 1);
+        let (text, breaks) = inline_text(events, from, text_end);
         if breaks || !heading_like(&text) || text.trim_end().ends_with(':') {
-            return;
+            return None;
         }
-        items.push((i, p));
+        all_have_body &= has_body;
+        items.push((i, para));
         i = item_end + 1;
     }
-    if items.len() < 2 {
-        return;
+    (all_have_body || items.len() == 1).then_some(items)
+}
+
+fn is_block_start(e: &Event<'_>) -> bool {
+    matches!(
+        e,
+        Event::Start(
+            Tag::Paragraph
+                | Tag::List(_)
+                | Tag::Item
+                | Tag::CodeBlock(_)
+                | Tag::BlockQuote(_)
+                | Tag::HtmlBlock
+                | Tag::Table(_)
+                | Tag::Heading { .. }
+        ) | Event::Rule
+    )
+}
+
+/// `#Otsikko`: a one-line paragraph that starts with 1–6 `#` and no space
+/// (kramdown reads it as a heading; CommonMark does not). Returns the level
+/// and the number of `#` bytes.
+fn hash_heading(events: &[Ev<'_>], s: usize, e: usize) -> Option<(u8, usize)> {
+    let (Event::Text(t), _) = events.get(s + 1)? else {
+        return None;
+    };
+    let hashes = t.bytes().take_while(|&b| b == b'#').count();
+    if !(1..=6).contains(&hashes)
+        || t[hashes..].starts_with(|c: char| c.is_whitespace() || c == '#')
+    {
+        return None;
     }
-    for (item, p) in items {
-        roles[item] = Role::HeadingItem;
-        roles[p] = Role::HeadingItemPara;
-    }
+    // Only the first line is the heading; later lines are body text.
+    let line_end = (s + 1..e)
+        .find(|&j| matches!(events[j].0, Event::SoftBreak | Event::HardBreak))
+        .unwrap_or(e);
+    let (text, breaks) = inline_text(events, s + 1, line_end);
+    let text = text.get(hashes..)?;
+    (!breaks && heading_like(text) && !text.contains("://")).then_some((hashes as u8, hashes))
 }
 
 /// Whether the oracle knows at least half of the non-empty first cells
@@ -432,7 +504,11 @@ struct Builder<'a> {
     last_level: Option<u8>,
     /// Start of a list item whose first paragraph is a heading: the marker
     /// (`3.`) is part of the heading as written.
-    item_prefix: Option<usize>,
+    item_prefix: Option<Range<usize>>,
+    /// Source bytes before this are not text (the `#` of `#Otsikko`).
+    skip_to: usize,
+    /// The heading being read ends at the first line break (`#Otsikko`).
+    heading_ends_at_break: bool,
     table: Option<TableState>,
     /// Source ranges of the current raw HTML block.
     html: Option<Vec<Range<usize>>>,
@@ -449,6 +525,10 @@ impl Builder<'_> {
                 Some(v) => v.push(r),
                 None => self.inline_html(r),
             },
+            Event::SoftBreak | Event::HardBreak if self.heading_ends_at_break => {
+                self.heading_ends_at_break = false;
+                self.finish_capture();
+            }
             Event::SoftBreak | Event::HardBreak if self.image == 0 => self.brk(r),
             Event::Rule => self.flush(),
             _ => {}
@@ -457,6 +537,7 @@ impl Builder<'_> {
 
     fn start(&mut self, tag: &Tag<'_>, r: Range<usize>, role: Role) {
         match tag {
+            Tag::Paragraph if role == Role::HeadingItemPara => {}
             Tag::Paragraph => {
                 self.flush();
                 match role {
@@ -468,16 +549,13 @@ impl Builder<'_> {
                         };
                     }
                     Role::TitlePara => self.capture = Capture::Title,
-                    Role::HeadingItemPara => {
+                    Role::HashHeading(level, hashes) => {
                         self.capture = Capture::Heading {
-                            level: 2,
-                            structural: false,
+                            level,
+                            structural: true,
                         };
-                        if let Some(p) = self.item_prefix.take() {
-                            if p < r.start {
-                                self.put_verbatim(p, r.start);
-                            }
-                        }
+                        self.skip_to = r.start + hashes as usize;
+                        self.heading_ends_at_break = true;
                     }
                     _ => {}
                 }
@@ -513,7 +591,23 @@ impl Builder<'_> {
             Tag::Item => {
                 self.flush();
                 if role == Role::HeadingItem {
-                    self.item_prefix = Some(r.start);
+                    self.capture = Capture::Heading {
+                        level: 2,
+                        structural: false,
+                    };
+                    // The marker (`3.`) is part of the heading as written.
+                    let b = self.src.as_bytes();
+                    let mut m = r.start;
+                    while m < r.end && b[m].is_ascii_digit() {
+                        m += 1;
+                    }
+                    if m > r.start && m < r.end && (b[m] == b'.' || b[m] == b')') {
+                        m += 1;
+                        while m < r.end && (b[m] == b' ' || b[m] == b'\t') {
+                            m += 1;
+                        }
+                        self.item_prefix = Some(r.start..m);
+                    }
                 }
             }
             Tag::Emphasis
@@ -553,9 +647,27 @@ impl Builder<'_> {
     /// Copies the text of an event. Text equal to its source is copied
     /// verbatim (masked bytes left out); text that differs (an entity, a
     /// NUL) stands for its whole range.
-    fn emit(&mut self, text: &str, r: Range<usize>) {
+    fn emit(&mut self, text: &str, mut r: Range<usize>) {
         if text.is_empty() || r.end > self.masked.len() {
             return;
+        }
+        if let Some(p) = self.item_prefix.take() {
+            // Only when the heading text follows the marker directly.
+            if p.end == r.start {
+                self.put_verbatim(p.start, p.end);
+            }
+        }
+        let mut text = text;
+        if r.start < self.skip_to {
+            let cut = self.skip_to.min(r.end) - r.start;
+            if self.masked[r.clone()] != *text || !text.is_char_boundary(cut) {
+                return;
+            }
+            text = &text[cut..];
+            r.start += cut;
+            if text.is_empty() {
+                return;
+            }
         }
         let m = &self.masked[r.clone()];
         let start = if m == text {
@@ -698,6 +810,7 @@ impl Builder<'_> {
     }
 
     fn finish_capture(&mut self) {
+        self.heading_ends_at_break = false;
         let capture = std::mem::replace(&mut self.capture, Capture::Body);
         let t = self.take_line();
         match capture {
@@ -1121,6 +1234,22 @@ mod tests {
     }
 
     #[test]
+    fn hash_without_space_is_a_heading() {
+        let src = "#Tietosuojaseloste\n\n##Rekisterinpitäjä\nYritys Oy\n\n#tietosuoja on tärkeä.\n";
+        let doc = parse(src, &NoOracle);
+        check_doc(src, &doc);
+        assert_eq!(
+            heads(&doc),
+            [("Tietosuojaseloste", 1), ("Rekisterinpitäjä", 2)]
+        );
+        assert_eq!(src_of(src, &doc.sections[1].heading), "Rekisterinpitäjä");
+        assert_eq!(
+            doc.sections[1].body.text,
+            "Yritys Oy\n#tietosuoja on tärkeä."
+        );
+    }
+
+    #[test]
     fn bold_lines_in_a_headed_document_need_the_oracle() {
         let src = "## Tarkoitus\n\n**Oikeusperuste:**\n\nSopimus.\n\n**Käsittelyn tarkoitus:**\n\nAsiakassuhde.\n";
         let doc = parse(src, &Oracle);
@@ -1304,6 +1433,22 @@ mod tests {
             ]
         );
         assert_eq!(doc.sections[1].body.text, "Rekisterissä on:\nnimi\nosoite");
+        // Numbered lines split into one-item lists by the paragraphs
+        // between them.
+        let src = "Seloste\n\n1. Rekisterinpitäjä\n\nYritys Oy\n\n2) **Rekisterin nimi**\n\nAsiakkaat\n\n3. Oikeudet\n   - tarkastus\n   - oikaisu\n";
+        let doc = parse(src, &NoOracle);
+        check_doc(src, &doc);
+        assert_eq!(
+            heads(&doc),
+            [
+                ("1. Rekisterinpitäjä", 2),
+                ("Rekisterin nimi", 2),
+                ("3. Oikeudet", 2)
+            ]
+        );
+        assert_eq!(src_of(src, &doc.sections[0].heading), "1. Rekisterinpitäjä");
+        assert_eq!(doc.sections[1].body.text, "Asiakkaat");
+        assert_eq!(doc.sections[2].body.text, "tarkastus\noikaisu");
         // An ordinary list stays in the body.
         let src = "## Tiedot\n\n1. Nimi\n2. Osoite\n";
         let doc = parse(src, &NoOracle);
@@ -1458,6 +1603,27 @@ mod tests {
                 "slow on input of {} bytes",
                 src.len()
             );
+        }
+    }
+
+    #[test]
+    #[ignore = "prints one file's full parse: SELOSTE_MD_FILE=path"]
+    fn dump_file() {
+        let Ok(f) = std::env::var("SELOSTE_MD_FILE") else {
+            return;
+        };
+        let src = std::fs::read_to_string(f).unwrap();
+        let doc = parse(&src, &Oracle);
+        println!(
+            "TITLE {:?}\nPREAMBLE\n{}\n",
+            doc.title.map(|t| t.text),
+            doc.preamble.text
+        );
+        for s in &doc.sections {
+            println!("## [{}] {}\n{}\n", s.level, s.heading.text, s.body.text);
+        }
+        for c in &doc.comments {
+            println!("COMMENT {:?} {:?}", c.span, c.text);
         }
     }
 
