@@ -1549,6 +1549,29 @@ mod tests {
                 .map(|s| s.heading.text.as_str())
                 .collect();
             assert_eq!(got, want, "{}", p.display());
+            // The same notice with Windows line ends parses the same way.
+            let crlf = src.replace('\n', "\r\n");
+            let doc2 = parse(&crlf, &Oracle);
+            check_doc(&crlf, &doc2);
+            assert!(
+                uncovered(&crlf, &doc2).is_empty(),
+                "{}: text lost (CRLF)",
+                p.display()
+            );
+            let got2: Vec<&str> = doc2
+                .sections
+                .iter()
+                .map(|s| s.heading.text.as_str())
+                .collect();
+            assert_eq!(got2, want, "{} (CRLF)", p.display());
+            for (a, b) in doc.sections.iter().zip(&doc2.sections) {
+                assert_eq!(
+                    a.body.text,
+                    b.body.text.replace('\r', ""),
+                    "{} (CRLF)",
+                    p.display()
+                );
+            }
             n += 1;
         }
         assert!(n >= 3);

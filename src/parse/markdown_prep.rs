@@ -189,6 +189,7 @@ fn scan_body(src: &str, from: usize, masks: &mut Vec<Range<usize>>) {
     let mut skips: Vec<Range<usize>> = Vec::new();
     let mut skip_until = 0;
     let mut fence: Option<(u8, usize, usize)> = None;
+    let mut mdx = false;
     for (s, e, next) in lines_from(src, from) {
         if s < skip_until {
             continue;
@@ -224,6 +225,7 @@ fn scan_body(src: &str, from: usize, masks: &mut Vec<Range<usize>>) {
             continue;
         }
         if indent == 0 && is_mdx_statement(t) {
+            mdx = true;
             let end = statement_end(src, s);
             line_masks.push(s..end);
             skips.push(s..end);
@@ -260,7 +262,67 @@ fn scan_body(src: &str, from: usize, masks: &mut Vec<Range<usize>>) {
         // An unclosed fence runs to the end of the document.
         skips.push(fs..src.len());
     }
-    // Inline template tags anywhere (outside the masked lines).
+    let tag_masks = if mdx {
+        jsx_expressions(b, from, &skips)
+    } else {
+        template_tags(src, from, &skips)
+    };
+    merge_into(masks, line_masks, tag_masks);
+}
+
+/// MDX `{expression}`s (balanced braces, not across a blank line) outside
+/// the skipped regions.
+fn jsx_expressions(b: &[u8], from: usize, skips: &[Range<usize>]) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    let mut open = 0;
+    let mut i = from;
+    let mut si = 0;
+    let mut nl_blank = false; // only whitespace since the last newline
+    while i < b.len() {
+        while si < skips.len() && skips[si].end <= i {
+            si += 1;
+        }
+        if si < skips.len() && skips[si].start <= i {
+            i = skips[si].end;
+            depth = 0;
+            continue;
+        }
+        match b[i] {
+            b'{' => {
+                if depth == 0 {
+                    open = i;
+                }
+                depth += 1;
+            }
+            b'}' if depth > 0 => {
+                depth -= 1;
+                if depth == 0 {
+                    out.push(open..i + 1);
+                }
+            }
+            b'\n' => {
+                if nl_blank {
+                    depth = 0;
+                }
+                nl_blank = true;
+                i += 1;
+                continue;
+            }
+            _ => {}
+        }
+        if !b[i].is_ascii_whitespace() {
+            nl_blank = false;
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Hugo shortcodes, Liquid/Jinja tags and `{/* */}` comments outside the
+/// skipped regions.
+fn template_tags(src: &str, from: usize, skips: &[Range<usize>]) -> Vec<Range<usize>> {
+    let b = src.as_bytes();
     let mut tag_masks: Vec<Range<usize>> = Vec::new();
     let mut no_close_braces = false; // no `}}` left
     let mut no_close_pct = false; // no `%}` left
@@ -313,7 +375,7 @@ fn scan_body(src: &str, from: usize, masks: &mut Vec<Range<usize>>) {
             None => i = p + 1,
         }
     }
-    merge_into(masks, line_masks, tag_masks);
+    tag_masks
 }
 
 /// Merges two sorted lists of ranges into `masks` (which holds at most the
@@ -438,6 +500,21 @@ mod tests {
         assert!(!p.text.contains("{{<"));
         // Code fences are left alone.
         assert!(p.text.contains("{{ koodi }}"));
+    }
+
+    #[test]
+    fn jsx_expressions_in_mdx() {
+        let src =
+            "import X from './x';\n\nHei {props.nimi}, {/* k */} ja {a {b}} loppu.\n\n{\n\nei\n";
+        let p = prepare(src);
+        assert_eq!(p.text.len(), src.len());
+        assert!(
+            p.text
+                .contains("Hei xxxxxxxxxxxx, xxxxxxxxx ja xxxxxxx loppu."),
+            "{}",
+            p.text
+        );
+        assert!(p.text.ends_with("{\n\nei\n"));
     }
 
     #[test]
