@@ -57,12 +57,18 @@ pub(crate) fn prepare(src: &str) -> Prepared<'_> {
     }
     // Every masked range starts and ends at an ASCII byte and all bytes in
     // between are replaced by ASCII, so the result is still UTF-8.
-    let text = String::from_utf8(bytes)
-        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-    Prepared {
-        text: Cow::Owned(text),
-        masks,
-        title,
+    match String::from_utf8(bytes) {
+        Ok(text) => Prepared {
+            text: Cow::Owned(text),
+            masks,
+            title,
+        },
+        // Cannot happen (see above); never shift offsets if it did.
+        Err(_) => Prepared {
+            text: Cow::Borrowed(src),
+            masks: Vec::new(),
+            title,
+        },
     }
 }
 
