@@ -4,6 +4,8 @@
 pub mod html;
 pub mod inline;
 pub mod markdown;
+mod markdown_html;
+mod markdown_prep;
 pub mod text;
 
 use std::ops::Range;

@@ -1,0 +1,542 @@
+//! Pre-pass for Markdown: finds what is not Markdown text — front matter,
+//! Hugo shortcodes, Liquid/Jinja tags, MDX `import`/`export` lines and
+//! `{/* */}` comments, admonition fences (`:::note`), kramdown attribute
+//! lines — and masks it so that pulldown-cmark never sees it, while every
+//! byte offset stays the same (the masked copy has the same length).
+//!
+//! A mask that covers whole lines becomes spaces (blank lines, so it also
+//! separates blocks, as a shortcode on its own line does when rendered). A
+//! mask inside a line becomes `x` bytes: plain text to the Markdown parser,
+//! which cannot turn leading spaces into an indented code block; the
+//! builder drops masked bytes when it copies text.
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+use memchr::memmem;
+
+use crate::textmap::MappedText;
+
+pub(crate) struct Prepared<'a> {
+    /// The source with masked ranges overwritten (same length, same line
+    /// breaks, valid UTF-8).
+    pub text: Cow<'a, str>,
+    /// Masked ranges, sorted and disjoint.
+    pub masks: Vec<Range<usize>>,
+    /// The front-matter `title`, quotes excluded.
+    pub title: Option<MappedText>,
+}
+
+pub(crate) fn prepare(src: &str) -> Prepared<'_> {
+    let mut masks: Vec<Range<usize>> = Vec::new();
+    let mut title = None;
+    let mut pos = 0;
+    if let Some((fm, t)) = front_matter(src) {
+        pos = fm.end;
+        title = t;
+        masks.push(fm);
+    }
+    scan_body(src, pos, &mut masks);
+    if masks.is_empty() {
+        return Prepared {
+            text: Cow::Borrowed(src),
+            masks,
+            title,
+        };
+    }
+    let mut bytes = src.as_bytes().to_vec();
+    for m in &masks {
+        let whole_lines = src[line_start(src, m.start)..m.start].trim().is_empty()
+            && src[m.end..line_end(src, m.end)].trim().is_empty();
+        let fill = if whole_lines { b' ' } else { b'x' };
+        for b in &mut bytes[m.clone()] {
+            if *b != b'\n' && *b != b'\r' {
+                *b = fill;
+            }
+        }
+    }
+    // Every masked range starts and ends at an ASCII byte and all bytes in
+    // between are replaced by ASCII, so the result is still UTF-8.
+    match String::from_utf8(bytes) {
+        Ok(text) => Prepared {
+            text: Cow::Owned(text),
+            masks,
+            title,
+        },
+        // Cannot happen (see above); never shift offsets if it did.
+        Err(_) => Prepared {
+            text: Cow::Borrowed(src),
+            masks: Vec::new(),
+            title,
+        },
+    }
+}
+
+fn line_start(src: &str, pos: usize) -> usize {
+    memchr::memrchr(b'\n', &src.as_bytes()[..pos]).map_or(0, |p| p + 1)
+}
+
+fn line_end(src: &str, pos: usize) -> usize {
+    memchr::memchr(b'\n', &src.as_bytes()[pos..]).map_or(src.len(), |p| pos + p)
+}
+
+/// Lines of `src[from..]`: (start, end without `\r\n`, next line start).
+fn lines_from(src: &str, from: usize) -> impl Iterator<Item = (usize, usize, usize)> + '_ {
+    let mut pos = from;
+    std::iter::from_fn(move || {
+        if pos >= src.len() {
+            return None;
+        }
+        let start = pos;
+        let nl = memchr::memchr(b'\n', &src.as_bytes()[start..]).map(|p| start + p);
+        let next = nl.map_or(src.len(), |p| p + 1);
+        let mut end = nl.unwrap_or(src.len());
+        if end > start && src.as_bytes()[end - 1] == b'\r' {
+            end -= 1;
+        }
+        pos = next;
+        Some((start, end, next))
+    })
+}
+
+/// YAML (`---` … `---`/`...`) or TOML (`+++` … `+++`) front matter at the
+/// very top. Returns its whole range (closing line included) and its title.
+fn front_matter(src: &str) -> Option<(Range<usize>, Option<MappedText>)> {
+    let start = if src.starts_with('\u{feff}') { 3 } else { 0 };
+    let mut it = lines_from(src, start);
+    let (s0, e0, _) = it.next()?;
+    let first = src[s0..e0].trim_end();
+    let toml = match first {
+        "---" => false,
+        "+++" => true,
+        _ => return None,
+    };
+    let mut title = None;
+    for (s, e, next) in it {
+        let line = &src[s..e];
+        let t = line.trim_end();
+        let closes = if toml {
+            t == "+++"
+        } else {
+            t == "---" || t == "..."
+        };
+        if closes {
+            return Some((start..next, title));
+        }
+        if toml && line.starts_with('[') {
+            // Past the top-level keys.
+            continue;
+        }
+        if title.is_none() {
+            title = title_value(src, s, e, toml);
+        }
+    }
+    None
+}
+
+/// The value of a top-level `title:` (YAML) or `title =` (TOML) line.
+fn title_value(src: &str, s: usize, e: usize, toml: bool) -> Option<MappedText> {
+    let line = &src[s..e];
+    let rest = line.strip_prefix("title")?;
+    let rest_trim = rest.trim_start_matches([' ', '\t']);
+    let sep = if toml { '=' } else { ':' };
+    let after = rest_trim.strip_prefix(sep)?;
+    let lead = after.len() - after.trim_start().len();
+    let vstart = e - after.len() + lead;
+    let v = &src[vstart..e];
+    let (a, b) = match v.as_bytes().first()? {
+        q @ (b'"' | b'\'') => {
+            let q = *q;
+            let bytes = v.as_bytes();
+            let mut j = 1;
+            let mut close = None;
+            while j < bytes.len() {
+                if bytes[j] == b'\\' && q == b'"' {
+                    j += 2;
+                    continue;
+                }
+                if bytes[j] == q {
+                    close = Some(j);
+                    break;
+                }
+                j += 1;
+            }
+            (1, close?)
+        }
+        // Block scalars and flow collections are not titles we can map.
+        b'|' | b'>' | b'[' | b'{' => return None,
+        _ if toml => return None,
+        _ => {
+            let mut end = v.len();
+            if let Some(c) = v.find(" #") {
+                end = c;
+            }
+            let t = v[..end].trim_end();
+            (0, t.len())
+        }
+    };
+    let value = &v[a..b];
+    let lead = value.len() - value.trim_start().len();
+    let value_t = value.trim();
+    if value_t.is_empty() {
+        return None;
+    }
+    let mut m = MappedText::new();
+    m.push_verbatim(value_t, vstart + a + lead);
+    Some(m)
+}
+
+/// Masks template tags and MDX syntax in `src[from..]`.
+fn scan_body(src: &str, from: usize, masks: &mut Vec<Range<usize>>) {
+    let b = src.as_bytes();
+    // Whole-line constructs first, line by line.
+    let mut line_masks: Vec<Range<usize>> = Vec::new();
+    // Regions the inline scan skips: masked lines and fenced code.
+    let mut skips: Vec<Range<usize>> = Vec::new();
+    let mut skip_until = 0;
+    let mut fence: Option<(u8, usize, usize)> = None;
+    let mut mdx = false;
+    for (s, e, next) in lines_from(src, from) {
+        if s < skip_until {
+            continue;
+        }
+        let line = &src[s..e];
+        let t = line.trim_start();
+        // Code fences: nothing inside them is template syntax.
+        let indent = line.len() - t.len();
+        if indent < 4 {
+            let tb = t.as_bytes();
+            let c = tb.first().copied().unwrap_or(0);
+            if c == b'`' || c == b'~' {
+                let n = tb.iter().take_while(|&&x| x == c).count();
+                if n >= 3 {
+                    match fence {
+                        None => {
+                            fence = Some((c, n, s));
+                            continue;
+                        }
+                        Some((fc, fnum, fs))
+                            if fc == c && n >= fnum && t[n..].trim().is_empty() =>
+                        {
+                            skips.push(fs..next);
+                            fence = None;
+                            continue;
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        if fence.is_some() {
+            continue;
+        }
+        if indent == 0 && is_mdx_statement(t) {
+            mdx = true;
+            let end = statement_end(src, s);
+            line_masks.push(s..end);
+            skips.push(s..end);
+            skip_until = end;
+            continue;
+        }
+        if indent < 4 && t.starts_with(":::") {
+            // Admonition / fenced div marker: `:::note`, `:::tip[Otsikko]`,
+            // `::: {.x}`, `:::`. The marker and its kind are syntax; a title
+            // after it stays text.
+            let tb = t.as_bytes();
+            let mut j = tb.iter().take_while(|&&x| x == b':').count();
+            while j < tb.len() && (tb[j].is_ascii_alphanumeric() || tb[j] == b'-' || tb[j] == b'_')
+            {
+                j += 1;
+            }
+            let rest = t[j..].trim();
+            let mut mend = s + indent + j;
+            if rest.starts_with('{') && rest.ends_with('}') {
+                mend = e;
+            }
+            line_masks.push(s + indent..mend);
+            skips.push(s..next);
+            continue;
+        }
+        if indent < 4 && t.starts_with("{:") && t.trim_end().ends_with('}') {
+            // kramdown attribute list / `{:toc}`
+            line_masks.push(s + indent..e);
+            skips.push(s..next);
+            continue;
+        }
+    }
+    if let Some((_, _, fs)) = fence {
+        // An unclosed fence runs to the end of the document.
+        skips.push(fs..src.len());
+    }
+    let tag_masks = if mdx {
+        jsx_expressions(b, from, &skips)
+    } else {
+        template_tags(src, from, &skips)
+    };
+    merge_into(masks, line_masks, tag_masks);
+}
+
+/// MDX `{expression}`s (balanced braces, not across a blank line) outside
+/// the skipped regions.
+fn jsx_expressions(b: &[u8], from: usize, skips: &[Range<usize>]) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    let mut open = 0;
+    let mut i = from;
+    let mut si = 0;
+    let mut nl_blank = false; // only whitespace since the last newline
+    while i < b.len() {
+        while si < skips.len() && skips[si].end <= i {
+            si += 1;
+        }
+        if si < skips.len() && skips[si].start <= i {
+            i = skips[si].end;
+            depth = 0;
+            continue;
+        }
+        match b[i] {
+            b'{' => {
+                if depth == 0 {
+                    open = i;
+                }
+                depth += 1;
+            }
+            b'}' if depth > 0 => {
+                depth -= 1;
+                if depth == 0 {
+                    out.push(open..i + 1);
+                }
+            }
+            b'\n' => {
+                if nl_blank {
+                    depth = 0;
+                }
+                nl_blank = true;
+                i += 1;
+                continue;
+            }
+            _ => {}
+        }
+        if !b[i].is_ascii_whitespace() {
+            nl_blank = false;
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Hugo shortcodes, Liquid/Jinja tags and `{/* */}` comments outside the
+/// skipped regions.
+fn template_tags(src: &str, from: usize, skips: &[Range<usize>]) -> Vec<Range<usize>> {
+    let b = src.as_bytes();
+    let mut tag_masks: Vec<Range<usize>> = Vec::new();
+    let mut no_close_braces = false; // no `}}` left
+    let mut no_close_pct = false; // no `%}` left
+    let mut no_close_mdx = false; // no `*/}` left
+    let mut i = from;
+    let mut li = 0;
+    while let Some(p) = memchr::memchr(b'{', &b[i..]).map(|p| i + p) {
+        // Skip over masked lines and code fences.
+        while li < skips.len() && skips[li].end <= p {
+            li += 1;
+        }
+        if li < skips.len() && skips[li].start <= p {
+            i = skips[li].end;
+            continue;
+        }
+        let next = b.get(p + 1).copied();
+        let found = match next {
+            Some(b'{') if !no_close_braces => {
+                let r = memmem::find(&b[p + 2..], b"}}").map(|q| p + 2 + q + 2);
+                no_close_braces = r.is_none();
+                r
+            }
+            Some(b'%') if !no_close_pct => {
+                let r = memmem::find(&b[p + 2..], b"%}").map(|q| p + 2 + q + 2);
+                no_close_pct = r.is_none();
+                // `{% comment %}…{% endcomment %}` hides everything inside.
+                match r {
+                    Some(end) if src[p + 2..end - 2].trim() == "comment" => {
+                        memmem::find(&b[end..], b"endcomment")
+                            .and_then(|q| {
+                                memmem::find(&b[end + q..], b"%}").map(|z| end + q + z + 2)
+                            })
+                            .or(Some(end))
+                    }
+                    other => other,
+                }
+            }
+            Some(b'/') if !no_close_mdx && b.get(p + 2) == Some(&b'*') => {
+                let r = memmem::find(&b[p + 3..], b"*/}").map(|q| p + 3 + q + 3);
+                no_close_mdx = r.is_none();
+                r
+            }
+            _ => None,
+        };
+        match found {
+            Some(end) => {
+                tag_masks.push(p..end);
+                i = end;
+            }
+            None => i = p + 1,
+        }
+    }
+    tag_masks
+}
+
+/// Merges two sorted lists of ranges into `masks` (which holds at most the
+/// front matter, before both).
+fn merge_into(masks: &mut Vec<Range<usize>>, a: Vec<Range<usize>>, b: Vec<Range<usize>>) {
+    let mut all: Vec<Range<usize>> = a.into_iter().chain(b).filter(|r| !r.is_empty()).collect();
+    all.sort_by_key(|r| r.start);
+    for r in all {
+        match masks.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => masks.push(r),
+        }
+    }
+}
+
+/// An MDX ESM line: `import X from 'y'`, `import 'y'`, `export const …`.
+fn is_mdx_statement(t: &str) -> bool {
+    if let Some(rest) = t.strip_prefix("import ") {
+        let rest = rest.trim_start();
+        return rest.starts_with('\'')
+            || rest.starts_with('"')
+            || rest.starts_with('{')
+            || rest.contains(" from ")
+            || rest.trim_end().ends_with(';');
+    }
+    if let Some(rest) = t.strip_prefix("export ") {
+        let w = rest.trim_start();
+        return [
+            "const ",
+            "let ",
+            "var ",
+            "default ",
+            "function ",
+            "async ",
+            "class ",
+            "{",
+            "*",
+        ]
+        .iter()
+        .any(|k| w.starts_with(k));
+    }
+    false
+}
+
+/// End (next line start) of an MDX statement starting at line `s`: the
+/// first line end where brackets opened in the statement are all closed.
+fn statement_end(src: &str, s: usize) -> usize {
+    let b = src.as_bytes();
+    let mut depth: i64 = 0;
+    let mut quote = 0u8;
+    let mut i = s;
+    while i < b.len() {
+        let c = b[i];
+        if quote != 0 {
+            if c == b'\\' {
+                i += 2;
+                continue;
+            }
+            if c == quote || (c == b'\n' && quote != b'`') {
+                quote = 0;
+            }
+        } else {
+            match c {
+                b'"' | b'\'' | b'`' => quote = c,
+                b'{' | b'(' | b'[' => depth += 1,
+                b'}' | b')' | b']' => depth -= 1,
+                b'\n' if depth <= 0 => return i + 1,
+                b'\n' => {
+                    // A blank line always ends the statement (MDX rule).
+                    let rest = &b[i + 1..];
+                    let blank = rest
+                        .iter()
+                        .take_while(|&&x| x != b'\n')
+                        .all(|x| x.is_ascii_whitespace());
+                    if blank {
+                        return i + 1;
+                    }
+                }
+                _ => {}
+            }
+        }
+        i += 1;
+    }
+    b.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yaml_title_unquoted_and_quoted() {
+        let src = "---\nlayout: page\ntitle: \"Tietosuojaseloste\"\n---\n\nTeksti\n";
+        let p = prepare(src);
+        let t = p.title.unwrap();
+        assert_eq!(t.text, "Tietosuojaseloste");
+        assert_eq!(&src[t.full_source_range().unwrap()], "Tietosuojaseloste");
+        assert_eq!(p.text.len(), src.len());
+        assert!(p.text.starts_with("   \n"));
+        let src = "---\ntitle: Evästeet # kommentti\n---\n";
+        assert_eq!(prepare(src).title.unwrap().text, "Evästeet");
+    }
+
+    #[test]
+    fn toml_title_and_unclosed_front_matter() {
+        let src = "+++\ntitle = 'Jäsenrekisteri'\n[params]\ntitle = \"x\"\n+++\nA";
+        assert_eq!(prepare(src).title.unwrap().text, "Jäsenrekisteri");
+        let src = "---\ntitle: x\nno end";
+        let p = prepare(src);
+        assert!(p.title.is_none());
+        assert!(p.masks.is_empty());
+    }
+
+    #[test]
+    fn shortcodes_are_masked_with_same_length() {
+        let src = "Katso {{< ref \"ä.md\" >}} sivu.\n{{% notice %}}\n{% include x.html %}\n```\n{{ koodi }}\n```\n";
+        let p = prepare(src);
+        assert_eq!(p.text.len(), src.len());
+        assert_eq!(p.masks.len(), 3);
+        assert!(p.text.contains("Katso xxxx"));
+        assert!(p.text.contains("\n              \n"));
+        assert!(!p.text.contains("{{<"));
+        // Code fences are left alone.
+        assert!(p.text.contains("{{ koodi }}"));
+    }
+
+    #[test]
+    fn jsx_expressions_in_mdx() {
+        let src =
+            "import X from './x';\n\nHei {props.nimi}, {/* k */} ja {a {b}} loppu.\n\n{\n\nei\n";
+        let p = prepare(src);
+        assert_eq!(p.text.len(), src.len());
+        assert!(
+            p.text
+                .contains("Hei xxxxxxxxxxxx, xxxxxxxxx ja xxxxxxx loppu."),
+            "{}",
+            p.text
+        );
+        assert!(p.text.ends_with("{\n\nei\n"));
+    }
+
+    #[test]
+    fn mdx_statements_and_admonitions() {
+        let src = "import Tabs from '@theme/Tabs';\nexport const meta = {\n  a: 1,\n}\n\n:::note Huomio\nTeksti\n:::\n";
+        let p = prepare(src);
+        assert!(p.text.starts_with("                               \n"));
+        assert!(p.text.contains("xxxxxxx Huomio"));
+        assert!(p.text.contains("Teksti"));
+        assert!(!p.text.contains("meta"));
+    }
+
+    #[test]
+    fn unclosed_tags_do_not_go_quadratic() {
+        let src = "{{ a ".repeat(200_000);
+        let p = prepare(&src);
+        assert!(p.masks.is_empty());
+    }
+}
