@@ -160,7 +160,7 @@ pub fn score_one(label: &Label, report: &FileReport, scores: &mut Scores) {
         .diagnostics
         .iter()
         .filter(|d| d.category != "missing-element" && d.category != "suppression")
-        .map(|d| (d.category.as_str(), quote_key(&d.text)))
+        .map(|d| (d.category.as_str(), quote_key(&d.quote)))
         .collect();
     let matches = |g: &(&str, String), p: &(&str, String)| {
         g.0 == p.0 && !p.1.is_empty() && (g.1.contains(&p.1) || p.1.contains(&g.1))

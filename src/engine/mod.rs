@@ -212,6 +212,9 @@ pub struct Diagnostic {
     pub span: Range<usize>,
     /// The exact source text under the span.
     pub text: String,
+    /// The same text as a reader sees it (entities decoded, tags and table
+    /// markup dropped): what reports quote.
+    pub quote: String,
     pub related: Vec<Related>,
     pub fix: Option<Fix>,
     /// Set when an inline suppression silenced this finding (with its reason).
@@ -295,6 +298,10 @@ impl Engine {
                 section: None,
             });
         }
+        // Findings without a parsed quote quote their source text.
+        for x in diags.iter_mut().filter(|x| x.quote.is_empty()) {
+            x.quote = collapse(&x.text);
+        }
         let (mut active, mut suppressed) = suppress::apply(notice, source, diags, &self.rules, opts);
         dedupe(&mut active);
         active.sort_by(|a, b| (a.span.start, &a.rule, a.span.end).cmp(&(b.span.start, &b.rule, b.span.end)));
@@ -326,6 +333,7 @@ impl Engine {
             help: rule.help(&opts.lang).to_string(),
             reference: rule.reference.clone(),
             text: source.get(span.clone()).unwrap_or("").to_string(),
+            quote: String::new(),
             span,
             related: Vec::new(),
             fix: None,
@@ -390,6 +398,7 @@ impl Engine {
                         }
                         let span = t.source_range(m.clone());
                         let mut d = mk(span.clone(), rule.message(&opts.lang).to_string());
+                        d.quote = collapse(t.raw_slice(m.clone()));
                         if let Some(rep) = &rule.replacement {
                             d.fix = Some(Fix {
                                 span,
@@ -452,8 +461,9 @@ impl Engine {
                         if !unless_near.is_empty() && unless_near.is_match(&t.text[sent]) {
                             continue;
                         }
-                        let span = t.source_range(m);
+                        let span = t.source_range(m.clone());
                         let mut d = mk(span, rule.message(&opts.lang).to_string());
+                        d.quote = collapse(t.raw_slice(m));
                         d.related.push(Related {
                             message: format!("{}: \"{}\"", other_word(&opts.lang), other_text),
                             span: other_span.clone(),
@@ -653,6 +663,10 @@ pub fn ytunnus_valid(digits: &[u32], check: u32) -> bool {
         1 => false,
         r => check == 11 - r,
     }
+}
+
+fn collapse(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn dedupe(d: &mut Vec<Diagnostic>) {

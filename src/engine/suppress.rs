@@ -125,6 +125,7 @@ pub fn apply(
             help: String::new(),
             reference: String::new(),
             text: source.get(x.span.clone()).unwrap_or("").to_string(),
+            quote: String::new(),
             span: x.span.clone(),
             related: Vec::new(),
             fix: None,

@@ -30,6 +30,7 @@ fn diagnostic(src: &SourceText, d: &Diagnostic) -> Value {
         "reference": d.reference,
         "span": span(src, &d.span),
         "text": d.text,
+        "quote": d.quote,
     });
     let m = v.as_object_mut().expect("object");
     if !d.related.is_empty() {
