@@ -158,17 +158,18 @@ fn heading_kind(s: &str, oracle: &dyn HeadingOracle) -> bool {
     }
     let bare = strip_numbering(t);
     let numbered = bare.len() != t.len();
+    // A sentence is not a heading, whatever words it has.
+    let ends_like_sentence = bare.ends_with('.') || bare.ends_with(',') || bare.ends_with(';');
+    if ends_like_sentence {
+        return false;
+    }
     let bare_nocolon = bare.trim_end_matches(':').trim_end();
-    if oracle.is_heading(bare_nocolon) {
+    // Known heading words count only in a short line without clauses.
+    if !bare_nocolon.contains(',') && bare_nocolon.split_whitespace().count() <= 7 && oracle.is_heading(bare_nocolon) {
         return true;
     }
     let first = bare.chars().next().unwrap_or(' ');
     if !first.is_alphabetic() || first.is_lowercase() {
-        return false;
-    }
-    // A sentence is not a heading.
-    let ends_like_sentence = bare.ends_with('.') || bare.ends_with(',') || bare.ends_with(';');
-    if ends_like_sentence {
         return false;
     }
     if numbered && chars <= 90 {
@@ -231,7 +232,12 @@ fn parse_plain(src: &str, lines: &[Line], oracle: &dyn HeadingOracle) -> RawDocu
                 continue;
             }
         }
+        // The line right under a heading is its body ("Rekisterin nimi" /
+        // "SM-viikon yhteystietorekisteri"), unless it is numbered or in capitals.
+        let right_under_heading = !prev_blank && current.as_ref().is_some_and(|c| c.body.is_empty());
+        let strong_form = is_all_caps(s) || strip_numbering(s).len() != s.trim_start().len();
         let is_heading = (prev_blank || is_all_caps(s) || oracle.is_heading(s.trim()))
+            && (!right_under_heading || strong_form)
             && heading_kind(s, oracle)
             && !(next_blank_or_end && lines.get(i + 1).is_none());
         if is_heading {
