@@ -2,6 +2,8 @@
 //! of headed sections whose text maps back to exact source spans.
 
 pub mod html;
+mod html_entities;
+mod html_lex;
 pub mod inline;
 pub mod markdown;
 mod markdown_html;

@@ -1,0 +1,1657 @@
+//! A single-pass tokenizer over the bytes of an HTML page or a site template.
+//!
+//! It yields start tags, end tags and text runs with byte spans (text is not
+//! decoded here; the builder decodes entities while keeping the map), and
+//! collects every comment. Besides HTML it understands just enough of the
+//! languages pages are written in to take text only from the markup:
+//!
+//! * template tags are skipped: `<?php ?>`, `<% %>`, `{{ }}`, `{% %}`,
+//!   `{# #}`, `${ }`, FreeMarker `<#…>`/`<@…>`, Smarty-style `{$x}`/`{/if}`;
+//! * JavaScript/TypeScript (React components): code is skipped and JSX
+//!   elements are found where an expression may start; inside JSX, `{…}`
+//!   expressions are code again (which may hold more JSX), `{"text"}` is text
+//!   and `{/* … */}` is a comment;
+//! * Vue/Svelte/Astro: markup whose `{…}` are expressions, `---` front matter.
+//!
+//! Every search that may fail is either done once (it consumes the rest of
+//! the input) or remembered, so the whole pass is linear in the input; there
+//! is no recursion.
+
+use memchr::{memchr, memchr2, memchr3, memmem};
+
+use super::Comment;
+
+/// What a token is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Kind {
+    Start,
+    End,
+    /// Text with character references to decode.
+    Text,
+    /// Raw text (script, style, xmp): no references.
+    RawText,
+    /// The inside of a JavaScript string literal shown as JSX text.
+    JsText,
+}
+
+/// Element names the parser treats specially; the rest are grouped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Tag {
+    /// Unknown (custom elements, JSX components).
+    Other,
+    /// Known phrasing elements (a, em, span, ...).
+    Inline,
+    /// Known void elements without a role here (meta, link, img, ...).
+    Void,
+    /// Known block elements without a role here (address, pre, ...).
+    Block,
+    /// applet, marquee: scope boundaries.
+    Scope,
+    /// canvas, video, audio, map, picture: no readable text.
+    Media,
+    P,
+    Div,
+    Br,
+    Hr,
+    H(u8),
+    Li,
+    Ul,
+    Ol,
+    Dl,
+    Dt,
+    Dd,
+    Table,
+    Caption,
+    TSect,
+    Tr,
+    Td,
+    Th,
+    Main,
+    Article,
+    Section,
+    Aside,
+    Nav,
+    Header,
+    Footer,
+    Body,
+    Html,
+    Head,
+    Title,
+    Script,
+    Style,
+    Noscript,
+    Template,
+    Textarea,
+    Xmp,
+    Iframe,
+    Noembed,
+    Noframes,
+    Plaintext,
+    Svg,
+    Math,
+    Form,
+    Button,
+    Select,
+    Option,
+    Datalist,
+    Object,
+    Dialog,
+    B,
+    Strong,
+    Summary,
+    Details,
+}
+
+impl Tag {
+    /// The element for a tag name (any case).
+    pub(super) fn of(name: &[u8]) -> Tag {
+        if name.is_empty() || name.len() > 10 {
+            return Tag::Other;
+        }
+        let mut buf = [0u8; 10];
+        for (d, s) in buf.iter_mut().zip(name) {
+            *d = s.to_ascii_lowercase();
+        }
+        match &buf[..name.len()] {
+            b"p" => Tag::P,
+            b"div" => Tag::Div,
+            b"br" => Tag::Br,
+            b"hr" => Tag::Hr,
+            b"h1" => Tag::H(1),
+            b"h2" => Tag::H(2),
+            b"h3" => Tag::H(3),
+            b"h4" => Tag::H(4),
+            b"h5" => Tag::H(5),
+            b"h6" => Tag::H(6),
+            b"li" => Tag::Li,
+            b"ul" => Tag::Ul,
+            b"ol" => Tag::Ol,
+            b"dl" => Tag::Dl,
+            b"dt" => Tag::Dt,
+            b"dd" => Tag::Dd,
+            b"table" => Tag::Table,
+            b"caption" => Tag::Caption,
+            b"thead" | b"tbody" | b"tfoot" => Tag::TSect,
+            b"tr" => Tag::Tr,
+            b"td" => Tag::Td,
+            b"th" => Tag::Th,
+            b"main" => Tag::Main,
+            b"article" => Tag::Article,
+            b"section" => Tag::Section,
+            b"aside" => Tag::Aside,
+            b"nav" => Tag::Nav,
+            b"header" => Tag::Header,
+            b"footer" => Tag::Footer,
+            b"body" => Tag::Body,
+            b"html" => Tag::Html,
+            b"head" => Tag::Head,
+            b"title" => Tag::Title,
+            b"script" => Tag::Script,
+            b"style" => Tag::Style,
+            b"noscript" => Tag::Noscript,
+            b"template" => Tag::Template,
+            b"textarea" => Tag::Textarea,
+            b"xmp" => Tag::Xmp,
+            b"iframe" => Tag::Iframe,
+            b"noembed" => Tag::Noembed,
+            b"noframes" => Tag::Noframes,
+            b"plaintext" => Tag::Plaintext,
+            b"svg" => Tag::Svg,
+            b"math" => Tag::Math,
+            b"form" => Tag::Form,
+            b"button" => Tag::Button,
+            b"select" => Tag::Select,
+            b"option" | b"optgroup" => Tag::Option,
+            b"datalist" => Tag::Datalist,
+            b"object" => Tag::Object,
+            b"dialog" => Tag::Dialog,
+            b"b" => Tag::B,
+            b"strong" => Tag::Strong,
+            b"summary" => Tag::Summary,
+            b"details" => Tag::Details,
+            b"applet" | b"marquee" => Tag::Scope,
+            b"canvas" | b"video" | b"audio" | b"map" | b"picture" => Tag::Media,
+            b"address" | b"blockquote" | b"center" | b"dir" | b"fieldset" | b"figcaption"
+            | b"figure" | b"hgroup" | b"legend" | b"listing" | b"menu" | b"pre" | b"search" => {
+                Tag::Block
+            }
+            b"area" | b"base" | b"col" | b"embed" | b"img" | b"input" | b"keygen" | b"link"
+            | b"meta" | b"param" | b"source" | b"track" | b"wbr" | b"basefont" | b"bgsound"
+            | b"frame" | b"image" => Tag::Void,
+            b"a" | b"abbr" | b"bdi" | b"bdo" | b"big" | b"cite" | b"code" | b"data" | b"del"
+            | b"dfn" | b"em" | b"font" | b"i" | b"ins" | b"kbd" | b"label" | b"mark" | b"nobr"
+            | b"q" | b"rp" | b"rt" | b"ruby" | b"s" | b"samp" | b"small" | b"span" | b"strike"
+            | b"sub" | b"sup" | b"time" | b"tt" | b"u" | b"var" | b"output" | b"meter"
+            | b"progress" | b"colgroup" => Tag::Inline,
+            _ => Tag::Other,
+        }
+    }
+
+    /// Whether end tags must compare names (the tag stands for many names).
+    pub(super) fn is_generic(self) -> bool {
+        matches!(
+            self,
+            Tag::Other | Tag::Inline | Tag::Void | Tag::Block | Tag::Scope | Tag::Media
+        )
+    }
+
+    pub(super) fn is_void(self) -> bool {
+        matches!(self, Tag::Void | Tag::Br | Tag::Hr)
+    }
+
+    /// Elements whose content the HTML tokenizer reads as raw text.
+    fn raw_text(self) -> bool {
+        matches!(
+            self,
+            Tag::Script
+                | Tag::Style
+                | Tag::Textarea
+                | Tag::Title
+                | Tag::Xmp
+                | Tag::Iframe
+                | Tag::Noembed
+                | Tag::Noframes
+                | Tag::Noscript
+                | Tag::Plaintext
+        )
+    }
+}
+
+/// Token flags.
+pub(super) const SELF_CLOSING: u8 = 1;
+/// Bold by default (b, strong) or by style/class.
+pub(super) const BOLD: u8 = 2;
+/// Explicitly not bold (`<b style="font-weight:normal">`).
+pub(super) const NOT_BOLD: u8 = 4;
+/// Site chrome by attributes: a cookie banner, `role="navigation"`, ...
+pub(super) const CHROME: u8 = 8;
+/// `role="main"`.
+pub(super) const MAIN: u8 = 16;
+/// A tag of a JSX tree (explicitly closed; no HTML implied end tags).
+pub(super) const JSX: u8 = 32;
+
+/// One token. For tags, `start..end` is the whole tag and the name is
+/// `start + 1 (+1 for an end tag)..name_end`; for text it is the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Token {
+    pub start: u32,
+    pub end: u32,
+    pub name_end: u32,
+    pub kind: Kind,
+    pub tag: Tag,
+    pub flags: u8,
+    /// Heading level given by attributes (`component="h2"`, `role="heading"`).
+    pub level: u8,
+}
+
+impl Token {
+    pub(super) fn name<'a>(&self, src: &'a [u8]) -> &'a [u8] {
+        let off = if self.kind == Kind::End { 2 } else { 1 };
+        src.get(self.start as usize + off..self.name_end as usize)
+            .unwrap_or(&[])
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Mode {
+    /// Markup. `braces`: `{…}` in text is an expression; `raw`: script,
+    /// style etc. hold raw text; `nested`: JSX inside code, which ends when
+    /// `depth` (open elements) returns to 0.
+    Markup {
+        braces: bool,
+        raw: bool,
+        nested: bool,
+        depth: u32,
+    },
+    /// JavaScript. `expr`: pushed for a `{…}` expression, ends at its `}`;
+    /// `operand_next`: an expression may start here (so `<` opens JSX and
+    /// `/` a regular expression).
+    Code {
+        depth: u32,
+        expr: bool,
+        operand_next: bool,
+    },
+    /// Inside a template literal.
+    TemplateLit,
+}
+
+/// Closing delimiters whose failed searches are remembered.
+#[derive(Clone, Copy)]
+enum Needle {
+    CommentEnd,
+    PhpEnd,
+    AspEnd,
+    Mustache,
+    Mustache3,
+    JinjaBlock,
+    JinjaComment,
+    Bang,
+    Brace,
+    Gt,
+    CdataEnd,
+    StarSlash,
+}
+
+const NEEDLES: usize = 12;
+
+impl Needle {
+    fn bytes(self) -> &'static [u8] {
+        match self {
+            Needle::CommentEnd => b"-->",
+            Needle::PhpEnd => b"?>",
+            Needle::AspEnd => b"%>",
+            Needle::Mustache => b"}}",
+            Needle::Mustache3 => b"}}}",
+            Needle::JinjaBlock => b"%}",
+            Needle::JinjaComment => b"#}",
+            Needle::Bang => b"!!}",
+            Needle::Brace => b"}",
+            Needle::Gt => b">",
+            Needle::CdataEnd => b"]]>",
+            Needle::StarSlash => b"*/",
+        }
+    }
+}
+
+/// The kind of source, guessed from its first bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Flavor {
+    /// HTML or a template that is mostly HTML (PHP, Twig, ERB, ...).
+    Markup,
+    /// Markup whose `{…}` are expressions (Svelte, Astro, Vue).
+    BraceMarkup,
+    /// JavaScript/TypeScript with JSX.
+    Script,
+}
+
+/// Guesses the flavor and where reading starts (after front matter).
+pub(super) fn sniff(src: &str) -> (Flavor, usize) {
+    let b = src.as_bytes();
+    let mut i = 0;
+    if b.starts_with("\u{feff}".as_bytes()) {
+        i = 3;
+    }
+    while i < b.len() && b[i].is_ascii_whitespace() {
+        i += 1;
+    }
+    let rest = &b[i..];
+    // Front matter (Astro, Markdown-ish templates): skip to the closing `---`.
+    if rest.starts_with(b"---")
+        && rest[3..]
+            .iter()
+            .take_while(|c| **c != b'\n')
+            .all(|c| c.is_ascii_whitespace())
+    {
+        let mut line = i + 3 + memchr(b'\n', &b[i + 3..]).unwrap_or(b.len() - i - 3);
+        while line < b.len() {
+            let start = line + 1;
+            let end = memchr(b'\n', &b[start.min(b.len())..]).map_or(b.len(), |o| start + o);
+            if b.get(start..end).is_some_and(|l| l.trim_ascii() == b"---") {
+                return (Flavor::BraceMarkup, end);
+            }
+            line = end;
+        }
+        return (Flavor::BraceMarkup, i);
+    }
+    let starts = |p: &[u8]| rest.len() >= p.len() && rest[..p.len()].eq_ignore_ascii_case(p);
+    let word = |w: &[u8]| {
+        rest.starts_with(w)
+            && rest
+                .get(w.len())
+                .is_some_and(|c| !c.is_ascii_alphanumeric() && *c != b'_')
+    };
+    let js = word(b"import")
+        || word(b"export")
+        || word(b"const")
+        || word(b"let")
+        || word(b"var")
+        || word(b"function")
+        || word(b"class")
+        || word(b"async")
+        || word(b"type")
+        || word(b"interface")
+        || word(b"declare")
+        || word(b"module")
+        || word(b"require")
+        || starts(b"'use ")
+        || starts(b"\"use ")
+        || starts(b"//")
+        || starts(b"/*")
+        || starts(b"#!");
+    if js {
+        return (Flavor::Script, i);
+    }
+    let finder = |p: &[u8]| memmem::find(b, p).is_some();
+    let page = finder(b"<html") || finder(b"<HTML") || finder(b"<body") || finder(b"<BODY");
+    let svelte = finder(b"{#if")
+        || finder(b"{#each")
+        || finder(b"{#await")
+        || finder(b"{@html")
+        || finder(b"{:else");
+    let component = !page
+        && (finder(b"<script") || finder(b"<template"))
+        && !finder(b"<?")
+        && !finder(b"<%")
+        && !finder(b"{%")
+        && !finder(b"<!DOCTYPE")
+        && !finder(b"<!doctype");
+    if svelte || component {
+        (Flavor::BraceMarkup, i)
+    } else {
+        (Flavor::Markup, i)
+    }
+}
+
+/// Runs the tokenizer over `src`.
+pub(super) fn tokenize(src: &str) -> (Vec<Token>, Vec<Comment>) {
+    let (flavor, start) = sniff(src);
+    let mut lx = Lexer {
+        b: src.as_bytes(),
+        src,
+        pos: start,
+        toks: Vec::with_capacity(src.len() / 24 + 16),
+        comments: Vec::new(),
+        modes: Vec::with_capacity(8),
+        failed: [usize::MAX; NEEDLES],
+        jsx_failed: false,
+        brace_failed: false,
+        scratch: Vec::new(),
+    };
+    lx.modes.push(match flavor {
+        Flavor::Script => Mode::Code {
+            depth: 0,
+            expr: false,
+            operand_next: true,
+        },
+        Flavor::Markup => Mode::Markup {
+            braces: false,
+            raw: true,
+            nested: false,
+            depth: 0,
+        },
+        Flavor::BraceMarkup => Mode::Markup {
+            braces: true,
+            raw: true,
+            nested: false,
+            depth: 0,
+        },
+    });
+    lx.run();
+    (lx.toks, lx.comments)
+}
+
+struct Lexer<'a> {
+    src: &'a str,
+    b: &'a [u8],
+    pos: usize,
+    toks: Vec<Token>,
+    comments: Vec<Comment>,
+    modes: Vec<Mode>,
+    /// `failed[n] = p`: searching for needle `n` from `p` found nothing, so
+    /// neither will any search from a later position.
+    failed: [usize; NEEDLES],
+    /// A JSX element ran into the end of the input; don't try again.
+    jsx_failed: bool,
+    /// A `{` in Svelte/Astro/Vue markup was never closed: braces are text.
+    brace_failed: bool,
+    scratch: Vec<u8>,
+}
+
+#[inline]
+fn is_ws(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c')
+}
+
+fn is_ident_start(c: u8) -> bool {
+    c.is_ascii_alphabetic() || c == b'_' || c == b'$' || c >= 0x80
+}
+
+fn is_ident(c: u8) -> bool {
+    is_ident_start(c) || c.is_ascii_digit()
+}
+
+/// Attributes the builder cares about (value ranges).
+#[derive(Default)]
+struct Attrs {
+    id: Option<(usize, usize)>,
+    class: Option<(usize, usize)>,
+    role: Option<(usize, usize)>,
+    aria_level: Option<(usize, usize)>,
+    component: Option<(usize, usize)>,
+    variant: Option<(usize, usize)>,
+    as_: Option<(usize, usize)>,
+    style: Option<(usize, usize)>,
+}
+
+/// A parsed tag.
+struct TagEnd {
+    end: usize,
+    name_end: usize,
+    self_closing: bool,
+    attrs: Attrs,
+}
+
+impl<'a> Lexer<'a> {
+    fn run(&mut self) {
+        while self.pos < self.b.len() {
+            match *self.modes.last().expect("the root mode is never popped") {
+                Mode::Markup {
+                    braces,
+                    raw,
+                    nested,
+                    ..
+                } => self.markup(braces, raw, nested),
+                Mode::Code { .. } => self.code(),
+                Mode::TemplateLit => self.template_lit(),
+            }
+        }
+    }
+
+    /// Finds `needle` at or after `from`, remembering failures.
+    fn find(&mut self, needle: Needle, from: usize) -> Option<usize> {
+        let k = needle as usize;
+        if from >= self.failed[k] || from > self.b.len() {
+            return None;
+        }
+        let n = needle.bytes();
+        let hit = if n.len() == 1 {
+            memchr(n[0], &self.b[from..])
+        } else {
+            memmem::find(&self.b[from..], n)
+        };
+        match hit {
+            Some(o) => Some(from + o),
+            None => {
+                self.failed[k] = from;
+                None
+            }
+        }
+    }
+
+    fn push_text(&mut self, kind: Kind, a: usize, b: usize) {
+        if b > a {
+            self.toks.push(Token {
+                start: a as u32,
+                end: b as u32,
+                name_end: a as u32,
+                kind,
+                tag: Tag::Other,
+                flags: 0,
+                level: 0,
+            });
+        }
+    }
+
+    fn push_comment(&mut self, span: (usize, usize), text: (usize, usize)) {
+        let text = self.src.get(text.0..text.1).unwrap_or("").to_string();
+        self.comments.push(Comment {
+            text,
+            span: span.0..span.1,
+        });
+    }
+
+    fn set_depth(&mut self, d: u32) {
+        if let Some(Mode::Markup { depth, .. }) = self.modes.last_mut() {
+            *depth = d;
+        }
+    }
+
+    fn depth(&self) -> u32 {
+        match self.modes.last() {
+            Some(Mode::Markup { depth, .. }) => *depth,
+            _ => 0,
+        }
+    }
+
+    // ---------------------------------------------------------------- markup
+
+    /// Reads text up to the next construct and handles that construct.
+    fn markup(&mut self, braces: bool, raw: bool, nested: bool) {
+        let b = self.b;
+        let text_start = self.pos;
+        let mut i = self.pos;
+        loop {
+            let hit = if braces {
+                memchr2(b'<', b'{', &b[i..])
+            } else {
+                memchr3(b'<', b'{', b'$', &b[i..])
+            };
+            let Some(off) = hit else {
+                self.push_text(Kind::Text, text_start, b.len());
+                self.pos = b.len();
+                return;
+            };
+            let j = i + off;
+            if self.construct(j, text_start, braces, raw, nested) {
+                return;
+            }
+            i = j + 1;
+        }
+    }
+
+    /// If a construct starts at `j`, emits the text before it, handles it,
+    /// sets `pos` and returns true; otherwise the byte is text.
+    fn construct(
+        &mut self,
+        j: usize,
+        text_start: usize,
+        braces: bool,
+        raw: bool,
+        nested: bool,
+    ) -> bool {
+        let b = self.b;
+        let c1 = b.get(j + 1).copied();
+        match b[j] {
+            b'<' => match c1 {
+                Some(b'!') => {
+                    self.push_text(Kind::Text, text_start, j);
+                    self.markup_decl(j);
+                    true
+                }
+                Some(b'?') => {
+                    // PHP may leave its last block unclosed.
+                    let end = self.find(Needle::PhpEnd, j + 2).map_or(b.len(), |e| e + 2);
+                    self.push_text(Kind::Text, text_start, j);
+                    self.pos = end;
+                    true
+                }
+                Some(b'%') => match self.find(Needle::AspEnd, j + 2) {
+                    Some(e) => {
+                        self.push_text(Kind::Text, text_start, j);
+                        self.pos = e + 2;
+                        true
+                    }
+                    None => false,
+                },
+                Some(b'#' | b'@') => self.freemarker(j, j + 1, text_start),
+                Some(b'/') => match b.get(j + 2).copied() {
+                    Some(c) if c.is_ascii_alphabetic() => {
+                        self.push_text(Kind::Text, text_start, j);
+                        self.end_tag(j, braces, nested);
+                        true
+                    }
+                    Some(b'#' | b'@') => self.freemarker(j, j + 2, text_start),
+                    Some(b'>') => {
+                        self.push_text(Kind::Text, text_start, j);
+                        self.pos = j + 3;
+                        if nested {
+                            self.close_nested();
+                        }
+                        true
+                    }
+                    None => false,
+                    Some(_) => {
+                        // A bogus comment up to `>`.
+                        self.push_text(Kind::Text, text_start, j);
+                        self.pos = self.find(Needle::Gt, j + 2).map_or(b.len(), |e| e + 1);
+                        true
+                    }
+                },
+                Some(c) if c.is_ascii_alphabetic() => {
+                    self.push_text(Kind::Text, text_start, j);
+                    self.start_tag(j, braces, raw, nested);
+                    true
+                }
+                Some(b'>') if nested => {
+                    // A JSX fragment.
+                    self.push_text(Kind::Text, text_start, j);
+                    let d = self.depth();
+                    self.set_depth(d + 1);
+                    self.pos = j + 2;
+                    true
+                }
+                _ => false,
+            },
+            b'{' if braces => self.brace_expr(j, text_start, nested),
+            b'{' => {
+                let end = match c1 {
+                    Some(b'{') if b.get(j + 2) == Some(&b'{') => {
+                        self.find(Needle::Mustache3, j + 3).map(|e| e + 3)
+                    }
+                    Some(b'{') => self.find(Needle::Mustache, j + 2).map(|e| e + 2),
+                    Some(b'%') => self.find(Needle::JinjaBlock, j + 2).map(|e| e + 2),
+                    Some(b'#') => self.find(Needle::JinjaComment, j + 2).map(|e| e + 2),
+                    Some(b'!') if b.get(j + 2) == Some(&b'!') => {
+                        self.find(Needle::Bang, j + 3).map(|e| e + 3)
+                    }
+                    Some(b'*') => self.find(Needle::StarSlash, j + 2).and_then(|_| {
+                        // Smarty comment `{* … *}`.
+                        memmem::find(&b[j + 2..], b"*}").map(|e| j + 2 + e + 2)
+                    }),
+                    Some(b'$' | b'/' | b':' | b'@') => self.short_brace(j),
+                    _ => None,
+                };
+                match end {
+                    Some(e) => {
+                        self.push_text(Kind::Text, text_start, j);
+                        self.pos = e;
+                        true
+                    }
+                    None => false,
+                }
+            }
+            b'$' if c1 == Some(b'{') => match self.find(Needle::Brace, j + 2) {
+                Some(e) => {
+                    self.push_text(Kind::Text, text_start, j);
+                    self.pos = e + 1;
+                    true
+                }
+                None => false,
+            },
+            _ => false,
+        }
+    }
+
+    /// `{$x}`, `{/if}`: a template tag if a `}` closes it on the same line,
+    /// not far away.
+    fn short_brace(&mut self, j: usize) -> Option<usize> {
+        let e = self.find(Needle::Brace, j + 1)?;
+        if e - j > 200 || memchr2(b'\n', b'{', &self.b[j + 1..e]).is_some() {
+            return None;
+        }
+        Some(e + 1)
+    }
+
+    /// FreeMarker `<#if …>`, `</#if>`, `<@macro/>`, `<#-- … -->`.
+    fn freemarker(&mut self, j: usize, after: usize, text_start: usize) -> bool {
+        let b = self.b;
+        if b[after..].starts_with(b"#--") {
+            let end = self
+                .find(Needle::CommentEnd, after + 3)
+                .map_or(b.len(), |e| e + 3);
+            self.push_text(Kind::Text, text_start, j);
+            self.pos = end;
+            return true;
+        }
+        if !b.get(after + 1).is_some_and(|c| c.is_ascii_alphabetic()) {
+            return false;
+        }
+        match self.find(Needle::Gt, after + 1) {
+            Some(e) => {
+                self.push_text(Kind::Text, text_start, j);
+                self.pos = e + 1;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// `<!-- -->`, `<!DOCTYPE>`, `<![CDATA[ ]]>`, other `<!…>`.
+    fn markup_decl(&mut self, j: usize) {
+        let b = self.b;
+        if b[j..].starts_with(b"<!--") {
+            // `<!-->` and `<!--->` are empty comments.
+            let (text_end, end) = if b[j + 4..].starts_with(b">") {
+                (j + 4, j + 5)
+            } else if b[j + 4..].starts_with(b"->") {
+                (j + 4, j + 6)
+            } else {
+                match self.find(Needle::CommentEnd, j + 4) {
+                    Some(e) => (e, e + 3),
+                    None => (b.len(), b.len()),
+                }
+            };
+            self.push_comment((j, end), (j + 4, text_end.max(j + 4)));
+            self.pos = end;
+        } else if b[j..].starts_with(b"<![CDATA[") {
+            self.pos = self
+                .find(Needle::CdataEnd, j + 9)
+                .map_or(b.len(), |e| e + 3);
+        } else {
+            self.pos = self.find(Needle::Gt, j + 2).map_or(b.len(), |e| e + 1);
+        }
+    }
+
+    fn start_tag(&mut self, j: usize, braces: bool, raw: bool, nested: bool) {
+        let Some(t) = self.parse_tag(j, false, braces) else {
+            // The input ends inside the tag: HTML drops it.
+            self.pos = self.b.len();
+            return;
+        };
+        let name = &self.b[j + 1..t.name_end];
+        let tag = Tag::of(name);
+        let honour_slash =
+            braces || nested || tag == Tag::Other || tag == Tag::Svg || tag == Tag::Math;
+        let self_closing = t.self_closing && honour_slash;
+        self.emit_tag(Kind::Start, j, &t, tag, self_closing, nested);
+        self.pos = t.end;
+        if nested && !self_closing && !tag.is_void() {
+            let d = self.depth();
+            self.set_depth(d + 1);
+        }
+        if raw && !self_closing && tag.raw_text() {
+            self.raw_text(tag, j + 1, t.name_end);
+        }
+    }
+
+    fn end_tag(&mut self, j: usize, braces: bool, nested: bool) {
+        let Some(t) = self.parse_tag(j, true, braces) else {
+            self.pos = self.b.len();
+            return;
+        };
+        let tag = Tag::of(&self.b[j + 2..t.name_end]);
+        self.emit_tag(Kind::End, j, &t, tag, false, nested);
+        self.pos = t.end;
+        if nested && !tag.is_void() {
+            self.close_nested();
+        }
+    }
+
+    /// One element of a JSX tree closed; leave the tree when it was the root.
+    fn close_nested(&mut self) {
+        let d = self.depth().saturating_sub(1);
+        self.set_depth(d);
+        if d == 0 && self.modes.len() > 1 {
+            self.modes.pop();
+            if let Some(Mode::Code { operand_next, .. }) = self.modes.last_mut() {
+                *operand_next = false;
+            }
+        }
+    }
+
+    fn emit_tag(
+        &mut self,
+        kind: Kind,
+        j: usize,
+        t: &TagEnd,
+        tag: Tag,
+        self_closing: bool,
+        jsx: bool,
+    ) {
+        let (mut flags, level) = if kind == Kind::Start {
+            self.classify(tag, &t.attrs)
+        } else {
+            (0, 0)
+        };
+        if jsx {
+            flags |= JSX;
+        }
+        self.toks.push(Token {
+            start: j as u32,
+            end: t.end as u32,
+            name_end: t.name_end as u32,
+            kind,
+            tag,
+            flags: flags | if self_closing { SELF_CLOSING } else { 0 },
+            level,
+        });
+    }
+
+    /// Content of script, style, title, ... up to the matching end tag.
+    fn raw_text(&mut self, tag: Tag, name_start: usize, name_end: usize) {
+        let b = self.b;
+        let name_len = name_end - name_start;
+        let start = self.pos;
+        let mut i = start;
+        let end = if tag == Tag::Plaintext {
+            b.len()
+        } else {
+            loop {
+                let Some(o) = memchr(b'<', &b[i..]) else {
+                    break b.len();
+                };
+                let k = i + o;
+                if b.get(k + 1) == Some(&b'/')
+                    && b.len() >= k + 2 + name_len
+                    && b[k + 2..k + 2 + name_len].eq_ignore_ascii_case(&b[name_start..name_end])
+                    && b.get(k + 2 + name_len)
+                        .is_none_or(|c| is_ws(*c) || *c == b'/' || *c == b'>')
+                {
+                    break k;
+                }
+                i = k + 1;
+            }
+        };
+        match tag {
+            Tag::Title | Tag::Textarea => self.rcdata(start, end),
+            _ => self.push_text(Kind::RawText, start, end),
+        }
+        self.pos = end;
+    }
+
+    /// Title text, with template tags (`<?php echo … ?>`, `{{ … }}`) left out.
+    fn rcdata(&mut self, start: usize, end: usize) {
+        let b = self.b;
+        let mut run = start;
+        let mut i = start;
+        while let Some(o) = memchr3(b'<', b'{', b'$', &b[i..end]) {
+            let k = i + o;
+            let close: Option<(&[u8], usize)> = match (b[k], b.get(k + 1)) {
+                (b'<', Some(b'?')) => Some((b"?>", 2)),
+                (b'<', Some(b'%')) => Some((b"%>", 2)),
+                (b'{', Some(b'{')) => Some((b"}}", 2)),
+                (b'{', Some(b'%')) => Some((b"%}", 2)),
+                (b'$', Some(b'{')) => Some((b"}", 2)),
+                _ => None,
+            };
+            let skip_to = close
+                .and_then(|(n, l)| memmem::find(&b[k + l..end], n).map(|e| k + l + e + n.len()));
+            match skip_to {
+                Some(e) => {
+                    self.push_text(Kind::Text, run, k);
+                    run = e;
+                    i = e;
+                }
+                None => i = k + 1,
+            }
+        }
+        self.push_text(Kind::Text, run, end);
+    }
+
+    /// Parses a tag from `<` at `j`; `None` if the input ends inside it.
+    fn parse_tag(&mut self, j: usize, is_end: bool, braces: bool) -> Option<TagEnd> {
+        let b = self.b;
+        let n = b.len();
+        let mut k = j + 1 + usize::from(is_end);
+        while k < n && !is_ws(b[k]) && b[k] != b'/' && b[k] != b'>' {
+            k += 1;
+        }
+        let name_end = k;
+        let mut attrs = Attrs::default();
+        loop {
+            while k < n && is_ws(b[k]) {
+                k += 1;
+            }
+            if k >= n {
+                return None;
+            }
+            match b[k] {
+                b'>' => {
+                    return Some(TagEnd {
+                        end: k + 1,
+                        name_end,
+                        self_closing: false,
+                        attrs,
+                    })
+                }
+                b'/' => {
+                    if b.get(k + 1) == Some(&b'>') {
+                        return Some(TagEnd {
+                            end: k + 2,
+                            name_end,
+                            self_closing: true,
+                            attrs,
+                        });
+                    }
+                    k += 1;
+                }
+                b'{' if braces => k = self.skip_js(k + 1)?,
+                b'<' if matches!(b.get(k + 1), Some(b'?' | b'%')) => {
+                    k = self.skip_template_in_tag(k)?
+                }
+                b'{' if matches!(b.get(k + 1), Some(b'{' | b'%')) => {
+                    k = self.skip_template_in_tag(k)?
+                }
+                _ => {
+                    let an = k;
+                    k += 1;
+                    while k < n && !is_ws(b[k]) && !matches!(b[k], b'/' | b'>' | b'=') {
+                        k += 1;
+                    }
+                    let an_end = k;
+                    let mut v = k;
+                    while v < n && is_ws(b[v]) {
+                        v += 1;
+                    }
+                    if v < n && b[v] == b'=' {
+                        v += 1;
+                        while v < n && is_ws(b[v]) {
+                            v += 1;
+                        }
+                        if v >= n {
+                            return None;
+                        }
+                        let value = match b[v] {
+                            q @ (b'"' | b'\'') => {
+                                let e = self.quoted(v + 1, q)?;
+                                k = e + 1;
+                                Some((v + 1, e))
+                            }
+                            b'{' if braces => {
+                                let e = self.skip_js(v + 1)?;
+                                k = e;
+                                // `variant={"h2"}`: a string literal.
+                                let inner = b[v + 1..e - 1].trim_ascii();
+                                if inner.len() >= 2
+                                    && matches!(inner[0], b'"' | b'\'')
+                                    && inner[inner.len() - 1] == inner[0]
+                                {
+                                    let s = v
+                                        + 1
+                                        + (inner.as_ptr() as usize - b[v + 1..].as_ptr() as usize);
+                                    Some((s + 1, s + inner.len() - 1))
+                                } else {
+                                    None
+                                }
+                            }
+                            _ => {
+                                let s = v;
+                                while v < n && !is_ws(b[v]) && b[v] != b'>' {
+                                    v += 1;
+                                }
+                                k = v;
+                                Some((s, v))
+                            }
+                        };
+                        if let Some(value) = value {
+                            note_attr(&mut attrs, &b[an..an_end], value);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// A quoted attribute value from `from` to the closing quote (index of
+    /// the quote), stepping over template tags that may hold quotes.
+    fn quoted(&mut self, from: usize, q: u8) -> Option<usize> {
+        let b = self.b;
+        let mut i = from;
+        loop {
+            let o = memchr3(q, b'<', b'{', &b[i..])?;
+            let k = i + o;
+            if b[k] == q {
+                return Some(k);
+            }
+            let tpl = match (b[k], b.get(k + 1)) {
+                (b'<', Some(b'?' | b'%')) | (b'{', Some(b'{' | b'%')) => {
+                    self.skip_template_in_tag(k)
+                }
+                _ => None,
+            };
+            i = tpl.unwrap_or(k + 1);
+        }
+    }
+
+    /// `<?php … ?>`, `<% … %>`, `{{ … }}`, `{% … %}` inside a tag.
+    fn skip_template_in_tag(&mut self, k: usize) -> Option<usize> {
+        let (needle, len) = match (self.b[k], self.b.get(k + 1)) {
+            (b'<', Some(b'?')) => (Needle::PhpEnd, 2),
+            (b'<', _) => (Needle::AspEnd, 2),
+            (b'{', Some(b'{')) => (Needle::Mustache, 2),
+            _ => (Needle::JinjaBlock, 2),
+        };
+        self.find(needle, k + 2).map(|e| e + len)
+    }
+
+    /// Skips a balanced JavaScript expression whose `{` is just before
+    /// `from`; returns the index after its `}`.
+    fn skip_js(&mut self, from: usize) -> Option<usize> {
+        let b = self.b;
+        let n = b.len();
+        let mut st = std::mem::take(&mut self.scratch);
+        st.clear();
+        st.push(b'{');
+        let mut i = from;
+        let mut result = None;
+        while i < n {
+            let c = b[i];
+            if st.last() == Some(&b'`') {
+                match c {
+                    b'\\' => i += 1,
+                    b'`' => {
+                        st.pop();
+                    }
+                    b'$' if b.get(i + 1) == Some(&b'{') => {
+                        st.push(b'{');
+                        i += 1;
+                    }
+                    _ => {}
+                }
+                i += 1;
+                continue;
+            }
+            match c {
+                b'{' => st.push(b'{'),
+                b'}' => {
+                    st.pop();
+                    if st.is_empty() {
+                        result = Some(i + 1);
+                        break;
+                    }
+                }
+                b'"' | b'\'' => i = skip_string(b, i + 1, c).saturating_sub(1),
+                b'`' => st.push(b'`'),
+                b'/' if b.get(i + 1) == Some(&b'/') => {
+                    i = memchr(b'\n', &b[i..]).map_or(n, |o| i + o);
+                }
+                b'/' if b.get(i + 1) == Some(&b'*') => match self.find(Needle::StarSlash, i + 2) {
+                    Some(e) => i = e + 1,
+                    None => break,
+                },
+                _ => {}
+            }
+            i += 1;
+        }
+        self.scratch = st;
+        result
+    }
+
+    /// `{` in markup whose braces are expressions. Outside JSX (Svelte,
+    /// Astro, Vue) a `{` that nothing closes is text, checked once.
+    fn brace_expr(&mut self, j: usize, text_start: usize, nested: bool) -> bool {
+        let b = self.b;
+        let n = b.len();
+        if !nested {
+            if self.brace_failed {
+                return false;
+            }
+            if self.skip_js(j + 1).is_none() {
+                self.brace_failed = true;
+                return false;
+            }
+        }
+        self.push_text(Kind::Text, text_start, j);
+        let mut k = j + 1;
+        while k < n && is_ws(b[k]) {
+            k += 1;
+        }
+        let close_after = |mut e: usize| {
+            while e < n && is_ws(b[e]) {
+                e += 1;
+            }
+            (e < n && b[e] == b'}').then_some(e + 1)
+        };
+        match b.get(k) {
+            // `{/* comment */}`
+            Some(b'/') if b.get(k + 1) == Some(&b'*') => {
+                if let Some(e) = self.find(Needle::StarSlash, k + 2) {
+                    if let Some(end) = close_after(e + 2) {
+                        self.push_comment((j, end), (k + 2, e));
+                        self.pos = end;
+                        return true;
+                    }
+                }
+            }
+            // `{" "}`, `{"text"}`, `{'text'}`, `` {`text`} ``
+            Some(&q @ (b'"' | b'\'' | b'`')) => {
+                let e = if q == b'`' {
+                    let e = memchr(b'`', &b[k + 1..]).map(|o| k + 1 + o);
+                    e.filter(|e| memmem::find(&b[k + 1..*e], b"${").is_none())
+                } else {
+                    string_end(b, k + 1, q)
+                };
+                if let Some(e) = e {
+                    if let Some(end) = close_after(e + 1) {
+                        self.push_text(Kind::JsText, k + 1, e);
+                        self.pos = end;
+                        return true;
+                    }
+                }
+            }
+            // Svelte blocks `{#if x}`, `{:else}`, `{/if}`, `{@html x}`.
+            Some(b'#' | b':' | b'/' | b'@') => {
+                self.pos = self.skip_js(j + 1).unwrap_or(n);
+                return true;
+            }
+            _ => {}
+        }
+        self.modes.push(Mode::Code {
+            depth: 0,
+            expr: true,
+            operand_next: true,
+        });
+        self.pos = j + 1;
+        true
+    }
+
+    // ------------------------------------------------------------------ code
+
+    fn code(&mut self) {
+        let Some(Mode::Code {
+            mut depth,
+            expr,
+            mut operand_next,
+        }) = self.modes.last().copied()
+        else {
+            return;
+        };
+        let b = self.b;
+        let n = b.len();
+        let mut i = self.pos;
+        macro_rules! save {
+            () => {
+                if let Some(Mode::Code {
+                    depth: d,
+                    operand_next: o,
+                    ..
+                }) = self.modes.last_mut()
+                {
+                    *d = depth;
+                    *o = operand_next;
+                }
+            };
+        }
+        while i < n {
+            let c = b[i];
+            match c {
+                b' ' | b'\t' | b'\n' | b'\r' => i += 1,
+                b'/' => match b.get(i + 1) {
+                    Some(b'/') => i = memchr(b'\n', &b[i..]).map_or(n, |o| i + o),
+                    Some(b'*') => i = self.find(Needle::StarSlash, i + 2).map_or(n, |e| e + 2),
+                    _ if operand_next => {
+                        i = skip_regex(b, i + 1);
+                        operand_next = false;
+                    }
+                    _ => i += 1,
+                },
+                b'"' | b'\'' => {
+                    i = skip_string(b, i + 1, c);
+                    operand_next = false;
+                }
+                b'`' => {
+                    operand_next = false;
+                    save!();
+                    self.modes.push(Mode::TemplateLit);
+                    self.pos = i + 1;
+                    return;
+                }
+                b'{' => {
+                    depth += 1;
+                    operand_next = true;
+                    i += 1;
+                }
+                b'}' => {
+                    if depth == 0 {
+                        if expr {
+                            self.modes.pop();
+                            self.pos = i + 1;
+                            return;
+                        }
+                    } else {
+                        depth -= 1;
+                    }
+                    operand_next = true;
+                    i += 1;
+                }
+                b')' | b']' => {
+                    operand_next = false;
+                    i += 1;
+                }
+                b'<' => {
+                    if operand_next
+                        && !self.jsx_failed
+                        && b.get(i + 1)
+                            .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'>')
+                        && !ts_generic(b, i + 1)
+                    {
+                        operand_next = false;
+                        save!();
+                        if self.jsx_root(i) {
+                            return;
+                        }
+                        // Not JSX after all: a comparison.
+                    }
+                    operand_next = true;
+                    i += 1;
+                }
+                b'.' => {
+                    // `x.default`: a property name is never a keyword.
+                    i += 1;
+                    while i < n && is_ws(b[i]) {
+                        i += 1;
+                    }
+                    while i < n && is_ident(b[i]) {
+                        i += 1;
+                    }
+                    operand_next = i > 0 && !is_ident(b[i - 1]);
+                }
+                c if is_ident_start(c) => {
+                    let s = i;
+                    while i < n && is_ident(b[i]) {
+                        i += 1;
+                    }
+                    operand_next = matches!(
+                        &b[s..i],
+                        b"return"
+                            | b"yield"
+                            | b"await"
+                            | b"case"
+                            | b"default"
+                            | b"else"
+                            | b"do"
+                            | b"typeof"
+                            | b"void"
+                            | b"delete"
+                            | b"in"
+                            | b"of"
+                            | b"throw"
+                            | b"new"
+                            | b"instanceof"
+                    );
+                }
+                b'0'..=b'9' => {
+                    while i < n && (is_ident(b[i]) || b[i] == b'.') {
+                        i += 1;
+                    }
+                    operand_next = false;
+                }
+                _ => {
+                    operand_next = true;
+                    i += 1;
+                }
+            }
+        }
+        save!();
+        self.pos = n;
+    }
+
+    /// A JSX element starting at `i` in code: emits its start tag and enters
+    /// markup. Returns false (and changes nothing) if it is not one.
+    fn jsx_root(&mut self, i: usize) -> bool {
+        if self.b.get(i + 1) == Some(&b'>') {
+            self.modes.push(Mode::Markup {
+                braces: true,
+                raw: false,
+                nested: true,
+                depth: 1,
+            });
+            self.pos = i + 2;
+            return true;
+        }
+        let Some(t) = self.parse_tag(i, false, true) else {
+            self.jsx_failed = true;
+            return false;
+        };
+        let tag = Tag::of(&self.b[i + 1..t.name_end]);
+        self.emit_tag(Kind::Start, i, &t, tag, t.self_closing, true);
+        self.pos = t.end;
+        if !t.self_closing {
+            self.modes.push(Mode::Markup {
+                braces: true,
+                raw: false,
+                nested: true,
+                depth: 1,
+            });
+        }
+        true
+    }
+
+    fn template_lit(&mut self) {
+        let b = self.b;
+        let mut i = self.pos;
+        while let Some(o) = memchr3(b'`', b'$', b'\\', &b[i..]) {
+            let k = i + o;
+            match b[k] {
+                b'\\' => i = k + 2,
+                b'`' => {
+                    self.modes.pop();
+                    self.pos = k + 1;
+                    return;
+                }
+                _ if b.get(k + 1) == Some(&b'{') => {
+                    self.modes.push(Mode::Code {
+                        depth: 0,
+                        expr: true,
+                        operand_next: true,
+                    });
+                    self.pos = k + 2;
+                    return;
+                }
+                _ => i = k + 1,
+            }
+            if i >= b.len() {
+                break;
+            }
+        }
+        self.pos = b.len();
+    }
+
+    // ------------------------------------------------------------ attributes
+
+    /// Flags and heading level from the attributes of a start tag.
+    fn classify(&mut self, tag: Tag, a: &Attrs) -> (u8, u8) {
+        let b = self.b;
+        let val = |r: Option<(usize, usize)>| r.map(|(s, e)| &b[s..e]);
+        let mut flags = 0u8;
+        let mut level = 0u8;
+        if matches!(tag, Tag::B | Tag::Strong) {
+            flags |= BOLD;
+        }
+        if let Some(style) = val(a.style) {
+            match font_weight(style) {
+                Some(true) => flags |= BOLD,
+                Some(false) => flags = (flags & !BOLD) | NOT_BOLD,
+                None => {}
+            }
+        }
+        if let Some(v) = val(a.id) {
+            if scan_names(v).0 {
+                flags |= CHROME;
+            }
+        }
+        if let Some(v) = val(a.class) {
+            let (consent, bold) = scan_names(v);
+            if consent {
+                flags |= CHROME;
+            }
+            if bold {
+                flags |= BOLD;
+            }
+        }
+        if let Some(role) = val(a.role) {
+            let role = role.trim_ascii();
+            let is = |w: &[u8]| role.eq_ignore_ascii_case(w);
+            if is(b"main") {
+                flags |= MAIN;
+            } else if is(b"heading") {
+                level = val(a.aria_level)
+                    .and_then(|v| std::str::from_utf8(v).ok())
+                    .and_then(|v| v.trim().parse::<u8>().ok())
+                    .unwrap_or(2)
+                    .clamp(1, 6);
+            } else if is(b"navigation")
+                || is(b"banner")
+                || is(b"contentinfo")
+                || is(b"complementary")
+                || is(b"search")
+                || is(b"dialog")
+                || is(b"alertdialog")
+                || is(b"menubar")
+                || is(b"toolbar")
+            {
+                flags |= CHROME;
+            }
+        }
+        if level == 0 {
+            level = [a.component, a.as_, a.variant]
+                .into_iter()
+                .find_map(|r| heading_name(val(r)?))
+                .unwrap_or(0);
+        }
+        (flags, level)
+    }
+}
+
+fn has(hay: &[u8], needle: &[u8]) -> bool {
+    memmem::find(hay, needle).is_some()
+}
+
+/// `h1`..`h6` (any case) → 1..6.
+fn heading_name(v: &[u8]) -> Option<u8> {
+    match v.trim_ascii() {
+        [h, d @ b'1'..=b'6'] if h.eq_ignore_ascii_case(&b'h') => Some(d - b'0'),
+        _ => None,
+    }
+}
+
+fn note_attr(a: &mut Attrs, name: &[u8], value: (usize, usize)) {
+    let slot = if name.len() > 10 {
+        return;
+    } else if name.eq_ignore_ascii_case(b"id") {
+        &mut a.id
+    } else if name.eq_ignore_ascii_case(b"class") || name.eq_ignore_ascii_case(b"classname") {
+        &mut a.class
+    } else if name.eq_ignore_ascii_case(b"role") {
+        &mut a.role
+    } else if name.eq_ignore_ascii_case(b"aria-level") {
+        &mut a.aria_level
+    } else if name.eq_ignore_ascii_case(b"component") {
+        &mut a.component
+    } else if name.eq_ignore_ascii_case(b"variant") {
+        &mut a.variant
+    } else if name.eq_ignore_ascii_case(b"as") {
+        &mut a.as_
+    } else if name.eq_ignore_ascii_case(b"style") {
+        &mut a.style
+    } else {
+        return;
+    };
+    if slot.is_none() {
+        *slot = Some(value);
+    }
+}
+
+/// `Some(true)` for a bold `font-weight` in a style attribute, `Some(false)`
+/// for a normal one.
+fn font_weight(style: &[u8]) -> Option<bool> {
+    let at = (0..style.len().saturating_sub(10))
+        .find(|&i| style[i..i + 11].eq_ignore_ascii_case(b"font-weight"))?;
+    let rest = style[at + 11..]
+        .trim_ascii_start()
+        .strip_prefix(b":")?
+        .trim_ascii_start();
+    let n = rest
+        .iter()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .count();
+    let mut word = [0u8; 8];
+    if n > word.len() {
+        return None;
+    }
+    word[..n].copy_from_slice(&rest[..n]);
+    word[..n].make_ascii_lowercase();
+    match &word[..n] {
+        b"bold" | b"bolder" | b"600" | b"700" | b"800" | b"900" => Some(true),
+        b"normal" | b"lighter" | b"100" | b"200" | b"300" | b"400" | b"500" => Some(false),
+        _ => None,
+    }
+}
+
+/// Looks through an id or class value (any case) for a cookie/consent
+/// banner and for a bold utility class. One pass over the bytes: this runs
+/// for every element with a class.
+fn scan_names(v: &[u8]) -> (bool, bool) {
+    let at =
+        |i: usize, w: &[u8]| v.len() >= i + w.len() && v[i..i + w.len()].eq_ignore_ascii_case(w);
+    let mut cookie = false;
+    let mut brand = false;
+    let mut bold = false;
+    for (i, c) in v.iter().enumerate() {
+        match c.to_ascii_lowercase() {
+            b'c' => {
+                cookie |= at(i, b"cookie");
+                brand |= at(i, b"cc-window") || at(i, b"cc-banner") || at(i, b"cky-consent");
+            }
+            b'g' => cookie |= at(i, b"gdpr"),
+            b'o' => brand |= at(i, b"onetrust"),
+            b'd' => brand |= at(i, b"didomi"),
+            b'u' => brand |= at(i, b"usercentrics"),
+            b'q' => brand |= at(i, b"qc-cmp"),
+            b'f' => bold |= at(i, b"font-bold") || at(i, b"font-semibold") || at(i, b"fw-bold"),
+            _ => {}
+        }
+    }
+    if cookie && !brand {
+        const PARTS: [&[u8]; 17] = [
+            b"banner",
+            b"consent",
+            b"notice",
+            b"bar",
+            b"popup",
+            b"pop-up",
+            b"modal",
+            b"dialog",
+            b"overlay",
+            b"notification",
+            b"law",
+            b"box",
+            b"message",
+            b"prompt",
+            b"wall",
+            b"layer",
+            b"alert",
+        ];
+        let lower = v.to_ascii_lowercase();
+        brand = PARTS.iter().any(|p| has(&lower, p));
+    }
+    (brand, bold)
+}
+
+/// After a JS string's opening quote at `from - 1`: the index of its
+/// closing quote, if it closes on the same line.
+fn string_end(b: &[u8], from: usize, q: u8) -> Option<usize> {
+    let mut i = from;
+    while i < b.len() {
+        match b[i] {
+            b'\\' => i += 2,
+            b'\n' => return None,
+            c if c == q => return Some(i),
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// After a JS string's opening quote at `from - 1`: the index after its
+/// closing quote (or the end of the line).
+fn skip_string(b: &[u8], from: usize, q: u8) -> usize {
+    let mut i = from;
+    while i < b.len() {
+        match b[i] {
+            b'\\' => i += 2,
+            b'\n' => return i,
+            c if c == q => return i + 1,
+            _ => i += 1,
+        }
+    }
+    b.len()
+}
+
+/// After a regular expression's `/` at `from - 1`: the index after it.
+fn skip_regex(b: &[u8], from: usize) -> usize {
+    let mut i = from;
+    let mut class = false;
+    while i < b.len() {
+        match b[i] {
+            b'\\' => i += 1,
+            b'\n' => return i,
+            b'[' => class = true,
+            b']' => class = false,
+            b'/' if !class => return i + 1,
+            _ => {}
+        }
+        i += 1;
+    }
+    b.len()
+}
+
+/// `<T,>` or `<T extends U>`: TypeScript type parameters, not JSX.
+fn ts_generic(b: &[u8], from: usize) -> bool {
+    let mut i = from;
+    while i < b.len() && is_ident(b[i]) {
+        i += 1;
+    }
+    while i < b.len() && is_ws(b[i]) {
+        i += 1;
+    }
+    b.get(i) == Some(&b',') || b[i.min(b.len())..].starts_with(b"extends ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(src: &str) -> Vec<String> {
+        let (toks, _) = tokenize(src);
+        toks.iter()
+            .filter(|t| matches!(t.kind, Kind::Text | Kind::JsText))
+            .map(|t| src[t.start as usize..t.end as usize].to_string())
+            .filter(|s| !s.trim().is_empty())
+            .collect()
+    }
+
+    #[test]
+    fn html_text_and_raw_text() {
+        let src = "<p class=\"a>b\">Yksi</p><script>if (a<b) document.write('<h2>x</h2>')</script><p>Kaksi &amp; <b>kolme</b></p>";
+        assert_eq!(texts(src), ["Yksi", "Kaksi &amp; ", "kolme"]);
+        let (toks, _) = tokenize(src);
+        assert!(toks.iter().any(|t| t.kind == Kind::RawText));
+        assert!(!toks.iter().any(|t| t.tag == Tag::H(2)));
+    }
+
+    #[test]
+    fn templates_are_skipped() {
+        let src = "<h2><?php echo $t; ?>Otsikko</h2>{{ x }}<p>{% if a %}Teksti{# c #}${y}</p><a href=\"<?php echo \"x\" ?>\">Linkki</a><#if z>FM</#if>";
+        assert_eq!(texts(src), ["Otsikko", "Teksti", "Linkki", "FM"]);
+    }
+
+    #[test]
+    fn jsx_in_code() {
+        let src = "import x from 'y';\nconst a = b < c;\nexport default function P() {\n  const r = /<h2>/g;\n  return (\n    <div className={s.x}>\n      <h2>Otsikko</h2>\n      {cond && <p>Ehdollinen</p>}\n      <p>Teksti{\" \"}<a href={url}>linkki</a>{/* seloste-disable-next-line X -- syy */}</p>\n      {items.map((i) => <li key={i}>{i.name}</li>)}\n    </div>\n  );\n}\n";
+        assert_eq!(texts(src), ["Otsikko", "Ehdollinen", "Teksti", "linkki"]);
+        let (_, comments) = tokenize(src);
+        assert_eq!(comments.len(), 1);
+        assert_eq!(
+            comments[0].text.trim(),
+            "seloste-disable-next-line X -- syy"
+        );
+    }
+
+    #[test]
+    fn entities_in_the_table() {
+        use super::super::html_entities::{char_ref, CharRef};
+        assert_eq!(char_ref(b"auml;x"), Some((CharRef::Named("ä"), 5)));
+        assert_eq!(char_ref(b"auml x"), Some((CharRef::Named("ä"), 4)));
+        assert_eq!(char_ref(b"notit;"), Some((CharRef::Named("¬"), 3)));
+        assert_eq!(char_ref(b"#228;"), Some((CharRef::Char('ä'), 5)));
+        assert_eq!(char_ref(b"#xE4"), Some((CharRef::Char('ä'), 4)));
+        assert_eq!(char_ref(b"#150;"), Some((CharRef::Char('–'), 5)));
+        assert_eq!(char_ref(b"#;"), None);
+        assert_eq!(char_ref(b"bogus;"), None);
+        assert_eq!(
+            char_ref(b"CounterClockwiseContourIntegral;"),
+            Some((CharRef::Named("\u{2233}"), 32))
+        );
+    }
+}
