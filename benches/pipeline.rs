@@ -30,7 +30,7 @@ fn main() {
     files.sort();
     let linter = Linter::builtin();
     let total_bytes: usize = (0..n).map(|i| files[i % files.len()].1.len()).sum();
-    let mut rounds = |label: &str, f: &dyn Fn(&str, &[u8]) -> usize| {
+    let rounds = |label: &str, f: &dyn Fn(&str, &[u8]) -> usize| {
         let mut times = Vec::new();
         let mut sink = 0;
         for _ in 0..5 {
@@ -57,6 +57,9 @@ fn main() {
         linter.notice(&src.text, fmt).sections.len()
     });
     rounds("whole pipeline (lint)", &|name, bytes| {
-        linter.lint_bytes(name, bytes, None).map(|r| r.result.diagnostics.len()).unwrap_or(0)
+        linter
+            .lint_bytes(name, bytes, None)
+            .map(|r| r.result.diagnostics.len())
+            .unwrap_or(0)
     });
 }

@@ -4,10 +4,19 @@ fn main() {
     let bytes = std::fs::read(&path).expect("read");
     let linter = seloste::lint::Linter::builtin();
     let r = linter.lint_bytes(&path, &bytes, None).expect("decode");
-    println!("format={:?} title={:?}", r.format, r.notice.title.as_ref().map(|t| &t.text));
+    println!(
+        "format={:?} title={:?}",
+        r.format,
+        r.notice.title.as_ref().map(|t| &t.text)
+    );
     println!("preamble={:?}", r.notice.preamble.text);
     for s in &r.notice.sections {
-        println!("[{}] {:?} -> {:?}", s.level, s.heading.text, s.body.text.chars().take(80).collect::<String>());
+        println!(
+            "[{}] {:?} -> {:?}",
+            s.level,
+            s.heading.text,
+            s.body.text.chars().take(80).collect::<String>()
+        );
     }
     for (k, v) in &r.result.elements {
         println!("{:<24} {:?}", k.name(), v.status);

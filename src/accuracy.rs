@@ -114,16 +114,26 @@ fn is_gap(s: &str) -> bool {
 /// Scores one linted notice against its label.
 pub fn score_one(label: &Label, report: &FileReport, scores: &mut Scores) {
     for k in Key::ELEMENTS {
-        let Some(gold) = label.elements.get(k.name()) else { continue };
+        let Some(gold) = label.elements.get(k.name()) else {
+            continue;
+        };
         if gold == "n/a" {
             continue;
         }
-        let ours = report.result.elements.get(&k).map(|s| s.status).unwrap_or(Status::Missing);
+        let ours = report
+            .result
+            .elements
+            .get(&k)
+            .map(|s| s.status)
+            .unwrap_or(Status::Missing);
         let pred_gap = matches!(ours, Status::Missing | Status::Empty | Status::Partial);
         let gold_gap = is_gap(gold);
         let c = scores.elements.entry(k.name().to_string()).or_default();
         if gold_gap {
-            *scores.element_cases.entry(k.name().to_string()).or_default() += 1;
+            *scores
+                .element_cases
+                .entry(k.name().to_string())
+                .or_default() += 1;
         }
         match (gold_gap, pred_gap) {
             (true, true) => c.tp += 1,
@@ -202,7 +212,10 @@ fn notice_path(dir: &Path, id: &str) -> Option<std::path::PathBuf> {
     let rd = std::fs::read_dir(dir).ok()?;
     let mut hits: Vec<_> = rd
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.file_stem().and_then(|s| s.to_str()) == Some(id) && p.extension().is_some_and(|e| e != "json"))
+        .filter(|p| {
+            p.file_stem().and_then(|s| s.to_str()) == Some(id)
+                && p.extension().is_some_and(|e| e != "json")
+        })
         .collect();
     hits.sort();
     hits.into_iter().next()
@@ -212,13 +225,21 @@ fn notice_path(dir: &Path, id: &str) -> Option<std::path::PathBuf> {
 /// `notices/` or beside the labels.
 pub fn score_dir(linter: &Linter, dir: &Path) -> Result<Scores, String> {
     let labels_path = dir.join("labels.json");
-    let src = std::fs::read_to_string(&labels_path).map_err(|e| format!("{}: {e}", labels_path.display()))?;
-    let labels: Vec<Label> = serde_json::from_str(&src).map_err(|e| format!("{}: {e}", labels_path.display()))?;
-    let notices_dir = if dir.join("notices").is_dir() { dir.join("notices") } else { dir.to_path_buf() };
+    let src = std::fs::read_to_string(&labels_path)
+        .map_err(|e| format!("{}: {e}", labels_path.display()))?;
+    let labels: Vec<Label> =
+        serde_json::from_str(&src).map_err(|e| format!("{}: {e}", labels_path.display()))?;
+    let notices_dir = if dir.join("notices").is_dir() {
+        dir.join("notices")
+    } else {
+        dir.to_path_buf()
+    };
     let mut scores = Scores::default();
     for label in &labels {
         let Some(path) = notice_path(&notices_dir, &label.id) else {
-            scores.unreadable.push(format!("{}: notice file not found", label.id));
+            scores
+                .unreadable
+                .push(format!("{}: notice file not found", label.id));
             continue;
         };
         let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
@@ -269,7 +290,10 @@ pub fn render(s: &Scores, verbose: bool) -> String {
     if verbose {
         out += "\ndisagreements\n";
         for m in &s.misses {
-            out += &format!("  {:<22} {:<16} {:<24} {}\n", m.id, m.kind, m.what, m.detail);
+            out += &format!(
+                "  {:<22} {:<16} {:<24} {}\n",
+                m.id, m.kind, m.what, m.detail
+            );
         }
     }
     out

@@ -16,7 +16,11 @@ use crate::report::{self, FileError};
 pub const DEFAULT_EXTENSIONS: &[&str] = &["html", "htm", "xhtml", "md", "markdown", "txt"];
 
 #[derive(Parser, Debug)]
-#[command(name = "seloste", version, about = "Lints website privacy notices (tietosuojaseloste) against GDPR Art. 13/14")]
+#[command(
+    name = "seloste",
+    version,
+    about = "Lints website privacy notices (tietosuojaseloste) against GDPR Art. 13/14"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -186,11 +190,19 @@ impl Input {
 /// Expands paths into inputs; errors are per path and do not stop the rest.
 fn collect_inputs(args: &InputArgs, errors: &mut Vec<FileError>) -> Vec<Input> {
     let mut exts: Vec<String> = DEFAULT_EXTENSIONS.iter().map(|s| s.to_string()).collect();
-    exts.extend(args.extensions.iter().map(|e| e.trim_start_matches('.').to_ascii_lowercase()));
+    exts.extend(
+        args.extensions
+            .iter()
+            .map(|e| e.trim_start_matches('.').to_ascii_lowercase()),
+    );
     let mut out = Vec::new();
     for p in &args.paths {
         if p.as_os_str() == "-" {
-            out.push(Input::Stdin(args.stdin_filename.clone().unwrap_or_else(|| "<stdin>".into())));
+            out.push(Input::Stdin(
+                args.stdin_filename
+                    .clone()
+                    .unwrap_or_else(|| "<stdin>".into()),
+            ));
             continue;
         }
         match std::fs::metadata(p) {
@@ -204,7 +216,10 @@ fn collect_inputs(args: &InputArgs, errors: &mut Vec<FileError>) -> Vec<Input> {
                 if out.len() == before {
                     errors.push(FileError {
                         path: p.display().to_string(),
-                        message: format!("no notices in this directory (looked for .{})", exts.join(", .")),
+                        message: format!(
+                            "no notices in this directory (looked for .{})",
+                            exts.join(", .")
+                        ),
                     });
                 }
             }
@@ -214,7 +229,13 @@ fn collect_inputs(args: &InputArgs, errors: &mut Vec<FileError>) -> Vec<Input> {
     out
 }
 
-fn walk(dir: &Path, exts: &[String], out: &mut Vec<Input>, errors: &mut Vec<FileError>, seen: &mut Vec<PathBuf>) {
+fn walk(
+    dir: &Path,
+    exts: &[String],
+    out: &mut Vec<Input>,
+    errors: &mut Vec<FileError>,
+    seen: &mut Vec<PathBuf>,
+) {
     // Symlink loops: never enter the same real directory twice.
     let real = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
     if seen.contains(&real) {
@@ -240,7 +261,11 @@ fn walk(dir: &Path, exts: &[String], out: &mut Vec<Input>, errors: &mut Vec<File
         match std::fs::metadata(&p) {
             Ok(m) if m.is_dir() => walk(&p, exts, out, errors, seen),
             Ok(_) => {
-                let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+                let ext = p
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .unwrap_or("")
+                    .to_ascii_lowercase();
                 if exts.contains(&ext) {
                     out.push(Input::File(p));
                 }
@@ -277,7 +302,11 @@ fn read_input(input: &Input, max: u64) -> Result<Vec<u8>, String> {
         Input::File(p) => {
             let meta = std::fs::metadata(p).map_err(|e| io_reason(&e))?;
             if meta.len() > max {
-                return Err(crate::source::SourceError::TooLarge { size: meta.len(), limit: max }.to_string());
+                return Err(crate::source::SourceError::TooLarge {
+                    size: meta.len(),
+                    limit: max,
+                }
+                .to_string());
             }
             std::fs::read(p).map_err(|e| io_reason(&e))
         }
@@ -285,7 +314,12 @@ fn read_input(input: &Input, max: u64) -> Result<Vec<u8>, String> {
 }
 
 /// Lints inputs on `threads` workers; results come back in input order.
-fn lint_all(linter: &Linter, inputs: &[Input], args: &InputArgs, threads: usize) -> Vec<Result<FileReport, FileError>> {
+fn lint_all(
+    linter: &Linter,
+    inputs: &[Input],
+    args: &InputArgs,
+    threads: usize,
+) -> Vec<Result<FileReport, FileError>> {
     let format = args.input_format.map(Format::from);
     let one = |input: &Input| -> Result<FileReport, FileError> {
         let name = input.name();
@@ -293,10 +327,12 @@ fn lint_all(linter: &Linter, inputs: &[Input], args: &InputArgs, threads: usize)
             path: name.clone(),
             message,
         })?;
-        linter.lint_bytes(&name, &bytes, format).map_err(|e| FileError {
-            path: name.clone(),
-            message: e.to_string(),
-        })
+        linter
+            .lint_bytes(&name, &bytes, format)
+            .map_err(|e| FileError {
+                path: name.clone(),
+                message: e.to_string(),
+            })
     };
     let threads = threads.max(1).min(inputs.len().max(1));
     if threads == 1 {
@@ -354,7 +390,11 @@ fn build_linter(args: &CheckArgs) -> Result<(Linter, Option<Config>), Vec<String
     };
     let mut cfg = config.clone().unwrap_or_default();
     // CLI flags override the file.
-    cfg.rules.extend(args.rules.iter().map(|p| std::env::current_dir().map(|d| d.join(p)).unwrap_or(p.clone())));
+    cfg.rules.extend(args.rules.iter().map(|p| {
+        std::env::current_dir()
+            .map(|d| d.join(p))
+            .unwrap_or(p.clone())
+    }));
     if !args.select.is_empty() {
         cfg.select = args.select.clone();
     }
@@ -381,7 +421,11 @@ fn fail_threshold(args: &CheckArgs, cfg: Option<&Config>) -> Result<Option<Sever
             Some("error") => FailOn::Error,
             Some("info") => FailOn::Info,
             Some("never") => FailOn::Never,
-            Some(other) => return Err(format!("fail-on must be error, warning, info or never, not `{other}`")),
+            Some(other) => {
+                return Err(format!(
+                    "fail-on must be error, warning, info or never, not `{other}`"
+                ))
+            }
         },
     };
     Ok(match fail {
@@ -397,7 +441,9 @@ fn color_choice(c: Color) -> ColorChoice {
         Color::Always => ColorChoice::Always,
         Color::Never => ColorChoice::Never,
         Color::Auto => {
-            if std::io::IsTerminal::is_terminal(&std::io::stdout()) && std::env::var_os("NO_COLOR").is_none() {
+            if std::io::IsTerminal::is_terminal(&std::io::stdout())
+                && std::env::var_os("NO_COLOR").is_none()
+            {
                 ColorChoice::Auto
             } else {
                 ColorChoice::Never
@@ -430,16 +476,25 @@ fn accuracy(args: AccuracyArgs) -> i32 {
         };
         println!("== {}", dir.display());
         print!("{}", crate::accuracy::render(&scores, args.verbose));
-        for (what, c) in [("gaps", scores.elements_total()), ("findings", scores.findings_total())] {
+        for (what, c) in [
+            ("gaps", scores.elements_total()),
+            ("findings", scores.findings_total()),
+        ] {
             if let Some(p) = args.min_precision {
                 if c.precision() < p {
-                    eprintln!("accuracy: {what} precision {:.3} is below the floor {p}", c.precision());
+                    eprintln!(
+                        "accuracy: {what} precision {:.3} is below the floor {p}",
+                        c.precision()
+                    );
                     status = 1;
                 }
             }
             if let Some(r) = args.min_recall {
                 if c.recall() < r {
-                    eprintln!("accuracy: {what} recall {:.3} is below the floor {r}", c.recall());
+                    eprintln!(
+                        "accuracy: {what} recall {:.3} is below the floor {r}",
+                        c.recall()
+                    );
                     status = 1;
                 }
             }
@@ -473,9 +528,11 @@ fn check(args: CheckArgs) -> i32 {
     };
     let mut errors = Vec::new();
     let inputs = collect_inputs(&args.input, &mut errors);
-    let threads = args
-        .threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
+    let threads = args.threads.unwrap_or_else(|| {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    });
     let mut files = Vec::new();
     for r in lint_all(&linter, &inputs, &args.input, threads) {
         match r {
@@ -502,12 +559,20 @@ fn check(args: CheckArgs) -> i32 {
         OutputFormat::Json => {
             let v = report::json::check(&files, &errors);
             eprint_errors(&errors);
-            writeln!(stdout.lock(), "{}", serde_json::to_string_pretty(&v).unwrap_or_default())
+            writeln!(
+                stdout.lock(),
+                "{}",
+                serde_json::to_string_pretty(&v).unwrap_or_default()
+            )
         }
         OutputFormat::Sarif => {
             eprint_errors(&errors);
             let v = report::sarif::render(&files, &linter.engine, &lang);
-            writeln!(stdout.lock(), "{}", serde_json::to_string_pretty(&v).unwrap_or_default())
+            writeln!(
+                stdout.lock(),
+                "{}",
+                serde_json::to_string_pretty(&v).unwrap_or_default()
+            )
         }
         OutputFormat::Github => {
             eprint_errors(&errors);
@@ -531,7 +596,11 @@ fn check(args: CheckArgs) -> i32 {
     if !errors.is_empty() {
         return 2;
     }
-    let failed = threshold.is_some_and(|t| files.iter().any(|f| f.result.diagnostics.iter().any(|d| d.severity >= t)));
+    let failed = threshold.is_some_and(|t| {
+        files
+            .iter()
+            .any(|f| f.result.diagnostics.iter().any(|d| d.severity >= t))
+    });
     i32::from(failed)
 }
 
@@ -558,7 +627,10 @@ fn sections(args: SectionsArgs) -> i32 {
         let src = match res {
             Ok(s) => s,
             Err(message) => {
-                errors.push(FileError { path: name, message });
+                errors.push(FileError {
+                    path: name,
+                    message,
+                });
                 continue;
             }
         };
@@ -574,14 +646,23 @@ fn sections(args: SectionsArgs) -> i32 {
             let _ = writeln!(out, "  title: {}", first_words(&t.raw.text, 12));
         }
         if let Some(d) = &notice.date {
-            let _ = writeln!(out, "  date:  {} ({})", d.text, d.iso.as_deref().unwrap_or("?"));
+            let _ = writeln!(
+                out,
+                "  date:  {} ({})",
+                d.text,
+                d.iso.as_deref().unwrap_or("?")
+            );
         }
         for s in &notice.sections {
             let lc = src.line_col(s.heading_span.start);
             let keys = if s.keys.is_empty() {
                 "other".to_string()
             } else {
-                s.keys.iter().map(|k| k.name()).collect::<Vec<_>>().join(",")
+                s.keys
+                    .iter()
+                    .map(|k| k.name())
+                    .collect::<Vec<_>>()
+                    .join(",")
             };
             let _ = writeln!(
                 out,
@@ -596,7 +677,11 @@ fn sections(args: SectionsArgs) -> i32 {
     }
     if args.format == OutputFormat::Json {
         let v = serde_json::json!({"version": 1, "files": docs});
-        let _ = writeln!(out, "{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        let _ = writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&v).unwrap_or_default()
+        );
     }
     eprint_errors(&errors);
     if errors.is_empty() {
@@ -622,11 +707,22 @@ fn rules(args: RulesArgs) -> i32 {
                 })
             })
             .collect();
-        let _ = writeln!(out, "{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        let _ = writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&v).unwrap_or_default()
+        );
         return 0;
     }
     for r in &engine.rules {
-        let _ = writeln!(out, "{:<46} {:<24} {:<8} {}", r.id, r.category, r.severity.name(), r.message(&args.lang));
+        let _ = writeln!(
+            out,
+            "{:<46} {:<24} {:<8} {}",
+            r.id,
+            r.category,
+            r.severity.name(),
+            r.message(&args.lang)
+        );
     }
     0
 }
@@ -637,7 +733,14 @@ fn explain(id: &str, lang: &str) -> i32 {
         eprintln!("error: no rule `{id}` (see `seloste rules`)");
         return 2;
     };
-    let mut s = format!("{} ({}, {}, {})\n\n{}\n", r.id, r.category, r.kind_name, r.severity.name(), r.message(lang));
+    let mut s = format!(
+        "{} ({}, {}, {})\n\n{}\n",
+        r.id,
+        r.category,
+        r.kind_name,
+        r.severity.name(),
+        r.message(lang)
+    );
     if !r.help(lang).is_empty() {
         s += &format!("\n{}\n", r.help(lang));
     }
@@ -645,14 +748,35 @@ fn explain(id: &str, lang: &str) -> i32 {
         s += &format!("\n{}\n", r.docs.trim());
     }
     if !r.reference.is_empty() {
-        s += &format!("\n{}: {}\n", if lang == "en" { "Legal reference" } else { "Lainkohta" }, r.reference);
+        s += &format!(
+            "\n{}: {}\n",
+            if lang == "en" {
+                "Legal reference"
+            } else {
+                "Lainkohta"
+            },
+            r.reference
+        );
     }
     if let Some(rep) = &r.replacement {
-        s += &format!("\n{}: {rep}\n", if lang == "en" { "Suggested replacement" } else { "Korvausehdotus" });
+        s += &format!(
+            "\n{}: {rep}\n",
+            if lang == "en" {
+                "Suggested replacement"
+            } else {
+                "Korvausehdotus"
+            }
+        );
     }
     for (label, list) in [("bad", &r.bad_examples), ("good", &r.good_examples)] {
         for e in list {
-            s += &format!("\n{label}:\n{}\n", e.lines().map(|l| format!("    {l}")).collect::<Vec<_>>().join("\n"));
+            s += &format!(
+                "\n{label}:\n{}\n",
+                e.lines()
+                    .map(|l| format!("    {l}"))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            );
         }
     }
     s += &format!("\n(defined in {})\n", r.origin);

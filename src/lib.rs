@@ -5,14 +5,14 @@
 //! whitespace, case; offset map kept) → [`schema`] (the canonical notice) →
 //! [`engine`] (rule kinds; the catalogue is data in `rules/`) → [`report`].
 
-pub mod parse;
-pub mod source;
-pub mod textmap;
-pub mod normalize;
-pub mod pattern;
-pub mod schema;
+pub mod accuracy;
+pub mod cli;
 pub mod engine;
 pub mod lint;
+pub mod normalize;
+pub mod parse;
+pub mod pattern;
 pub mod report;
-pub mod cli;
-pub mod accuracy;
+pub mod schema;
+pub mod source;
+pub mod textmap;

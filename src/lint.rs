@@ -62,12 +62,22 @@ impl Linter {
     }
 
     /// Decodes, parses and lints one file's bytes.
-    pub fn lint_bytes(&self, name: &str, bytes: &[u8], format: Option<Format>) -> Result<FileReport, SourceError> {
+    pub fn lint_bytes(
+        &self,
+        name: &str,
+        bytes: &[u8],
+        format: Option<Format>,
+    ) -> Result<FileReport, SourceError> {
         let source = SourceText::decode(bytes)?;
         Ok(self.lint_source(name, source, format))
     }
 
-    pub fn lint_source(&self, name: &str, source: SourceText, format: Option<Format>) -> FileReport {
+    pub fn lint_source(
+        &self,
+        name: &str,
+        source: SourceText,
+        format: Option<Format>,
+    ) -> FileReport {
         let format = format.unwrap_or_else(|| Linter::detect_format(name, &source.text));
         let notice = self.notice(&source.text, format);
         let result = self.engine.lint(&notice, &source.text, &self.options);
@@ -91,7 +101,9 @@ pub fn detect_language(n: &Notice) -> &'static str {
     for (_, t) in n.texts() {
         for w in t.text.split(|c: char| !c.is_alphanumeric()).take(3000) {
             match w {
-                "ja" | "tai" | "on" | "ei" | "tietoja" | "tiedot" | "sekä" | "voi" | "jos" => fi += 1,
+                "ja" | "tai" | "on" | "ei" | "tietoja" | "tiedot" | "sekä" | "voi" | "jos" => {
+                    fi += 1
+                }
                 "och" | "eller" | "är" | "att" | "som" | "för" | "av" | "inte" => sv += 1,
                 "and" | "or" | "the" | "is" | "of" | "to" | "we" | "your" | "not" => en += 1,
                 _ => {}

@@ -130,7 +130,7 @@ pub fn normalize(raw: MappedText) -> NormText {
             }
         } else {
             let mut s: String = composed.to_lowercase().collect();
-            s.extend(decomposed_rest.chars());
+            s.push_str(&decomposed_rest);
             out.push_atomic(&s, i..end);
         }
     }
@@ -183,7 +183,7 @@ fn line_break_hyphen(src: &str, i: usize, written: &str) -> Hyphen {
     let prev = written.chars().next_back();
     let next = after.trim_start().chars().next();
     if ws.contains('\n')
-        && prev.is_some_and(|p| is_vowel(p))
+        && prev.is_some_and(is_vowel)
         && prev == next.map(|c| c.to_lowercase().next().unwrap_or(c))
     {
         return Hyphen::Compound;

@@ -95,7 +95,10 @@ pub fn inflect(word: &str) -> String {
         let stem: String = w[..n - 3].iter().collect();
         return format!("{}(?:nen|s){tail}", esc(&stem));
     }
-    if (word.ends_with("us") || word.ends_with("ys") || word.ends_with("os") || word.ends_with("ös"))
+    if (word.ends_with("us")
+        || word.ends_with("ys")
+        || word.ends_with("os")
+        || word.ends_with("ös"))
         && n > 3
     {
         let stem: String = w[..n - 1].iter().collect();
@@ -364,7 +367,12 @@ mod tests {
             assert!(s.is_match(form), "{form}");
         }
         let o = set(&["kielto-oikeus~"]);
-        for form in ["kielto-oikeus", "kielto-oikeuden", "kielto-oikeutta", "kielto-oikeudesta"] {
+        for form in [
+            "kielto-oikeus",
+            "kielto-oikeuden",
+            "kielto-oikeutta",
+            "kielto-oikeudesta",
+        ] {
             assert!(o.is_match(form), "{form}");
         }
         let e = set(&["*rekisteriseloste~"]);

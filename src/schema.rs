@@ -182,7 +182,10 @@ impl Notice {
         let title = self.title.iter().map(|t| (TextRef::Title, t));
         let pre = std::iter::once((TextRef::Preamble, &self.preamble));
         let secs = self.sections.iter().enumerate().flat_map(|(i, s)| {
-            [(TextRef::Heading(i), &s.heading), (TextRef::Body(i), &s.body)]
+            [
+                (TextRef::Heading(i), &s.heading),
+                (TextRef::Body(i), &s.body),
+            ]
         });
         title.chain(pre).chain(secs)
     }
@@ -228,7 +231,8 @@ impl HeadingTable {
         let map: BTreeMap<String, HeadingEntry> = toml::from_str(src).map_err(|e| e.to_string())?;
         let mut keys = Vec::new();
         for (name, entry) in map {
-            let key = Key::from_name(&name).ok_or_else(|| format!("unknown key `{name}` in heading table"))?;
+            let key = Key::from_name(&name)
+                .ok_or_else(|| format!("unknown key `{name}` in heading table"))?;
             let terms = TermSet::new(&entry.terms, &[]).map_err(|e| format!("[{name}]: {e}"))?;
             let not = TermSet::new(&entry.not, &[]).map_err(|e| format!("[{name}]: {e}"))?;
             keys.push((key, terms, not));
@@ -302,7 +306,10 @@ fn find_date(t: &str) -> Option<(Range<usize>, Option<String>)> {
         return Some((d.start()..y.end(), iso));
     }
     let (y, m, d) = (c.get(4)?, c.get(5)?, c.get(6)?);
-    Some((y.start()..d.end(), Some(format!("{}-{}-{}", y.as_str(), m.as_str(), d.as_str()))))
+    Some((
+        y.start()..d.end(),
+        Some(format!("{}-{}-{}", y.as_str(), m.as_str(), d.as_str())),
+    ))
 }
 
 fn stated_date(notice_texts: &[(&NormText, bool)]) -> Option<StatedDate> {
@@ -341,10 +348,12 @@ pub fn build(raw: RawDocument, format: Format, table: &HeadingTable) -> Notice {
     let preamble = normalize(raw.preamble);
     let mut sections = Vec::with_capacity(raw.sections.len());
     for s in raw.sections {
-        let heading_span = s
-            .heading
-            .full_source_range()
-            .unwrap_or_else(|| s.body.full_source_range().map(|r| r.start..r.start).unwrap_or(0..0));
+        let heading_span = s.heading.full_source_range().unwrap_or_else(|| {
+            s.body
+                .full_source_range()
+                .map(|r| r.start..r.start)
+                .unwrap_or(0..0)
+        });
         let body_span = s.body.full_source_range();
         let heading_text = collapse_ws(&s.heading.text);
         let heading = normalize(s.heading);
@@ -403,28 +412,54 @@ mod tests {
     #[test]
     fn headings_map_to_keys() {
         let t = HeadingTable::builtin();
-        let k = |h: &str| -> Vec<&str> { t.classify(&h.to_lowercase()).iter().map(|k| k.name()).collect() };
+        let k = |h: &str| -> Vec<&str> {
+            t.classify(&h.to_lowercase())
+                .iter()
+                .map(|k| k.name())
+                .collect()
+        };
         assert_eq!(k("Rekisterinpitäjä"), ["controller"]);
-        assert_eq!(k("Yhteyshenkilö rekisteriä koskevissa asioissa"), ["controller_contact"]);
-        assert_eq!(k("Tietojen luovutukset ja siirto EU:n tai ETA:n ulkopuolelle"), ["recipients", "transfers"]);
+        assert_eq!(
+            k("Yhteyshenkilö rekisteriä koskevissa asioissa"),
+            ["controller_contact"]
+        );
+        assert_eq!(
+            k("Tietojen luovutukset ja siirto EU:n tai ETA:n ulkopuolelle"),
+            ["recipients", "transfers"]
+        );
         assert_eq!(k("3. Rekisterin nimi"), ["register_name"]);
         assert_eq!(k("Henkilötietojen käsittelyn tarkoitus"), ["purpose"]);
         assert_eq!(k("Rekisterin tietosisältö"), ["data_categories"]);
         assert_eq!(k("Säännönmukaiset tietolähteet"), ["data_sources"]);
-        assert_eq!(k("Rekisterin suojauksen periaatteet A: Manuaalinen aineisto"), ["security"]);
+        assert_eq!(
+            k("Rekisterin suojauksen periaatteet A: Manuaalinen aineisto"),
+            ["security"]
+        );
         assert_eq!(k("Evästeet"), ["cookies"]);
         assert_eq!(k("Tarkastusoikeus"), ["right_access"]);
-        assert_eq!(k("Oikeus vaatia tiedon korjaamista"), ["right_rectification"]);
+        assert_eq!(
+            k("Oikeus vaatia tiedon korjaamista"),
+            ["right_rectification"]
+        );
         assert_eq!(k("Laatimispäivä"), ["date"]);
         assert_eq!(k("Personuppgiftsansvarig"), ["controller"]);
         assert_eq!(k("Retention of personal data"), ["retention"]);
-        assert_eq!(k("Muut henkilötietojen käsittelyyn liittyvät oikeudet"), Vec::<&str>::new());
+        assert_eq!(
+            k("Muut henkilötietojen käsittelyyn liittyvät oikeudet"),
+            Vec::<&str>::new()
+        );
     }
 
     #[test]
     fn dates_are_read() {
-        assert_eq!(find_date("laatimispäivä 03.05.2018").unwrap().1.as_deref(), Some("2018-05-03"));
-        assert_eq!(find_date("päivitetty 2021-03-04").unwrap().1.as_deref(), Some("2021-03-04"));
+        assert_eq!(
+            find_date("laatimispäivä 03.05.2018").unwrap().1.as_deref(),
+            Some("2018-05-03")
+        );
+        assert_eq!(
+            find_date("päivitetty 2021-03-04").unwrap().1.as_deref(),
+            Some("2021-03-04")
+        );
         assert!(find_date("puhelin 040 123 4567").is_none());
     }
 }

@@ -91,9 +91,20 @@ impl SourceText {
             return Err(SourceError::Binary(kind));
         }
         // UTF-16 without a BOM is rare but shows up as every other byte NUL.
-        if bytes.len() >= 4 && bytes.len() % 2 == 0 {
-            let even_nul = bytes.iter().step_by(2).take(64).filter(|&&b| b == 0).count();
-            let odd_nul = bytes.iter().skip(1).step_by(2).take(64).filter(|&&b| b == 0).count();
+        if bytes.len() >= 4 && bytes.len().is_multiple_of(2) {
+            let even_nul = bytes
+                .iter()
+                .step_by(2)
+                .take(64)
+                .filter(|&&b| b == 0)
+                .count();
+            let odd_nul = bytes
+                .iter()
+                .skip(1)
+                .step_by(2)
+                .take(64)
+                .filter(|&&b| b == 0)
+                .count();
             let n = bytes.len().min(128) / 2;
             if odd_nul * 10 >= n * 9 {
                 return Ok(decode_with(bytes, UTF_16LE));
@@ -298,7 +309,10 @@ mod tests {
             SourceError::Binary("PNG image")
         );
         assert_eq!(SourceText::decode(b"").unwrap_err(), SourceError::Empty);
-        assert_eq!(SourceText::decode(b"  \n\t ").unwrap_err(), SourceError::Empty);
+        assert_eq!(
+            SourceText::decode(b"  \n\t ").unwrap_err(),
+            SourceError::Empty
+        );
         assert!(matches!(
             SourceText::decode(b"abc\0def").unwrap_err(),
             SourceError::Binary(_)

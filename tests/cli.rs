@@ -19,8 +19,16 @@ const GOOD: &str = "Tietosuojaseloste\n\nRekisterinpitäjä\tEsimerkki Oy, Y-tun
 #[test]
 fn json_output_follows_the_contract() {
     let p = tmp("notice.txt", GOOD.as_bytes());
-    let out = seloste().args(["check", "--format", "json"]).arg(&p).output().unwrap();
-    assert_eq!(out.status.code(), Some(1), "findings at warning or above give exit 1");
+    let out = seloste()
+        .args(["check", "--format", "json"])
+        .arg(&p)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "findings at warning or above give exit 1"
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["version"], 1);
     let f = &v["files"][0];
@@ -31,7 +39,12 @@ fn json_output_follows_the_contract() {
     assert_eq!(f["elements"]["controller"]["section"], 0);
     assert_eq!(f["elements"]["cookies"]["status"], "empty");
     assert_eq!(f["elements"]["retention"]["status"], "missing");
-    let empty: Vec<_> = f["diagnostics"].as_array().unwrap().iter().filter(|d| d["rule"] == "empty-section").collect();
+    let empty: Vec<_> = f["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "empty-section")
+        .collect();
     assert_eq!(empty.len(), 1);
     let d = empty[0];
     assert_eq!(d["category"], "empty-section");
@@ -47,7 +60,15 @@ fn json_output_follows_the_contract() {
 #[test]
 fn fail_on_controls_the_exit_code() {
     let p = tmp("failon.txt", GOOD.as_bytes());
-    let code = |f: &str| seloste().args(["check", "--fail-on", f]).arg(&p).output().unwrap().status.code();
+    let code = |f: &str| {
+        seloste()
+            .args(["check", "--fail-on", f])
+            .arg(&p)
+            .output()
+            .unwrap()
+            .status
+            .code()
+    };
     assert_eq!(code("never"), Some(0));
     assert_eq!(code("error"), Some(1));
     assert_eq!(code("warning"), Some(1));
@@ -66,26 +87,61 @@ fn bad_inputs_get_one_line_errors_and_the_batch_goes_on() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2), "I/O errors give exit 2");
     let err = String::from_utf8(out.stderr).unwrap();
-    assert!(err.contains(&format!("error: {}: this is a binary file (PNG image)", png.display())), "{err}");
-    assert!(err.contains(&format!("error: {}: the file is empty", empty.display())), "{err}");
-    assert!(err.contains(&format!("error: {}: no such file or directory", missing.display())), "{err}");
+    assert!(
+        err.contains(&format!(
+            "error: {}: this is a binary file (PNG image)",
+            png.display()
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("error: {}: the file is empty", empty.display())),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "error: {}: no such file or directory",
+            missing.display()
+        )),
+        "{err}"
+    );
     let stdout = String::from_utf8(out.stdout).unwrap();
-    assert!(stdout.contains("ok.txt:5:1: error[empty-section]"), "{stdout}");
+    assert!(
+        stdout.contains("ok.txt:5:1: error[empty-section]"),
+        "{stdout}"
+    );
 }
 
 #[test]
 fn stdin_with_a_file_name() {
     use std::io::Write;
     let mut child = seloste()
-        .args(["check", "--format", "concise", "--stdin-filename", "seloste.txt", "-"])
+        .args([
+            "check",
+            "--format",
+            "concise",
+            "--stdin-filename",
+            "seloste.txt",
+            "-",
+        ])
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(GOOD.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(GOOD.as_bytes())
+        .unwrap();
     let out = child.wait_with_output().unwrap();
     let s = String::from_utf8(out.stdout).unwrap();
-    assert!(s.contains("seloste.txt:5:1: error[empty-section] Otsikon \"Evästeet\" alla ei ole tekstiä"), "{s}");
+    assert!(
+        s.contains(
+            "seloste.txt:5:1: error[empty-section] Otsikon \"Evästeet\" alla ei ole tekstiä"
+        ),
+        "{s}"
+    );
 }
 
 #[test]
@@ -98,21 +154,38 @@ fn broken_rule_file_points_at_its_line() {
     )
     .unwrap();
     let p = tmp("rules.txt", GOOD.as_bytes());
-    let out = seloste().args(["check", "--rules"]).arg(&dir).arg(&p).output().unwrap();
+    let out = seloste()
+        .args(["check", "--rules"])
+        .arg(&dir)
+        .arg(&p)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8(out.stderr).unwrap();
-    assert!(err.contains("oma.toml:7:10: invalid regex `(unclosed`"), "{err}");
+    assert!(
+        err.contains("oma.toml:7:10: invalid regex `(unclosed`"),
+        "{err}"
+    );
 }
 
 #[test]
 fn explain_and_rules_list_the_catalogue() {
-    let out = seloste().args(["explain", "repealed-personal-data-act", "--lang", "en"]).output().unwrap();
+    let out = seloste()
+        .args(["explain", "repealed-personal-data-act", "--lang", "en"])
+        .output()
+        .unwrap();
     assert!(out.status.success());
     let s = String::from_utf8(out.stdout).unwrap();
-    assert!(s.starts_with("repealed-personal-data-act (repealed-law, forbid-pattern, error)"), "{s}");
+    assert!(
+        s.starts_with("repealed-personal-data-act (repealed-law, forbid-pattern, error)"),
+        "{s}"
+    );
     assert!(s.contains("Legal reference: Henkilötietolaki 523/1999"));
     let out = seloste().args(["rules"]).output().unwrap();
     assert!(String::from_utf8(out.stdout).unwrap().lines().count() >= 30);
-    let out = seloste().args(["explain", "no-such-rule"]).output().unwrap();
+    let out = seloste()
+        .args(["explain", "no-such-rule"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }

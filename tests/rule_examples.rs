@@ -7,7 +7,12 @@ use seloste::parse::Format;
 
 fn linter_for(rule_id: &str) -> Linter {
     let mut l = Linter::builtin();
-    l.engine = Engine::new(catalogue::builtin().into_iter().filter(|r| r.id == rule_id).collect());
+    l.engine = Engine::new(
+        catalogue::builtin()
+            .into_iter()
+            .filter(|r| r.id == rule_id)
+            .collect(),
+    );
     l
 }
 
@@ -22,16 +27,31 @@ fn every_rule_has_examples_and_they_hold() {
         }
         let linter = linter_for(&rule.id);
         for (i, ex) in rule.bad_examples.iter().enumerate() {
-            let r = linter.lint_bytes("example.txt", ex.as_bytes(), Some(Format::Text)).unwrap();
+            let r = linter
+                .lint_bytes("example.txt", ex.as_bytes(), Some(Format::Text))
+                .unwrap();
             if !r.result.diagnostics.iter().any(|d| d.rule == rule.id) {
-                failures.push(format!("{}: bad example {i} does not trigger it:\n{ex}", rule.id));
+                failures.push(format!(
+                    "{}: bad example {i} does not trigger it:\n{ex}",
+                    rule.id
+                ));
             }
         }
         for (i, ex) in rule.good_examples.iter().enumerate() {
-            let r = linter.lint_bytes("example.txt", ex.as_bytes(), Some(Format::Text)).unwrap();
-            let hits: Vec<_> = r.result.diagnostics.iter().filter(|d| d.rule == rule.id).collect();
+            let r = linter
+                .lint_bytes("example.txt", ex.as_bytes(), Some(Format::Text))
+                .unwrap();
+            let hits: Vec<_> = r
+                .result
+                .diagnostics
+                .iter()
+                .filter(|d| d.rule == rule.id)
+                .collect();
             if !hits.is_empty() {
-                failures.push(format!("{}: good example {i} triggers it at {:?}:\n{ex}", rule.id, hits[0].text));
+                failures.push(format!(
+                    "{}: good example {i} triggers it at {:?}:\n{ex}",
+                    rule.id, hits[0].text
+                ));
             }
         }
     }
@@ -47,8 +67,16 @@ fn rule_ids_are_unique_and_every_rule_is_bilingual() {
     ids.dedup();
     assert_eq!(before, ids.len(), "duplicate rule ids");
     for r in &rules {
-        assert!(r.message.contains_key("fi") && r.message.contains_key("en"), "{}", r.id);
-        assert!(r.help.contains_key("fi") && r.help.contains_key("en"), "{}", r.id);
+        assert!(
+            r.message.contains_key("fi") && r.message.contains_key("en"),
+            "{}",
+            r.id
+        );
+        assert!(
+            r.help.contains_key("fi") && r.help.contains_key("en"),
+            "{}",
+            r.id
+        );
         assert!(!r.reference.is_empty(), "{} has no legal reference", r.id);
     }
 }
@@ -57,7 +85,10 @@ fn rule_ids_are_unique_and_every_rule_is_bilingual() {
 fn one_missing_element_rule_per_element() {
     let rules = catalogue::builtin();
     for k in seloste::schema::Key::ELEMENTS {
-        let n = rules.iter().filter(|r| r.element == Some(k) && r.category == "missing-element").count();
+        let n = rules
+            .iter()
+            .filter(|r| r.element == Some(k) && r.category == "missing-element")
+            .count();
         assert_eq!(n, 1, "{}", k.name());
     }
 }

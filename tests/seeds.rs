@@ -11,14 +11,17 @@ fn seeds_dir() -> std::path::PathBuf {
 #[test]
 fn seeds_match_their_labels_exactly() {
     let labels: Vec<Label> =
-        serde_json::from_str(&std::fs::read_to_string(seeds_dir().join("labels.json")).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(seeds_dir().join("labels.json")).unwrap())
+            .unwrap();
     assert_eq!(labels.len(), 5);
     let linter = Linter::builtin();
     let mut problems = Vec::new();
     for label in &labels {
         let path = seeds_dir().join(format!("{}.txt", label.id));
         let bytes = std::fs::read(&path).unwrap();
-        let r = linter.lint_bytes(&path.display().to_string(), &bytes, None).unwrap();
+        let r = linter
+            .lint_bytes(&path.display().to_string(), &bytes, None)
+            .unwrap();
         for (key, gold) in &label.elements {
             let k = seloste::schema::Key::from_name(key).unwrap();
             let ours = r.result.elements[&k].status.name();
@@ -35,16 +38,20 @@ fn seeds_match_their_labels_exactly() {
             .collect();
         for f in &label.findings {
             let g = quote_key(&f.text);
-            if !preds.iter().any(|(c, p)| c == &f.rule && (g.contains(p.as_str()) || p.contains(g.as_str()))) {
+            if !preds
+                .iter()
+                .any(|(c, p)| c == &f.rule && (g.contains(p.as_str()) || p.contains(g.as_str())))
+            {
                 problems.push(format!("{}: missed {} {:?}", label.id, f.rule, f.text));
             }
         }
         for (c, p) in &preds {
-            if !label
-                .findings
-                .iter()
-                .any(|f| &f.rule == c && { let g = quote_key(&f.text); g.contains(p.as_str()) || p.contains(g.as_str()) })
-            {
+            if !label.findings.iter().any(|f| {
+                &f.rule == c && {
+                    let g = quote_key(&f.text);
+                    g.contains(p.as_str()) || p.contains(g.as_str())
+                }
+            }) {
                 problems.push(format!("{}: unlabelled finding {c} {p:?}", label.id));
             }
         }

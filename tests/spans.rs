@@ -30,11 +30,18 @@ fn heading_spans_are_the_headings_as_written() {
     let mut checked = 0;
     for path in files {
         let bytes = std::fs::read(&path).unwrap();
-        let Ok(r) = linter.lint_bytes(&path.display().to_string(), &bytes, None) else { continue };
+        let Ok(r) = linter.lint_bytes(&path.display().to_string(), &bytes, None) else {
+            continue;
+        };
         let src = &r.source.text;
         for s in &r.notice.sections {
             let slice = &src[s.heading_span.clone()];
-            assert_eq!(slice.trim(), slice, "{}: heading span has outer whitespace", path.display());
+            assert_eq!(
+                slice.trim(),
+                slice,
+                "{}: heading span has outer whitespace",
+                path.display()
+            );
             assert_eq!(
                 quote_key(slice),
                 quote_key(&s.heading_text),
@@ -44,7 +51,11 @@ fn heading_spans_are_the_headings_as_written() {
                 slice
             );
             if let Some(b) = &s.body_span {
-                assert!(b.end <= src.len() && src.is_char_boundary(b.start) && src.is_char_boundary(b.end));
+                assert!(
+                    b.end <= src.len()
+                        && src.is_char_boundary(b.start)
+                        && src.is_char_boundary(b.end)
+                );
                 assert!(b.start >= s.heading_span.end || r.format != seloste::parse::Format::Text);
             }
             checked += 1;

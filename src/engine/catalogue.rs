@@ -13,16 +13,46 @@ use crate::schema::Key;
 
 /// The catalogue compiled into the binary: (file name, contents).
 pub const BUILTIN: &[(&str, &str)] = &[
-    ("missing-element.toml", include_str!("../../rules/missing-element.toml")),
-    ("placeholder.toml", include_str!("../../rules/placeholder.toml")),
-    ("repealed-law.toml", include_str!("../../rules/repealed-law.toml")),
-    ("stale-term.toml", include_str!("../../rules/stale-term.toml")),
-    ("empty-section.toml", include_str!("../../rules/empty-section.toml")),
-    ("stale-authority-contact.toml", include_str!("../../rules/stale-authority-contact.toml")),
-    ("contradiction.toml", include_str!("../../rules/contradiction.toml")),
-    ("rights-obstacle.toml", include_str!("../../rules/rights-obstacle.toml")),
-    ("pre-gdpr-date.toml", include_str!("../../rules/pre-gdpr-date.toml")),
-    ("invalid-business-id.toml", include_str!("../../rules/invalid-business-id.toml")),
+    (
+        "missing-element.toml",
+        include_str!("../../rules/missing-element.toml"),
+    ),
+    (
+        "placeholder.toml",
+        include_str!("../../rules/placeholder.toml"),
+    ),
+    (
+        "repealed-law.toml",
+        include_str!("../../rules/repealed-law.toml"),
+    ),
+    (
+        "stale-term.toml",
+        include_str!("../../rules/stale-term.toml"),
+    ),
+    (
+        "empty-section.toml",
+        include_str!("../../rules/empty-section.toml"),
+    ),
+    (
+        "stale-authority-contact.toml",
+        include_str!("../../rules/stale-authority-contact.toml"),
+    ),
+    (
+        "contradiction.toml",
+        include_str!("../../rules/contradiction.toml"),
+    ),
+    (
+        "rights-obstacle.toml",
+        include_str!("../../rules/rights-obstacle.toml"),
+    ),
+    (
+        "pre-gdpr-date.toml",
+        include_str!("../../rules/pre-gdpr-date.toml"),
+    ),
+    (
+        "invalid-business-id.toml",
+        include_str!("../../rules/invalid-business-id.toml"),
+    ),
 ];
 
 /// A problem in a rule file, with its position.
@@ -36,7 +66,11 @@ pub struct RuleFileError {
 
 impl std::fmt::Display for RuleFileError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}:{}: {}", self.file, self.line, self.column, self.message)
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.file, self.line, self.column, self.message
+        )
     }
 }
 
@@ -44,7 +78,12 @@ fn line_col(src: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(src.len());
     let before = &src[..offset];
     let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+    let col = before
+        .rsplit('\n')
+        .next()
+        .map(|l| l.chars().count())
+        .unwrap_or(0)
+        + 1;
     (line, col)
 }
 
@@ -158,12 +197,17 @@ impl Ctx<'_> {
         }
     }
 
-    fn terms(&self, terms: &[Spanned<String>], regexes: &[Spanned<String>]) -> Result<TermSet, RuleFileError> {
+    fn terms(
+        &self,
+        terms: &[Spanned<String>],
+        regexes: &[Spanned<String>],
+    ) -> Result<TermSet, RuleFileError> {
         let t: Vec<String> = terms.iter().map(|s| s.get_ref().clone()).collect();
         let mut r = Vec::new();
         for re in regexes {
             // Validate each regex alone so the error points at it.
-            TermSet::new(&[], std::slice::from_ref(re.get_ref())).map_err(|e| self.err(re.span(), e))?;
+            TermSet::new(&[], std::slice::from_ref(re.get_ref()))
+                .map_err(|e| self.err(re.span(), e))?;
             r.push(re.get_ref().clone());
         }
         TermSet::new(&t, &r).map_err(|e| {
@@ -195,23 +239,39 @@ pub fn parse_rule_file(file: &str, src: &str) -> Result<Vec<Rule>, RuleFileError
         let span = spanned.span();
         let spec = spanned.into_inner();
         let id = spec.id.get_ref().clone();
-        if id.is_empty() || !id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
-            return Err(ctx.err(spec.id.span(), format!("rule id `{id}` must be kebab-case (a-z, 0-9, -)")));
+        if id.is_empty()
+            || !id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        {
+            return Err(ctx.err(
+                spec.id.span(),
+                format!("rule id `{id}` must be kebab-case (a-z, 0-9, -)"),
+            ));
         }
-        let severity = Severity::from_name(spec.severity.get_ref())
-            .ok_or_else(|| ctx.err(spec.severity.span(), "severity must be `error`, `warning` or `info`"))?;
+        let severity = Severity::from_name(spec.severity.get_ref()).ok_or_else(|| {
+            ctx.err(
+                spec.severity.span(),
+                "severity must be `error`, `warning` or `info`",
+            )
+        })?;
         let element = match &spec.element {
             Some(e) => Some(
                 Key::from_name(e.get_ref())
                     .filter(|k| k.is_element())
-                    .ok_or_else(|| ctx.err(e.span(), format!("unknown element `{}`", e.get_ref())))?,
+                    .ok_or_else(|| {
+                        ctx.err(e.span(), format!("unknown element `{}`", e.get_ref()))
+                    })?,
             ),
             None => None,
         };
         let scope = match &spec.scope {
             None => super::Scope::Anywhere,
             Some(s) => super::Scope::from_name(s.get_ref()).ok_or_else(|| {
-                ctx.err(s.span(), "scope must be `anywhere`, `headings`, `bodies` or `title`")
+                ctx.err(
+                    s.span(),
+                    "scope must be `anywhere`, `headings`, `bodies` or `title`",
+                )
             })?,
         };
         let kind = match spec.kind.get_ref().as_str() {
@@ -297,7 +357,10 @@ pub fn parse_rule_file(file: &str, src: &str) -> Result<Vec<Rule>, RuleFileError
             }
         };
         if spec.message.fi.is_none() && spec.message.en.is_none() {
-            return Err(ctx.err(span.clone(), format!("rule `{id}` needs `message.fi` or `message.en`")));
+            return Err(ctx.err(
+                span.clone(),
+                format!("rule `{id}` needs `message.fi` or `message.en`"),
+            ));
         }
         let (line, _) = line_col(src, span.start);
         out.push(Rule {
@@ -337,7 +400,12 @@ pub fn builtin() -> Vec<Rule> {
 pub fn load_dir(dir: &std::path::Path) -> Result<Vec<Rule>, Vec<String>> {
     let mut files: Vec<_> = match std::fs::read_dir(dir) {
         Ok(rd) => rd.filter_map(|e| e.ok()).map(|e| e.path()).collect(),
-        Err(e) => return Err(vec![format!("{}: cannot read rule folder: {e}", dir.display())]),
+        Err(e) => {
+            return Err(vec![format!(
+                "{}: cannot read rule folder: {e}",
+                dir.display()
+            )])
+        }
     };
     files.sort();
     let mut rules = Vec::new();

@@ -48,7 +48,10 @@ impl Config {
                 .span()
                 .map(|s| {
                     let before = &src[..s.start.min(src.len())];
-                    (before.matches('\n').count() + 1, before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1)
+                    (
+                        before.matches('\n').count() + 1,
+                        before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1,
+                    )
                 })
                 .unwrap_or((1, 1));
             format!("{}:{line}:{col}: {}", path.display(), e.message())
@@ -59,7 +62,11 @@ impl Config {
 
     /// Finds `seloste.toml` in `start` or the nearest folder above it.
     pub fn find(start: &Path) -> Option<PathBuf> {
-        let mut dir = if start.is_dir() { Some(start) } else { start.parent() };
+        let mut dir = if start.is_dir() {
+            Some(start)
+        } else {
+            start.parent()
+        };
         while let Some(d) = dir {
             let candidate = d.join(FILE_NAME);
             if candidate.is_file() {
@@ -86,9 +93,16 @@ impl Config {
         }
         let mut errors = Vec::new();
         let known = |name: &String| rules.iter().any(|r| &r.id == name || &r.category == name);
-        for name in self.select.iter().chain(&self.ignore).chain(self.severity.keys()) {
+        for name in self
+            .select
+            .iter()
+            .chain(&self.ignore)
+            .chain(self.severity.keys())
+        {
             if !known(name) {
-                errors.push(format!("unknown rule or category `{name}` in configuration"));
+                errors.push(format!(
+                    "unknown rule or category `{name}` in configuration"
+                ));
             }
         }
         if !self.select.is_empty() {
@@ -97,10 +111,15 @@ impl Config {
         rules.retain(|r| !self.ignore.iter().any(|s| s == &r.id || s == &r.category));
         for (name, sev) in &self.severity {
             let Some(sev) = Severity::from_name(sev) else {
-                errors.push(format!("severity for `{name}` must be error, warning or info, not `{sev}`"));
+                errors.push(format!(
+                    "severity for `{name}` must be error, warning or info, not `{sev}`"
+                ));
                 continue;
             };
-            for r in rules.iter_mut().filter(|r| &r.id == name || &r.category == name) {
+            for r in rules
+                .iter_mut()
+                .filter(|r| &r.id == name || &r.category == name)
+            {
                 r.severity = sev;
             }
         }

@@ -290,7 +290,15 @@ impl Engine {
         let mut elements = BTreeMap::new();
         let texts: Vec<(TextRef, &NormText)> = notice.texts().collect();
         for rule in &self.rules {
-            self.run_rule(rule, notice, &texts, source, opts, &mut diags, &mut elements);
+            self.run_rule(
+                rule,
+                notice,
+                &texts,
+                source,
+                opts,
+                &mut diags,
+                &mut elements,
+            );
         }
         for k in Key::ELEMENTS {
             elements.entry(k).or_insert(ElementStatus {
@@ -302,9 +310,12 @@ impl Engine {
         for x in diags.iter_mut().filter(|x| x.quote.is_empty()) {
             x.quote = collapse(&x.text);
         }
-        let (mut active, mut suppressed) = suppress::apply(notice, source, diags, &self.rules, opts);
+        let (mut active, mut suppressed) =
+            suppress::apply(notice, source, diags, &self.rules, opts);
         dedupe(&mut active);
-        active.sort_by(|a, b| (a.span.start, &a.rule, a.span.end).cmp(&(b.span.start, &b.rule, b.span.end)));
+        active.sort_by(|a, b| {
+            (a.span.start, &a.rule, a.span.end).cmp(&(b.span.start, &b.rule, b.span.end))
+        });
         suppressed.sort_by(|a, b| (a.span.start, &a.rule).cmp(&(b.span.start, &b.rule)));
         LintResult {
             elements,
@@ -372,7 +383,9 @@ impl Engine {
                         d.severity = Severity::Warning.min(rule.severity);
                     }
                     if let Some(h) = rule.expected_heading(&opts.lang) {
-                        d.help = format!("{} {}", d.help, expected_word(&opts.lang, h)).trim().to_string();
+                        d.help = format!("{} {}", d.help, expected_word(&opts.lang, h))
+                            .trim()
+                            .to_string();
                     }
                     out.push(d);
                 }
@@ -411,7 +424,12 @@ impl Engine {
             }
             Kind::EmptySection { keys } => {
                 for (i, s) in notice.sections.iter().enumerate() {
-                    if !s.body.text.trim_matches(|c: char| !c.is_alphanumeric()).is_empty() {
+                    if !s
+                        .body
+                        .text
+                        .trim_matches(|c: char| !c.is_alphanumeric())
+                        .is_empty()
+                    {
                         continue;
                     }
                     // A heading followed by a deeper heading is a parent, not empty.
@@ -430,7 +448,9 @@ impl Engine {
                     if s.heading.text.is_empty() {
                         continue;
                     }
-                    let msg = rule.message(&opts.lang).replace("{heading}", &s.heading_text);
+                    let msg = rule
+                        .message(&opts.lang)
+                        .replace("{heading}", &s.heading_text);
                     out.push(mk(s.heading_span.clone(), msg));
                 }
             }
@@ -445,7 +465,9 @@ impl Engine {
                 'outer: for (_, t) in texts {
                     for m in other.find_all(&t.text) {
                         let sent = sentence_around(&t.text, &m);
-                        if !other_unless_near.is_empty() && other_unless_near.is_match(&t.text[sent]) {
+                        if !other_unless_near.is_empty()
+                            && other_unless_near.is_match(&t.text[sent])
+                        {
                             continue;
                         }
                         other_hit = Some((t.source_range(m.clone()), t.raw_slice(m).to_string()));
@@ -556,7 +578,10 @@ fn element_status(
         }
         // A parent heading's body may be in its sub-sections.
         let mut body = s.body.text.clone();
-        for sub in notice.sections[i + 1..].iter().take_while(|x| x.level > s.level) {
+        for sub in notice.sections[i + 1..]
+            .iter()
+            .take_while(|x| x.level > s.level)
+        {
             body.push(' ');
             body.push_str(&sub.body.text);
         }
@@ -564,8 +589,14 @@ fn element_status(
         if has_body {
             // A section whose text does not speak of the element at all (the
             // template's "Vastustamisoikeus" describing access) is partial.
-            let off_topic = !section_terms.is_empty() && !section_terms.is_match(&body) && !present.is_match(&body);
-            let status = if off_topic || demoted(&body) { Status::Partial } else { Status::Present };
+            let off_topic = !section_terms.is_empty()
+                && !section_terms.is_match(&body)
+                && !present.is_match(&body);
+            let status = if off_topic || demoted(&body) {
+                Status::Partial
+            } else {
+                Status::Present
+            };
             return ElementStatus {
                 status,
                 section: Some(i),
@@ -583,12 +614,20 @@ fn element_status(
         };
     }
     // Headings are left out here: a heading with no body says nothing.
-    let bodies = || texts.iter().filter(|(r, _)| !matches!(r, TextRef::Heading(_)));
+    let bodies = || {
+        texts
+            .iter()
+            .filter(|(r, _)| !matches!(r, TextRef::Heading(_)))
+    };
     if !present.is_empty() {
         for (r, t) in bodies() {
             if let Some(m) = present.find(&t.text) {
                 let sent = sentence_around(&t.text, &m);
-                let status = if demoted(&t.text[sent]) { Status::Partial } else { Status::Present };
+                let status = if demoted(&t.text[sent]) {
+                    Status::Partial
+                } else {
+                    Status::Present
+                };
                 return ElementStatus {
                     status,
                     section: r.section(),
@@ -629,7 +668,11 @@ fn anchor_for_missing(notice: &Notice, st: ElementStatus) -> Range<usize> {
     if let Some(s) = notice.sections.first() {
         return s.heading_span.clone();
     }
-    notice.preamble.full_source_range().map(|r| r.start..r.start).unwrap_or(0..0)
+    notice
+        .preamble
+        .full_source_range()
+        .map(|r| r.start..r.start)
+        .unwrap_or(0..0)
 }
 
 /// Y-tunnus candidates in normalized text: (range, check digit valid).
@@ -639,8 +682,11 @@ pub fn business_ids(text: &str) -> Vec<(Range<usize>, bool)> {
     let mut i = 0;
     while i + 9 <= b.len() {
         let window = &b[i..i + 9];
-        let shape = window[..7].iter().all(u8::is_ascii_digit) && window[7] == b'-' && window[8].is_ascii_digit();
-        let left_ok = i == 0 || !(b[i - 1].is_ascii_digit() || b[i - 1] == b'-' || b[i - 1] == b'+');
+        let shape = window[..7].iter().all(u8::is_ascii_digit)
+            && window[7] == b'-'
+            && window[8].is_ascii_digit();
+        let left_ok =
+            i == 0 || !(b[i - 1].is_ascii_digit() || b[i - 1] == b'-' || b[i - 1] == b'+');
         let right_ok = i + 9 == b.len() || !(b[i + 9].is_ascii_digit() || b[i + 9] == b'-');
         if shape && left_ok && right_ok {
             let digits: Vec<u32> = window[..7].iter().map(|c| (c - b'0') as u32).collect();

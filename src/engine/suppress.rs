@@ -36,7 +36,10 @@ fn parse_directive(text: &str) -> Option<(bool, Vec<String>, Option<String>)> {
         return None;
     }
     let (ids, reason) = match rest.find("--") {
-        Some(p) => (&rest[..p], Some(rest[p + 2..].trim().to_string()).filter(|s| !s.is_empty())),
+        Some(p) => (
+            &rest[..p],
+            Some(rest[p + 2..].trim().to_string()).filter(|s| !s.is_empty()),
+        ),
         None => (rest, None),
     };
     let rules = ids
@@ -58,13 +61,18 @@ pub fn apply(
 ) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
     let mut directives = Vec::new();
     for c in &notice.comments {
-        let Some((next_line, ids, reason)) = parse_directive(&c.text) else { continue };
+        let Some((next_line, ids, reason)) = parse_directive(&c.text) else {
+            continue;
+        };
         let lines = if next_line {
             // The first non-blank line after the comment.
             let mut pos = c.span.end;
             let mut found = None;
             while pos < source.len() {
-                let line_end = source[pos..].find('\n').map(|p| pos + p).unwrap_or(source.len());
+                let line_end = source[pos..]
+                    .find('\n')
+                    .map(|p| pos + p)
+                    .unwrap_or(source.len());
                 let line = &source[pos..line_end];
                 // The rest of the comment's own line counts only if it has text.
                 if !line.trim().is_empty() {
@@ -93,7 +101,9 @@ pub fn apply(
     for mut d in diags {
         let hit = directives.iter_mut().find(|x| {
             (x.rules.is_empty() || x.rules.iter().any(|r| r == &d.rule || r == &d.category))
-                && x.lines.as_ref().is_none_or(|l| d.span.start >= l.start && d.span.start <= l.end)
+                && x.lines
+                    .as_ref()
+                    .is_none_or(|l| d.span.start >= l.start && d.span.start <= l.end)
         });
         match hit {
             Some(x) => {
@@ -108,13 +118,20 @@ pub fn apply(
         let unknown: Vec<&String> = x
             .rules
             .iter()
-            .filter(|r| !rules.iter().any(|rule| &rule.id == *r || &rule.category == *r))
+            .filter(|r| {
+                !rules
+                    .iter()
+                    .any(|rule| &rule.id == *r || &rule.category == *r)
+            })
             .collect();
         let message = match (opts.lang.as_str(), unknown.is_empty()) {
             ("en", true) => "this suppression comment suppresses nothing; remove it".to_string(),
             ("en", false) => format!("this suppression names unknown rules: {}", join(&unknown)),
             (_, true) => "tämä ohituskommentti ei ohita mitään; poista se".to_string(),
-            (_, false) => format!("ohituskommentissa on tuntemattomia sääntöjä: {}", join(&unknown)),
+            (_, false) => format!(
+                "ohituskommentissa on tuntemattomia sääntöjä: {}",
+                join(&unknown)
+            ),
         };
         active.push(Diagnostic {
             rule: "unused-suppression".into(),
@@ -145,7 +162,10 @@ mod tests {
 
     #[test]
     fn directives_parse() {
-        let (n, r, why) = parse_directive(" seloste-disable-next-line placeholder, repealed-law -- quoted on purpose ").unwrap();
+        let (n, r, why) = parse_directive(
+            " seloste-disable-next-line placeholder, repealed-law -- quoted on purpose ",
+        )
+        .unwrap();
         assert!(n);
         assert_eq!(r, ["placeholder", "repealed-law"]);
         assert_eq!(why.as_deref(), Some("quoted on purpose"));

@@ -11,8 +11,28 @@ use crate::textmap::MappedText;
 fn is_block_tag(name: &str) -> bool {
     matches!(
         name,
-        "p" | "br" | "li" | "ul" | "ol" | "div" | "tr" | "td" | "th" | "table" | "h1" | "h2" | "h3"
-            | "h4" | "h5" | "h6" | "dt" | "dd" | "dl" | "section" | "article" | "blockquote" | "hr"
+        "p" | "br"
+            | "li"
+            | "ul"
+            | "ol"
+            | "div"
+            | "tr"
+            | "td"
+            | "th"
+            | "table"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "dt"
+            | "dd"
+            | "dl"
+            | "section"
+            | "article"
+            | "blockquote"
+            | "hr"
     )
 }
 
@@ -31,7 +51,13 @@ pub fn decode_entity(s: &str) -> Option<(String, usize)> {
         };
         let digits = s[start..]
             .bytes()
-            .take_while(|c| if hex { c.is_ascii_hexdigit() } else { c.is_ascii_digit() })
+            .take_while(|c| {
+                if hex {
+                    c.is_ascii_hexdigit()
+                } else {
+                    c.is_ascii_digit()
+                }
+            })
             .count();
         if digits == 0 || digits > 8 {
             return None;
@@ -47,7 +73,10 @@ pub fn decode_entity(s: &str) -> Option<(String, usize)> {
         };
         return Some((c.to_string(), end));
     }
-    let name_len = s[1..].bytes().take_while(|c| c.is_ascii_alphanumeric()).count();
+    let name_len = s[1..]
+        .bytes()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .count();
     if name_len == 0 || name_len > 10 {
         return None;
     }
@@ -70,8 +99,24 @@ fn windows_1252_c1(n: u32) -> char {
 fn is_legacy_name(name: &str) -> bool {
     matches!(
         name,
-        "auml" | "Auml" | "ouml" | "Ouml" | "aring" | "Aring" | "uuml" | "Uuml" | "eacute"
-            | "Eacute" | "nbsp" | "amp" | "lt" | "gt" | "quot" | "copy" | "shy" | "sect"
+        "auml"
+            | "Auml"
+            | "ouml"
+            | "Ouml"
+            | "aring"
+            | "Aring"
+            | "uuml"
+            | "Uuml"
+            | "eacute"
+            | "Eacute"
+            | "nbsp"
+            | "amp"
+            | "lt"
+            | "gt"
+            | "quot"
+            | "copy"
+            | "shy"
+            | "sect"
     )
 }
 
@@ -149,7 +194,11 @@ pub fn strip_inline_html(src: &str, range: Range<usize>) -> MappedText {
             b'<' => {
                 if let Some((len, name, is_comment)) = tag_at(&s[i..]) {
                     flush(&mut out, run_start, i);
-                    if !is_comment && is_block_tag(&name) && !out.text.trim_end_matches([' ', '\t']).ends_with('\n') && !out.is_empty() {
+                    if !is_comment
+                        && is_block_tag(&name)
+                        && !out.text.trim_end_matches([' ', '\t']).ends_with('\n')
+                        && !out.is_empty()
+                    {
                         out.push_atomic("\n", base + i..base + i + len);
                     }
                     i += len;
@@ -182,8 +231,8 @@ pub fn tag_at(s: &str) -> Option<(usize, String, bool)> {
     if b.len() < 2 || b[0] != b'<' {
         return None;
     }
-    if s.starts_with("<!--") {
-        let end = s[4..].find("-->").map(|e| e + 7).unwrap_or(s.len());
+    if let Some(rest) = s.strip_prefix("<!--") {
+        let end = rest.find("-->").map(|e| e + 7).unwrap_or(s.len());
         return Some((end, String::new(), true));
     }
     let mut j = 1;

@@ -75,7 +75,10 @@ impl Format {
             .lines()
             .filter(|l| {
                 let t = l.trim_start();
-                t.starts_with("# ") || t.starts_with("## ") || t.starts_with("|") || t.starts_with("**")
+                t.starts_with("# ")
+                    || t.starts_with("## ")
+                    || t.starts_with("|")
+                    || t.starts_with("**")
             })
             .count();
         if md_signals >= 2 || head.starts_with("---\n") || head.starts_with("+++\n") {

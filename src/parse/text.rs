@@ -39,7 +39,8 @@ pub fn parse(src: &str, oracle: &dyn HeadingOracle) -> RawDocument {
         .iter()
         .filter(|l| {
             let s = &src[l.start..l.end];
-            s.find('\t').is_some_and(|t| !s[..t].trim().is_empty() && t < 200)
+            s.find('\t')
+                .is_some_and(|t| !s[..t].trim().is_empty() && t < 200)
         })
         .count();
     if tab_rows >= 3 {
@@ -127,7 +128,10 @@ fn is_bullet(s: &str) -> bool {
 /// text after the number.
 pub fn strip_numbering(s: &str) -> &str {
     let t = s.trim_start();
-    let digits = t.bytes().take_while(|c| c.is_ascii_digit() || *c == b'.').count();
+    let digits = t
+        .bytes()
+        .take_while(|c| c.is_ascii_digit() || *c == b'.')
+        .count();
     if digits == 0 || !t.as_bytes()[0].is_ascii_digit() {
         return t;
     }
@@ -165,7 +169,10 @@ fn heading_kind(s: &str, oracle: &dyn HeadingOracle) -> bool {
     }
     let bare_nocolon = bare.trim_end_matches(':').trim_end();
     // Known heading words count only in a short line without clauses.
-    if !bare_nocolon.contains(',') && bare_nocolon.split_whitespace().count() <= 7 && oracle.is_heading(bare_nocolon) {
+    if !bare_nocolon.contains(',')
+        && bare_nocolon.split_whitespace().count() <= 7
+        && oracle.is_heading(bare_nocolon)
+    {
         return true;
     }
     let first = bare.chars().next().unwrap_or(' ');
@@ -234,7 +241,8 @@ fn parse_plain(src: &str, lines: &[Line], oracle: &dyn HeadingOracle) -> RawDocu
         }
         // The line right under a heading is its body ("Rekisterin nimi" /
         // "SM-viikon yhteystietorekisteri"), unless it is numbered or in capitals.
-        let right_under_heading = !prev_blank && current.as_ref().is_some_and(|c| c.body.is_empty());
+        let right_under_heading =
+            !prev_blank && current.as_ref().is_some_and(|c| c.body.is_empty());
         let strong_form = is_all_caps(s) || strip_numbering(s).len() != s.trim_start().len();
         let is_heading = (prev_blank || is_all_caps(s) || oracle.is_heading(s.trim()))
             && (!right_under_heading || strong_form)
@@ -273,11 +281,24 @@ mod tests {
     fn tab_export_rows_and_continuations() {
         let src = "\nOtsikko - tietosuojaseloste\n\nLaatimispäivä\t1.1.2018\nRekisterinpitäjä\tOy Ab\nTarkoitus\t<p>Eka</p>\n\n\tjatkuu tässä.\n<p>Evästeet</p>\t\nTarkastusoikeus\tSaa tarkastaa.\n";
         let doc = parse(src, &NoOracle);
-        assert_eq!(doc.title.as_ref().unwrap().text, "Otsikko - tietosuojaseloste");
-        let heads: Vec<_> = doc.sections.iter().map(|s| s.heading.text.as_str()).collect();
+        assert_eq!(
+            doc.title.as_ref().unwrap().text,
+            "Otsikko - tietosuojaseloste"
+        );
+        let heads: Vec<_> = doc
+            .sections
+            .iter()
+            .map(|s| s.heading.text.as_str())
+            .collect();
         assert_eq!(
             heads,
-            ["Laatimispäivä", "Rekisterinpitäjä", "Tarkoitus", "Evästeet", "Tarkastusoikeus"]
+            [
+                "Laatimispäivä",
+                "Rekisterinpitäjä",
+                "Tarkoitus",
+                "Evästeet",
+                "Tarkastusoikeus"
+            ]
         );
         assert_eq!(doc.sections[2].body.text, "Eka\njatkuu tässä.");
         assert!(doc.sections[3].body.is_empty());
@@ -289,7 +310,11 @@ mod tests {
     fn plain_text_numbered_and_caps_headings() {
         let src = "Rekisteriseloste\n\n1. Rekisterinpitäjä\n\nYhdistys ry\n\nREKISTERIN NIMI\nJäsenrekisteri\n\nTämä on lause.\n";
         let doc = parse(src, &NoOracle);
-        let heads: Vec<_> = doc.sections.iter().map(|s| s.heading.text.as_str()).collect();
+        let heads: Vec<_> = doc
+            .sections
+            .iter()
+            .map(|s| s.heading.text.as_str())
+            .collect();
         assert_eq!(heads, ["1. Rekisterinpitäjä", "REKISTERIN NIMI"]);
         assert_eq!(doc.sections[1].body.text, "Jäsenrekisteri\nTämä on lause.");
     }

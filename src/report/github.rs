@@ -7,7 +7,9 @@ use crate::lint::FileReport;
 
 /// Escapes message data as the workflow command syntax requires.
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// Property values additionally escape `:` and `,`.
@@ -28,7 +30,11 @@ pub fn render(files: &[FileReport]) -> String {
             let b = f.source.line_col(d.span.end);
             let mut props = format!("file={},line={},", escape_property(&f.path), a.line);
             if a.line == b.line {
-                let _ = write!(props, "endLine={},col={},endColumn={},", b.line, a.column, b.column);
+                let _ = write!(
+                    props,
+                    "endLine={},col={},endColumn={},",
+                    b.line, a.column, b.column
+                );
             } else {
                 let _ = write!(props, "endLine={},", b.line);
             }

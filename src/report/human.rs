@@ -20,7 +20,11 @@ fn cs_severity(s: Severity) -> CsSeverity {
 pub fn render(w: &mut dyn WriteColor, f: &FileReport, lang: &str) -> std::io::Result<()> {
     let file = SimpleFile::new(f.path.as_str(), f.source.text.as_str());
     let config = term::Config::default();
-    let legal = if lang == "en" { "legal reference" } else { "lainkohta" };
+    let legal = if lang == "en" {
+        "legal reference"
+    } else {
+        "lainkohta"
+    };
     for d in &f.result.diagnostics {
         let mut labels = vec![Label::primary((), d.span.clone())];
         for r in &d.related {

@@ -43,7 +43,10 @@ fn diagnostic(src: &SourceText, d: &Diagnostic) -> Value {
         );
     }
     if let Some(f) = &d.fix {
-        m.insert("fix".into(), json!({"span": span(src, &f.span), "replacement": f.replacement}));
+        m.insert(
+            "fix".into(),
+            json!({"span": span(src, &f.span), "replacement": f.replacement}),
+        );
     }
     if let Some(reason) = &d.suppressed {
         m.insert("suppressed".into(), json!({"reason": reason}));

@@ -52,18 +52,38 @@ pub fn totals(files: &[FileReport], errors: &[FileError]) -> Totals {
 /// the normalized text of the finding (not its line number), plus which
 /// occurrence of that text it is.
 pub fn fingerprint(f: &FileReport, d: &crate::engine::Diagnostic) -> String {
-    let norm: String = d.text.to_lowercase().split_whitespace().collect::<Vec<_>>().join(" ");
+    let norm: String = d
+        .text
+        .to_lowercase()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     let nth = f
         .result
         .diagnostics
         .iter()
         .chain(&f.result.suppressed)
         .filter(|o| o.rule == d.rule && o.span.start < d.span.start)
-        .filter(|o| o.text.to_lowercase().split_whitespace().collect::<Vec<_>>().join(" ") == norm)
+        .filter(|o| {
+            o.text
+                .to_lowercase()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                == norm
+        })
         .count();
     // FNV-1a: stable across runs and platforms.
     let mut h: u64 = 0xcbf29ce484222325;
-    for b in format!("{}\0{}\0{}\0{}", d.rule, d.element.map(|k| k.name()).unwrap_or(""), norm, nth).bytes() {
+    for b in format!(
+        "{}\0{}\0{}\0{}",
+        d.rule,
+        d.element.map(|k| k.name()).unwrap_or(""),
+        norm,
+        nth
+    )
+    .bytes()
+    {
         h ^= b as u64;
         h = h.wrapping_mul(0x100000001b3);
     }
