@@ -151,7 +151,7 @@ pub fn parse(text: &str, format: Format, oracle: &dyn HeadingOracle) -> RawDocum
     }
 }
 
-pub(crate) fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+pub fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     if i >= s.len() {
         return s.len();
     }
