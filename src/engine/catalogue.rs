@@ -158,6 +158,8 @@ struct RuleSpec {
     #[serde(default)]
     demote_unless: Terms,
     #[serde(default)]
+    demote_anywhere: Terms,
+    #[serde(default)]
     applies_if: Terms,
     #[serde(default)]
     section_terms: Terms,
@@ -287,6 +289,7 @@ pub fn parse_rule_file(file: &str, src: &str) -> Result<Vec<Rule>, RuleFileError
                     } else {
                         Some(ctx.terms(&spec.demote_unless, &[])?)
                     },
+                    demote_anywhere: ctx.terms(&spec.demote_anywhere, &[])?,
                     applies_if: if spec.applies_if.is_empty() {
                         None
                     } else {

@@ -80,6 +80,10 @@ pub enum Kind {
         partial: TermSet,
         demote: TermSet,
         demote_unless: Option<TermSet>,
+        /// Found anywhere in the notice (without `demote_unless` words
+        /// anywhere), these make a present element partial: e.g. a US
+        /// service named while transfers are declared without safeguards.
+        demote_anywhere: TermSet,
         applies_if: Option<TermSet>,
         section_terms: TermSet,
     },
@@ -357,11 +361,12 @@ impl Engine {
                 partial,
                 demote,
                 demote_unless,
+                demote_anywhere,
                 applies_if,
                 section_terms,
             } => {
                 let keep = demote_unless.as_ref().unwrap_or(present);
-                let st = element_status(
+                let mut st = element_status(
                     notice,
                     texts,
                     *element,
@@ -371,6 +376,13 @@ impl Engine {
                     applies_if.as_ref(),
                     section_terms,
                 );
+                if st.status == Status::Present
+                    && !demote_anywhere.is_empty()
+                    && texts.iter().any(|(_, t)| demote_anywhere.is_match(&t.text))
+                    && !texts.iter().any(|(_, t)| keep.is_match(&t.text))
+                {
+                    st.status = Status::Partial;
+                }
                 elements.insert(*element, st);
                 if matches!(st.status, Status::Missing | Status::Partial) {
                     let span = anchor_for_missing(notice, st);
