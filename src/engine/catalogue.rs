@@ -155,8 +155,10 @@ struct RuleSpec {
     partial: Terms,
     #[serde(default)]
     demote: Terms,
+    /// Absent: the `present` terms keep an element from demotion; `[]`:
+    /// nothing does.
     #[serde(default)]
-    demote_unless: Terms,
+    demote_unless: Option<Terms>,
     #[serde(default)]
     demote_anywhere: Terms,
     #[serde(default)]
@@ -284,10 +286,9 @@ pub fn parse_rule_file(file: &str, src: &str) -> Result<Vec<Rule>, RuleFileError
                     present: ctx.terms(&spec.present, &spec.present_regex)?,
                     partial: ctx.terms(&spec.partial, &[])?,
                     demote: ctx.terms(&spec.demote, &[])?,
-                    demote_unless: if spec.demote_unless.is_empty() {
-                        None
-                    } else {
-                        Some(ctx.terms(&spec.demote_unless, &[])?)
+                    demote_unless: match &spec.demote_unless {
+                        None => None,
+                        Some(t) => Some(ctx.terms(t, &[])?),
                     },
                     demote_anywhere: ctx.terms(&spec.demote_anywhere, &[])?,
                     applies_if: if spec.applies_if.is_empty() {
