@@ -267,12 +267,31 @@ fn sentence_around(text: &str, r: &Range<usize>) -> Range<usize> {
         })
         .unwrap_or(lo);
     let hi = crate::parse::floor_char_boundary(text, r.end + MAX);
-    let end = text[r.end..hi]
-        .find(". ")
-        .or_else(|| text[r.end..hi].find(['!', '?', ';']))
-        .map(|p| r.end + p + 1)
-        .unwrap_or(hi);
+    let tail = &text[r.end..hi];
+    let mut end = hi;
+    let mut from = 0;
+    while let Some(p) = tail[from..].find(". ") {
+        let at = from + p;
+        if !ends_in_abbreviation(&tail[..at]) {
+            end = r.end + at + 1;
+            break;
+        }
+        from = at + 2;
+    }
+    if let Some(p) = tail.find(['!', '?', ';']) {
+        end = end.min(r.end + p + 1);
+    }
     start..end.max(r.end)
+}
+
+/// "esim. Google" does not end a sentence.
+fn ends_in_abbreviation(before: &str) -> bool {
+    let word = before.rsplit(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+    matches!(
+        word,
+        "esim" | "mm" | "ns" | "jne" | "yms" | "ym" | "ks" | "vrt" | "klo" | "puh" | "nro" | "s" | "n" | "eg" | "ie"
+            | "etc" | "e.g" | "i.e" | "t.ex" | "bl.a" | "dvs" | "st" | "art" | "kpl" | "mom" | "ltd" | "inc" | "co"
+    ) || word.chars().all(|c| c.is_ascii_digit()) && !word.is_empty()
 }
 
 impl Engine {
