@@ -265,7 +265,7 @@ impl HeadingTable {
 impl HeadingOracle for HeadingTable {
     fn is_heading(&self, text: &str) -> bool {
         let t = text.trim();
-        if t.is_empty() || t.split_whitespace().count() > 9 || t.chars().count() > 90 {
+        if t.is_empty() || t.split_whitespace().count() > 14 || t.chars().count() > 120 {
             return false;
         }
         let lower = t.to_lowercase();

@@ -154,7 +154,7 @@ fn is_all_caps(s: &str) -> bool {
 }
 
 /// Whether a line reads as a heading in text copied from a web page.
-fn heading_kind(s: &str, oracle: &dyn HeadingOracle) -> bool {
+fn heading_kind(s: &str, oracle: &dyn HeadingOracle, standalone: bool) -> bool {
     let t = s.trim();
     let chars = t.chars().count();
     if t.is_empty() || chars > 110 || is_bullet(t) {
@@ -246,7 +246,7 @@ fn parse_plain(src: &str, lines: &[Line], oracle: &dyn HeadingOracle) -> RawDocu
         let strong_form = is_all_caps(s) || strip_numbering(s).len() != s.trim_start().len();
         let is_heading = (prev_blank || is_all_caps(s) || oracle.is_heading(s.trim()))
             && (!right_under_heading || strong_form)
-            && heading_kind(s, oracle)
+            && heading_kind(s, oracle, prev_blank && next_blank_or_end)
             && !(next_blank_or_end && lines.get(i + 1).is_none());
         if is_heading {
             if let Some(sec) = current.take() {
