@@ -48,21 +48,24 @@ use memchr::memchr;
 
 use super::html_entities::char_ref;
 use super::html_lex::{
-    tokenize, Kind, Tag, Token, BOLD, CHROME, JSX, MAIN, NOT_BOLD, SELF_CLOSING,
+    sniff, tokenize, Kind, Tag, Token, BOLD, CHROME, JSX, MAIN, NOT_BOLD, SELF_CLOSING,
 };
 use super::{HeadingOracle, RawDocument, RawSection};
 use crate::textmap::MappedText;
 
 /// Parses an HTML page or template.
 pub fn parse(src: &str, oracle: &dyn HeadingOracle) -> RawDocument {
-    let (toks, comments) = tokenize(src);
+    let (flavor, start) = sniff(src);
+    let (toks, comments) = tokenize(src, flavor, start);
     let st = Structure::build(src.as_bytes(), &toks);
     let mut b = Builder::new(src, &toks, &st, oracle);
     for r in st.regions(toks.len()) {
         b.walk(r);
     }
     let mut doc = b.finish();
-    doc.title = st.title(src, &toks);
+    doc.title = st
+        .title(src, &toks)
+        .or_else(|| front_matter_title(src, start));
     doc.comments = comments;
     doc
 }
@@ -227,6 +230,7 @@ struct Pass1<'a> {
     stack: Vec<Open>,
     lists: Vec<PairsTrack>,
     open_p: u32,
+    open_svg: u32,
     st: Structure,
 }
 
@@ -238,6 +242,7 @@ impl Structure {
             stack: Vec::with_capacity(64),
             lists: Vec::new(),
             open_p: 0,
+            open_svg: 0,
             st: Structure {
                 close: vec![NONE; toks.len()],
                 headings: Vec::new(),
@@ -334,6 +339,7 @@ impl Pass1<'_> {
         self.st.close[o.tok as usize] = at as u32;
         match o.tag {
             Tag::P => self.open_p -= 1,
+            Tag::Svg => self.open_svg -= 1,
             Tag::Table | Tag::Dl => {
                 if let Some(t) = self.lists.pop() {
                     if t.table {
@@ -451,9 +457,7 @@ impl Pass1<'_> {
         match tag {
             Tag::Main => self.st.mains.push(i as u32),
             Tag::Article => self.st.articles.push(i as u32),
-            Tag::Title
-                if self.st.title.is_none() && !self.stack.iter().any(|o| o.tag == Tag::Svg) =>
-            {
+            Tag::Title if self.st.title.is_none() && self.open_svg == 0 => {
                 self.st.title = Some(i as u32)
             }
             Tag::Html | Tag::Head | Tag::Body => self.st.page = true,
@@ -496,8 +500,10 @@ impl Pass1<'_> {
         if t.flags & SELF_CLOSING != 0 || tag.is_void() {
             self.st.close[i] = i as u32;
         } else {
-            if tag == Tag::P {
-                self.open_p += 1;
+            match tag {
+                Tag::P => self.open_p += 1,
+                Tag::Svg => self.open_svg += 1,
+                _ => {}
             }
             self.stack.push(Open { tok: i as u32, tag });
         }
@@ -938,7 +944,7 @@ impl<'a> Builder<'a> {
     }
 
     fn close_section(&mut self) {
-        let body = std::mem::take(&mut self.body);
+        let body = std::mem::replace(&mut self.body, MappedText::with_capacity(512));
         let body = if body.text.starts_with(char::is_whitespace)
             || body.text.ends_with(char::is_whitespace)
         {
@@ -973,9 +979,13 @@ impl<'a> Builder<'a> {
             decode_into(&mut c.text, self.src, t.kind, a, b);
             return;
         }
-        let (ca, cb) = trim_ws(self.src.as_bytes(), t.kind, a, b);
+        let bytes = self.src.as_bytes();
+        let (ca, cb) = trim_ws(bytes, t.kind, a, b);
+        // JSX drops whitespace that holds a line break at either end of a text.
+        let jsx = t.flags & JSX != 0;
+        let space = |x: usize, y: usize| !(jsx && memchr(b'\n', &bytes[x..y]).is_some());
         if ca >= cb {
-            if self.line_open && self.pending.is_none() {
+            if self.line_open && self.pending.is_none() && space(a, b) {
                 self.pending = Some((t.kind, a, b));
             }
             return;
@@ -988,7 +998,9 @@ impl<'a> Builder<'a> {
             self.line_start = self.body.len();
             self.line_open = true;
         } else if ca > a {
-            decode_into(&mut self.body, self.src, t.kind, a, ca);
+            if space(a, ca) {
+                decode_into(&mut self.body, self.src, t.kind, a, ca);
+            }
         } else if let Some((k, pa, pb)) = self.pending {
             decode_into(&mut self.body, self.src, k, pa, pb);
         }
@@ -1003,7 +1015,7 @@ impl<'a> Builder<'a> {
                 self.line_bold = false;
             }
         }
-        if cb < b {
+        if cb < b && space(cb, b) {
             self.pending = Some((t.kind, cb, b));
         }
     }
@@ -1126,6 +1138,41 @@ fn collapse(s: &str) -> String {
         out.extend(w.chars().filter(|&c| c != '\u{ad}'));
     }
     out
+}
+
+/// `title:` in the front matter that ends at `end` (Jekyll, Hugo, Astro).
+fn front_matter_title(src: &str, end: usize) -> Option<MappedText> {
+    let fm = src.get(..end)?;
+    if !fm
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .starts_with("---")
+    {
+        return None;
+    }
+    let mut pos = 0;
+    for line in fm.split_inclusive('\n') {
+        let start = pos;
+        pos += line.len();
+        let Some(v) = line.strip_prefix("title:") else {
+            continue;
+        };
+        let v = v.trim();
+        let v = v
+            .strip_prefix('"')
+            .and_then(|v| v.strip_suffix('"'))
+            .or_else(|| v.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')))
+            .unwrap_or(v);
+        if v.is_empty() {
+            return None;
+        }
+        // `v` is a slice of `line`, so its offset is known exactly.
+        let off = start + (v.as_ptr() as usize - line.as_ptr() as usize);
+        let mut m = MappedText::new();
+        m.push_verbatim(v, off);
+        return Some(m);
+    }
+    None
 }
 
 /// "Tietoja ei luovuteta. Muuta": a lowercase letter, ". " and an uppercase
