@@ -176,7 +176,7 @@ fn is_block(t: Tag) -> bool {
 struct PairsInfo {
     /// `dt`s, or table rows with exactly two cells.
     pairs: u32,
-    /// Table rows with more than two cells.
+    /// Table rows with more than two cells, or with column headers.
     wider: u32,
     /// Bytes of text in the bodies (`dd`s, second cells).
     body: u32,
@@ -482,6 +482,11 @@ impl Pass1<'_> {
                 if let Some(t) = self.lists.last_mut().filter(|t| t.table) {
                     t.row = true;
                     t.part += 1;
+                    // A header cell past the first column: a data table with
+                    // column headings, not a list of headed rows.
+                    if tag == Tag::Th && t.part > 1 {
+                        self.st.pairs[t.info].1.wider += 1;
+                    }
                 }
             }
             Tag::Dt | Tag::Dd => {

@@ -1404,6 +1404,9 @@ impl<'a> Lexer<'a> {
                 | Tag::Block
                 | Tag::Form
                 | Tag::Main
+                | Tag::P
+                | Tag::Ul
+                | Tag::Ol
         );
         let text = matches!(
             tag,
@@ -1547,6 +1550,8 @@ fn scan_names(v: &[u8]) -> (bool, bool) {
             [b'd', b'i'] => brand |= at(i, b"didomi"),
             [b'u', b's'] => brand |= at(i, b"usercentrics"),
             [b'q', b'c'] => brand |= at(i, b"qc-cmp"),
+            // Breadcrumbs ("Etusivu › Tietosuoja") are navigation too.
+            [b'c', b'r'] => brand |= at(i, b"crumb"),
             [b'f', b'o'] => bold |= at(i, b"font-bold") || at(i, b"font-semibold"),
             [b'f', b'w'] => bold |= at(i, b"fw-bold"),
             _ => {}

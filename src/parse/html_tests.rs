@@ -301,6 +301,17 @@ fn two_column_table_rows_are_sections() {
 }
 
 #[test]
+fn tables_with_column_headers_are_body_text() {
+    let long = "pitkä kuvaus siitä, mihin tietoa käytetään ja miksi se on tarpeen palvelussa";
+    let src = format!(
+        "<h1>Seloste</h1><table><thead><tr><th>Tieto</th><th>Käyttö</th></tr></thead>\
+         <tbody><tr><td>Puhelin</td><td>{long}</td></tr><tr><td>Sähköposti</td><td>{long}</td></tr></tbody></table>"
+    );
+    let doc = parse_checked(&src, &NoOracle);
+    assert_eq!(headings(&doc), [(1, "Seloste".into())]);
+}
+
+#[test]
 fn wider_tables_are_body_text() {
     let src = "<h2>Säilytysajat</h2><table><tr><th>Tieto</th><th>Aika</th><th>Peruste</th></tr>\
                <tr><td>Laskut</td><td>10 v</td><td>Kirjanpitolaki</td></tr></table>";
@@ -466,6 +477,8 @@ fn site_chrome_and_cookie_banners_are_skipped() {
       <header><nav><a>Etusivu</a></nav><p>Logo</p></header>
       <div role="navigation"><h2>Valikko</h2></div>
       <aside><h3>Sivupalkki</h3></aside>
+      <p class="crumb"><a href="/">Etusivu</a> › <b>Tietosuoja</b></p>
+      <ol class="breadcrumbs"><li>Etusivu</li></ol>
       <div class="content">
         <h1>Tietosuojaseloste</h1>
         <h2>Evästeet</h2><p>Käytämme evästeitä.</p>
