@@ -934,7 +934,9 @@ impl<'a> Builder<'a> {
             CapKind::Dt | CapKind::Cell => {
                 let long = self.lists.last().is_some_and(|l| l.long);
                 let label = collapse(&text.text);
-                if self.ctx <= 1 || long || numbered(&label) || self.oracle_knows(&label) {
+                let short = label.chars().count() <= 150;
+                if short && (self.ctx <= 1 || long || numbered(&label) || self.oracle_knows(&label))
+                {
                     let level = self.derived_level();
                     self.new_section(text, level);
                 } else {
