@@ -575,6 +575,9 @@ enum CapKind {
     Dt,
     /// The first cell of a two-column table row.
     Cell,
+    /// A button outside a heading: an accordion heading if it reads like
+    /// one, else interface text, dropped.
+    Button,
 }
 
 struct Capture {
@@ -743,7 +746,6 @@ impl<'a> Builder<'a> {
             | Tag::Noframes
             | Tag::Title => true,
             Tag::Template => self.st.page,
-            Tag::Button => self.cap.is_none(),
             Tag::Header | Tag::Footer => self.sect == 0,
             Tag::Form => self.st.headings_in(i, close.max(i)) == 0,
             _ => false,
@@ -768,6 +770,7 @@ impl<'a> Builder<'a> {
         } else {
             match tag {
                 Tag::Summary => self.begin_capture(CapKind::Summary, i, 0, span),
+                Tag::Button => self.begin_capture(CapKind::Button, i, 0, span),
                 Tag::Dt => self.begin_capture(CapKind::Dt, i, 0, span),
                 Tag::Table | Tag::Dl => {
                     self.boundary(span, NONE, NONE);
@@ -930,6 +933,13 @@ impl<'a> Builder<'a> {
             CapKind::Summary => {
                 let level = self.derived_level();
                 self.new_section(text, level);
+            }
+            CapKind::Button => {
+                let label = collapse(&text.text);
+                if label.chars().count() <= 150 && (numbered(&label) || self.oracle_knows(&label)) {
+                    let level = self.derived_level();
+                    self.new_section(text, level);
+                }
             }
             CapKind::Dt | CapKind::Cell => {
                 let long = self.lists.last().is_some_and(|l| l.long);

@@ -243,6 +243,24 @@ fn bold_lines_need_the_oracle_unless_they_fill_a_paragraph() {
 }
 
 #[test]
+fn accordion_buttons_are_headings_when_known() {
+    let src = "<h1>Seloste</h1><div class=\"accordion\"><button aria-expanded=\"false\">Rekisterinpitäjä</button>\
+               <div class=\"panel\"><p>Yritys Oy</p></div><button>2. Tietolähteet</button><div><p>Asiakas</p></div>\
+               <button>Lue lisää</button><p>x</p></div><h3><button>Evästeasetukset</button></h3><p>y</p>";
+    let doc = parse_checked(src, &Oracle);
+    assert_eq!(
+        headings(&doc),
+        [
+            (1, "Seloste".into()),
+            (2, "Rekisterinpitäjä".into()),
+            (2, "2. Tietolähteet".into()),
+            (3, "Evästeasetukset".into())
+        ]
+    );
+    assert_eq!(doc.sections[2].body.text, "Asiakas\nx");
+}
+
+#[test]
 fn summary_is_a_heading() {
     let src = "<h2>Usein kysyttyä</h2><details><summary>Mihin tietojani käytetään?</summary><p>Tilauksiin.</p></details>";
     let doc = parse_checked(src, &NoOracle);
@@ -1276,4 +1294,53 @@ fn bench_stages() {
     );
     let n: usize = toks.iter().map(Vec::len).sum();
     println!("tokens/file: {:.0}", n as f64 / srcs.len() as f64);
+}
+
+/// Spliced and mutated real notices (20,000 of them, as lossy UTF-8): no
+/// panic, every span holds. `cargo test --release --lib corpus_mutations
+/// -- --ignored`.
+#[test]
+#[ignore]
+fn corpus_mutations_hold() {
+    let srcs: Vec<String> = corpus_files()
+        .iter()
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    let mut seed: u64 = 0x1234_5678_9abc;
+    let mut next = || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for _ in 0..20000 {
+        let a = &srcs[next() as usize % srcs.len()];
+        let b = &srcs[next() as usize % srcs.len()];
+        let mut bytes: Vec<u8> = a.as_bytes().to_vec();
+        for _ in 0..(next() % 20) {
+            let r = next() as usize;
+            match r % 4 {
+                0 if !bytes.is_empty() => {
+                    let i = (r >> 2) % bytes.len();
+                    let j = (i + (next() as usize % 300)).min(bytes.len());
+                    bytes.drain(i..j);
+                }
+                1 => {
+                    let i = (r >> 2) % (bytes.len() + 1);
+                    let s = (next() as usize) % b.len();
+                    let e = (s + next() as usize % 500).min(b.len());
+                    let piece = b.as_bytes()[s..e].to_vec();
+                    bytes.splice(i..i, piece);
+                }
+                2 if !bytes.is_empty() => {
+                    let i = (r >> 2) % bytes.len();
+                    bytes[i] = (next() % 256) as u8;
+                }
+                _ => {}
+            }
+        }
+        let src = String::from_utf8_lossy(&bytes).into_owned();
+        let doc = parse(&src, &Oracle);
+        check_doc(&src, &doc);
+    }
 }
