@@ -1224,6 +1224,23 @@ fn bench_corpus() {
     }
     let el = t.elapsed();
     let files = rounds * srcs.len();
+    // The pages near the 9 KB of a typical notice with site chrome.
+    let mid: Vec<&String> = srcs
+        .iter()
+        .filter(|s| (7 * 1024..12 * 1024).contains(&s.len()))
+        .collect();
+    let t9 = std::time::Instant::now();
+    for _ in 0..rounds {
+        for s in &mid {
+            n += std::hint::black_box(parse(s, &NoOracle)).sections.len();
+        }
+    }
+    println!(
+        "{} pages of 7-12 KB (avg {:.1} KB): {:.1} µs/page",
+        mid.len(),
+        mid.iter().map(|s| s.len()).sum::<usize>() as f64 / mid.len() as f64 / 1024.0,
+        t9.elapsed().as_secs_f64() * 1e6 / (rounds * mid.len()) as f64
+    );
     let per = el.as_secs_f64() * 1e6 / files as f64;
     println!(
         "{files} files, {:.1} KB avg: {per:.1} µs/file, {:.0} MB/s, {:.1} µs per 9 KB ({n})",
