@@ -6,7 +6,7 @@
 //!
 //! Three passes, none recursive, all linear:
 //!
-//! 1. [`html_lex`](super::html_lex) tokenizes the bytes once: tags (with the
+//! 1. `html_lex` tokenizes the bytes once: tags (with the
 //!    few attributes that matter turned into flags), text runs and comments,
 //!    skipping template tags and, in JavaScript, everything but JSX.
 //! 2. A structure pass runs a small HTML tree builder over the tokens (the
