@@ -6,7 +6,7 @@
 //!
 //! Three passes, none recursive, all linear:
 //!
-//! 1. [`html_lex`](super::html_lex) tokenizes the bytes once: tags (with the
+//! 1. `html_lex` tokenizes the bytes once: tags (with the
 //!    few attributes that matter turned into flags), text runs and comments,
 //!    skipping template tags and, in JavaScript, everything but JSX.
 //! 2. A structure pass runs a small HTML tree builder over the tokens (the
@@ -23,24 +23,50 @@
 //! **Why a hand-written tokenizer and not html5gum.** html5gum 0.9 gives
 //! spans and decoded text, but its decoded text has no per-character map (we
 //! would re-align every text token against the source), it cannot skip
-//! template syntax or read JSX, and the survey measured it at ~17,000 files/s
-//! (~58 µs per file) just to visit the tokens, over the whole budget. This
-//! parser, on the 27 HTML notices of the corpus (avg ~17 KB, with site chrome)
-//! takes **~12 µs per file, about 1.4 GB/s; ~9 µs for a 9 KB page** in a
-//! release build (`cargo test --release --lib -- --ignored bench_corpus
-//! --nocapture`). html5gum is used in the tests only, to cross-check the text
-//! this tokenizer finds on the fixtures.
+//! template syntax or read JSX, and it is slow for the budget. Measured here
+//! on the 27 HTML pages of the corpus (avg 19 KB with site chrome), release
+//! build, same run: html5gum alone (spans, naive state switching, every
+//! token visited) ~177 µs per page; our tokenizer ~24 µs (7× faster); the
+//! whole parser (tokenizer, structure pass, sections with maps) ~46 µs. For
+//! the pages of 7–12 KB (avg 9.2 KB): **~24 µs per page** with the 2-core
+//! machine loaded by other builds, and ~15 µs per 9 KB on a quiet machine
+//! (31 µs for the 19 KB average page, ~620 MB/s); the budget is 40 µs.
+//! `cargo test --release --lib bench_ -- --ignored --nocapture` (wall clock:
+//! take the lowest of several runs). html5gum stays a dev-time reference:
+//! tests check that its text and ours agree on the fixtures and that every
+//! entity in our table decodes as it does.
 //!
 //! # What counts as a heading
 //!
-//! `h1`–`h6`; any element with `component`/`as`/`variant` = `h1`..`h6` (MUI
-//! `Typography`) or `role="heading"` (`aria-level`, default 2); `summary`;
-//! a line of text that is all bold (`b`, `strong`, `font-weight: bold`,
-//! `font-bold`) when it fills a whole `p`/`div` and looks like a heading, or
-//! when the oracle knows it; `dt` of a `dl` and the first cell of each row of
-//! a two-column table, when no `h2`-level heading is in effect (the `dl` or
-//! table is then the notice's structure) or the oracle knows the text.
+//! * `h1`–`h6` (any case, so JSX `<H2>` too); any element with
+//!   `component`/`as`/`variant` = `h1`..`h6` (MUI `Typography`), or
+//!   `role="heading"` (`aria-level`, default 2). These set the level.
+//! * `summary` of a `details`.
+//! * A line that is all bold (`b`, `strong`, `font-weight: bold`,
+//!   `font-bold`; punctuation may be plain) when it fills a whole `p`/`div`
+//!   and reads like a heading (≤ 100 characters, no sentence end), or when
+//!   the oracle knows it (then also a line between `br`s).
+//! * `dt`, and the first cell of each row of a two-column table without
+//!   column headers, when no `h2`-or-deeper heading is in effect (the list is
+//!   then the notice's structure), the bodies are long (≥ 80 bytes on
+//!   average), the label is numbered ("3. Rekisterin nimi"), or the oracle
+//!   knows it. Otherwise the pair is body text ("Puhelin" / "040 123").
+//! * A `button` outside a heading (accordions) if numbered or known to the
+//!   oracle; other button text is interface chrome and dropped.
+//!
 //! Derived headings get the level of the last markup heading + 1, or 3.
+//!
+//! # What is left out
+//!
+//! `script`, `style`, `noscript`, `template` (except in Vue components),
+//! `svg`, `math`, `head` (its `title` becomes the document title), `nav`,
+//! `aside`, `header`/`footer` outside `article`/`main`/`section`, forms
+//! without headings, `select`/`textarea`/`iframe`/`dialog`, landmarks with
+//! chrome roles, breadcrumbs, and cookie/consent banners (`cookie`/`gdpr` with
+//! banner, notice, bar, popup, consent ... in the id or class; OneTrust,
+//! Cookiebot, Didomi, Usercentrics, cookieconsent). If a `main` (or
+//! `role="main"`) holds headings only it is read; else the `article`s, if
+//! they hold at least half of the headings; else the whole page.
 
 use std::ops::Range;
 
@@ -48,21 +74,24 @@ use memchr::memchr;
 
 use super::html_entities::char_ref;
 use super::html_lex::{
-    tokenize, Kind, Tag, Token, BOLD, CHROME, JSX, MAIN, NOT_BOLD, SELF_CLOSING,
+    sniff, tokenize, Kind, Tag, Token, BOLD, CHROME, JSX, MAIN, NOT_BOLD, SELF_CLOSING,
 };
 use super::{HeadingOracle, RawDocument, RawSection};
 use crate::textmap::MappedText;
 
 /// Parses an HTML page or template.
 pub fn parse(src: &str, oracle: &dyn HeadingOracle) -> RawDocument {
-    let (toks, comments) = tokenize(src);
+    let (flavor, start) = sniff(src);
+    let (toks, comments) = tokenize(src, flavor, start);
     let st = Structure::build(src.as_bytes(), &toks);
     let mut b = Builder::new(src, &toks, &st, oracle);
     for r in st.regions(toks.len()) {
         b.walk(r);
     }
     let mut doc = b.finish();
-    doc.title = st.title(src, &toks);
+    doc.title = st
+        .title(src, &toks)
+        .or_else(|| front_matter_title(src, start));
     doc.comments = comments;
     doc
 }
@@ -173,7 +202,7 @@ fn is_block(t: Tag) -> bool {
 struct PairsInfo {
     /// `dt`s, or table rows with exactly two cells.
     pairs: u32,
-    /// Table rows with more than two cells.
+    /// Table rows with more than two cells, or with column headers.
     wider: u32,
     /// Bytes of text in the bodies (`dd`s, second cells).
     body: u32,
@@ -227,6 +256,7 @@ struct Pass1<'a> {
     stack: Vec<Open>,
     lists: Vec<PairsTrack>,
     open_p: u32,
+    open_svg: u32,
     st: Structure,
 }
 
@@ -238,6 +268,7 @@ impl Structure {
             stack: Vec::with_capacity(64),
             lists: Vec::new(),
             open_p: 0,
+            open_svg: 0,
             st: Structure {
                 close: vec![NONE; toks.len()],
                 headings: Vec::new(),
@@ -334,6 +365,7 @@ impl Pass1<'_> {
         self.st.close[o.tok as usize] = at as u32;
         match o.tag {
             Tag::P => self.open_p -= 1,
+            Tag::Svg => self.open_svg -= 1,
             Tag::Table | Tag::Dl => {
                 if let Some(t) = self.lists.pop() {
                     if t.table {
@@ -451,9 +483,7 @@ impl Pass1<'_> {
         match tag {
             Tag::Main => self.st.mains.push(i as u32),
             Tag::Article => self.st.articles.push(i as u32),
-            Tag::Title
-                if self.st.title.is_none() && !self.stack.iter().any(|o| o.tag == Tag::Svg) =>
-            {
+            Tag::Title if self.st.title.is_none() && self.open_svg == 0 => {
                 self.st.title = Some(i as u32)
             }
             Tag::Html | Tag::Head | Tag::Body => self.st.page = true,
@@ -478,6 +508,11 @@ impl Pass1<'_> {
                 if let Some(t) = self.lists.last_mut().filter(|t| t.table) {
                     t.row = true;
                     t.part += 1;
+                    // A header cell past the first column: a data table with
+                    // column headings, not a list of headed rows.
+                    if tag == Tag::Th && t.part > 1 {
+                        self.st.pairs[t.info].1.wider += 1;
+                    }
                 }
             }
             Tag::Dt | Tag::Dd => {
@@ -496,8 +531,10 @@ impl Pass1<'_> {
         if t.flags & SELF_CLOSING != 0 || tag.is_void() {
             self.st.close[i] = i as u32;
         } else {
-            if tag == Tag::P {
-                self.open_p += 1;
+            match tag {
+                Tag::P => self.open_p += 1,
+                Tag::Svg => self.open_svg += 1,
+                _ => {}
             }
             self.stack.push(Open { tok: i as u32, tag });
         }
@@ -564,6 +601,9 @@ enum CapKind {
     Dt,
     /// The first cell of a two-column table row.
     Cell,
+    /// A button outside a heading: an accordion heading if it reads like
+    /// one, else interface text, dropped.
+    Button,
 }
 
 struct Capture {
@@ -732,7 +772,6 @@ impl<'a> Builder<'a> {
             | Tag::Noframes
             | Tag::Title => true,
             Tag::Template => self.st.page,
-            Tag::Button => self.cap.is_none(),
             Tag::Header | Tag::Footer => self.sect == 0,
             Tag::Form => self.st.headings_in(i, close.max(i)) == 0,
             _ => false,
@@ -757,6 +796,7 @@ impl<'a> Builder<'a> {
         } else {
             match tag {
                 Tag::Summary => self.begin_capture(CapKind::Summary, i, 0, span),
+                Tag::Button => self.begin_capture(CapKind::Button, i, 0, span),
                 Tag::Dt => self.begin_capture(CapKind::Dt, i, 0, span),
                 Tag::Table | Tag::Dl => {
                     self.boundary(span, NONE, NONE);
@@ -920,10 +960,19 @@ impl<'a> Builder<'a> {
                 let level = self.derived_level();
                 self.new_section(text, level);
             }
+            CapKind::Button => {
+                let label = collapse(&text.text);
+                if label.chars().count() <= 150 && (numbered(&label) || self.oracle_knows(&label)) {
+                    let level = self.derived_level();
+                    self.new_section(text, level);
+                }
+            }
             CapKind::Dt | CapKind::Cell => {
                 let long = self.lists.last().is_some_and(|l| l.long);
                 let label = collapse(&text.text);
-                if self.ctx <= 1 || long || numbered(&label) || self.oracle_knows(&label) {
+                let short = label.chars().count() <= 150;
+                if short && (self.ctx <= 1 || long || numbered(&label) || self.oracle_knows(&label))
+                {
                     let level = self.derived_level();
                     self.new_section(text, level);
                 } else {
@@ -938,7 +987,7 @@ impl<'a> Builder<'a> {
     }
 
     fn close_section(&mut self) {
-        let body = std::mem::take(&mut self.body);
+        let body = std::mem::replace(&mut self.body, MappedText::with_capacity(512));
         let body = if body.text.starts_with(char::is_whitespace)
             || body.text.ends_with(char::is_whitespace)
         {
@@ -973,9 +1022,13 @@ impl<'a> Builder<'a> {
             decode_into(&mut c.text, self.src, t.kind, a, b);
             return;
         }
-        let (ca, cb) = trim_ws(self.src.as_bytes(), t.kind, a, b);
+        let bytes = self.src.as_bytes();
+        let (ca, cb) = trim_ws(bytes, t.kind, a, b);
+        // JSX drops whitespace that holds a line break at either end of a text.
+        let jsx = t.flags & JSX != 0;
+        let space = |x: usize, y: usize| !(jsx && memchr(b'\n', &bytes[x..y]).is_some());
         if ca >= cb {
-            if self.line_open && self.pending.is_none() {
+            if self.line_open && self.pending.is_none() && space(a, b) {
                 self.pending = Some((t.kind, a, b));
             }
             return;
@@ -988,7 +1041,9 @@ impl<'a> Builder<'a> {
             self.line_start = self.body.len();
             self.line_open = true;
         } else if ca > a {
-            decode_into(&mut self.body, self.src, t.kind, a, ca);
+            if space(a, ca) {
+                decode_into(&mut self.body, self.src, t.kind, a, ca);
+            }
         } else if let Some((k, pa, pb)) = self.pending {
             decode_into(&mut self.body, self.src, k, pa, pb);
         }
@@ -1003,7 +1058,7 @@ impl<'a> Builder<'a> {
                 self.line_bold = false;
             }
         }
-        if cb < b {
+        if cb < b && space(cb, b) {
             self.pending = Some((t.kind, cb, b));
         }
     }
@@ -1126,6 +1181,41 @@ fn collapse(s: &str) -> String {
         out.extend(w.chars().filter(|&c| c != '\u{ad}'));
     }
     out
+}
+
+/// `title:` in the front matter that ends at `end` (Jekyll, Hugo, Astro).
+fn front_matter_title(src: &str, end: usize) -> Option<MappedText> {
+    let fm = src.get(..end)?;
+    if !fm
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .starts_with("---")
+    {
+        return None;
+    }
+    let mut pos = 0;
+    for line in fm.split_inclusive('\n') {
+        let start = pos;
+        pos += line.len();
+        let Some(v) = line.strip_prefix("title:") else {
+            continue;
+        };
+        let v = v.trim();
+        let v = v
+            .strip_prefix('"')
+            .and_then(|v| v.strip_suffix('"'))
+            .or_else(|| v.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')))
+            .unwrap_or(v);
+        if v.is_empty() {
+            return None;
+        }
+        // `v` is a slice of `line`, so its offset is known exactly.
+        let off = start + (v.as_ptr() as usize - line.as_ptr() as usize);
+        let mut m = MappedText::new();
+        m.push_verbatim(v, off);
+        return Some(m);
+    }
+    None
 }
 
 /// "Tietoja ei luovuteta. Muuta": a lowercase letter, ". " and an uppercase

@@ -2275,6 +2275,9 @@ pub(super) fn char_ref(s: &[u8]) -> Option<(CharRef, usize)> {
     match *s.first()? {
         b'#' => numeric(s),
         c if c.is_ascii_alphanumeric() => {
+            if let Some(hit) = common(s) {
+                return Some(hit);
+            }
             let run = s
                 .iter()
                 .take(MAX_NAME + 1)
@@ -2290,6 +2293,32 @@ pub(super) fn char_ref(s: &[u8]) -> Option<(CharRef, usize)> {
                 .find_map(|n| lookup(&s[..n]).map(|t| (CharRef::Named(t), n)))
         }
         _ => None,
+    }
+}
+
+/// The references most Finnish pages use, without a table search.
+fn common(s: &[u8]) -> Option<(CharRef, usize)> {
+    let t = match s.get(..4)? {
+        b"auml" => "\u{e4}",
+        b"ouml" => "\u{f6}",
+        b"Auml" => "\u{c4}",
+        b"Ouml" => "\u{d6}",
+        b"nbsp" => "\u{a0}",
+        b"amp;" => return Some((CharRef::Named("&"), 4)),
+        b"quot" => "\"",
+        b"arin" if s.get(4) == Some(&b'g') => return with_semi(s, 5, "\u{e5}"),
+        _ => return None,
+    };
+    with_semi(s, 4, t)
+}
+
+/// A legacy name of `n` bytes, with its `;` if there is one (and no longer
+/// name goes on after it).
+fn with_semi(s: &[u8], n: usize, t: &'static str) -> Option<(CharRef, usize)> {
+    match s.get(n) {
+        Some(b';') => Some((CharRef::Named(t), n + 1)),
+        Some(c) if c.is_ascii_alphanumeric() => None,
+        _ => Some((CharRef::Named(t), n)),
     }
 }
 

@@ -105,85 +105,27 @@ pub(super) enum Tag {
 impl Tag {
     /// The element for a tag name (any case).
     pub(super) fn of(name: &[u8]) -> Tag {
-        if name.is_empty() || name.len() > 10 {
+        if name.is_empty() {
             return Tag::Other;
         }
-        let mut buf = [0u8; 10];
-        for (d, s) in buf.iter_mut().zip(name) {
-            *d = s.to_ascii_lowercase();
-        }
-        match &buf[..name.len()] {
-            b"p" => Tag::P,
-            b"div" => Tag::Div,
-            b"br" => Tag::Br,
-            b"hr" => Tag::Hr,
-            b"h1" => Tag::H(1),
-            b"h2" => Tag::H(2),
-            b"h3" => Tag::H(3),
-            b"h4" => Tag::H(4),
-            b"h5" => Tag::H(5),
-            b"h6" => Tag::H(6),
-            b"li" => Tag::Li,
-            b"ul" => Tag::Ul,
-            b"ol" => Tag::Ol,
-            b"dl" => Tag::Dl,
-            b"dt" => Tag::Dt,
-            b"dd" => Tag::Dd,
-            b"table" => Tag::Table,
-            b"caption" => Tag::Caption,
-            b"thead" | b"tbody" | b"tfoot" => Tag::TSect,
-            b"tr" => Tag::Tr,
-            b"td" => Tag::Td,
-            b"th" => Tag::Th,
-            b"main" => Tag::Main,
-            b"article" => Tag::Article,
-            b"section" => Tag::Section,
-            b"aside" => Tag::Aside,
-            b"nav" => Tag::Nav,
-            b"header" => Tag::Header,
-            b"footer" => Tag::Footer,
-            b"body" => Tag::Body,
-            b"html" => Tag::Html,
-            b"head" => Tag::Head,
-            b"title" => Tag::Title,
-            b"script" => Tag::Script,
-            b"style" => Tag::Style,
-            b"noscript" => Tag::Noscript,
-            b"template" => Tag::Template,
-            b"textarea" => Tag::Textarea,
-            b"xmp" => Tag::Xmp,
-            b"iframe" => Tag::Iframe,
-            b"noembed" => Tag::Noembed,
-            b"noframes" => Tag::Noframes,
-            b"plaintext" => Tag::Plaintext,
-            b"svg" => Tag::Svg,
-            b"math" => Tag::Math,
-            b"form" => Tag::Form,
-            b"button" => Tag::Button,
-            b"select" => Tag::Select,
-            b"option" | b"optgroup" => Tag::Option,
-            b"datalist" => Tag::Datalist,
-            b"object" => Tag::Object,
-            b"dialog" => Tag::Dialog,
-            b"b" => Tag::B,
-            b"strong" => Tag::Strong,
-            b"summary" => Tag::Summary,
-            b"details" => Tag::Details,
-            b"applet" | b"marquee" => Tag::Scope,
-            b"canvas" | b"video" | b"audio" | b"map" | b"picture" => Tag::Media,
-            b"address" | b"blockquote" | b"center" | b"dir" | b"fieldset" | b"figcaption"
-            | b"figure" | b"hgroup" | b"legend" | b"listing" | b"menu" | b"pre" | b"search" => {
+        if name.len() > 8 {
+            return if name.eq_ignore_ascii_case(b"blockquote")
+                || name.eq_ignore_ascii_case(b"figcaption")
+            {
                 Tag::Block
-            }
-            b"area" | b"base" | b"col" | b"embed" | b"img" | b"input" | b"keygen" | b"link"
-            | b"meta" | b"param" | b"source" | b"track" | b"wbr" | b"basefont" | b"bgsound"
-            | b"frame" | b"image" => Tag::Void,
-            b"a" | b"abbr" | b"bdi" | b"bdo" | b"big" | b"cite" | b"code" | b"data" | b"del"
-            | b"dfn" | b"em" | b"font" | b"i" | b"ins" | b"kbd" | b"label" | b"mark" | b"nobr"
-            | b"q" | b"rp" | b"rt" | b"ruby" | b"s" | b"samp" | b"small" | b"span" | b"strike"
-            | b"sub" | b"sup" | b"time" | b"tt" | b"u" | b"var" | b"output" | b"meter"
-            | b"progress" | b"colgroup" => Tag::Inline,
-            _ => Tag::Other,
+            } else if name.eq_ignore_ascii_case(b"plaintext") {
+                Tag::Plaintext
+            } else {
+                Tag::Other
+            };
+        }
+        let mut k = 0u64;
+        for (i, c) in name.iter().enumerate() {
+            k |= u64::from(c.to_ascii_lowercase()) << (8 * i);
+        }
+        match TAGS.binary_search_by_key(&k, |e| e.0) {
+            Ok(i) => TAGS[i].1,
+            Err(_) => Tag::Other,
         }
     }
 
@@ -217,6 +159,167 @@ impl Tag {
     }
 }
 
+/// A tag name of up to 8 bytes as a number (byte `i` in bits `8i..8i+8`).
+const fn key(s: &[u8]) -> u64 {
+    let mut k = 0u64;
+    let mut i = 0;
+    while i < s.len() {
+        k |= (s[i] as u64) << (8 * i);
+        i += 1;
+    }
+    k
+}
+
+const fn sorted<const N: usize>(mut a: [(u64, Tag); N]) -> [(u64, Tag); N] {
+    let mut i = 1;
+    while i < N {
+        let mut j = i;
+        while j > 0 && a[j - 1].0 > a[j].0 {
+            let t = a[j - 1];
+            a[j - 1] = a[j];
+            a[j] = t;
+            j -= 1;
+        }
+        i += 1;
+    }
+    a
+}
+
+/// The known names of up to 8 bytes, sorted by [`key`] for binary search
+/// (a chain of string comparisons was 6% of the parse).
+static TAGS: [(u64, Tag); 130] = sorted([
+    (key(b"p"), Tag::P),
+    (key(b"div"), Tag::Div),
+    (key(b"br"), Tag::Br),
+    (key(b"hr"), Tag::Hr),
+    (key(b"h1"), Tag::H(1)),
+    (key(b"h2"), Tag::H(2)),
+    (key(b"h3"), Tag::H(3)),
+    (key(b"h4"), Tag::H(4)),
+    (key(b"h5"), Tag::H(5)),
+    (key(b"h6"), Tag::H(6)),
+    (key(b"li"), Tag::Li),
+    (key(b"ul"), Tag::Ul),
+    (key(b"ol"), Tag::Ol),
+    (key(b"dl"), Tag::Dl),
+    (key(b"dt"), Tag::Dt),
+    (key(b"dd"), Tag::Dd),
+    (key(b"table"), Tag::Table),
+    (key(b"caption"), Tag::Caption),
+    (key(b"thead"), Tag::TSect),
+    (key(b"tbody"), Tag::TSect),
+    (key(b"tfoot"), Tag::TSect),
+    (key(b"tr"), Tag::Tr),
+    (key(b"td"), Tag::Td),
+    (key(b"th"), Tag::Th),
+    (key(b"main"), Tag::Main),
+    (key(b"article"), Tag::Article),
+    (key(b"section"), Tag::Section),
+    (key(b"aside"), Tag::Aside),
+    (key(b"nav"), Tag::Nav),
+    (key(b"header"), Tag::Header),
+    (key(b"footer"), Tag::Footer),
+    (key(b"body"), Tag::Body),
+    (key(b"html"), Tag::Html),
+    (key(b"head"), Tag::Head),
+    (key(b"title"), Tag::Title),
+    (key(b"script"), Tag::Script),
+    (key(b"style"), Tag::Style),
+    (key(b"noscript"), Tag::Noscript),
+    (key(b"template"), Tag::Template),
+    (key(b"textarea"), Tag::Textarea),
+    (key(b"xmp"), Tag::Xmp),
+    (key(b"iframe"), Tag::Iframe),
+    (key(b"noembed"), Tag::Noembed),
+    (key(b"noframes"), Tag::Noframes),
+    (key(b"svg"), Tag::Svg),
+    (key(b"math"), Tag::Math),
+    (key(b"form"), Tag::Form),
+    (key(b"button"), Tag::Button),
+    (key(b"select"), Tag::Select),
+    (key(b"option"), Tag::Option),
+    (key(b"optgroup"), Tag::Option),
+    (key(b"datalist"), Tag::Datalist),
+    (key(b"object"), Tag::Object),
+    (key(b"dialog"), Tag::Dialog),
+    (key(b"b"), Tag::B),
+    (key(b"strong"), Tag::Strong),
+    (key(b"summary"), Tag::Summary),
+    (key(b"details"), Tag::Details),
+    (key(b"applet"), Tag::Scope),
+    (key(b"marquee"), Tag::Scope),
+    (key(b"canvas"), Tag::Media),
+    (key(b"video"), Tag::Media),
+    (key(b"audio"), Tag::Media),
+    (key(b"map"), Tag::Media),
+    (key(b"picture"), Tag::Media),
+    (key(b"address"), Tag::Block),
+    (key(b"center"), Tag::Block),
+    (key(b"dir"), Tag::Block),
+    (key(b"fieldset"), Tag::Block),
+    (key(b"figure"), Tag::Block),
+    (key(b"hgroup"), Tag::Block),
+    (key(b"legend"), Tag::Block),
+    (key(b"listing"), Tag::Block),
+    (key(b"menu"), Tag::Block),
+    (key(b"pre"), Tag::Block),
+    (key(b"search"), Tag::Block),
+    (key(b"area"), Tag::Void),
+    (key(b"base"), Tag::Void),
+    (key(b"col"), Tag::Void),
+    (key(b"embed"), Tag::Void),
+    (key(b"img"), Tag::Void),
+    (key(b"input"), Tag::Void),
+    (key(b"keygen"), Tag::Void),
+    (key(b"link"), Tag::Void),
+    (key(b"meta"), Tag::Void),
+    (key(b"param"), Tag::Void),
+    (key(b"source"), Tag::Void),
+    (key(b"track"), Tag::Void),
+    (key(b"wbr"), Tag::Void),
+    (key(b"basefont"), Tag::Void),
+    (key(b"bgsound"), Tag::Void),
+    (key(b"frame"), Tag::Void),
+    (key(b"image"), Tag::Void),
+    (key(b"a"), Tag::Inline),
+    (key(b"abbr"), Tag::Inline),
+    (key(b"bdi"), Tag::Inline),
+    (key(b"bdo"), Tag::Inline),
+    (key(b"big"), Tag::Inline),
+    (key(b"cite"), Tag::Inline),
+    (key(b"code"), Tag::Inline),
+    (key(b"data"), Tag::Inline),
+    (key(b"del"), Tag::Inline),
+    (key(b"dfn"), Tag::Inline),
+    (key(b"em"), Tag::Inline),
+    (key(b"font"), Tag::Inline),
+    (key(b"i"), Tag::Inline),
+    (key(b"ins"), Tag::Inline),
+    (key(b"kbd"), Tag::Inline),
+    (key(b"label"), Tag::Inline),
+    (key(b"mark"), Tag::Inline),
+    (key(b"nobr"), Tag::Inline),
+    (key(b"q"), Tag::Inline),
+    (key(b"rp"), Tag::Inline),
+    (key(b"rt"), Tag::Inline),
+    (key(b"ruby"), Tag::Inline),
+    (key(b"s"), Tag::Inline),
+    (key(b"samp"), Tag::Inline),
+    (key(b"small"), Tag::Inline),
+    (key(b"span"), Tag::Inline),
+    (key(b"strike"), Tag::Inline),
+    (key(b"sub"), Tag::Inline),
+    (key(b"sup"), Tag::Inline),
+    (key(b"time"), Tag::Inline),
+    (key(b"tt"), Tag::Inline),
+    (key(b"u"), Tag::Inline),
+    (key(b"var"), Tag::Inline),
+    (key(b"output"), Tag::Inline),
+    (key(b"meter"), Tag::Inline),
+    (key(b"progress"), Tag::Inline),
+    (key(b"colgroup"), Tag::Inline),
+]);
+
 /// Token flags.
 pub(super) const SELF_CLOSING: u8 = 1;
 /// Bold by default (b, strong) or by style/class.
@@ -227,7 +330,8 @@ pub(super) const NOT_BOLD: u8 = 4;
 pub(super) const CHROME: u8 = 8;
 /// `role="main"`.
 pub(super) const MAIN: u8 = 16;
-/// A tag of a JSX tree (explicitly closed; no HTML implied end tags).
+/// A tag of a JSX tree (explicitly closed; no HTML implied end tags), or
+/// JSX text (whitespace with a line break in it is no space).
 pub(super) const JSX: u8 = 32;
 
 /// One token. For tags, `start..end` is the whole tag and the name is
@@ -290,9 +394,10 @@ enum Needle {
     Gt,
     CdataEnd,
     StarSlash,
+    StarBrace,
 }
 
-const NEEDLES: usize = 12;
+const NEEDLES: usize = 13;
 
 impl Needle {
     fn bytes(self) -> &'static [u8] {
@@ -309,6 +414,7 @@ impl Needle {
             Needle::Gt => b">",
             Needle::CdataEnd => b"]]>",
             Needle::StarSlash => b"*/",
+            Needle::StarBrace => b"*}",
         }
     }
 }
@@ -381,20 +487,27 @@ pub(super) fn sniff(src: &str) -> (Flavor, usize) {
     if js {
         return (Flavor::Script, i);
     }
+    // A page says so near its top; components and templates do not.
+    let head = &b[i..b.len().min(i + 4096)];
+    let page = memchr::memchr_iter(b'<', head).any(|k| {
+        [&b"<html"[..], b"<!doctype", b"<head", b"<body"]
+            .iter()
+            .any(|p| head.len() >= k + p.len() && head[k..k + p.len()].eq_ignore_ascii_case(p))
+    });
+    if page {
+        return (Flavor::Markup, i);
+    }
     let finder = |p: &[u8]| memmem::find(b, p).is_some();
-    let page = finder(b"<html") || finder(b"<HTML") || finder(b"<body") || finder(b"<BODY");
-    let svelte = finder(b"{#if")
-        || finder(b"{#each")
-        || finder(b"{#await")
-        || finder(b"{@html")
-        || finder(b"{:else");
-    let component = !page
-        && (finder(b"<script") || finder(b"<template"))
+    // Svelte blocks `{#if}`, `{:else}`, `{@html}` (not Handlebars `{{#if}}`).
+    let svelte = memchr::memchr_iter(b'{', b).any(|k| {
+        matches!(b.get(k + 1), Some(b'#' | b':' | b'@'))
+            && b.get(k + 2).is_some_and(u8::is_ascii_alphabetic)
+            && (k == 0 || b[k - 1] != b'{')
+    });
+    let component = (finder(b"<script") || finder(b"<template"))
         && !finder(b"<?")
         && !finder(b"<%")
-        && !finder(b"{%")
-        && !finder(b"<!DOCTYPE")
-        && !finder(b"<!doctype");
+        && !finder(b"{%");
     if svelte || component {
         (Flavor::BraceMarkup, i)
     } else {
@@ -402,9 +515,8 @@ pub(super) fn sniff(src: &str) -> (Flavor, usize) {
     }
 }
 
-/// Runs the tokenizer over `src`.
-pub(super) fn tokenize(src: &str) -> (Vec<Token>, Vec<Comment>) {
-    let (flavor, start) = sniff(src);
+/// Runs the tokenizer over `src` from `start` (see [`sniff`]).
+pub(super) fn tokenize(src: &str, flavor: Flavor, start: usize) -> (Vec<Token>, Vec<Comment>) {
     let mut lx = Lexer {
         b: src.as_bytes(),
         src,
@@ -414,6 +526,7 @@ pub(super) fn tokenize(src: &str) -> (Vec<Token>, Vec<Comment>) {
         modes: Vec::with_capacity(8),
         failed: [usize::MAX; NEEDLES],
         jsx_failed: false,
+        attrs: Attrs::default(),
         brace_failed: false,
         scratch: Vec::new(),
     };
@@ -452,6 +565,8 @@ struct Lexer<'a> {
     failed: [usize; NEEDLES],
     /// A JSX element ran into the end of the input; don't try again.
     jsx_failed: bool,
+    /// Attributes of the tag being read.
+    attrs: Attrs,
     /// A `{` in Svelte/Astro/Vue markup was never closed: braces are text.
     brace_failed: bool,
     scratch: Vec<u8>,
@@ -470,17 +585,20 @@ fn is_ident(c: u8) -> bool {
     is_ident_start(c) || c.is_ascii_digit()
 }
 
-/// Attributes the builder cares about (value ranges).
-#[derive(Default)]
+/// A value range in the source (`0..0`: absent).
+type Val = (u32, u32);
+
+/// Attributes the builder cares about (value ranges) of the tag being read.
+#[derive(Default, Clone, Copy)]
 struct Attrs {
-    id: Option<(usize, usize)>,
-    class: Option<(usize, usize)>,
-    role: Option<(usize, usize)>,
-    aria_level: Option<(usize, usize)>,
-    component: Option<(usize, usize)>,
-    variant: Option<(usize, usize)>,
-    as_: Option<(usize, usize)>,
-    style: Option<(usize, usize)>,
+    id: Val,
+    class: Val,
+    role: Val,
+    aria_level: Val,
+    component: Val,
+    variant: Val,
+    as_: Val,
+    style: Val,
 }
 
 /// A parsed tag.
@@ -488,7 +606,6 @@ struct TagEnd {
     end: usize,
     name_end: usize,
     self_closing: bool,
-    attrs: Attrs,
 }
 
 impl<'a> Lexer<'a> {
@@ -530,13 +647,15 @@ impl<'a> Lexer<'a> {
 
     fn push_text(&mut self, kind: Kind, a: usize, b: usize) {
         if b > a {
+            let jsx = kind == Kind::Text
+                && matches!(self.modes.last(), Some(Mode::Markup { nested: true, .. }));
             self.toks.push(Token {
                 start: a as u32,
                 end: b as u32,
                 name_end: a as u32,
                 kind,
                 tag: Tag::Other,
-                flags: 0,
+                flags: if jsx { JSX } else { 0 },
                 level: 0,
             });
         }
@@ -674,11 +793,9 @@ impl<'a> Lexer<'a> {
                     Some(b'!') if b.get(j + 2) == Some(&b'!') => {
                         self.find(Needle::Bang, j + 3).map(|e| e + 3)
                     }
-                    Some(b'*') => self.find(Needle::StarSlash, j + 2).and_then(|_| {
-                        // Smarty comment `{* … *}`.
-                        memmem::find(&b[j + 2..], b"*}").map(|e| j + 2 + e + 2)
-                    }),
+                    Some(b'*') => self.find(Needle::StarBrace, j + 2).map(|e| e + 2),
                     Some(b'$' | b'/' | b':' | b'@') => self.short_brace(j),
+                    Some(b'a'..=b'z') if smarty_keyword(&b[j + 1..]) => self.short_brace(j),
                     _ => None,
                 };
                 match end {
@@ -819,7 +936,7 @@ impl<'a> Lexer<'a> {
         jsx: bool,
     ) {
         let (mut flags, level) = if kind == Kind::Start {
-            self.classify(tag, &t.attrs)
+            self.classify(tag)
         } else {
             (0, 0)
         };
@@ -874,18 +991,23 @@ impl<'a> Lexer<'a> {
         let b = self.b;
         let mut run = start;
         let mut i = start;
+        let mut missing = [false; 5];
         while let Some(o) = memchr3(b'<', b'{', b'$', &b[i..end]) {
             let k = i + o;
-            let close: Option<(&[u8], usize)> = match (b[k], b.get(k + 1)) {
-                (b'<', Some(b'?')) => Some((b"?>", 2)),
-                (b'<', Some(b'%')) => Some((b"%>", 2)),
-                (b'{', Some(b'{')) => Some((b"}}", 2)),
-                (b'{', Some(b'%')) => Some((b"%}", 2)),
-                (b'$', Some(b'{')) => Some((b"}", 2)),
+            let close: Option<(usize, &[u8])> = match (b[k], b.get(k + 1)) {
+                (b'<', Some(b'?')) => Some((0, b"?>")),
+                (b'<', Some(b'%')) => Some((1, b"%>")),
+                (b'{', Some(b'{')) => Some((2, b"}}")),
+                (b'{', Some(b'%')) => Some((3, b"%}")),
+                (b'$', Some(b'{')) => Some((4, b"}")),
                 _ => None,
             };
-            let skip_to = close
-                .and_then(|(n, l)| memmem::find(&b[k + l..end], n).map(|e| k + l + e + n.len()));
+            // A closer missing before `end` stays missing: don't look again.
+            let skip_to = close.filter(|(m, _)| !missing[*m]).and_then(|(m, n)| {
+                let hit = memmem::find(&b[k + 2..end], n).map(|e| k + 2 + e + n.len());
+                missing[m] = hit.is_none();
+                hit
+            });
             match skip_to {
                 Some(e) => {
                     self.push_text(Kind::Text, run, k);
@@ -907,7 +1029,7 @@ impl<'a> Lexer<'a> {
             k += 1;
         }
         let name_end = k;
-        let mut attrs = Attrs::default();
+        self.attrs = Attrs::default();
         loop {
             while k < n && is_ws(b[k]) {
                 k += 1;
@@ -921,7 +1043,6 @@ impl<'a> Lexer<'a> {
                         end: k + 1,
                         name_end,
                         self_closing: false,
-                        attrs,
                     })
                 }
                 b'/' => {
@@ -930,7 +1051,6 @@ impl<'a> Lexer<'a> {
                             end: k + 2,
                             name_end,
                             self_closing: true,
-                            attrs,
                         });
                     }
                     k += 1;
@@ -994,7 +1114,7 @@ impl<'a> Lexer<'a> {
                             }
                         };
                         if let Some(value) = value {
-                            note_attr(&mut attrs, &b[an..an_end], value);
+                            note_attr(&mut self.attrs, &b[an..an_end], value);
                         }
                     }
                 }
@@ -1006,6 +1126,15 @@ impl<'a> Lexer<'a> {
     /// the quote), stepping over template tags that may hold quotes.
     fn quoted(&mut self, from: usize, q: u8) -> Option<usize> {
         let b = self.b;
+        // Most values are short: look at them directly before a vector search.
+        for (k, &c) in b.iter().enumerate().skip(from).take(24) {
+            if c == q {
+                return Some(k);
+            }
+            if c == b'<' || c == b'{' {
+                break;
+            }
+        }
         let mut i = from;
         loop {
             let o = memchr3(q, b'<', b'{', &b[i..])?;
@@ -1360,9 +1489,10 @@ impl<'a> Lexer<'a> {
     // ------------------------------------------------------------ attributes
 
     /// Flags and heading level from the attributes of a start tag.
-    fn classify(&mut self, tag: Tag, a: &Attrs) -> (u8, u8) {
+    fn classify(&mut self, tag: Tag) -> (u8, u8) {
         let b = self.b;
-        let val = |r: Option<(usize, usize)>| r.map(|(s, e)| &b[s..e]);
+        let a = self.attrs;
+        let val = |r: Val| (r.1 > 0).then(|| &b[r.0 as usize..r.1 as usize]);
         let mut flags = 0u8;
         let mut level = 0u8;
         if matches!(tag, Tag::B | Tag::Strong) {
@@ -1375,18 +1505,41 @@ impl<'a> Lexer<'a> {
                 None => {}
             }
         }
-        if let Some(v) = val(a.id) {
-            if scan_names(v).0 {
-                flags |= CHROME;
+        // Banners are containers; bold classes matter on text elements.
+        let container = matches!(
+            tag,
+            Tag::Div
+                | Tag::Section
+                | Tag::Aside
+                | Tag::Dialog
+                | Tag::Other
+                | Tag::Block
+                | Tag::Form
+                | Tag::Main
+                | Tag::P
+                | Tag::Ul
+                | Tag::Ol
+        );
+        let text = matches!(
+            tag,
+            Tag::P | Tag::Div | Tag::Inline | Tag::Other | Tag::Dt | Tag::Td | Tag::Th
+        );
+        if container {
+            if let Some(v) = val(a.id) {
+                if scan_names(v).0 {
+                    flags |= CHROME;
+                }
             }
         }
-        if let Some(v) = val(a.class) {
-            let (consent, bold) = scan_names(v);
-            if consent {
-                flags |= CHROME;
-            }
-            if bold {
-                flags |= BOLD;
+        if container || text {
+            if let Some(v) = val(a.class) {
+                let (consent, bold) = scan_names(v);
+                if consent && container {
+                    flags |= CHROME;
+                }
+                if bold && text {
+                    flags |= BOLD;
+                }
             }
         }
         if let Some(role) = val(a.role) {
@@ -1436,6 +1589,7 @@ fn heading_name(v: &[u8]) -> Option<u8> {
 }
 
 fn note_attr(a: &mut Attrs, name: &[u8], value: (usize, usize)) {
+    let value = (value.0 as u32, value.1 as u32);
     let slot = if name.len() > 10 {
         return;
     } else if name.eq_ignore_ascii_case(b"id") {
@@ -1457,8 +1611,8 @@ fn note_attr(a: &mut Attrs, name: &[u8], value: (usize, usize)) {
     } else {
         return;
     };
-    if slot.is_none() {
-        *slot = Some(value);
+    if slot.1 == 0 {
+        *slot = value;
     }
 }
 
@@ -1497,18 +1651,21 @@ fn scan_names(v: &[u8]) -> (bool, bool) {
     let mut cookie = false;
     let mut brand = false;
     let mut bold = false;
-    for (i, c) in v.iter().enumerate() {
-        match c.to_ascii_lowercase() {
-            b'c' => {
-                cookie |= at(i, b"cookie");
-                brand |= at(i, b"cc-window") || at(i, b"cc-banner") || at(i, b"cky-consent");
-            }
-            b'g' => cookie |= at(i, b"gdpr"),
-            b'o' => brand |= at(i, b"onetrust"),
-            b'd' => brand |= at(i, b"didomi"),
-            b'u' => brand |= at(i, b"usercentrics"),
-            b'q' => brand |= at(i, b"qc-cmp"),
-            b'f' => bold |= at(i, b"font-bold") || at(i, b"font-semibold") || at(i, b"fw-bold"),
+    for (i, pair) in v.windows(2).enumerate() {
+        // Two letters first: most class names have many c, o, d and f.
+        match [pair[0] | 0x20, pair[1] | 0x20] {
+            [b'c', b'o'] => cookie |= at(i, b"cookie"),
+            [b'c', b'c'] => brand |= at(i, b"cc-window") || at(i, b"cc-banner"),
+            [b'c', b'k'] => brand |= at(i, b"cky-consent"),
+            [b'g', b'd'] => cookie |= at(i, b"gdpr"),
+            [b'o', b'n'] => brand |= at(i, b"onetrust"),
+            [b'd', b'i'] => brand |= at(i, b"didomi"),
+            [b'u', b's'] => brand |= at(i, b"usercentrics"),
+            [b'q', b'c'] => brand |= at(i, b"qc-cmp"),
+            // Breadcrumbs ("Etusivu › Tietosuoja") are navigation too.
+            [b'c', b'r'] => brand |= at(i, b"crumb"),
+            [b'f', b'o'] => bold |= at(i, b"font-bold") || at(i, b"font-semibold"),
+            [b'f', b'w'] => bold |= at(i, b"fw-bold"),
             _ => {}
         }
     }
@@ -1586,6 +1743,45 @@ fn skip_regex(b: &[u8], from: usize) -> usize {
     b.len()
 }
 
+/// `{if $x}`, `{include file='a.tpl'}`, `{else}`: Smarty tags that start
+/// with a word.
+fn smarty_keyword(s: &[u8]) -> bool {
+    let n = s
+        .iter()
+        .take(12)
+        .take_while(|c| c.is_ascii_lowercase() || **c == b'_')
+        .count();
+    matches!(s.get(n), Some(b' ' | b'}'))
+        && matches!(
+            &s[..n],
+            b"if"
+                | b"else"
+                | b"elseif"
+                | b"foreach"
+                | b"foreachelse"
+                | b"include"
+                | b"assign"
+                | b"section"
+                | b"sectionelse"
+                | b"capture"
+                | b"literal"
+                | b"block"
+                | b"extends"
+                | b"function"
+                | b"strip"
+                | b"while"
+                | b"for"
+                | b"ldelim"
+                | b"rdelim"
+                | b"nocache"
+                | b"config_load"
+                | b"insert"
+                | b"append"
+                | b"call"
+                | b"php"
+        )
+}
+
 /// `<T,>` or `<T extends U>`: TypeScript type parameters, not JSX.
 fn ts_generic(b: &[u8], from: usize) -> bool {
     let mut i = from;
@@ -1602,8 +1798,13 @@ fn ts_generic(b: &[u8], from: usize) -> bool {
 mod tests {
     use super::*;
 
+    fn tok(src: &str) -> (Vec<Token>, Vec<Comment>) {
+        let (f, start) = sniff(src);
+        tokenize(src, f, start)
+    }
+
     fn texts(src: &str) -> Vec<String> {
-        let (toks, _) = tokenize(src);
+        let (toks, _) = tok(src);
         toks.iter()
             .filter(|t| matches!(t.kind, Kind::Text | Kind::JsText))
             .map(|t| src[t.start as usize..t.end as usize].to_string())
@@ -1615,7 +1816,7 @@ mod tests {
     fn html_text_and_raw_text() {
         let src = "<p class=\"a>b\">Yksi</p><script>if (a<b) document.write('<h2>x</h2>')</script><p>Kaksi &amp; <b>kolme</b></p>";
         assert_eq!(texts(src), ["Yksi", "Kaksi &amp; ", "kolme"]);
-        let (toks, _) = tokenize(src);
+        let (toks, _) = tok(src);
         assert!(toks.iter().any(|t| t.kind == Kind::RawText));
         assert!(!toks.iter().any(|t| t.tag == Tag::H(2)));
     }
@@ -1630,11 +1831,27 @@ mod tests {
     fn jsx_in_code() {
         let src = "import x from 'y';\nconst a = b < c;\nexport default function P() {\n  const r = /<h2>/g;\n  return (\n    <div className={s.x}>\n      <h2>Otsikko</h2>\n      {cond && <p>Ehdollinen</p>}\n      <p>Teksti{\" \"}<a href={url}>linkki</a>{/* seloste-disable-next-line X -- syy */}</p>\n      {items.map((i) => <li key={i}>{i.name}</li>)}\n    </div>\n  );\n}\n";
         assert_eq!(texts(src), ["Otsikko", "Ehdollinen", "Teksti", "linkki"]);
-        let (_, comments) = tokenize(src);
+        let (_, comments) = tok(src);
         assert_eq!(comments.len(), 1);
         assert_eq!(
             comments[0].text.trim(),
             "seloste-disable-next-line X -- syy"
+        );
+    }
+
+    #[test]
+    fn tag_names() {
+        assert_eq!(Tag::of(b"H2"), Tag::H(2));
+        assert_eq!(Tag::of(b"dIv"), Tag::Div);
+        assert_eq!(Tag::of(b"Section"), Tag::Section);
+        assert_eq!(Tag::of(b"BLOCKQUOTE"), Tag::Block);
+        assert_eq!(Tag::of(b"plaintext"), Tag::Plaintext);
+        assert_eq!(Tag::of(b"Typography"), Tag::Other);
+        assert_eq!(Tag::of(b"h7"), Tag::Other);
+        assert_eq!(Tag::of(b""), Tag::Other);
+        assert!(
+            TAGS.windows(2).all(|w| w[0].0 < w[1].0),
+            "sorted, no duplicates"
         );
     }
 

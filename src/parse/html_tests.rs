@@ -1,23 +1,1138 @@
 use super::*;
 use crate::parse::NoOracle;
 
+/// Knows a few notice headings, like the real oracle built from `rules/`.
 struct Oracle;
 impl HeadingOracle for Oracle {
     fn is_heading(&self, text: &str) -> bool {
         matches!(
             text.to_lowercase().as_str(),
-            "rekisterinpitäjä" | "evästeet" | "rekisterin nimi"
+            "rekisterinpitäjä" | "evästeet" | "rekisterin nimi" | "tietojen luovutus"
         )
     }
 }
 
+fn headings(doc: &RawDocument) -> Vec<(u8, String)> {
+    doc.sections
+        .iter()
+        .map(|s| (s.level, s.heading.text.clone()))
+        .collect()
+}
+
+/// The heading exactly as written in the source.
+fn heading_src<'a>(src: &'a str, s: &RawSection) -> &'a str {
+    &src[s.heading.full_source_range().unwrap()]
+}
+
+/// Every character of `m` maps back to exactly what it came from: itself,
+/// a character reference or JavaScript escape that decodes to it, or (for
+/// the separators) a tag or nothing.
+fn check_map(src: &str, m: &MappedText, what: &str) {
+    let mut last = 0;
+    for (i, c) in m.text.char_indices() {
+        let r = m.source_range(i..i + c.len_utf8());
+        assert!(
+            r.start >= last || c == '\n' || c == ' ',
+            "{what}: {c:?} at {i} maps back before {last}"
+        );
+        if !r.is_empty() {
+            last = r.start;
+        }
+        let s = &src[r.clone()];
+        let ok = if s.is_empty() {
+            c == '\n' || c == ' '
+        } else if s.chars().eq(std::iter::once(c)) {
+            true
+        } else if s.starts_with('&') {
+            char_ref(&s.as_bytes()[1..])
+                .is_some_and(|(d, n)| n == s.len() - 1 && d.as_str(&mut [0; 4]).starts_with(c))
+        } else if s.starts_with('<') && s.ends_with('>') {
+            c == '\n' || c == ' '
+        } else {
+            s.starts_with('\\')
+        };
+        assert!(ok, "{what}: {c:?} at {i} maps to {s:?} ({r:?})");
+    }
+}
+
+fn check_doc(src: &str, doc: &RawDocument) {
+    check_map(src, &doc.preamble, "preamble");
+    if let Some(t) = &doc.title {
+        check_map(src, t, "title");
+    }
+    for s in &doc.sections {
+        check_map(src, &s.heading, &s.heading.text);
+        check_map(src, &s.body, &format!("body of {}", s.heading.text));
+        assert_eq!(s.heading.text.trim(), s.heading.text, "heading is trimmed");
+        assert_eq!(s.body.text.trim(), s.body.text, "body is trimmed");
+        assert!(!s.heading.is_empty());
+        assert!((1..=6).contains(&s.level));
+    }
+    for c in &doc.comments {
+        assert!(src[c.span.clone()].starts_with("<!--") || src[c.span.clone()].starts_with("{"));
+    }
+}
+
+fn parse_checked(src: &str, oracle: &dyn HeadingOracle) -> RawDocument {
+    let doc = parse(src, oracle);
+    check_doc(src, &doc);
+    doc
+}
+
+// ------------------------------------------------------------------ headings
+
 #[test]
-fn smoke() {
-    let src = "<h1>Tietosuoja&shy;seloste</h1><p>Johdanto</p><h2>Rekisterin&nbsp;nimi</h2><p>Asiakasrekisteri</p>";
-    let d = parse(src, &Oracle);
-    assert_eq!(d.sections.len(), 2);
-    let h = &d.sections[1].heading;
-    assert_eq!(&src[h.full_source_range().unwrap()], "Rekisterin&nbsp;nimi");
+fn h1_to_h6_are_sections_with_their_levels() {
+    let src = "<h1>Seloste</h1><p>Intro</p><h2>Rekisterinpitäjä</h2><p>Yritys Oy</p>\
+               <h3>Yhteyshenkilö</h3><p>Matti</p><h4>A</h4><h5>B</h5><h6>C</h6><p>loppu</p>";
+    let doc = parse_checked(src, &NoOracle);
+    assert_eq!(
+        headings(&doc),
+        [
+            (1, "Seloste".into()),
+            (2, "Rekisterinpitäjä".into()),
+            (3, "Yhteyshenkilö".into()),
+            (4, "A".into()),
+            (5, "B".into()),
+            (6, "C".into())
+        ]
+    );
+    assert_eq!(doc.sections[1].body.text, "Yritys Oy");
+    assert_eq!(doc.sections[3].body.text, "");
+    assert_eq!(doc.sections[5].body.text, "loppu");
+    assert_eq!(doc.preamble.text, "");
+}
+
+#[test]
+fn text_before_the_first_heading_is_the_preamble() {
+    let src = "<p>Yritys Oy:n asiakasrekisteri</p><p>Päivitetty 1.1.2024</p><h2>Rekisterinpitäjä</h2><p>x</p>";
+    let doc = parse_checked(src, &NoOracle);
+    assert_eq!(
+        doc.preamble.text,
+        "Yritys Oy:n asiakasrekisteri\nPäivitetty 1.1.2024"
+    );
+}
+
+#[test]
+fn blocks_are_joined_by_newlines_and_inline_text_is_kept() {
+    let src = "<h2>Tiedot</h2>\n  <p>Nimi, <em>osoite</em> ja\n   puhelin</p>\n  <ul>\n <li>yksi</li><li>kaksi<br>kolme</li></ul><div>neljä</div>";
+    let doc = parse_checked(src, &NoOracle);
+    assert_eq!(
+        doc.sections[0].body.text,
+        "Nimi, osoite ja\n   puhelin\nyksi\nkaksi\nkolme\nneljä"
+    );
+}
+
+#[test]
+fn inline_markup_in_a_heading_is_covered_by_its_span() {
+    let src = "<h2 id=\"r\"><span class=\"n\">1.</span> Rekisterinpitäjä <a href=\"#r\">#</a></h2>";
+    let doc = parse_checked(src, &NoOracle);
+    let s = &doc.sections[0];
+    assert_eq!(s.heading.text, "1. Rekisterinpitäjä #");
+    assert_eq!(
+        heading_src(src, s),
+        "1.</span> Rekisterinpitäjä <a href=\"#r\">#"
+    );
+}
+
+#[test]
+fn an_unclosed_heading_ends_at_the_next_heading() {
+    let src = "<h2>Yksi<h3>Kaksi</h3><p>teksti</p><h2>Kolme</h4><p>x";
+    let doc = parse_checked(src, &NoOracle);
+    assert_eq!(
+        headings(&doc),
+        [(2, "Yksi".into()), (3, "Kaksi".into()), (2, "Kolme".into())]
+    );
+    assert_eq!(doc.sections[1].body.text, "teksti");
+    assert_eq!(doc.sections[2].body.text, "x");
+}
+
+#[test]
+fn a_line_break_in_a_heading_is_a_space() {
+    let src = "<h2>Rekisterin<br>nimi</h2><p>x</p><h2>Tieto-<br/>\n lähteet</h2>";
+    let doc = parse_checked(src, &NoOracle);
+    assert_eq!(
+        headings(&doc),
+        [
+            (2, "Rekisterin nimi".into()),
+            (2, "Tieto- \n lähteet".into())
+        ]
+    );
+    assert_eq!(heading_src(src, &doc.sections[0]), "Rekisterin<br>nimi");
+}
+
+#[test]
+fn empty_headings_are_not_sections() {
+    let src = "<h2>Rekisterinpitäjä</h2><p>Oy</p><h2> <img src=x> </h2><p>jatkuu</p>";
+    let doc = parse_checked(src, &NoOracle);
+    assert_eq!(doc.sections.len(), 1);
+    assert_eq!(doc.sections[0].body.text, "Oy\njatkuu");
+}
+
+#[test]
+fn component_variant_and_aria_headings() {
+    let src = r#"<div>
+      <Typography component="h2" variant="h4">Rekisterinpitäjä</Typography><p>a</p>
+      <Typography variant="h3">Tietolähteet</Typography><p>b</p>
+      <Typography variant="body1">Ei otsikko</Typography>
+      <div role="heading" aria-level="4">Evästeet</div><p>c</p>
+      <span role="heading">Oikeudet</span><p>d</p>
+      <Heading as="h5">Muutokset</Heading><p>e</p>
+    </div>"#;
+    let doc = parse_checked(src, &NoOracle);
+    assert_eq!(
+        headings(&doc),
+        [
+            (2, "Rekisterinpitäjä".into()),
+            (3, "Tietolähteet".into()),
+            (4, "Evästeet".into()),
+            (2, "Oikeudet".into()),
+            (5, "Muutokset".into())
+        ]
+    );
+    assert_eq!(doc.sections[1].body.text, "b\nEi otsikko");
+}
+
+#[test]
+fn bold_paragraphs_are_headings() {
+    let src = "<h1>Seloste</h1>\
+        <p><strong>Rekisterin nimi</strong></p><p>Jäsenrekisteri</p>\
+        <p><b>2. Käsittelyn tarkoitus</b>:</p><p>Jäsenyys</p>\
+        <p class=\"font-bold\">3. Tietolähteet</p><p>Jäsen itse</p>\
+        <p><span style=\"font-weight:bold\">4. Luovutukset</span></p><p>Ei</p>\
+        <p><strong>Huom! Tämä on tärkeää. Lue tarkkaan.</strong></p>\
+        <p><strong>Yritys Oy</strong><br>Katu 1</p>\
+        <p><b style=\"font-weight:normal\">Tavallista tekstiä</b></p>";
+    let doc = parse_checked(src, &NoOracle);
+    assert_eq!(
+        headings(&doc),
+        [
+            (1, "Seloste".into()),
+            (2, "Rekisterin nimi".into()),
+            (2, "2. Käsittelyn tarkoitus:".into()),
+            (2, "3. Tietolähteet".into()),
+            (2, "4. Luovutukset".into()),
+        ]
+    );
+    assert_eq!(
+        doc.sections[4].body.text,
+        "Ei\nHuom! Tämä on tärkeää. Lue tarkkaan.\nYritys Oy\nKatu 1\nTavallista tekstiä"
+    );
+    let s = &doc.sections[1];
+    assert_eq!(heading_src(src, s), "Rekisterin nimi");
+}
+
+#[test]
+fn bold_lines_need_the_oracle_unless_they_fill_a_paragraph() {
+    // No markup heading yet: derived headings get level 3.
+    let src =
+        "<div>Asiakasrekisteri<br><b>Rekisterinpitäjä</b><br>Yritys Oy<br><b>Yritys Oy</b><br>\
+               Katu 1</div><p><strong>1. Rekisterinpitäjä</strong><br>Yritys Oy</p>";
+    let doc = parse_checked(src, &Oracle);
+    assert_eq!(
+        headings(&doc),
+        [
+            (3, "Rekisterinpitäjä".into()),
+            (3, "1. Rekisterinpitäjä".into())
+        ]
+    );
+    assert_eq!(doc.preamble.text, "Asiakasrekisteri");
+    assert_eq!(doc.sections[0].body.text, "Yritys Oy\nYritys Oy\nKatu 1");
+    let doc = parse_checked(src, &NoOracle);
+    assert!(doc.sections.is_empty());
+}
+
+#[test]
+fn accordion_buttons_are_headings_when_known() {
+    let src = "<h1>Seloste</h1><div class=\"accordion\"><button aria-expanded=\"false\">Rekisterinpitäjä</button>\
+               <div class=\"panel\"><p>Yritys Oy</p></div><button>2. Tietolähteet</button><div><p>Asiakas</p></div>\
+               <button>Lue lisää</button><p>x</p></div><h3><button>Evästeasetukset</button></h3><p>y</p>";
+    let doc = parse_checked(src, &Oracle);
+    assert_eq!(
+        headings(&doc),
+        [
+            (1, "Seloste".into()),
+            (2, "Rekisterinpitäjä".into()),
+            (2, "2. Tietolähteet".into()),
+            (3, "Evästeasetukset".into())
+        ]
+    );
+    assert_eq!(doc.sections[2].body.text, "Asiakas\nx");
+}
+
+#[test]
+fn summary_is_a_heading() {
+    let src = "<h2>Usein kysyttyä</h2><details><summary>Mihin tietojani käytetään?</summary><p>Tilauksiin.</p></details>";
+    let doc = parse_checked(src, &NoOracle);
+    assert_eq!(
+        headings(&doc),
+        [
+            (2, "Usein kysyttyä".into()),
+            (3, "Mihin tietojani käytetään?".into())
+        ]
+    );
+    assert_eq!(doc.sections[1].body.text, "Tilauksiin.");
+}
+
+#[test]
+fn dt_dd_pairs() {
+    let src = "<h1>Tietosuojaseloste</h1><dl>\n<dt>Rekisterin&nbsp;nimi</dt>\n<dd>Asiakasrekisteri</dd>\n\
+               <dt>Tietolähteet</dt><dd><p>Asiakas itse.</p><p>Julkiset rekisterit.</p></dd></dl>";
+    let doc = parse_checked(src, &NoOracle);
+    assert_eq!(
+        headings(&doc),
+        [
+            (1, "Tietosuojaseloste".into()),
+            (2, "Rekisterin\u{a0}nimi".into()),
+            (2, "Tietolähteet".into())
+        ]
+    );
+    assert_eq!(heading_src(src, &doc.sections[1]), "Rekisterin&nbsp;nimi");
+    assert_eq!(
+        doc.sections[2].body.text,
+        "Asiakas itse.\nJulkiset rekisterit."
+    );
+}
+
+#[test]
+fn a_dl_of_short_values_inside_a_section_stays_body() {
+    let src = "<h2>Yhteystiedot</h2><dl><dt>Nimi</dt><dd>Yritys Oy</dd><dt>Puhelin</dt><dd>040 123</dd></dl>\
+               <h2>Lisää</h2><dl><dt>Rekisterinpitäjä</dt><dd>Yritys Oy</dd></dl>";
+    let doc = parse_checked(src, &Oracle);
+    assert_eq!(
+        headings(&doc),
+        [
+            (2, "Yhteystiedot".into()),
+            (2, "Lisää".into()),
+            (3, "Rekisterinpitäjä".into())
+        ]
+    );
+    assert_eq!(
+        doc.sections[0].body.text,
+        "Nimi\nYritys Oy\nPuhelin\n040 123"
+    );
+}
+
+#[test]
+fn two_column_table_rows_are_sections() {
+    let src = "<table><tr><th>Rekisterin&nbsp;nimi</th><td>Asiakasrekisteri</td></tr>\
+               <tr><td><b>Tietolähteet</b></td><td>Asiakas<br>itse</td></tr>\
+               <tr><td>Suojaus</td><td><ul><li>salasanat</li><li>lukitus</li></ul></td></tr></table>";
+    let doc = parse_checked(src, &NoOracle);
+    assert_eq!(
+        headings(&doc),
+        [
+            (3, "Rekisterin\u{a0}nimi".into()),
+            (3, "Tietolähteet".into()),
+            (3, "Suojaus".into())
+        ]
+    );
+    assert_eq!(heading_src(src, &doc.sections[0]), "Rekisterin&nbsp;nimi");
+    assert_eq!(doc.sections[1].body.text, "Asiakas\nitse");
+    assert_eq!(doc.sections[2].body.text, "salasanat\nlukitus");
+}
+
+#[test]
+fn tables_with_column_headers_are_body_text() {
+    let long = "pitkä kuvaus siitä, mihin tietoa käytetään ja miksi se on tarpeen palvelussa";
+    let src = format!(
+        "<h1>Seloste</h1><table><thead><tr><th>Tieto</th><th>Käyttö</th></tr></thead>\
+         <tbody><tr><td>Puhelin</td><td>{long}</td></tr><tr><td>Sähköposti</td><td>{long}</td></tr></tbody></table>"
+    );
+    let doc = parse_checked(&src, &NoOracle);
+    assert_eq!(headings(&doc), [(1, "Seloste".into())]);
+}
+
+#[test]
+fn wider_tables_are_body_text() {
+    let src = "<h2>Säilytysajat</h2><table><tr><th>Tieto</th><th>Aika</th><th>Peruste</th></tr>\
+               <tr><td>Laskut</td><td>10 v</td><td>Kirjanpitolaki</td></tr></table>";
+    let doc = parse_checked(src, &NoOracle);
+    assert_eq!(headings(&doc), [(2, "Säilytysajat".into())]);
+    assert_eq!(
+        doc.sections[0].body.text,
+        "Tieto\nAika\nPeruste\nLaskut\n10 v\nKirjanpitolaki"
+    );
+}
+
+// ------------------------------------------------------------------ entities
+
+#[test]
+fn entities_decode_and_map_to_their_source() {
+    let src = "<h2>Henkil&ouml;tietojen k&auml;sittely</h2>\
+               <p>S&#228;ilytys &#xE4;&#xe4; &auml ja&nbsp;&amp;&lt;&notit; &Aring;&shy;x &CounterClockwiseContourIntegral; &bogus; &#128512;&#150;</p>";
+    let doc = parse_checked(src, &NoOracle);
+    let s = &doc.sections[0];
+    assert_eq!(s.heading.text, "Henkilötietojen käsittely");
+    assert_eq!(heading_src(src, s), "Henkil&ouml;tietojen k&auml;sittely");
+    let body = &s.body.text;
+    assert_eq!(body, "Säilytys ää ä ja\u{a0}&<¬it; Å\u{ad}x ∳ &bogus; 😀–");
+    let ae = body.find('ä').unwrap();
+    assert_eq!(&src[s.body.source_range(ae..ae + 2)], "&#228;");
+    let word = body.find("ää").unwrap();
+    assert_eq!(&src[s.body.source_range(word..word + 4)], "&#xE4;&#xe4;");
+    let legacy = body.find("ä ja").unwrap();
+    assert_eq!(&src[s.body.source_range(legacy..legacy + 2)], "&auml");
+    let not = body.find('¬').unwrap();
+    assert_eq!(&src[s.body.source_range(not..not + 2)], "&not");
+    let o = s.heading.text.find('ö').unwrap();
+    assert_eq!(&src[s.heading.source_range(o..o + 2)], "&ouml;");
+    // A sub-range maps to exactly the characters it came from.
+    let k = s.heading.text.find("käsittely").unwrap();
+    assert_eq!(
+        &src[s.heading.source_range(k..k + "käsittely".len())],
+        "k&auml;sittely"
+    );
+}
+
+#[test]
+fn every_entity_in_the_table_decodes_like_html5gum() {
+    use html5gum::{Token as GToken, Tokenizer};
+    for (name, text) in super::super::html_entities::ENTITIES {
+        let src = format!("x&{name}y");
+        let ours = parse(&format!("<p>{src}</p>"), &NoOracle).preamble.text;
+        let mut theirs = String::new();
+        for t in Tokenizer::new(src.as_str()).flatten() {
+            if let GToken::String(s) = t {
+                theirs.push_str(&String::from_utf8_lossy(&s));
+            }
+        }
+        assert_eq!(ours, theirs, "&{name}");
+        assert!(ours.contains(text), "&{name}");
+    }
+}
+
+// ------------------------------------------------------------ hidden things
+
+#[test]
+fn headings_in_script_style_comments_and_templates_are_not_headings() {
+    let src = "<script>var s = '<h2>Skripti</h2>'; if (a<b) {}</script>\
+               <style>h2::after{content:'<h2>'}</style>\
+               <!-- <h2>Kommentti</h2> -->\
+               <textarea><h2>Lomake</h2></textarea>\
+               <noscript><h2>Ei JS</h2></noscript><template><h2>Pohja</h2></template>\
+               <svg><title>Kuva</title><text>Ei</text></svg>\
+               <html><body><h2>Oikea</h2><p>teksti <!-- piilo --> jatkuu</p></body></html>";
+    let doc = parse_checked(src, &NoOracle);
+    assert_eq!(headings(&doc), [(2, "Oikea".into())]);
+    assert_eq!(doc.sections[0].body.text, "teksti jatkuu");
+    assert_eq!(doc.comments.len(), 2);
+    assert_eq!(doc.comments[0].text, " <h2>Kommentti</h2> ");
+    assert_eq!(&src[doc.comments[1].span.clone()], "<!-- piilo -->");
+}
+
+#[test]
+fn suppression_comments_keep_their_spans() {
+    let src =
+        "<h2>A</h2>\n<!-- seloste-disable-next-line FI001 -- syy -->\n<p>Henkilötietolaki</p>";
+    let doc = parse_checked(src, &NoOracle);
+    let c = &doc.comments[0];
+    assert_eq!(c.text, " seloste-disable-next-line FI001 -- syy ");
+    assert_eq!(
+        &src[c.span.clone()],
+        "<!-- seloste-disable-next-line FI001 -- syy -->"
+    );
+    assert_eq!(doc.sections[0].body.text, "Henkilötietolaki");
+}
+
+#[test]
+fn the_title_comes_from_head() {
+    let src =
+        "<html><head><title> Tietosuoja &ndash; Oy </title></head><body><h1>X</h1></body></html>";
+    let doc = parse_checked(src, &NoOracle);
+    let t = doc.title.unwrap();
+    assert_eq!(t.text, "Tietosuoja – Oy");
+    assert_eq!(
+        &src[t.full_source_range().unwrap()],
+        "Tietosuoja &ndash; Oy"
+    );
+}
+
+#[test]
+fn the_title_can_come_from_front_matter() {
+    let src = "---\nlayout: sivu\ntitle: \"Rekisteriseloste\"\n---\n<h1>Seloste</h1>";
+    let doc = parse_checked(src, &NoOracle);
+    let t = doc.title.as_ref().unwrap();
+    assert_eq!(&src[t.full_source_range().unwrap()], "Rekisteriseloste");
+    assert_eq!(headings(&doc), [(1, "Seloste".into())]);
+}
+
+// ------------------------------------------------------------------- chrome
+
+#[test]
+fn main_is_read_alone_when_it_has_headings() {
+    let src = "<body><div class=\"top\"><h2>Valikko</h2></div>\
+               <main><h1>Tietosuojaseloste</h1><p>a</p><h2>Rekisterinpitäjä</h2><p>b</p></main>\
+               <div><h2>Uutiskirje</h2><p>Tilaa</p></div></body>";
+    let doc = parse_checked(src, &NoOracle);
+    assert_eq!(
+        headings(&doc),
+        [
+            (1, "Tietosuojaseloste".into()),
+            (2, "Rekisterinpitäjä".into())
+        ]
+    );
+    assert_eq!(doc.sections[1].body.text, "b");
+    // role="main" counts too; a main without headings does not.
+    let src = "<div role=\"main\"><h2>Evästeet</h2><p>x</p></div><h2>Muu</h2><main><p>ei otsikoita</p></main>";
+    let doc = parse_checked(src, &NoOracle);
+    assert_eq!(headings(&doc), [(2, "Evästeet".into())]);
+}
+
+#[test]
+fn articles_holding_most_headings_are_read_alone() {
+    let src = "<h1>Blogi</h1><article><h2>Tietosuoja</h2><p>a</p><h3>Evästeet</h3><p>b</p>\
+               <header><h3>Kirjoittaja</h3></header><footer><p>Päivitetty 2024</p></footer></article>";
+    let doc = parse_checked(src, &NoOracle);
+    assert_eq!(
+        headings(&doc),
+        [
+            (2, "Tietosuoja".into()),
+            (3, "Evästeet".into()),
+            (3, "Kirjoittaja".into())
+        ]
+    );
+    assert_eq!(doc.sections[2].body.text, "Päivitetty 2024");
+    // Related-post cards do not win over the notice.
+    let src = "<div><h1>Seloste</h1><h2>A</h2><h2>B</h2><h2>C</h2></div><article><h3>Kortti</h3></article>";
+    let doc = parse_checked(src, &NoOracle);
+    assert_eq!(doc.sections.len(), 5);
+}
+
+#[test]
+fn site_chrome_and_cookie_banners_are_skipped() {
+    let src = r#"<body>
+      <div id="CybotCookiebotDialog"><h2>Tämä sivusto käyttää evästeitä</h2><p>Hyväksy</p></div>
+      <div class="cookie-notice-container"><p>Evästeilmoitus</p></div>
+      <section class="gdpr-consent-popup"><h3>Asetukset</h3></section>
+      <div id="onetrust-banner-sdk"><p>OneTrust</p></div>
+      <header><nav><a>Etusivu</a></nav><p>Logo</p></header>
+      <div role="navigation"><h2>Valikko</h2></div>
+      <aside><h3>Sivupalkki</h3></aside>
+      <p class="crumb"><a href="/">Etusivu</a> › <b>Tietosuoja</b></p>
+      <ol class="breadcrumbs"><li>Etusivu</li></ol>
+      <div class="content">
+        <h1>Tietosuojaseloste</h1>
+        <h2>Evästeet</h2><p>Käytämme evästeitä.</p>
+        <section class="cookie-policy"><h3>Evästeluettelo</h3><p>_ga</p></section>
+        <form><input name="q"><button>Hae</button><select><option>fi</option></select></form>
+      </div>
+      <footer><h3>Yhteystiedot</h3><p>Oy</p></footer>
+    </body>"#;
+    let doc = parse_checked(src, &NoOracle);
+    assert_eq!(
+        headings(&doc),
+        [
+            (1, "Tietosuojaseloste".into()),
+            (2, "Evästeet".into()),
+            (3, "Evästeluettelo".into())
+        ]
+    );
+    assert_eq!(doc.preamble.text, "");
+    assert_eq!(doc.sections[1].body.text, "Käytämme evästeitä.");
+    assert_eq!(doc.sections[2].body.text, "_ga");
+}
+
+#[test]
+fn a_form_around_the_whole_page_is_not_chrome() {
+    let src =
+        "<form id=\"aspnetForm\"><h1>Tietosuojaseloste</h1><p>a</p><button>Lähetä</button></form>";
+    let doc = parse_checked(src, &NoOracle);
+    assert_eq!(headings(&doc), [(1, "Tietosuojaseloste".into())]);
+    assert_eq!(doc.sections[0].body.text, "a");
+}
+
+// --------------------------------------------------------------- templates
+
+#[test]
+fn jsx_component_with_exact_heading_spans() {
+    let src = r#"import React from "react";
+import { Typography } from "@mui/material";
+
+const x = a < b ? "<h2>ei</h2>" : `<h2>${"ei"}</h2>`;
+
+export default function Seloste({ email }) {
+  if (x / 2 > 1) return null;
+  return (
+    <>
+      <Typography component="h1" variant="h1">
+        Tietosuoja&shy;seloste
+      </Typography>
+      <p className="intro">
+        Käsittelemme tietoja{" "}
+        <a href={`mailto:${email}`}>{email}</a>{' '}asiallisesti.
+      </p>
+      {/* seloste-disable-next-line FI003 -- tarkistettu */}
+      <h2 className={styles.h}>Rekisterinpitäjä</h2>
+      {open && <p>Lisätietoja {count > 1 ? <b>monesta</b> : "yhdestä"}</p>}
+      <ul>{items.map((i) => <li key={i.id}>{i.text}</li>)}</ul>
+      <p>{"Suora teksti"}</p>
+    </>
+  );
+}
+"#;
+    let doc = parse_checked(src, &NoOracle);
+    assert_eq!(
+        headings(&doc),
+        [
+            (1, "Tietosuoja\u{ad}seloste".into()),
+            (2, "Rekisterinpitäjä".into())
+        ]
+    );
+    assert_eq!(heading_src(src, &doc.sections[0]), "Tietosuoja&shy;seloste");
+    assert_eq!(heading_src(src, &doc.sections[1]), "Rekisterinpitäjä");
+    assert_eq!(
+        doc.sections[0].body.text,
+        "Käsittelemme tietoja asiallisesti."
+    );
+    assert_eq!(
+        doc.sections[1].body.text,
+        "Lisätietoja monesta\nSuora teksti"
+    );
+    assert_eq!(doc.comments.len(), 1);
+    assert_eq!(
+        doc.comments[0].text.trim(),
+        "seloste-disable-next-line FI003 -- tarkistettu"
+    );
+    assert!(src[doc.comments[0].span.clone()].starts_with("{/*"));
+}
+
+#[test]
+fn php_template_with_exact_heading_spans() {
+    let src = r#"<?php get_header(); $h = "<h2>ei</h2>"; ?>
+<main>
+  <h1><?php the_title(); ?>Tietosuojaseloste</h1>
+  <h2 class="<?= $c ?>">Rekisterin&nbsp;<?php echo "nimi"; ?>nimi</h2>
+  <p>Asiakasrekisteri <?= $vuosi ?> alkaen</p>
+  <h2>Ev&auml;steet</h2>
+  <p><?php if ($x > 1): ?>Kyllä<?php endif; ?></p>
+</main>
+<?php get_footer();"#;
+    let doc = parse_checked(src, &NoOracle);
+    assert_eq!(
+        headings(&doc),
+        [
+            (1, "Tietosuojaseloste".into()),
+            (2, "Rekisterin\u{a0}nimi".into()),
+            (2, "Evästeet".into())
+        ]
+    );
+    assert_eq!(heading_src(src, &doc.sections[0]), "Tietosuojaseloste");
+    assert_eq!(
+        heading_src(src, &doc.sections[1]),
+        "Rekisterin&nbsp;<?php echo \"nimi\"; ?>nimi"
+    );
+    assert_eq!(heading_src(src, &doc.sections[2]), "Ev&auml;steet");
+    assert_eq!(doc.sections[1].body.text, "Asiakasrekisteri alkaen");
+    assert_eq!(doc.sections[2].body.text, "Kyllä");
+}
+
+#[test]
+fn other_template_languages() {
+    let cases: &[(&str, &[&str])] = &[
+        ("{% extends 'a' %}{% block c %}<h2>{{ t }}Rekisterinpitäjä</h2><p>{# k #}Oy{% if x %}</p>{% endblock %}", &["Rekisterinpitäjä"]),
+        ("<% include x %><h2><%= t %>Evästeet</h2><p><%# c %>a</p>", &["Evästeet"]),
+        ("<#import 'x.ftl' as y><#-- <h2>ei</h2> --><h2>${otsikko}Oikeudet</h2><@y.foo bar=1/><p>a</p>", &["Oikeudet"]),
+        ("{include file='a.tpl'}<h2>{$otsikko}Tietolähteet</h2>{if $x}<p>a</p>{/if}", &["Tietolähteet"]),
+        ("<script>export let n;</script>\n<h2>{n}Luovutukset</h2>{#if a}<p>{@html b}x</p>{:else}<p>y</p>{/if}", &["Luovutukset"]),
+        ("{{!-- <h2>ei</h2> --}}{{#each x}}<h2>{{{raw}}}Suojaus</h2>{{/each}}", &["Suojaus"]),
+    ];
+    for (src, want) in cases {
+        let doc = parse_checked(src, &NoOracle);
+        let got: Vec<_> = doc
+            .sections
+            .iter()
+            .map(|s| s.heading.text.as_str())
+            .collect();
+        assert_eq!(&got, want, "{src}");
+        for s in &doc.sections {
+            assert!(
+                !s.body.text.contains(['{', '}', '%', '$']),
+                "{src}: {:?}",
+                s.body.text
+            );
+        }
+    }
+}
+
+// ------------------------------------------------------------ pathological
+
+#[test]
+fn unclosed_things_do_not_panic() {
+    for src in [
+        "<h2>Otsikko</h2><p>teksti <!-- ei loppua <h2>Piilossa</h2>",
+        "<h2>Otsikko<p>teksti",
+        "<h2 class=\"auki>Otsikko</h2><p>x</p>",
+        "<script>var a = '<h2>'",
+        "<",
+        "</",
+        "<!",
+        "<!-",
+        "<?php echo 1;",
+        "&",
+        "&#",
+        "&#x;",
+        "&#99999999999999999999;",
+        "<h2>\u{feff}a</h2><p>&#0;&#xD800;</p>",
+        "{{ auki",
+        "<p>{% x",
+        "${",
+        "import x from 'y'; const a = (<div className={",
+        "export default () => <div>{a && <p>x",
+        "const s = `${ {{{ `",
+        "<template><h2>a</h2>",
+        "---\ntitle: x\n",
+        "<table><tr><td><table><tr><td>a</td><td>b",
+        "<dl><dt>a<dd>b<dt>c",
+        "<details><summary>a",
+    ] {
+        let doc = parse(src, &Oracle);
+        check_doc(src, &doc);
+    }
+}
+
+#[test]
+fn angle_bracket_soup_is_text() {
+    let src = "<h2>Ikärajat</h2><p>ikä < 18 tai > 65; a<b ja 3 <= 4 <3 </ p> < /p></p>";
+    let doc = parse_checked(src, &NoOracle);
+    // `<b ja 3 <= 4 <3 </ p>` is a start tag, as in a browser.
+    assert_eq!(doc.sections[0].body.text, "ikä < 18 tai > 65; a < /p>");
+    let doc = parse_checked("<p>a << b <<< c < d</p><h2>x</h2>", &NoOracle);
+    assert_eq!(doc.preamble.text, "a << b <<< c < d");
+}
+
+#[test]
+fn deep_nesting_is_iterative() {
+    let n = 100_000;
+    let src = format!(
+        "{}<h2>Syvällä</h2><p>teksti</p>{}",
+        "<div>".repeat(n),
+        "</div>".repeat(n)
+    );
+    let doc = parse(&src, &NoOracle);
+    assert_eq!(headings(&doc), [(2, "Syvällä".into())]);
+    assert_eq!(doc.sections[0].body.text, "teksti");
+    // Stray end tags and never-closed inline elements.
+    let src = format!(
+        "{}<h2>A</h2>{}<p>b",
+        "<span><b>".repeat(n),
+        "</i></section>".repeat(n)
+    );
+    let doc = parse(&src, &NoOracle);
+    assert_eq!(doc.sections.len(), 1);
+    let src = format!("<p>{}", "<li><td><tr><dt><table>".repeat(n / 5));
+    parse(&src, &NoOracle);
+    let src = format!("const a = {};", "(<div>".repeat(n));
+    parse(&src, &NoOracle);
+    let src = format!("<div>{}", "{".repeat(n));
+    parse(&src, &NoOracle);
+    // Searches that fail must not be repeated from every position.
+    for piece in [
+        "<title>x<?",
+        "{*",
+        "{{",
+        "{%",
+        "${",
+        "<%",
+        "<!--",
+        "<![CDATA[",
+        "<#if ",
+        "{$a",
+        "`",
+        "{\"",
+        "&#",
+        "<svg><title>",
+    ] {
+        let src = format!("<svg>{}<h2>a</h2>", piece.repeat(n / 4));
+        parse(&src, &NoOracle);
+        let src = format!("export default () => (<p>{}</p>);", piece.repeat(n / 4));
+        parse(&src, &NoOracle);
+    }
+}
+
+#[test]
+fn a_huge_single_line_is_fine() {
+    let para =
+        "Henkil&ouml;tietoja k&auml;sitell&auml;&auml;n <b>huolellisesti</b> ja turvallisesti. ";
+    let src = format!(
+        "<h2>Pitkä</h2><p>{}</p>",
+        para.repeat(10 * 1024 * 1024 / para.len())
+    );
+    assert!(src.len() > 10_000_000);
+    let doc = parse(&src, &NoOracle);
+    assert_eq!(doc.sections.len(), 1);
+    assert!(doc.sections[0].body.len() > 7_000_000);
+}
+
+/// Deterministic pseudo-random documents made of HTML-ish pieces and raw
+/// bytes: nothing panics, and every character still maps back.
+#[test]
+fn random_markup_soup() {
+    const PIECES: &[&str] = &[
+        "<",
+        ">",
+        "</",
+        "/>",
+        "<!--",
+        "-->",
+        "<h2>",
+        "</h2>",
+        "<p>",
+        "</p>",
+        "<b>",
+        "</b>",
+        "<div class=\"cookie-banner\">",
+        "</div>",
+        "<script>",
+        "</script>",
+        "<table>",
+        "<tr>",
+        "<td>",
+        "<dl>",
+        "<dt>",
+        "<dd>",
+        "&auml;",
+        "&",
+        "&#",
+        "&#x",
+        "&amp",
+        ";",
+        "\"",
+        "'",
+        "=",
+        " ",
+        "\n",
+        "ä",
+        "€",
+        "😀",
+        "{",
+        "}",
+        "{{",
+        "}}",
+        "{%",
+        "%}",
+        "<?php",
+        "?>",
+        "${",
+        "`",
+        "//",
+        "/*",
+        "*/",
+        "Rekisterinpitäjä",
+        "teksti",
+        "<main>",
+        "</main>",
+        "<br>",
+        "<Typography variant=\"h3\">",
+        "</Typography>",
+        "<summary>",
+        "<title>",
+        "</title>",
+        "<svg>",
+        "<!DOCTYPE html>",
+        "\0",
+        "\u{feff}",
+        "\r\n",
+        "return (",
+        ")",
+        "import x from 'y';\n",
+        "---\n",
+        "<textarea>",
+        "<plaintext>",
+    ];
+    let mut seed: u64 = 0x5e1_05fe;
+    let mut next = || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for _ in 0..3000 {
+        let n = (next() % 60) as usize;
+        let mut src = String::new();
+        for _ in 0..n {
+            let r = next();
+            if r % 7 == 0 {
+                src.push(char::from_u32((r >> 8) as u32 % 0x3000).unwrap_or('x'));
+            } else {
+                src.push_str(PIECES[(r >> 3) as usize % PIECES.len()]);
+            }
+        }
+        let doc = parse(&src, &Oracle);
+        check_doc(&src, &doc);
+    }
+}
+
+// ------------------------------------------------------------------ fixtures
+
+fn fixture(path: &str) -> String {
+    std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures")
+            .join(path),
+    )
+    .unwrap()
+}
+
+fn fixture_headings(path: &str) -> (String, RawDocument) {
+    let src = fixture(path);
+    let doc = parse_checked(&src, &Oracle);
+    (src, doc)
+}
+
+#[test]
+fn fixture_page_with_chrome_cookie_banner_and_entities() {
+    let (src, doc) = fixture_headings("html/sivu-evastebanneri.html");
+    assert_eq!(
+        headings(&doc),
+        [
+            (1, "Tietosuojaseloste".into()),
+            (2, "1. Rekisterinpitäjä".into()),
+            (2, "2. Rekisterin\u{a0}nimi".into()),
+            (2, "3. Henkilötietojen käsittely".into()),
+            (3, "3.1 Käsittelyn oikeusperuste".into()),
+            (2, "4. Tietojen säilytysaika".into()),
+            (2, "5. Rekisteröidyn oikeudet".into()),
+        ]
+    );
+    let src_of = |i: usize| heading_src(&src, &doc.sections[i]);
+    assert_eq!(src_of(1), "1.</span> Rekisterinpit&auml;j&auml;");
+    assert_eq!(src_of(2), "2. Rekisterin&nbsp;nimi");
+    assert_eq!(src_of(3), "3. Henkil&ouml;tietojen k&auml;sittely");
+    assert_eq!(
+        doc.title.as_ref().unwrap().text,
+        "Tietosuojaseloste – Kahvila Kuura Oy"
+    );
+    assert_eq!(
+        doc.sections[1].body.text.lines().nth(2),
+        Some("Sähköposti: tietosuoja@kuura.example")
+    );
+    let all: String = doc.sections.iter().map(|s| s.body.text.as_str()).collect();
+    for chrome in [
+        "evästeitä",
+        "Ruokalista",
+        "Uusimmat",
+        "uutiskirje",
+        "Yhteystiedot",
+        "Piilotettu",
+        "Vanha",
+    ] {
+        assert!(!all.contains(chrome), "{chrome}");
+    }
+    assert_eq!(doc.comments.len(), 2);
+    assert!(doc.comments[1]
+        .text
+        .contains("seloste-disable-next-line FI001"));
+}
+
+#[test]
+fn fixture_table_layout() {
+    let (src, doc) = fixture_headings("html/taulukko-seloste.html");
+    let h: Vec<_> = doc
+        .sections
+        .iter()
+        .map(|s| s.heading.text.as_str())
+        .collect();
+    assert_eq!(
+        h,
+        [
+            "Tietosuojaseloste",
+            "1. Rekisterinpitäjä",
+            "2. Yhteyshenkilö rekisteriä koskevissa asioissa",
+            "3. Rekisterin nimi",
+            "4. Henkilötietojen käsittelyn tarkoitus",
+            "5. Rekisterin tietosisältö",
+            "6. Säännönmukaiset tietolähteet",
+            "7. Rekisterin suojauksen periaatteet",
+        ]
+    );
+    assert!(doc.sections[1..].iter().all(|s| s.level == 2));
+    assert_eq!(
+        heading_src(&src, &doc.sections[1]),
+        "1. Rekisterinpit&auml;j&auml;"
+    );
+    assert_eq!(
+        doc.sections[5].body.text,
+        "nimi ja henkilötunnus\nyhteystiedot\npankkitilin numero"
+    );
+    assert_eq!(
+        doc.sections[6].body.text,
+        "Asiakas itse sekä Verohallinnon ja PRH:n rekisterit."
+    );
+    assert!(doc.sections[7]
+        .body
+        .text
+        .ends_with("Tämä seloste on laadittu 1.3.2024."));
+    assert_eq!(doc.title.unwrap().text, "Rekisteriseloste");
+}
+
+#[test]
+fn fixture_bold_headings_and_definition_lists() {
+    let (_, doc) = fixture_headings("html/lihavoidut-ja-dl.html");
+    let h: Vec<_> = doc
+        .sections
+        .iter()
+        .map(|s| (s.level, s.heading.text.as_str()))
+        .collect();
+    assert_eq!(
+        h,
+        [
+            (1, "Jäsenrekisterin tietosuojaseloste"),
+            (2, "Rekisterinpitäjä"),
+            (2, "Rekisterin käyttötarkoitus:"),
+            (2, "Tietojen luovutus"),
+            (2, "Evästeet"),
+            (2, "Oikeus tarkastaa tiedot"),
+            (2, "Yhteystiedot"),
+            (2, "Määritelmät"),
+            (3, "1. Jäsen"),
+            (3, "2. Rekisteröity"),
+        ]
+    );
+    assert_eq!(
+        doc.sections[6].body.text,
+        "Puheenjohtaja\nKalle Kuusela\nSihteeri\nLiisa Lehto"
+    );
+}
+
+#[test]
+fn fixture_php_template() {
+    let (src, doc) = fixture_headings("templates/tietosuoja.php");
+    let h: Vec<_> = doc.sections.iter().map(|s| heading_src(&src, s)).collect();
+    assert_eq!(
+        h,
+        [
+            "Tietosuojaseloste",
+            "1. Rekisterinpitäjä",
+            "2. Mitä tietoja keräämme",
+            "3. Ev&auml;steet",
+            "4. Oikeutesi"
+        ]
+    );
+    assert!(doc.sections[2].body.text.contains("Tilauksen yhteydessä"));
+    assert!(doc.sections[2].body.text.contains("Keräämme vain"));
+    assert_eq!(
+        doc.sections[3].body.text,
+        "Sivusto käyttää välttämättömiä evästeitä. Analytiikkaa käytetään vain suostumuksella."
+    );
+}
+
+#[test]
+fn fixture_twig_template() {
+    let (_, doc) = fixture_headings("templates/tietosuoja.html.twig");
+    let h: Vec<_> = doc
+        .sections
+        .iter()
+        .map(|s| s.heading.text.as_str())
+        .collect();
+    assert_eq!(
+        h,
+        [
+            "Tietosuojaseloste",
+            "1. Rekisterinpitäjä",
+            "2. Käsittelyn tarkoitus ja oikeusperuste",
+            "3. Säilytysaika",
+            "4. Tietojen luovutus"
+        ]
+    );
+    assert_eq!(
+        doc.sections[4].body.text,
+        "Tietoja luovutetaan lajiliitolle vakuutusta varten."
+    );
+}
+
+#[test]
+fn fixture_tsx_component() {
+    let (src, doc) = fixture_headings("templates/Tietosuoja.tsx");
+    let h: Vec<_> = doc
+        .sections
+        .iter()
+        .map(|s| (s.level, heading_src(&src, s)))
+        .collect();
+    assert_eq!(
+        h,
+        [
+            (1, "Tietosuojaseloste"),
+            (2, "1. Rekisterinpitäjä"),
+            (2, "2. Käsiteltävät tiedot"),
+            (3, "2.1 Lisätiedot"),
+            (2, "3. Oikeutesi")
+        ]
+    );
+    assert_eq!(
+        doc.sections[0].body.text,
+        "Tässä selosteessa kerrotaan, miten Apila Oy käsittelee henkilötietoja verkkopalvelussaan."
+    );
+    assert_eq!(
+        doc.sections[4].body.text,
+        "Sinulla on oikeus tarkastaa tietosi ottamalla yhteyttä."
+    );
+    assert_eq!(doc.comments.len(), 1);
+}
+
+#[test]
+fn fixture_vue_and_astro_components() {
+    let (_, doc) = fixture_headings("templates/Tietosuoja.vue");
+    let h: Vec<_> = doc
+        .sections
+        .iter()
+        .map(|s| s.heading.text.as_str())
+        .collect();
+    assert_eq!(
+        h,
+        ["Tietosuojaseloste", "1. Rekisterinpitäjä", "2. Evästeet"]
+    );
+    let (_, doc) = fixture_headings("templates/tietosuoja.astro");
+    let h: Vec<_> = doc
+        .sections
+        .iter()
+        .map(|s| s.heading.text.as_str())
+        .collect();
+    assert_eq!(h, ["1. Rekisterinpitäjä", "2. Käsittelijät", "3. Oikeudet"]);
+    assert_eq!(
+        doc.preamble.text,
+        "Tämä seloste koskee Kirjakauppa Sivun verkkokauppaa."
+    );
+    assert_eq!(
+        doc.sections[2].body.text,
+        "Voit pyytää tietojesi poistamista milloin tahansa."
+    );
+}
+
+/// The text our tokenizer reads from the plain HTML fixtures is the text
+/// html5gum reads (whitespace aside).
+#[test]
+fn tokenizer_text_matches_html5gum_on_html_fixtures() {
+    use html5gum::{Token as GToken, Tokenizer};
+    for name in [
+        "sivu-evastebanneri.html",
+        "taulukko-seloste.html",
+        "lihavoidut-ja-dl.html",
+    ] {
+        let src = fixture(&format!("html/{name}"));
+        let (f, start) = super::super::html_lex::sniff(&src);
+        let (toks, comments) = super::super::html_lex::tokenize(&src, f, start);
+        let mut ours = MappedText::new();
+        for t in &toks {
+            if matches!(t.kind, Kind::Text | Kind::RawText) {
+                decode_into(&mut ours, &src, t.kind, t.start as usize, t.end as usize);
+            }
+        }
+        let mut theirs = String::new();
+        let mut their_comments = 0;
+        let mut emitter = html5gum::DefaultEmitter::<()>::default();
+        emitter.naively_switch_states(true);
+        for t in Tokenizer::new_with_emitter(src.as_str(), emitter).flatten() {
+            match t {
+                GToken::String(s) => theirs.push_str(&String::from_utf8_lossy(&s)),
+                GToken::Comment(_) => their_comments += 1,
+                _ => {}
+            }
+        }
+        let squash = |s: &str| s.split_whitespace().collect::<String>();
+        assert_eq!(squash(&ours.text), squash(&theirs), "{name}");
+        assert_eq!(comments.len(), their_comments, "{name}");
+    }
 }
 
 fn line_col(src: &str, pos: usize) -> (usize, usize) {
@@ -39,6 +1154,18 @@ fn corpus_files() -> Vec<std::path::PathBuf> {
     });
     files.sort();
     files
+}
+
+/// Parses the real notices (`SELOSTE_CORPUS` or the shared corpus) and checks
+/// the span invariants on all of them.
+#[test]
+#[ignore]
+fn corpus_spans_hold() {
+    for path in corpus_files() {
+        let src = std::fs::read_to_string(&path).unwrap();
+        let doc = parse(&src, &NoOracle);
+        check_doc(&src, &doc);
+    }
 }
 
 /// Prints the sections found in the real notices (`SELOSTE_CORPUS` or the
@@ -97,6 +1224,23 @@ fn bench_corpus() {
     }
     let el = t.elapsed();
     let files = rounds * srcs.len();
+    // The pages near the 9 KB of a typical notice with site chrome.
+    let mid: Vec<&String> = srcs
+        .iter()
+        .filter(|s| (7 * 1024..12 * 1024).contains(&s.len()))
+        .collect();
+    let t9 = std::time::Instant::now();
+    for _ in 0..rounds {
+        for s in &mid {
+            n += std::hint::black_box(parse(s, &NoOracle)).sections.len();
+        }
+    }
+    println!(
+        "{} pages of 7-12 KB (avg {:.1} KB): {:.1} µs/page",
+        mid.len(),
+        mid.iter().map(|s| s.len()).sum::<usize>() as f64 / mid.len() as f64 / 1024.0,
+        t9.elapsed().as_secs_f64() * 1e6 / (rounds * mid.len()) as f64
+    );
     let per = el.as_secs_f64() * 1e6 / files as f64;
     println!(
         "{files} files, {:.1} KB avg: {per:.1} µs/file, {:.0} MB/s, {:.1} µs per 9 KB ({n})",
@@ -104,4 +1248,116 @@ fn bench_corpus() {
         (bytes * rounds) as f64 / el.as_secs_f64() / 1e6,
         per * 9.0 * 1024.0 / (bytes as f64 / srcs.len() as f64)
     );
+}
+
+/// Time per stage on the corpus (release):
+/// `cargo test --release --lib bench_stages -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn bench_stages() {
+    let srcs: Vec<String> = corpus_files()
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "html"))
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    let rounds = 400;
+    let files = (rounds * srcs.len()) as f64;
+    let t = std::time::Instant::now();
+    for _ in 0..rounds {
+        for s in &srcs {
+            let (f, st) = super::super::html_lex::sniff(s);
+            std::hint::black_box(super::super::html_lex::tokenize(s, f, st));
+        }
+    }
+    println!(
+        "tokenize: {:.1} µs/file",
+        t.elapsed().as_secs_f64() * 1e6 / files
+    );
+    let toks: Vec<_> = srcs
+        .iter()
+        .map(|s| {
+            let (f, st) = super::super::html_lex::sniff(s);
+            super::super::html_lex::tokenize(s, f, st).0
+        })
+        .collect();
+    let t = std::time::Instant::now();
+    for _ in 0..rounds {
+        for (s, tk) in srcs.iter().zip(&toks) {
+            std::hint::black_box(Structure::build(s.as_bytes(), tk));
+        }
+    }
+    println!(
+        "structure: {:.1} µs/file",
+        t.elapsed().as_secs_f64() * 1e6 / files
+    );
+    // html5gum over the same files, every token visited (the survey's setup).
+    let t = std::time::Instant::now();
+    let mut count = 0usize;
+    for _ in 0..rounds / 4 {
+        for s in &srcs {
+            let mut emitter = html5gum::DefaultEmitter::<usize>::new_with_span();
+            emitter.naively_switch_states(true);
+            for tok in html5gum::Tokenizer::new_with_emitter(s.as_str(), emitter).flatten() {
+                count += usize::from(matches!(
+                    std::hint::black_box(&tok),
+                    html5gum::Token::String(_)
+                ));
+            }
+        }
+    }
+    println!(
+        "html5gum: {:.1} µs/file ({count})",
+        t.elapsed().as_secs_f64() * 4e6 / files
+    );
+    let n: usize = toks.iter().map(Vec::len).sum();
+    println!("tokens/file: {:.0}", n as f64 / srcs.len() as f64);
+}
+
+/// Spliced and mutated real notices (20,000 of them, as lossy UTF-8): no
+/// panic, every span holds. `cargo test --release --lib corpus_mutations
+/// -- --ignored`.
+#[test]
+#[ignore]
+fn corpus_mutations_hold() {
+    let srcs: Vec<String> = corpus_files()
+        .iter()
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    let mut seed: u64 = 0x1234_5678_9abc;
+    let mut next = || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for _ in 0..20000 {
+        let a = &srcs[next() as usize % srcs.len()];
+        let b = &srcs[next() as usize % srcs.len()];
+        let mut bytes: Vec<u8> = a.as_bytes().to_vec();
+        for _ in 0..(next() % 20) {
+            let r = next() as usize;
+            match r % 4 {
+                0 if !bytes.is_empty() => {
+                    let i = (r >> 2) % bytes.len();
+                    let j = (i + (next() as usize % 300)).min(bytes.len());
+                    bytes.drain(i..j);
+                }
+                1 => {
+                    let i = (r >> 2) % (bytes.len() + 1);
+                    let s = (next() as usize) % b.len();
+                    let e = (s + next() as usize % 500).min(b.len());
+                    let piece = b.as_bytes()[s..e].to_vec();
+                    bytes.splice(i..i, piece);
+                }
+                2 if !bytes.is_empty() => {
+                    let i = (r >> 2) % bytes.len();
+                    bytes[i] = (next() % 256) as u8;
+                }
+                _ => {}
+            }
+        }
+        let src = String::from_utf8_lossy(&bytes).into_owned();
+        let doc = parse(&src, &Oracle);
+        check_doc(&src, &doc);
+    }
 }
