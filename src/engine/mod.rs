@@ -286,11 +286,40 @@ fn sentence_around(text: &str, r: &Range<usize>) -> Range<usize> {
 
 /// "esim. Google" does not end a sentence.
 fn ends_in_abbreviation(before: &str) -> bool {
-    let word = before.rsplit(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+    let word = before
+        .rsplit(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or("");
     matches!(
         word,
-        "esim" | "mm" | "ns" | "jne" | "yms" | "ym" | "ks" | "vrt" | "klo" | "puh" | "nro" | "s" | "n" | "eg" | "ie"
-            | "etc" | "e.g" | "i.e" | "t.ex" | "bl.a" | "dvs" | "st" | "art" | "kpl" | "mom" | "ltd" | "inc" | "co"
+        "esim"
+            | "mm"
+            | "ns"
+            | "jne"
+            | "yms"
+            | "ym"
+            | "ks"
+            | "vrt"
+            | "klo"
+            | "puh"
+            | "nro"
+            | "s"
+            | "n"
+            | "eg"
+            | "ie"
+            | "etc"
+            | "e.g"
+            | "i.e"
+            | "t.ex"
+            | "bl.a"
+            | "dvs"
+            | "st"
+            | "art"
+            | "kpl"
+            | "mom"
+            | "ltd"
+            | "inc"
+            | "co"
     ) || word.chars().all(|c| c.is_ascii_digit()) && !word.is_empty()
 }
 

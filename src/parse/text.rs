@@ -168,9 +168,11 @@ fn heading_kind(s: &str, oracle: &dyn HeadingOracle, standalone: bool) -> bool {
         return false;
     }
     let bare_nocolon = bare.trim_end_matches(':').trim_end();
-    // Known heading words count only in a short line without clauses.
+    // Known heading words count only in a short line without clauses; a
+    // line standing alone between blank lines may be longer.
+    let max_words = if standalone { 14 } else { 7 };
     if !bare_nocolon.contains(',')
-        && bare_nocolon.split_whitespace().count() <= 7
+        && bare_nocolon.split_whitespace().count() <= max_words
         && oracle.is_heading(bare_nocolon)
     {
         return true;
