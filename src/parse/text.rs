@@ -214,7 +214,12 @@ fn parse_plain(src: &str, lines: &[Line], oracle: &dyn HeadingOracle) -> RawDocu
         }
         // `Rekisterinpitäjä: Yritys Oy` — a known label with its value.
         // `Rekisterinpitäjä<TAB>Yritys Oy` — the same with a tab.
-        if let Some(colon) = s.find('\t').or_else(|| s.find(':')) {
+        // A colon that ends a label is followed by a space ("EU:n" is a word).
+        let colon_at = s
+            .match_indices(':')
+            .map(|(i, _)| i)
+            .find(|&i| s[i + 1..].starts_with([' ', '\t']));
+        if let Some(colon) = s.find('\t').or(colon_at) {
             let label = s[..colon].trim();
             let value = s[colon + 1..].trim();
             if !value.is_empty()
@@ -222,6 +227,7 @@ fn parse_plain(src: &str, lines: &[Line], oracle: &dyn HeadingOracle) -> RawDocu
                 && label.chars().count() <= 60
                 && label.split_whitespace().count() <= 6
                 && !label.contains('\t')
+                && !label.contains(['(', ')', '['])
                 && !is_bullet(label)
                 && oracle.is_heading(strip_numbering(label))
             {
