@@ -379,6 +379,7 @@ fn utf16_session_ranges_edits_hover_quick_fix_close_and_exit() {
     let (_, diags) = c.diagnostics(&uri);
     assert!(diags.is_empty(), "closing clears the diagnostics");
     c.shut_down();
+    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[test]
@@ -425,6 +426,7 @@ fn utf8_session_counts_bytes() {
         .contains("Henkilötietolaki 523/1999 kumottu"));
     assert_eq!(h["range"], range(5, 4, 5, 25));
     c.shut_down();
+    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[test]
@@ -477,6 +479,7 @@ fn html_suppress_action_inserts_a_comment_line() {
     let (_, again) = c.diagnostics(&uri);
     assert_eq!(again, diags);
     c.shut_down();
+    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[test]
@@ -564,6 +567,7 @@ fn config_selects_rules_and_language_and_reloads_when_it_changes() {
     let (_, diags) = c.diagnostics(&uri);
     assert!(with_rule(&diags, "missing-controller").len() == 1);
     c.shut_down();
+    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[test]
