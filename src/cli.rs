@@ -43,6 +43,8 @@ pub enum Command {
         #[arg(long, default_value = "fi")]
         lang: String,
     },
+    /// Run the language server on stdin/stdout (editor set-up: README "Editors").
+    Lsp,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -460,6 +462,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Rules(args) => rules(args),
         Command::Explain { rule, lang } => explain(&rule, &lang),
         Command::Accuracy(args) => accuracy(args),
+        Command::Lsp => crate::lsp::run(),
     }
 }
 

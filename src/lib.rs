@@ -9,6 +9,7 @@ pub mod accuracy;
 pub mod cli;
 pub mod engine;
 pub mod lint;
+pub mod lsp;
 pub mod normalize;
 pub mod parse;
 pub mod pattern;
