@@ -31,14 +31,17 @@ fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// `SELOSTE_CHROMIUM` when set (the only candidate then), else Debian's.
 fn chromium() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("SELOSTE_CHROMIUM") {
-        return Some(PathBuf::from(p));
+    match std::env::var_os("SELOSTE_CHROMIUM") {
+        Some(p) => vec![PathBuf::from(p)],
+        None => vec![
+            PathBuf::from("/usr/bin/chromium"),
+            PathBuf::from("/usr/bin/chromium-browser"),
+        ],
     }
-    ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
-        .iter()
-        .map(PathBuf::from)
-        .find(|p| p.exists())
+    .into_iter()
+    .find(|p| p.is_file())
 }
 
 fn have(tool: &str) -> bool {
