@@ -37,6 +37,8 @@ pub enum Command {
     /// Measure precision and recall against a labelled folder
     /// (labels.json + notices; format in the corpus' TAXONOMY.md).
     Accuracy(AccuracyArgs),
+    /// Write an audit report (HTML or Markdown) over many notices.
+    Report(ReportArgs),
     /// Print a rule's documentation and examples.
     Explain {
         rule: String,
@@ -463,7 +465,63 @@ pub fn run(cli: Cli) -> i32 {
         Command::Explain { rule, lang } => explain(&rule, &lang),
         Command::Accuracy(args) => accuracy(args),
         Command::Lsp => crate::lsp::run(),
+        Command::Report(args) => report_cmd(args),
     }
+}
+
+#[derive(Args, Debug)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Write the report to this file (default: standard output).
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// html (self-contained, printable) or markdown; default from the
+    /// output file's extension, else html.
+    #[arg(long, value_enum)]
+    pub format: Option<report::audit::AuditFormat>,
+    /// Report language.
+    #[arg(long, value_enum, default_value = "fi")]
+    pub lang: report::audit::Lang,
+}
+
+/// `seloste report`: lints everything, then writes one audit report. Exit 0
+/// when written, 2 when a file could not be read (listed in the report too)
+/// or the report could not be written.
+fn report_cmd(args: ReportArgs) -> i32 {
+    use report::audit::{self, AuditFormat};
+    let mut linter = Linter::builtin();
+    linter.options.lang = args.lang.code().into();
+    let mut errors = Vec::new();
+    let inputs = collect_inputs(&args.input, &mut errors);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut files = Vec::new();
+    for r in lint_all(&linter, &inputs, &args.input, threads) {
+        match r {
+            Ok(f) => files.push(f),
+            Err(e) => errors.push(e),
+        }
+    }
+    eprint_errors(&errors);
+    if files.is_empty() {
+        eprintln!("error: no notices to report on");
+        return 2;
+    }
+    let format = args.format.unwrap_or_else(|| {
+        args.output
+            .as_deref()
+            .map_or(AuditFormat::Html, AuditFormat::for_path)
+    });
+    let text = audit::render(format, &files, &errors, &linter.engine, args.lang);
+    let written = match &args.output {
+        Some(p) => std::fs::write(p, text).map_err(|e| format!("{}: {e}", p.display())),
+        None => write!(std::io::stdout().lock(), "{text}").map_err(|e| e.to_string()),
+    };
+    if let Err(e) = written {
+        eprintln!("error: cannot write the report: {e}");
+        return 2;
+    }
+    i32::from(!errors.is_empty()) * 2
 }
 
 fn accuracy(args: AccuracyArgs) -> i32 {

@@ -2,6 +2,7 @@
 //! the canonical notice. Positions come from one place, the source's line
 //! index.
 
+pub mod audit;
 pub mod concise;
 pub mod github;
 pub mod human;
