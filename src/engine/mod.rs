@@ -513,7 +513,9 @@ impl Engine {
                     let msg = rule
                         .message(&opts.lang)
                         .replace("{heading}", &s.heading_text);
-                    out.push(mk(s.heading_span.clone(), msg));
+                    let mut d = mk(s.heading_span.clone(), msg);
+                    d.quote = s.heading_text.clone();
+                    out.push(d);
                 }
             }
             Kind::Contradiction {
