@@ -4,7 +4,7 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
+use codespan_reporting::term::termcolor::ColorChoice;
 
 use crate::engine::config::Config;
 use crate::engine::{catalogue, Engine, Severity};
@@ -66,6 +66,21 @@ pub struct InputArgs {
     /// Files larger than this many bytes are refused.
     #[arg(long, default_value_t = 50 * 1024 * 1024)]
     pub max_file_size: u64,
+    /// For URLs: give up after this long (seconds, or e.g. 500ms).
+    #[arg(long, default_value = "10", value_parser = crate::fetch::parse_timeout)]
+    pub timeout: std::time::Duration,
+    /// For URLs: pages larger than this many bytes are refused.
+    #[arg(long, default_value_t = 10 * 1024 * 1024)]
+    pub max_fetch_size: u64,
+}
+
+impl InputArgs {
+    fn fetch_options(&self) -> crate::fetch::FetchOptions {
+        crate::fetch::FetchOptions {
+            timeout: self.timeout,
+            max_size: self.max_fetch_size,
+        }
+    }
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy)]
@@ -141,6 +156,14 @@ pub struct CheckArgs {
     /// Worker threads (default: all cores).
     #[arg(long)]
     pub threads: Option<usize>,
+    /// Lint every page found in folders, not only the privacy notices
+    /// (chosen by file name, title or headings; see README "Whole sites").
+    #[arg(long)]
+    pub all: bool,
+    /// Report only findings that are not in this file; if it does not exist,
+    /// write today's findings to it and pass.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -175,18 +198,28 @@ pub struct RulesArgs {
     pub format: OutputFormat,
 }
 
-/// An input to lint: a path or standard input.
+/// An input to lint: a file named or found in a folder, standard input, or
+/// a URL.
 #[derive(Debug, Clone)]
 enum Input {
+    /// Named on the command line: always linted.
     File(PathBuf),
+    /// Found by walking the folder `root` (as given): `check` lints it only
+    /// when it looks like a privacy notice, unless `--all`.
+    Walked {
+        path: PathBuf,
+        root: PathBuf,
+    },
     Stdin(String),
+    Url(String),
 }
 
 impl Input {
     fn name(&self) -> String {
         match self {
-            Input::File(p) => p.display().to_string(),
+            Input::File(p) | Input::Walked { path: p, .. } => p.display().to_string(),
             Input::Stdin(n) => n.clone(),
+            Input::Url(u) => u.clone(),
         }
     }
 }
@@ -209,6 +242,16 @@ fn collect_inputs(args: &InputArgs, errors: &mut Vec<FileError>) -> Vec<Input> {
             ));
             continue;
         }
+        if let Some(url) = p.to_str().filter(|s| crate::fetch::looks_like_url(s)) {
+            match crate::fetch::check_scheme(url) {
+                Ok(()) => out.push(Input::Url(url.to_string())),
+                Err(message) => errors.push(FileError {
+                    path: url.to_string(),
+                    message,
+                }),
+            }
+            continue;
+        }
         match std::fs::metadata(p) {
             Err(e) => errors.push(FileError {
                 path: p.display().to_string(),
@@ -216,7 +259,7 @@ fn collect_inputs(args: &InputArgs, errors: &mut Vec<FileError>) -> Vec<Input> {
             }),
             Ok(m) if m.is_dir() => {
                 let before = out.len();
-                walk(p, &exts, &mut out, errors, &mut Vec::new());
+                walk(p, p, &exts, &mut out, errors, &mut Vec::new());
                 if out.len() == before {
                     errors.push(FileError {
                         path: p.display().to_string(),
@@ -234,6 +277,7 @@ fn collect_inputs(args: &InputArgs, errors: &mut Vec<FileError>) -> Vec<Input> {
 }
 
 fn walk(
+    root: &Path,
     dir: &Path,
     exts: &[String],
     out: &mut Vec<Input>,
@@ -263,7 +307,7 @@ fn walk(
             continue;
         }
         match std::fs::metadata(&p) {
-            Ok(m) if m.is_dir() => walk(&p, exts, out, errors, seen),
+            Ok(m) if m.is_dir() => walk(root, &p, exts, out, errors, seen),
             Ok(_) => {
                 let ext = p
                     .extension()
@@ -271,7 +315,10 @@ fn walk(
                     .unwrap_or("")
                     .to_ascii_lowercase();
                 if exts.contains(&ext) {
-                    out.push(Input::File(p));
+                    out.push(Input::Walked {
+                        path: p,
+                        root: root.to_path_buf(),
+                    });
                 }
             }
             Err(e) => errors.push(FileError {
@@ -290,8 +337,18 @@ fn io_reason(e: &std::io::Error) -> String {
     }
 }
 
-fn read_input(input: &Input, max: u64) -> Result<Vec<u8>, String> {
-    match input {
+/// An input's bytes, with what an HTTP response said about them.
+struct Loaded {
+    bytes: Vec<u8>,
+    /// The Content-Type charset (URLs only).
+    charset: Option<String>,
+    /// The format the Content-Type names (URLs only).
+    format: Option<Format>,
+}
+
+fn load(input: &Input, args: &InputArgs) -> Result<Loaded, String> {
+    let max = args.max_file_size;
+    let bytes = match input {
         Input::Stdin(_) => {
             let mut buf = Vec::new();
             std::io::stdin()
@@ -301,9 +358,9 @@ fn read_input(input: &Input, max: u64) -> Result<Vec<u8>, String> {
             if buf.len() as u64 > max {
                 return Err(format!("standard input is over the limit of {max} bytes (raise it with --max-file-size)"));
             }
-            Ok(buf)
+            buf
         }
-        Input::File(p) => {
+        Input::File(p) | Input::Walked { path: p, .. } => {
             let meta = std::fs::metadata(p).map_err(|e| io_reason(&e))?;
             if meta.len() > max {
                 return Err(crate::source::SourceError::TooLarge {
@@ -312,9 +369,45 @@ fn read_input(input: &Input, max: u64) -> Result<Vec<u8>, String> {
                 }
                 .to_string());
             }
-            std::fs::read(p).map_err(|e| io_reason(&e))
+            std::fs::read(p).map_err(|e| io_reason(&e))?
         }
+        Input::Url(u) => {
+            let f = crate::fetch::fetch(u, &args.fetch_options())?;
+            return Ok(Loaded {
+                bytes: f.bytes,
+                format: f
+                    .mime_type
+                    .as_deref()
+                    .and_then(crate::fetch::format_for_mime),
+                charset: f.charset,
+            });
+        }
+    };
+    Ok(Loaded {
+        bytes,
+        charset: None,
+        format: None,
+    })
+}
+
+impl Loaded {
+    fn decode(&self) -> Result<crate::source::SourceText, String> {
+        crate::source_http::decode_with_charset(&self.bytes, self.charset.as_deref())
+            .map_err(|e| e.to_string())
     }
+}
+
+/// Reads, decodes and lints one input.
+fn lint_input(linter: &Linter, input: &Input, args: &InputArgs) -> Result<FileReport, FileError> {
+    let name = input.name();
+    let err = |message| FileError {
+        path: name.clone(),
+        message,
+    };
+    let loaded = load(input, args).map_err(err)?;
+    let source = loaded.decode().map_err(err)?;
+    let format = args.input_format.map(Format::from).or(loaded.format);
+    Ok(linter.lint_source(&name, source, format))
 }
 
 /// Lints inputs on `threads` workers; results come back in input order.
@@ -324,20 +417,7 @@ fn lint_all(
     args: &InputArgs,
     threads: usize,
 ) -> Vec<Result<FileReport, FileError>> {
-    let format = args.input_format.map(Format::from);
-    let one = |input: &Input| -> Result<FileReport, FileError> {
-        let name = input.name();
-        let bytes = read_input(input, args.max_file_size).map_err(|message| FileError {
-            path: name.clone(),
-            message,
-        })?;
-        linter
-            .lint_bytes(&name, &bytes, format)
-            .map_err(|e| FileError {
-                path: name.clone(),
-                message: e.to_string(),
-            })
-    };
+    let one = |input: &Input| lint_input(linter, input, args);
     let threads = threads.max(1).min(inputs.len().max(1));
     if threads == 1 {
         return inputs.iter().map(one).collect();
@@ -570,6 +650,222 @@ fn eprint_errors(errors: &[FileError]) {
     }
 }
 
+/// What became of one input in `check`.
+enum Outcome {
+    Linted(Box<FileReport>, crate::site::Chosen),
+    /// Found in a folder and not a privacy notice (no `--all`).
+    Skipped,
+    Failed(FileError),
+}
+
+/// Reads and lints one input, choosing first for pages found in folders.
+fn outcome(linter: &Linter, input: &Input, args: &CheckArgs) -> Outcome {
+    use crate::site::{self, Chosen};
+    let name = input.name();
+    let fail = |message| {
+        Outcome::Failed(FileError {
+            path: name.clone(),
+            message,
+        })
+    };
+    let (path, root) = match input {
+        Input::Walked { path, root } if !args.all => (path, root),
+        _ => {
+            let chosen = if matches!(input, Input::Walked { .. }) {
+                Chosen::All
+            } else {
+                Chosen::Named
+            };
+            return match lint_input(linter, input, &args.input) {
+                Ok(f) => Outcome::Linted(Box::new(f), chosen),
+                Err(e) => Outcome::Failed(e),
+            };
+        }
+    };
+    // The name as seen from the walked folder, the folder's own name
+    // included (`seloste check public/tietosuoja/` finds index.html).
+    let rel = root
+        .parent()
+        .and_then(|parent| path.strip_prefix(parent).ok())
+        .unwrap_or(path);
+    let listing = site::in_listing(rel);
+    let by_name = site::chosen_by_name(rel);
+    let loaded = match load(input, &args.input) {
+        Ok(l) => l,
+        Err(e) if by_name => return fail(e),
+        Err(_) => return Outcome::Skipped,
+    };
+    let source = match loaded.decode() {
+        Ok(s) => s,
+        Err(e) if by_name => return fail(e),
+        Err(_) => return Outcome::Skipped,
+    };
+    let format = args.input.input_format.map(Format::from);
+    if by_name {
+        return Outcome::Linted(
+            Box::new(linter.lint_source(&name, source, format)),
+            Chosen::Name,
+        );
+    }
+    if let Some(t) = site::titles(&name, &source.text)
+        .into_iter()
+        .find(|t| !listing && site::title_says_notice(t))
+    {
+        return Outcome::Linted(
+            Box::new(linter.lint_source(&name, source, format)),
+            Chosen::Title(t),
+        );
+    }
+    // Headings: parse once; lint the same notice if it is one.
+    let format = format.unwrap_or_else(|| Linter::detect_format(&name, &source.text));
+    let notice = linter.notice(&source.text, format);
+    let n = site::heading_elements(&notice);
+    if n < site::MIN_HEADING_ELEMENTS {
+        return Outcome::Skipped;
+    }
+    let result = linter.engine.lint(&notice, &source.text, &linter.options);
+    let language = crate::lint::detect_language(&notice);
+    Outcome::Linted(
+        Box::new(FileReport {
+            path: name,
+            format,
+            language,
+            source,
+            notice,
+            result,
+        }),
+        Chosen::Headings(n),
+    )
+}
+
+/// Settings shared by the workers of one `check` run.
+struct CheckRun<'a> {
+    linter: &'a Linter,
+    args: &'a CheckArgs,
+    lang: String,
+    color: bool,
+    threshold: Option<Severity>,
+    /// Known findings (`--baseline` that exists).
+    known: Option<std::collections::BTreeSet<(String, String)>>,
+    /// Collect today's findings (`--baseline` that does not exist yet).
+    record: bool,
+}
+
+/// One input, linted and rendered: all the main thread keeps of it.
+#[derive(Default)]
+struct Done {
+    /// Output pieces in order (JSON: one file; SARIF: one result each).
+    items: Vec<String>,
+    error: Option<FileError>,
+    totals: report::Totals,
+    failed: bool,
+    chosen: Option<(String, crate::site::Chosen)>,
+    skipped: Option<(String, PathBuf)>,
+    walked_root: Option<PathBuf>,
+    baseline: Vec<crate::baseline::Entry>,
+    hidden: usize,
+}
+
+impl CheckRun<'_> {
+    fn process(&self, input: &Input) -> Done {
+        let mut done = Done {
+            walked_root: match input {
+                Input::Walked { root, .. } => Some(root.clone()),
+                _ => None,
+            },
+            ..Done::default()
+        };
+        let (mut f, chosen) = match outcome(self.linter, input, self.args) {
+            Outcome::Linted(f, c) => (f, c),
+            Outcome::Skipped => {
+                done.skipped = Some((input.name(), done.walked_root.clone().unwrap_or_default()));
+                return done;
+            }
+            Outcome::Failed(e) => {
+                done.error = Some(e);
+                return done;
+            }
+        };
+        if self.record {
+            done.baseline = crate::baseline::entries(std::slice::from_ref(&f));
+            done.hidden = f.result.diagnostics.len();
+            f.result.diagnostics.clear();
+        } else if let Some(known) = &self.known {
+            done.hidden = crate::baseline::apply(std::slice::from_mut(&mut *f), known);
+        }
+        done.totals = report::totals(std::slice::from_ref(&f), &[]);
+        done.failed = self
+            .threshold
+            .is_some_and(|t| f.result.diagnostics.iter().any(|d| d.severity >= t));
+        if matches!(input, Input::Walked { .. }) {
+            done.chosen = Some((f.path.clone(), chosen.clone()));
+        }
+        done.items = self.render(&f, &chosen);
+        done
+    }
+
+    fn render(&self, f: &FileReport, chosen: &crate::site::Chosen) -> Vec<String> {
+        use codespan_reporting::term::termcolor::Buffer;
+        let files = std::slice::from_ref(f);
+        match self.args.format {
+            OutputFormat::Human => {
+                let mut buf = if self.color {
+                    Buffer::ansi()
+                } else {
+                    Buffer::no_color()
+                };
+                let _ = report::human::render(&mut buf, f, &self.lang);
+                vec![String::from_utf8_lossy(buf.as_slice()).into_owned()]
+            }
+            OutputFormat::Json => {
+                let mut v = report::json::file(f);
+                if let Some(m) = v.as_object_mut() {
+                    m.insert(
+                        "chosen".into(),
+                        serde_json::json!({"by": chosen.by(), "detail": chosen.detail()}),
+                    );
+                }
+                vec![format!(
+                    "\n    {}",
+                    report::sarif::indent(&serde_json::to_string_pretty(&v).unwrap_or_default(), 4)
+                )]
+            }
+            OutputFormat::Sarif => report::sarif::file_results(f, &self.linter.engine)
+                .iter()
+                .map(report::sarif::result_text)
+                .collect(),
+            OutputFormat::Github => vec![report::github::render(files)],
+            OutputFormat::Concise => vec![report::concise::render(files)],
+        }
+    }
+}
+
+/// Writes the pieces in input order, with the separators JSON needs.
+struct Out {
+    w: std::io::BufWriter<std::io::StdoutLock<'static>>,
+    format: OutputFormat,
+    any: bool,
+    err: Option<std::io::Error>,
+}
+
+impl Out {
+    fn raw(&mut self, s: &str) {
+        if self.err.is_none() {
+            if let Err(e) = self.w.write_all(s.as_bytes()) {
+                self.err = Some(e);
+            }
+        }
+    }
+
+    fn item(&mut self, s: &str) {
+        if matches!(self.format, OutputFormat::Json | OutputFormat::Sarif) && self.any {
+            self.raw(",");
+        }
+        self.raw(s);
+        self.any = true;
+    }
+}
+
 fn check(args: CheckArgs) -> i32 {
     let (linter, cfg) = match build_linter(&args) {
         Ok(x) => x,
@@ -587,68 +883,236 @@ fn check(args: CheckArgs) -> i32 {
             return 2;
         }
     };
+    let (known, record) = match &args.baseline {
+        Some(p) if p.exists() => match crate::baseline::read(p) {
+            Ok(k) => (Some(k), false),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return 2;
+            }
+        },
+        Some(_) => (None, true),
+        None => (None, false),
+    };
     let mut errors = Vec::new();
     let inputs = collect_inputs(&args.input, &mut errors);
-    let threads = args.threads.unwrap_or_else(|| {
-        std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
-    });
-    let mut files = Vec::new();
-    for r in lint_all(&linter, &inputs, &args.input, threads) {
-        match r {
-            Ok(f) => files.push(f),
-            Err(e) => errors.push(e),
-        }
-    }
+    eprint_errors(&errors);
+    let threads = args
+        .threads
+        .unwrap_or_else(|| {
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1)
+        })
+        .max(1)
+        .min(inputs.len().max(1));
     let lang = linter.options.lang.clone();
-    let stdout = std::io::stdout();
-    let write_result = match args.format {
-        OutputFormat::Human => {
-            eprint_errors(&errors);
-            let mut w = StandardStream::stdout(color_choice(args.color));
-            let mut res = Ok(());
-            for f in &files {
-                if let Err(e) = report::human::render(&mut w, f, &lang) {
-                    res = Err(e);
-                    break;
+    let color =
+        args.format == OutputFormat::Human && color_choice(args.color) != ColorChoice::Never;
+    let run = CheckRun {
+        linter: &linter,
+        args: &args,
+        lang: lang.clone(),
+        color,
+        threshold,
+        known,
+        record,
+    };
+
+    let mut out = Out {
+        w: std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock()),
+        format: args.format,
+        any: false,
+        err: None,
+    };
+    match args.format {
+        OutputFormat::Json => out.raw("{\n  \"version\": 1,\n  \"files\": ["),
+        OutputFormat::Sarif => out.raw(&report::sarif::open(&linter.engine, &lang)),
+        _ => {}
+    }
+
+    let mut totals = report::Totals::default();
+    let mut failed = false;
+    let mut chosen: Vec<(String, crate::site::Chosen)> = Vec::new();
+    let mut skipped: Vec<String> = Vec::new();
+    // Per walked folder: how many pages were found and how many chosen.
+    let mut roots: Vec<(PathBuf, usize, usize)> = Vec::new();
+    let mut baseline_entries = Vec::new();
+    let mut hidden = 0;
+    let human = args.format == OutputFormat::Human;
+    let mut take = |done: Done, out: &mut Out, errors: &mut Vec<FileError>| {
+        for it in &done.items {
+            out.item(it);
+        }
+        if let Some(e) = done.error {
+            eprintln!("error: {}: {}", e.path, e.message);
+            errors.push(e);
+        }
+        totals.files += usize::from(done.totals.files > 0);
+        totals.errors += done.totals.errors;
+        totals.warnings += done.totals.warnings;
+        totals.infos += done.totals.infos;
+        totals.suppressed += done.totals.suppressed;
+        failed |= done.failed;
+        hidden += done.hidden;
+        baseline_entries.extend(done.baseline);
+        if let Some(root) = done.walked_root {
+            let picked = usize::from(done.skipped.is_none());
+            match roots.iter_mut().find(|r| r.0 == root) {
+                Some(r) => {
+                    r.1 += 1;
+                    r.2 += picked;
                 }
+                None => roots.push((root, 1, picked)),
             }
-            let t = report::totals(&files, &errors);
-            res.and_then(|_| writeln!(w, "{}", report::human::summary(&t, &errors, &lang)))
         }
-        OutputFormat::Json => {
-            let v = report::json::check(&files, &errors);
-            eprint_errors(&errors);
-            writeln!(
-                stdout.lock(),
-                "{}",
-                serde_json::to_string_pretty(&v).unwrap_or_default()
-            )
+        if let Some(c) = done.chosen {
+            chosen.push(c);
         }
-        OutputFormat::Sarif => {
-            eprint_errors(&errors);
-            let v = report::sarif::render(&files, &linter.engine, &lang);
-            writeln!(
-                stdout.lock(),
-                "{}",
-                serde_json::to_string_pretty(&v).unwrap_or_default()
-            )
-        }
-        OutputFormat::Github => {
-            eprint_errors(&errors);
-            let mut s = report::github::render(&files);
-            for e in &errors {
-                s.push_str(&format!("::error file={}::{}\n", e.path, e.message));
-            }
-            write!(stdout.lock(), "{s}")
-        }
-        OutputFormat::Concise => {
-            eprint_errors(&errors);
-            write!(stdout.lock(), "{}", report::concise::render(&files))
+        if let Some((p, _)) = done.skipped {
+            skipped.push(p);
         }
     };
-    if let Err(e) = write_result {
+
+    if threads <= 1 {
+        for input in &inputs {
+            let done = run.process(input);
+            take(done, &mut out, &mut errors);
+        }
+    } else {
+        use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+        let next = AtomicUsize::new(0);
+        let written = AtomicUsize::new(0);
+        let stop = AtomicBool::new(false);
+        // Workers stay at most this far ahead of the writer, so memory does
+        // not grow with the number of files when one file is slow.
+        let window = 64 * threads;
+        let (tx, rx) = std::sync::mpsc::channel::<(usize, Done)>();
+        std::thread::scope(|s| {
+            for _ in 0..threads {
+                let tx = tx.clone();
+                let (next, written, stop, run, inputs) = (&next, &written, &stop, &run, &inputs);
+                s.spawn(move || loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if i >= inputs.len() || stop.load(Ordering::Relaxed) {
+                        break;
+                    }
+                    while i >= written.load(Ordering::Acquire) + window {
+                        std::thread::sleep(std::time::Duration::from_micros(200));
+                    }
+                    if tx.send((i, run.process(&inputs[i]))).is_err() {
+                        break;
+                    }
+                });
+            }
+            drop(tx);
+            let mut pending = std::collections::BTreeMap::new();
+            let mut want = 0;
+            for (i, done) in rx {
+                pending.insert(i, done);
+                while let Some(done) = pending.remove(&want) {
+                    take(done, &mut out, &mut errors);
+                    want += 1;
+                    written.store(want, Ordering::Release);
+                }
+                if out.err.is_some() {
+                    stop.store(true, Ordering::Relaxed);
+                    written.store(usize::MAX / 2, Ordering::Release);
+                }
+            }
+        });
+    }
+
+    // Folders where nothing looked like a notice.
+    for (root, found, picked) in &roots {
+        if *picked == 0 && *found > 0 && !args.all {
+            let e = FileError {
+                path: root.display().to_string(),
+                message: format!(
+                    "none of the {found} pages found here looks like a privacy notice (by file name, title or headings); name the notice files, or lint every page with --all"
+                ),
+            };
+            eprintln!("error: {}: {}", e.path, e.message);
+            errors.push(e);
+        }
+    }
+    totals.unreadable = errors.len();
+
+    let mut summary_extra = String::new();
+    if let Some(p) = &args.baseline {
+        if record {
+            if let Err(e) = crate::baseline::write(p, &baseline_entries) {
+                eprintln!("error: {e}");
+                return 2;
+            }
+            eprintln!(
+                "baseline: wrote {} finding(s) to {}; later runs report only new ones",
+                baseline_entries.len(),
+                p.display()
+            );
+        } else {
+            eprintln!(
+                "baseline: {hidden} known finding(s) hidden ({})",
+                p.display()
+            );
+        }
+        summary_extra = format!(", {hidden} hidden by the baseline");
+    }
+    if human && !skipped.is_empty() {
+        eprintln!("{}", selection_line(&chosen, skipped.len()));
+    }
+
+    match args.format {
+        OutputFormat::Human => {
+            let line = report::human::summary(&totals, &errors, &lang);
+            out.raw(&format!("{line}{summary_extra}\n"));
+        }
+        OutputFormat::Json => {
+            let pretty = |v: serde_json::Value| {
+                report::sarif::indent(&serde_json::to_string_pretty(&v).unwrap_or_default(), 2)
+            };
+            let errs = serde_json::json!(errors
+                .iter()
+                .map(|e| serde_json::json!({"path": e.path, "message": e.message}))
+                .collect::<Vec<_>>());
+            let summary = serde_json::json!({
+                "files": totals.files,
+                "unreadable": totals.unreadable,
+                "errors": totals.errors,
+                "warnings": totals.warnings,
+                "infos": totals.infos,
+                "suppressed": totals.suppressed,
+                "skipped": skipped.len(),
+                "baseline_hidden": hidden,
+            });
+            let close = format!(
+                "{}],\n  \"errors\": {},\n  \"skipped\": {},\n  \"summary\": {}\n}}\n",
+                if out.any { "\n  " } else { "" },
+                pretty(errs),
+                pretty(serde_json::json!(skipped)),
+                pretty(summary)
+            );
+            out.raw(&close);
+        }
+        OutputFormat::Sarif => {
+            let close = report::sarif::close(out.any, &errors);
+            out.raw(&close);
+        }
+        OutputFormat::Github => {
+            let mut s = String::new();
+            for e in &errors {
+                s.push_str(&report::github::file_error(e));
+            }
+            out.raw(&s);
+        }
+        OutputFormat::Concise => {}
+    }
+    if out.err.is_none() {
+        if let Err(e) = out.w.flush() {
+            out.err = Some(e);
+        }
+    }
+    if let Some(e) = out.err {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
             eprintln!("error: cannot write output: {e}");
             return 2;
@@ -657,12 +1121,30 @@ fn check(args: CheckArgs) -> i32 {
     if !errors.is_empty() {
         return 2;
     }
-    let failed = threshold.is_some_and(|t| {
-        files
-            .iter()
-            .any(|f| f.result.diagnostics.iter().any(|d| d.severity >= t))
-    });
     i32::from(failed)
+}
+
+/// The stderr line that says which pages of a site were chosen.
+fn selection_line(chosen: &[(String, crate::site::Chosen)], skipped: usize) -> String {
+    const SHOWN: usize = 10;
+    let total = chosen.len() + skipped;
+    let mut s = format!(
+        "site: linting {} of {total} pages found in folders as privacy notices (--all lints every page)",
+        chosen.len()
+    );
+    if !chosen.is_empty() {
+        s.push_str(": ");
+        let list: Vec<String> = chosen
+            .iter()
+            .take(SHOWN)
+            .map(|(p, c)| format!("{p} ({})", c.detail()))
+            .collect();
+        s.push_str(&list.join(", "));
+        if chosen.len() > SHOWN {
+            s.push_str(&format!(" and {} more", chosen.len() - SHOWN));
+        }
+    }
+    s
 }
 
 fn first_words(s: &str, n: usize) -> String {
@@ -683,8 +1165,7 @@ fn sections(args: SectionsArgs) -> i32 {
     let mut out = stdout.lock();
     for input in &inputs {
         let name = input.name();
-        let res = read_input(input, args.input.max_file_size)
-            .and_then(|b| crate::source::SourceText::decode(&b).map_err(|e| e.to_string()));
+        let res = load(input, &args.input).and_then(|l| l.decode());
         let src = match res {
             Ok(s) => s,
             Err(message) => {

@@ -6,8 +6,10 @@
 //! [`engine`] (rule kinds; the catalogue is data in `rules/`) → [`report`].
 
 pub mod accuracy;
+pub mod baseline;
 pub mod cli;
 pub mod engine;
+pub mod fetch;
 pub mod lint;
 pub mod lsp;
 pub mod normalize;
@@ -15,5 +17,7 @@ pub mod parse;
 pub mod pattern;
 pub mod report;
 pub mod schema;
+pub mod site;
 pub mod source;
+pub mod source_http;
 pub mod textmap;

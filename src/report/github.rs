@@ -44,3 +44,12 @@ pub fn render(files: &[FileReport]) -> String {
     }
     out
 }
+
+/// An unreadable input as a workflow error (on the file when it is one).
+pub fn file_error(e: &crate::report::FileError) -> String {
+    format!(
+        "::error file={},title=seloste::{}\n",
+        escape_property(&e.path),
+        escape_data(&e.message)
+    )
+}

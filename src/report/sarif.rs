@@ -16,14 +16,54 @@ fn level(s: Severity) -> &'static str {
     }
 }
 
-fn uri(path: &str) -> String {
+/// The artifact URI: a relative path with forward slashes, or the URL a
+/// page was fetched from. Characters that a URI reference cannot hold
+/// (spaces, ä, `%`, `#`...) are percent-encoded as UTF-8, so that the path
+/// is a valid `uri-reference` (SARIF §3.10) and GitHub finds the file.
+pub fn uri(path: &str) -> String {
+    if crate::fetch::looks_like_url(path) {
+        return percent_encode(path, true);
+    }
     let p = path.replace('\\', "/");
-    p.strip_prefix("./").unwrap_or(&p).to_string()
+    let mut p = p.as_str();
+    while let Some(rest) = p.strip_prefix("./") {
+        p = rest;
+    }
+    percent_encode(p, false)
+}
+
+fn percent_encode(s: &str, url: bool) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        let keep = b.is_ascii_alphanumeric()
+            || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/' | b'!' | b'$' | b'&' | b'\'' | b'(' | b')' | b'*' | b'+' | b',' | b';' | b'=' | b'@')
+            // A URL keeps its own scheme, port, query and escapes; in a file
+            // name these are literal characters.
+            || (url && matches!(b, b':' | b'?' | b'#' | b'%' | b'[' | b']'));
+        if keep {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Code points before byte offset `off` (SARIF `charOffset` counts
+/// characters, like the columns, not bytes).
+fn char_offset(text: &str, off: usize) -> usize {
+    let mut o = off.min(text.len());
+    while !text.is_char_boundary(o) {
+        o -= 1;
+    }
+    text[..o].chars().count()
 }
 
 fn result(f: &FileReport, d: &Diagnostic, rule_index: Option<usize>) -> Value {
     let a = f.source.line_col(d.span.start);
     let b = f.source.line_col(d.span.end);
+    let c0 = char_offset(&f.source.text, d.span.start);
+    let c1 = char_offset(&f.source.text, d.span.end);
     let mut r = json!({
         "ruleId": d.rule,
         "level": level(d.severity),
@@ -34,7 +74,7 @@ fn result(f: &FileReport, d: &Diagnostic, rule_index: Option<usize>) -> Value {
                 "region": {
                     "startLine": a.line, "startColumn": a.column,
                     "endLine": b.line, "endColumn": b.column,
-                    "charOffset": d.span.start, "charLength": d.span.end - d.span.start,
+                    "charOffset": c0, "charLength": c1 - c0,
                     "snippet": {"text": d.text},
                 }
             }
@@ -54,8 +94,9 @@ fn result(f: &FileReport, d: &Diagnostic, rule_index: Option<usize>) -> Value {
     r
 }
 
-pub fn render(files: &[FileReport], engine: &Engine, lang: &str) -> Value {
-    let rules: Vec<Value> = engine
+/// `tool.driver.rules`: every rule of the catalogue in use.
+pub fn rules(engine: &Engine, lang: &str) -> Vec<Value> {
+    engine
         .rules
         .iter()
         .map(|r| {
@@ -73,26 +114,107 @@ pub fn render(files: &[FileReport], engine: &Engine, lang: &str) -> Value {
                 "properties": {"category": r.category, "tags": [r.category]},
             })
         })
-        .collect();
+        .collect()
+}
+
+/// The results of one file: active findings, then suppressed ones (with
+/// `suppressions[].justification`).
+pub fn file_results(f: &FileReport, engine: &Engine) -> Vec<Value> {
     let index = |id: &str| engine.rules.iter().position(|r| r.id == id);
-    let mut results = Vec::new();
-    for f in files {
-        for d in f.result.diagnostics.iter().chain(&f.result.suppressed) {
-            results.push(result(f, d, index(&d.rule)));
-        }
-    }
+    f.result
+        .diagnostics
+        .iter()
+        .chain(&f.result.suppressed)
+        .map(|d| result(f, d, index(&d.rule)))
+        .collect()
+}
+
+/// `invocations`: whether the run succeeded, and every unreadable input as
+/// an error notification (so code scanning shows that a page was not read).
+pub fn invocations(errors: &[crate::report::FileError]) -> Value {
+    let notes: Vec<Value> = errors
+        .iter()
+        .map(|e| {
+            json!({
+                "level": "error",
+                "message": {"text": format!("{}: {}", e.path, e.message)},
+                "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri(&e.path)}}}],
+            })
+        })
+        .collect();
+    json!([{"executionSuccessful": errors.is_empty(), "toolExecutionNotifications": notes}])
+}
+
+const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+fn driver(engine: &Engine, lang: &str) -> Value {
+    json!({"driver": {
+        "name": "seloste",
+        "version": env!("CARGO_PKG_VERSION"),
+        "informationUri": "https://github.com/seloste/seloste",
+        "rules": rules(engine, lang),
+    }})
+}
+
+/// Indents every line but the first of a pretty-printed JSON value (JSON
+/// strings never hold a raw newline, so lines are safe to indent).
+pub fn indent(pretty: &str, n: usize) -> String {
+    let pad = " ".repeat(n);
+    pretty.replace('\n', &format!("\n{pad}"))
+}
+
+/// Streaming: everything up to the opening of `results`. Write this, then
+/// the results separated by [`SEPARATOR`] (each made with [`result_text`]),
+/// then [`close`].
+pub fn open(engine: &Engine, lang: &str) -> String {
+    let tool = serde_json::to_string_pretty(&driver(engine, lang)).unwrap_or_default();
+    format!(
+        "{{\n  \"$schema\": \"{SCHEMA}\",\n  \"version\": \"2.1.0\",\n  \"runs\": [\n    {{\n      \"tool\": {},\n      \"columnKind\": \"unicodeCodePoints\",\n      \"results\": [",
+        indent(&tool, 6)
+    )
+}
+
+pub const SEPARATOR: &str = ",";
+
+/// One result, indented for its place in the streamed document.
+pub fn result_text(v: &Value) -> String {
+    format!(
+        "\n        {}",
+        indent(&serde_json::to_string_pretty(v).unwrap_or_default(), 8)
+    )
+}
+
+/// Closes what [`open`] began; `any` says whether results were written.
+pub fn close(any: bool, errors: &[crate::report::FileError]) -> String {
+    let inv = serde_json::to_string_pretty(&invocations(errors)).unwrap_or_default();
+    format!(
+        "{}],\n      \"invocations\": {}\n    }}\n  ]\n}}\n",
+        if any { "\n      " } else { "" },
+        indent(&inv, 6)
+    )
+}
+
+/// The whole log as one value (the CLI streams the same document with
+/// [`open`], [`result_text`] and [`close`]).
+pub fn render(files: &[FileReport], engine: &Engine, lang: &str) -> Value {
+    render_with_errors(files, &[], engine, lang)
+}
+
+pub fn render_with_errors(
+    files: &[FileReport],
+    errors: &[crate::report::FileError],
+    engine: &Engine,
+    lang: &str,
+) -> Value {
+    let results: Vec<Value> = files.iter().flat_map(|f| file_results(f, engine)).collect();
     json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "$schema": SCHEMA,
         "version": "2.1.0",
         "runs": [{
-            "tool": {"driver": {
-                "name": "seloste",
-                "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": "https://github.com/seloste/seloste",
-                "rules": rules,
-            }},
+            "tool": driver(engine, lang),
             "columnKind": "unicodeCodePoints",
             "results": results,
+            "invocations": invocations(errors),
         }]
     })
 }
