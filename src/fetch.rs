@@ -171,6 +171,7 @@ pub fn fetch(url: &str, _opts: &FetchOptions) -> Result<Fetched, String> {
     )
 }
 
+#[cfg(feature = "fetch")]
 fn too_large(opts: &FetchOptions) -> String {
     format!(
         "the page is over the limit of {} bytes (raise it with --max-fetch-size)",
@@ -214,6 +215,7 @@ fn describe(e: &ureq::Error, opts: &FetchOptions) -> String {
     }
 }
 
+#[cfg(feature = "fetch")]
 fn human_duration(d: Duration) -> String {
     let ms = d.as_millis();
     if ms.is_multiple_of(1000) {
