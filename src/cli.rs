@@ -1038,6 +1038,13 @@ fn check(args: CheckArgs) -> i32 {
     }
     totals.unreadable = errors.len();
 
+    // What was written so far goes out before the stderr notes below, so a
+    // terminal shows them after the findings.
+    if out.err.is_none() {
+        if let Err(e) = out.w.flush() {
+            out.err = Some(e);
+        }
+    }
     let mut summary_extra = String::new();
     if let Some(p) = &args.baseline {
         if record {

@@ -219,7 +219,13 @@ fn a_page_is_fetched_decoded_with_the_header_charset_and_linted() {
     );
     assert!(found.contains(&("empty-section", "Evästeet")), "{found:?}");
 
-    // Concise lines name the URL; SARIF takes it as the artifact URI.
+    // SARIF takes the URL as the artifact URI; concise lines name it too.
+    let out = seloste(&["check", "--format", "sarif", &url]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        v["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        url.as_str()
+    );
     let out = seloste(&[
         "check",
         "--format",

@@ -218,3 +218,24 @@ pub fn render_with_errors(
         }]
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::uri;
+
+    #[test]
+    fn artifact_uris_are_uri_references() {
+        assert_eq!(uri("./public/tietosuoja.html"), "public/tietosuoja.html");
+        assert_eq!(uri("public\\fi\\ehdot.html"), "public/fi/ehdot.html");
+        assert_eq!(uri("luonnos, v2: ä.txt"), "luonnos,%20v2%3A%20%C3%A4.txt");
+        assert_eq!(uri("100% #1.md"), "100%25%20%231.md");
+        assert_eq!(
+            uri("https://example.fi:8443/tietosuoja?lang=fi#top"),
+            "https://example.fi:8443/tietosuoja?lang=fi#top"
+        );
+        assert_eq!(
+            uri("https://example.fi/yksityisyys ja evästeet"),
+            "https://example.fi/yksityisyys%20ja%20ev%C3%A4steet"
+        );
+    }
+}
