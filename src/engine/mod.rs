@@ -619,6 +619,15 @@ impl Engine {
                 out.push(mk(date.span.clone(), msg));
             }
             Kind::BusinessId => {
+                // Cheap test first: no hyphen followed by a digit, no Y-tunnus.
+                if !doc
+                    .joined
+                    .as_bytes()
+                    .windows(2)
+                    .any(|w| w[0] == b'-' && w[1].is_ascii_digit())
+                {
+                    return;
+                }
                 for (_, t) in &doc.texts {
                     for (r, ok) in business_ids(&t.text) {
                         if !ok {
@@ -785,12 +794,17 @@ fn anchor_for_missing(notice: &Notice, st: ElementStatus) -> Range<usize> {
 pub fn business_ids(text: &str) -> Vec<(Range<usize>, bool)> {
     let b = text.as_bytes();
     let mut out = Vec::new();
-    let mut i = 0;
-    while i + 9 <= b.len() {
+    // Candidates are 7 digits before a hyphen: jump from hyphen to hyphen.
+    for h in memchr::memchr_iter(b'-', b) {
+        if h < 7 || h + 2 > b.len() {
+            continue;
+        }
+        let i = h - 7;
+        if i + 9 > b.len() {
+            continue;
+        }
         let window = &b[i..i + 9];
-        let shape = window[..7].iter().all(u8::is_ascii_digit)
-            && window[7] == b'-'
-            && window[8].is_ascii_digit();
+        let shape = window[..7].iter().all(u8::is_ascii_digit) && window[8].is_ascii_digit();
         let left_ok =
             i == 0 || !(b[i - 1].is_ascii_digit() || b[i - 1] == b'-' || b[i - 1] == b'+');
         let right_ok = i + 9 == b.len() || !(b[i + 9].is_ascii_digit() || b[i + 9] == b'-');
@@ -798,10 +812,7 @@ pub fn business_ids(text: &str) -> Vec<(Range<usize>, bool)> {
             let digits: Vec<u32> = window[..7].iter().map(|c| (c - b'0') as u32).collect();
             let check = (window[8] - b'0') as u32;
             out.push((i..i + 9, ytunnus_valid(&digits, check)));
-            i += 9;
-            continue;
         }
-        i += 1;
     }
     out
 }
