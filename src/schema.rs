@@ -220,7 +220,11 @@ struct HeadingEntry {
 /// The heading tables, compiled.
 #[derive(Debug, Clone)]
 pub struct HeadingTable {
-    keys: Vec<(Key, TermSet, TermSet)>,
+    keys: Vec<Key>,
+    /// One pattern per key: all its terms. A heading is classified in one
+    /// pass over all keys.
+    terms: regex::RegexSet,
+    not: regex::RegexSet,
 }
 
 /// The built-in heading tables.
@@ -230,15 +234,34 @@ impl HeadingTable {
     pub fn parse(src: &str) -> Result<HeadingTable, String> {
         let map: BTreeMap<String, HeadingEntry> = toml::from_str(src).map_err(|e| e.to_string())?;
         let mut keys = Vec::new();
+        let mut terms = Vec::new();
+        let mut not = Vec::new();
         for (name, entry) in map {
             let key = Key::from_name(&name)
                 .ok_or_else(|| format!("unknown key `{name}` in heading table"))?;
-            let terms = TermSet::new(&entry.terms, &[]).map_err(|e| format!("[{name}]: {e}"))?;
-            let not = TermSet::new(&entry.not, &[]).map_err(|e| format!("[{name}]: {e}"))?;
-            keys.push((key, terms, not));
+            keys.push(key);
+            terms.push(crate::pattern::set_pattern(&entry.terms));
+            not.push(crate::pattern::set_pattern(&entry.not));
         }
-        keys.sort_by_key(|k| k.0);
-        Ok(HeadingTable { keys })
+        let build = |p: &[String]| {
+            regex::RegexSetBuilder::new(p)
+                .size_limit(32 << 20)
+                .dfa_size_limit(32 << 20)
+                .build()
+                .map_err(|e| {
+                    // Name the key whose terms failed.
+                    let bad = p.iter().position(|one| regex::Regex::new(one).is_err());
+                    match bad {
+                        Some(i) => format!("[{}]: {e}", keys[i].name()),
+                        None => e.to_string(),
+                    }
+                })
+        };
+        Ok(HeadingTable {
+            keys,
+            terms: build(&terms)?,
+            not: build(&not)?,
+        })
     }
 
     pub fn builtin() -> HeadingTable {
@@ -252,11 +275,18 @@ impl HeadingTable {
         if h.is_empty() {
             return Vec::new();
         }
-        self.keys
+        let hits = self.terms.matches(h);
+        if !hits.matched_any() {
+            return Vec::new();
+        }
+        let nots = self.not.matches(h);
+        let mut out: Vec<Key> = hits
             .iter()
-            .filter(|(_, terms, not)| terms.is_match(h) && !not.is_match(h))
-            .map(|(k, _, _)| *k)
-            .collect()
+            .filter(|&i| !nots.matched(i))
+            .map(|i| self.keys[i])
+            .collect();
+        out.sort();
+        out
     }
 }
 
