@@ -11,7 +11,6 @@ use serde::Deserialize;
 use crate::normalize::{normalize, NormText};
 use crate::parse::text::strip_numbering;
 use crate::parse::{Comment, Format, HeadingOracle, RawDocument};
-use crate::pattern::TermSet;
 use crate::textmap::MappedText;
 
 /// Canonical keys: the GDPR Art. 13/14 elements, plus the notice's own
@@ -257,11 +256,9 @@ impl HeadingTable {
                     }
                 })
         };
-        Ok(HeadingTable {
-            keys,
-            terms: build(&terms)?,
-            not: build(&not)?,
-        })
+        let terms = build(&terms)?;
+        let not = build(&not)?;
+        Ok(HeadingTable { keys, terms, not })
     }
 
     pub fn builtin() -> HeadingTable {
