@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use crate::normalize::{normalize, NormText};
 use crate::parse::text::strip_numbering;
-use crate::parse::{Comment, Format, HeadingOracle, RawDocument};
+use crate::parse::{names_the_notice, Comment, Format, HeadingOracle, RawDocument};
 use crate::textmap::MappedText;
 
 /// Canonical keys: the GDPR Art. 13/14 elements, plus the notice's own
@@ -371,7 +371,26 @@ fn make_date(t: &NormText, r: Range<usize>, iso: Option<String>) -> StatedDate {
 
 /// Builds the canonical notice from a parsed document.
 pub fn build(raw: RawDocument, format: Format, table: &HeadingTable) -> Notice {
-    let title = raw.title.map(normalize);
+    // A page's <title> is often just the site name; the notice's own first
+    // heading then names it better.
+    let raw_title = match raw.title {
+        Some(t) if names_the_notice(&t.text) => Some(t),
+        other => {
+            let heading = raw
+                .sections
+                .iter()
+                .take(3)
+                .find(|s| names_the_notice(&s.heading.text))
+                .or_else(|| {
+                    raw.sections
+                        .first()
+                        .filter(|s| s.level == 1 && other.is_none())
+                })
+                .map(|s| s.heading.clone());
+            heading.or(other)
+        }
+    };
+    let title = raw_title.map(normalize);
     let preamble = normalize(raw.preamble);
     let mut sections = Vec::with_capacity(raw.sections.len());
     for s in raw.sections {

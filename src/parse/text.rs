@@ -2,7 +2,7 @@
 //! web pages (numbered, ALL-CAPS or known headings, `Label: value` lines).
 
 use super::inline::strip_inline_html;
-use super::{HeadingOracle, RawDocument, RawSection};
+use super::{names_the_notice, HeadingOracle, RawDocument, RawSection};
 use crate::textmap::MappedText;
 
 /// A line of the source: its range without the line terminator.
@@ -144,22 +144,6 @@ pub fn strip_numbering(s: &str) -> &str {
     } else {
         t
     }
-}
-
-/// Words that name the document type (title lines, not sections).
-fn names_the_notice(s: &str) -> bool {
-    let l = s.to_lowercase();
-    [
-        "seloste",
-        "tietosuoja",
-        "privacy",
-        "dataskydd",
-        "registerbeskrivning",
-        "integritet",
-        "informointi",
-    ]
-    .iter()
-    .any(|w| l.contains(w))
 }
 
 fn letters(s: &str) -> impl Iterator<Item = char> + '_ {
