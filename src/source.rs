@@ -106,11 +106,19 @@ impl SourceText {
                 .filter(|&&b| b == 0)
                 .count();
             let n = bytes.len().min(128) / 2;
-            if odd_nul * 10 >= n * 9 {
-                return Ok(decode_with(bytes, UTF_16LE));
-            }
-            if even_nul * 10 >= n * 9 {
-                return Ok(decode_with(bytes, UTF_16BE));
+            let utf16 = if odd_nul * 10 >= n * 9 {
+                Some(UTF_16LE)
+            } else if even_nul * 10 >= n * 9 {
+                Some(UTF_16BE)
+            } else {
+                None
+            };
+            if let Some(enc) = utf16 {
+                let text = decode_with(bytes, enc);
+                if text.text.trim().is_empty() {
+                    return Err(SourceError::Empty);
+                }
+                return Ok(text);
             }
         }
         if bytes.contains(&0) {
@@ -311,6 +319,11 @@ mod tests {
         assert_eq!(SourceText::decode(b"").unwrap_err(), SourceError::Empty);
         assert_eq!(
             SourceText::decode(b"  \n\t ").unwrap_err(),
+            SourceError::Empty
+        );
+        // UTF-16 without a BOM (every other byte NUL) that is only blanks.
+        assert_eq!(
+            SourceText::decode(b"\0\t\0\t").unwrap_err(),
             SourceError::Empty
         );
         assert!(matches!(
