@@ -260,7 +260,9 @@ fn walk(
         }
         match std::fs::metadata(&p) {
             Ok(m) if m.is_dir() => walk(&p, exts, out, errors, seen),
-            Ok(_) => {
+            // Not FIFOs, sockets or devices found in a tree: opening a FIFO
+            // blocks until something writes to it.
+            Ok(m) if m.is_file() => {
                 let ext = p
                     .extension()
                     .and_then(|e| e.to_str())
@@ -270,6 +272,7 @@ fn walk(
                     out.push(Input::File(p));
                 }
             }
+            Ok(_) => {}
             Err(e) => errors.push(FileError {
                 path: p.display().to_string(),
                 message: io_reason(&e),
