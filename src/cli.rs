@@ -264,7 +264,9 @@ fn walk(
         }
         match std::fs::metadata(&p) {
             Ok(m) if m.is_dir() => walk(&p, exts, out, errors, seen),
-            Ok(_) => {
+            // Not FIFOs, sockets or devices found in a tree: opening a FIFO
+            // blocks until something writes to it.
+            Ok(m) if m.is_file() => {
                 let ext = p
                     .extension()
                     .and_then(|e| e.to_str())
@@ -274,6 +276,7 @@ fn walk(
                     out.push(Input::File(p));
                 }
             }
+            Ok(_) => {}
             Err(e) => errors.push(FileError {
                 path: p.display().to_string(),
                 message: io_reason(&e),
@@ -295,7 +298,7 @@ fn read_input(input: &Input, max: u64) -> Result<Vec<u8>, String> {
         Input::Stdin(_) => {
             let mut buf = Vec::new();
             std::io::stdin()
-                .take(max + 1)
+                .take(max.saturating_add(1))
                 .read_to_end(&mut buf)
                 .map_err(|e| io_reason(&e))?;
             if buf.len() as u64 > max {
@@ -312,7 +315,18 @@ fn read_input(input: &Input, max: u64) -> Result<Vec<u8>, String> {
                 }
                 .to_string());
             }
-            std::fs::read(p).map_err(|e| io_reason(&e))
+            // Bounded: a device or pipe (`/dev/zero`, `<(curl ...)`) has no
+            // size in its metadata and would be read until memory runs out.
+            let mut buf = Vec::new();
+            std::fs::File::open(p)
+                .and_then(|f| f.take(max.saturating_add(1)).read_to_end(&mut buf))
+                .map_err(|e| io_reason(&e))?;
+            if buf.len() as u64 > max {
+                return Err(format!(
+                    "the file is over the limit of {max} bytes (raise it with --max-file-size)"
+                ));
+            }
+            Ok(buf)
         }
     }
 }

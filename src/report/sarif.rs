@@ -21,7 +21,7 @@ fn uri(path: &str) -> String {
     p.strip_prefix("./").unwrap_or(&p).to_string()
 }
 
-fn result(f: &FileReport, d: &Diagnostic, rule_index: Option<usize>) -> Value {
+fn result(f: &FileReport, d: &Diagnostic, rule_index: Option<usize>, fingerprint: &str) -> Value {
     let a = f.source.line_col(d.span.start);
     let b = f.source.line_col(d.span.end);
     let mut r = json!({
@@ -39,7 +39,7 @@ fn result(f: &FileReport, d: &Diagnostic, rule_index: Option<usize>) -> Value {
                 }
             }
         }],
-        "partialFingerprints": {"selosteFinding/v1": crate::report::fingerprint(f, d)},
+        "partialFingerprints": {"selosteFinding/v1": fingerprint},
     });
     let m = r.as_object_mut().expect("object");
     if let Some(i) = rule_index {
@@ -77,8 +77,15 @@ pub fn render(files: &[FileReport], engine: &Engine, lang: &str) -> Value {
     let index = |id: &str| engine.rules.iter().position(|r| r.id == id);
     let mut results = Vec::new();
     for f in files {
-        for d in f.result.diagnostics.iter().chain(&f.result.suppressed) {
-            results.push(result(f, d, index(&d.rule)));
+        let prints = crate::report::fingerprints(f);
+        for (d, p) in f
+            .result
+            .diagnostics
+            .iter()
+            .chain(&f.result.suppressed)
+            .zip(&prints)
+        {
+            results.push(result(f, d, index(&d.rule), p));
         }
     }
     json!({
