@@ -205,7 +205,10 @@ fn build(parts: &[String]) -> Result<Option<Regex>, String> {
         return Ok(None);
     }
     let src = format!("(?:{})", parts.join("|"));
+    // Multi-line: the engine searches all texts of a notice joined by
+    // newlines, and a user's `^`/`$` mean the start/end of one text.
     regex::RegexBuilder::new(&src)
+        .multi_line(true)
         .size_limit(REGEX_SIZE_LIMIT)
         .dfa_size_limit(REGEX_SIZE_LIMIT)
         .build()
