@@ -43,30 +43,16 @@ pub enum Key {
 }
 
 impl Key {
-    /// The 21 elements, in the order of the taxonomy.
-    pub const ELEMENTS: [Key; 21] = [
-        Key::Controller,
-        Key::ControllerContact,
-        Key::DpoContact,
-        Key::Purpose,
-        Key::LegalBasis,
-        Key::DataCategories,
-        Key::DataSources,
-        Key::Recipients,
-        Key::Transfers,
-        Key::Retention,
-        Key::Security,
-        Key::Cookies,
-        Key::RightAccess,
-        Key::RightRectification,
-        Key::RightErasure,
-        Key::RightRestriction,
-        Key::RightObjection,
-        Key::RightPortability,
-        Key::RightWithdrawConsent,
-        Key::RightComplaint,
-        Key::AutomatedDecisions,
-    ];
+    /// The 21 elements, in the order of the taxonomy (the first 21 of `ALL`).
+    pub const ELEMENTS: [Key; 21] = {
+        let mut out = [Key::Controller; 21];
+        let mut i = 0;
+        while i < 21 {
+            out[i] = Key::ALL[i];
+            i += 1;
+        }
+        out
+    };
 
     pub const ALL: [Key; 23] = [
         Key::Controller,
