@@ -21,7 +21,9 @@ fn main() {
             let p = e.unwrap().path();
             if p.is_dir() {
                 stack.push(p);
-            } else if p.extension().is_some_and(|x| x != "json" && x != "toml") {
+            } else if p.extension().is_some_and(|x| x != "json" && x != "toml")
+                && !p.to_string_lossy().contains("hostile")
+            {
                 let bytes = std::fs::read(&p).unwrap();
                 files.push((p.display().to_string(), bytes));
             }
@@ -52,7 +54,10 @@ fn main() {
         );
     };
     rounds("parse + normalize", &|name, bytes| {
-        let src = seloste::source::SourceText::decode(bytes).unwrap();
+        // Fixtures of bad input (empty, binary) are skipped here.
+        let Ok(src) = seloste::source::SourceText::decode(bytes) else {
+            return 0;
+        };
         let fmt = Linter::detect_format(name, &src.text);
         linter.notice(&src.text, fmt).sections.len()
     });

@@ -58,13 +58,19 @@ pub fn entries(files: &[FileReport]) -> Vec<Entry> {
     let mut out: Vec<Entry> = files
         .iter()
         .flat_map(|f| {
-            f.result.diagnostics.iter().map(move |d| Entry {
-                path: key_path(&f.path),
-                fingerprint: crate::report::fingerprint(f, d),
-                rule: d.rule.clone(),
-                line: f.source.line_col(d.span.start).line,
-                text: d.text.chars().take(120).collect(),
-            })
+            // Active findings come first in `fingerprints`.
+            let prints = crate::report::fingerprints(f);
+            f.result
+                .diagnostics
+                .iter()
+                .zip(prints)
+                .map(move |(d, fingerprint)| Entry {
+                    path: key_path(&f.path),
+                    fingerprint,
+                    rule: d.rule.clone(),
+                    line: f.source.line_col(d.span.start).line,
+                    text: d.text.chars().take(120).collect(),
+                })
         })
         .collect();
     out.sort();
@@ -117,11 +123,13 @@ pub fn apply(files: &mut [FileReport], known: &BTreeSet<(String, String)>) -> us
     let mut hidden = 0;
     for f in files.iter_mut() {
         let path = key_path(&f.path);
+        let prints = crate::report::fingerprints(f);
         let keep: Vec<bool> = f
             .result
             .diagnostics
             .iter()
-            .map(|d| !known.contains(&(path.clone(), crate::report::fingerprint(f, d))))
+            .zip(prints)
+            .map(|(_, p)| !known.contains(&(path.clone(), p)))
             .collect();
         let before = f.result.diagnostics.len();
         let mut it = keep.iter();

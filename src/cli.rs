@@ -308,7 +308,9 @@ fn walk(
         }
         match std::fs::metadata(&p) {
             Ok(m) if m.is_dir() => walk(root, &p, exts, out, errors, seen),
-            Ok(_) => {
+            // Not FIFOs, sockets or devices found in a tree: opening a FIFO
+            // blocks until something writes to it.
+            Ok(m) if m.is_file() => {
                 let ext = p
                     .extension()
                     .and_then(|e| e.to_str())
@@ -321,6 +323,7 @@ fn walk(
                     });
                 }
             }
+            Ok(_) => {}
             Err(e) => errors.push(FileError {
                 path: p.display().to_string(),
                 message: io_reason(&e),
@@ -352,7 +355,7 @@ fn load(input: &Input, args: &InputArgs) -> Result<Loaded, String> {
         Input::Stdin(_) => {
             let mut buf = Vec::new();
             std::io::stdin()
-                .take(max + 1)
+                .take(max.saturating_add(1))
                 .read_to_end(&mut buf)
                 .map_err(|e| io_reason(&e))?;
             if buf.len() as u64 > max {
@@ -369,7 +372,18 @@ fn load(input: &Input, args: &InputArgs) -> Result<Loaded, String> {
                 }
                 .to_string());
             }
-            std::fs::read(p).map_err(|e| io_reason(&e))?
+            // Bounded: a device or pipe (`/dev/zero`, `<(curl ...)`) has no
+            // size in its metadata and would be read until memory runs out.
+            let mut buf = Vec::new();
+            std::fs::File::open(p)
+                .and_then(|f| f.take(max.saturating_add(1)).read_to_end(&mut buf))
+                .map_err(|e| io_reason(&e))?;
+            if buf.len() as u64 > max {
+                return Err(format!(
+                    "the file is over the limit of {max} bytes (raise it with --max-file-size)"
+                ));
+            }
+            buf
         }
         Input::Url(u) => {
             let f = crate::fetch::fetch(u, &args.fetch_options())?;

@@ -81,6 +81,33 @@ pub fn normalize(raw: MappedText) -> NormText {
         if is_invisible(c) {
             continue;
         }
+        // Fast path: a run of ASCII that needs only lowercasing maps one to
+        // one, so it goes in as one verbatim segment.
+        if c.is_ascii() && c != '-' {
+            let bytes = src.as_bytes();
+            let mut end = i + 1;
+            while end < bytes.len()
+                && bytes[end] < 0x80
+                && !bytes[end].is_ascii_whitespace()
+                && bytes[end] != b'-'
+            {
+                end += 1;
+            }
+            // A combining mark after the run composes with its last letter.
+            let mark_follows = src[end..]
+                .chars()
+                .next()
+                .is_some_and(|d| (d as u32) >= 0x300 && is_combining_mark(d));
+            let run_end = if mark_follows { end - 1 } else { end };
+            if run_end > i {
+                out.push_verbatim(&src[i..run_end].to_ascii_lowercase(), i);
+                at_space = false;
+                while chars.peek().is_some_and(|&(j, _)| j < run_end) {
+                    chars.next();
+                }
+                continue;
+            }
+        }
         if c == '-' {
             let hyphen = line_break_hyphen(src, i, &out.text);
             if hyphen != Hyphen::Plain {

@@ -166,6 +166,29 @@ pub fn term_regex(term: &str) -> (String, bool) {
     (words.join(r"[ \-]"), compound)
 }
 
+/// One regex for a term list that a `RegexSet` can run (which gives no match
+/// positions, so word edges are written as character classes instead of
+/// being checked in code). Never matches when `terms` is empty.
+pub fn set_pattern(terms: &[String]) -> String {
+    let edge = "[^0-9a-zà-öø-ÿšžœ]";
+    let mut alts = Vec::new();
+    for t in terms {
+        let (re, compound) = term_regex(t);
+        if re.is_empty() {
+            continue;
+        }
+        if compound {
+            alts.push(format!("(?:{re})"));
+        } else {
+            alts.push(format!("(?:^|{edge})(?:{re})"));
+        }
+    }
+    if alts.is_empty() {
+        return "[^\\s\\S]".to_string();
+    }
+    format!("(?:{})(?:$|{edge})", alts.join("|"))
+}
+
 /// A compiled list of terms.
 #[derive(Debug, Clone)]
 pub struct TermSet {
@@ -182,7 +205,10 @@ fn build(parts: &[String]) -> Result<Option<Regex>, String> {
         return Ok(None);
     }
     let src = format!("(?:{})", parts.join("|"));
+    // Multi-line: the engine searches all texts of a notice joined by
+    // newlines, and a user's `^`/`$` mean the start/end of one text.
     regex::RegexBuilder::new(&src)
+        .multi_line(true)
         .size_limit(REGEX_SIZE_LIMIT)
         .dfa_size_limit(REGEX_SIZE_LIMIT)
         .build()

@@ -10,8 +10,7 @@ use serde::Deserialize;
 
 use crate::normalize::{normalize, NormText};
 use crate::parse::text::strip_numbering;
-use crate::parse::{Comment, Format, HeadingOracle, RawDocument};
-use crate::pattern::TermSet;
+use crate::parse::{names_the_notice, Comment, Format, HeadingOracle, RawDocument};
 use crate::textmap::MappedText;
 
 /// Canonical keys: the GDPR Art. 13/14 elements, plus the notice's own
@@ -44,30 +43,16 @@ pub enum Key {
 }
 
 impl Key {
-    /// The 21 elements, in the order of the taxonomy.
-    pub const ELEMENTS: [Key; 21] = [
-        Key::Controller,
-        Key::ControllerContact,
-        Key::DpoContact,
-        Key::Purpose,
-        Key::LegalBasis,
-        Key::DataCategories,
-        Key::DataSources,
-        Key::Recipients,
-        Key::Transfers,
-        Key::Retention,
-        Key::Security,
-        Key::Cookies,
-        Key::RightAccess,
-        Key::RightRectification,
-        Key::RightErasure,
-        Key::RightRestriction,
-        Key::RightObjection,
-        Key::RightPortability,
-        Key::RightWithdrawConsent,
-        Key::RightComplaint,
-        Key::AutomatedDecisions,
-    ];
+    /// The 21 elements, in the order of the taxonomy (the first 21 of `ALL`).
+    pub const ELEMENTS: [Key; 21] = {
+        let mut out = [Key::Controller; 21];
+        let mut i = 0;
+        while i < 21 {
+            out[i] = Key::ALL[i];
+            i += 1;
+        }
+        out
+    };
 
     pub const ALL: [Key; 23] = [
         Key::Controller,
@@ -220,7 +205,11 @@ struct HeadingEntry {
 /// The heading tables, compiled.
 #[derive(Debug, Clone)]
 pub struct HeadingTable {
-    keys: Vec<(Key, TermSet, TermSet)>,
+    keys: Vec<Key>,
+    /// One pattern per key: all its terms. A heading is classified in one
+    /// pass over all keys.
+    terms: regex::RegexSet,
+    not: regex::RegexSet,
 }
 
 /// The built-in heading tables.
@@ -230,15 +219,32 @@ impl HeadingTable {
     pub fn parse(src: &str) -> Result<HeadingTable, String> {
         let map: BTreeMap<String, HeadingEntry> = toml::from_str(src).map_err(|e| e.to_string())?;
         let mut keys = Vec::new();
+        let mut terms = Vec::new();
+        let mut not = Vec::new();
         for (name, entry) in map {
             let key = Key::from_name(&name)
                 .ok_or_else(|| format!("unknown key `{name}` in heading table"))?;
-            let terms = TermSet::new(&entry.terms, &[]).map_err(|e| format!("[{name}]: {e}"))?;
-            let not = TermSet::new(&entry.not, &[]).map_err(|e| format!("[{name}]: {e}"))?;
-            keys.push((key, terms, not));
+            keys.push(key);
+            terms.push(crate::pattern::set_pattern(&entry.terms));
+            not.push(crate::pattern::set_pattern(&entry.not));
         }
-        keys.sort_by_key(|k| k.0);
-        Ok(HeadingTable { keys })
+        let build = |p: &[String]| {
+            regex::RegexSetBuilder::new(p)
+                .size_limit(32 << 20)
+                .dfa_size_limit(32 << 20)
+                .build()
+                .map_err(|e| {
+                    // Name the key whose terms failed.
+                    let bad = p.iter().position(|one| regex::Regex::new(one).is_err());
+                    match bad {
+                        Some(i) => format!("[{}]: {e}", keys[i].name()),
+                        None => e.to_string(),
+                    }
+                })
+        };
+        let terms = build(&terms)?;
+        let not = build(&not)?;
+        Ok(HeadingTable { keys, terms, not })
     }
 
     pub fn builtin() -> HeadingTable {
@@ -252,11 +258,18 @@ impl HeadingTable {
         if h.is_empty() {
             return Vec::new();
         }
-        self.keys
+        let hits = self.terms.matches(h);
+        if !hits.matched_any() {
+            return Vec::new();
+        }
+        let nots = self.not.matches(h);
+        let mut out: Vec<Key> = hits
             .iter()
-            .filter(|(_, terms, not)| terms.is_match(h) && !not.is_match(h))
-            .map(|(k, _, _)| *k)
-            .collect()
+            .filter(|&i| !nots.matched(i))
+            .map(|i| self.keys[i])
+            .collect();
+        out.sort();
+        out
     }
 }
 
@@ -344,7 +357,26 @@ fn make_date(t: &NormText, r: Range<usize>, iso: Option<String>) -> StatedDate {
 
 /// Builds the canonical notice from a parsed document.
 pub fn build(raw: RawDocument, format: Format, table: &HeadingTable) -> Notice {
-    let title = raw.title.map(normalize);
+    // A page's <title> is often just the site name; the notice's own first
+    // heading then names it better.
+    let raw_title = match raw.title {
+        Some(t) if names_the_notice(&t.text) => Some(t),
+        other => {
+            let heading = raw
+                .sections
+                .iter()
+                .take(3)
+                .find(|s| names_the_notice(&s.heading.text))
+                .or_else(|| {
+                    raw.sections
+                        .first()
+                        .filter(|s| s.level == 1 && other.is_none())
+                })
+                .map(|s| s.heading.clone());
+            heading.or(other)
+        }
+    };
+    let title = raw_title.map(normalize);
     let preamble = normalize(raw.preamble);
     let mut sections = Vec::with_capacity(raw.sections.len());
     for s in raw.sections {

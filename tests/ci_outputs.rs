@@ -183,8 +183,12 @@ fn sarif_over_every_fixture_and_with_no_results_is_valid() {
         ],
     ] {
         let out = seloste(root).args(&args).output().unwrap();
+        // fixtures/hostile has inputs that cannot be read (exit 2); the log
+        // must stay valid with them as tool notifications.
+        let unreadable = args.contains(&"fixtures");
         assert!(
-            matches!(out.status.code(), Some(0 | 1)),
+            matches!(out.status.code(), Some(0 | 1))
+                || (unreadable && out.status.code() == Some(2)),
             "{args:?}: {}",
             text(&out.stderr)
         );

@@ -325,6 +325,62 @@ fn ends_in_abbreviation(before: &str) -> bool {
     ) || word.chars().all(|c| c.is_ascii_digit()) && !word.is_empty()
 }
 
+/// The notice's texts joined into one string, so that each rule's patterns
+/// run once over the whole notice instead of once per heading and body
+/// (per-call overhead dominated on short texts).
+struct Doc<'a> {
+    texts: Vec<(TextRef, &'a NormText)>,
+    joined: String,
+    starts: Vec<usize>,
+}
+
+impl<'a> Doc<'a> {
+    fn new(notice: &'a Notice) -> Doc<'a> {
+        let texts: Vec<(TextRef, &NormText)> = notice.texts().collect();
+        let mut joined = String::with_capacity(texts.iter().map(|(_, t)| t.text.len() + 1).sum());
+        let mut starts = Vec::with_capacity(texts.len());
+        for (_, t) in &texts {
+            starts.push(joined.len());
+            joined.push_str(&t.text);
+            // A separator no pattern matches across (patterns join words
+            // with a space or a hyphen).
+            joined.push('\n');
+        }
+        Doc {
+            texts,
+            joined,
+            starts,
+        }
+    }
+
+    /// Matches of `set`, as (text index, range within that text).
+    fn matches(&self, set: &TermSet) -> Vec<(usize, Range<usize>)> {
+        if set.is_empty() {
+            return Vec::new();
+        }
+        set.find_all(&self.joined)
+            .into_iter()
+            .filter_map(|m| {
+                let i = self.starts.partition_point(|&s| s <= m.start) - 1;
+                let base = self.starts[i];
+                let local = m.start - base..m.end - base;
+                (local.end <= self.texts[i].1.text.len()).then_some((i, local))
+            })
+            .collect()
+    }
+
+    fn is_match(&self, set: &TermSet) -> bool {
+        !set.is_empty() && set.is_match(&self.joined)
+    }
+
+    /// Whether `set` matches outside headings.
+    fn in_bodies(&self, set: &TermSet) -> bool {
+        self.matches(set)
+            .iter()
+            .any(|(i, _)| !matches!(self.texts[*i].0, TextRef::Heading(_)))
+    }
+}
+
 impl Engine {
     pub fn new(rules: Vec<Rule>) -> Engine {
         Engine { rules }
@@ -342,17 +398,9 @@ impl Engine {
     pub fn lint(&self, notice: &Notice, source: &str, opts: &Options) -> LintResult {
         let mut diags = Vec::new();
         let mut elements = BTreeMap::new();
-        let texts: Vec<(TextRef, &NormText)> = notice.texts().collect();
+        let doc = Doc::new(notice);
         for rule in &self.rules {
-            self.run_rule(
-                rule,
-                notice,
-                &texts,
-                source,
-                opts,
-                &mut diags,
-                &mut elements,
-            );
+            self.run_rule(rule, notice, &doc, source, opts, &mut diags, &mut elements);
         }
         for k in Key::ELEMENTS {
             elements.entry(k).or_insert(ElementStatus {
@@ -383,7 +431,7 @@ impl Engine {
         &self,
         rule: &Rule,
         notice: &Notice,
-        texts: &[(TextRef, &NormText)],
+        doc: &Doc,
         source: &str,
         opts: &Options,
         out: &mut Vec<Diagnostic>,
@@ -418,7 +466,7 @@ impl Engine {
                 let keep = demote_unless.as_ref().unwrap_or(present);
                 let mut st = element_status(
                     notice,
-                    texts,
+                    doc,
                     *element,
                     present,
                     partial,
@@ -428,8 +476,8 @@ impl Engine {
                 );
                 if st.status == Status::Present
                     && !demote_anywhere.is_empty()
-                    && texts.iter().any(|(_, t)| demote_anywhere.is_match(&t.text))
-                    && !texts.iter().any(|(_, t)| keep.is_match(&t.text))
+                    && doc.is_match(demote_anywhere)
+                    && !doc.is_match(keep)
                 {
                     st.status = Status::Partial;
                 }
@@ -458,11 +506,12 @@ impl Engine {
                 unless_near,
                 scope,
             } => {
-                for (r, t) in texts {
-                    if !scope.admits(*r) {
+                for (i, m) in doc.matches(terms) {
+                    let (r, t) = doc.texts[i];
+                    if !scope.admits(r) {
                         continue;
                     }
-                    for m in terms.find_all(&t.text) {
+                    {
                         let sent = sentence_around(&t.text, &m);
                         let sentence = &t.text[sent.clone()];
                         if !near.is_empty() && !near.is_match(sentence) {
@@ -526,23 +575,21 @@ impl Engine {
             } => {
                 // The other side, anywhere in the notice.
                 let mut other_hit: Option<(Range<usize>, String)> = None;
-                'outer: for (_, t) in texts {
-                    for m in other.find_all(&t.text) {
-                        let sent = sentence_around(&t.text, &m);
-                        if !other_unless_near.is_empty()
-                            && other_unless_near.is_match(&t.text[sent])
-                        {
-                            continue;
-                        }
-                        other_hit = Some((t.source_range(m.clone()), t.raw_slice(m).to_string()));
-                        break 'outer;
+                for (i, m) in doc.matches(other) {
+                    let t = doc.texts[i].1;
+                    let sent = sentence_around(&t.text, &m);
+                    if !other_unless_near.is_empty() && other_unless_near.is_match(&t.text[sent]) {
+                        continue;
                     }
+                    other_hit = Some((t.source_range(m.clone()), t.raw_slice(m).to_string()));
+                    break;
                 }
                 let Some((other_span, other_text)) = other_hit else {
                     return;
                 };
-                for (_, t) in texts {
-                    for m in terms.find_all(&t.text) {
+                for (i, m) in doc.matches(terms) {
+                    let t = doc.texts[i].1;
+                    {
                         let sent = sentence_around(&t.text, &m);
                         if !unless_near.is_empty() && unless_near.is_match(&t.text[sent]) {
                             continue;
@@ -565,14 +612,23 @@ impl Engine {
                     return;
                 }
                 // A later "päivitetty" date anywhere means the notice was revised.
-                if !unless.is_empty() && texts.iter().any(|(_, t)| unless.is_match(&t.text)) {
+                if doc.is_match(unless) {
                     return;
                 }
                 let msg = rule.message(&opts.lang).replace("{date}", &date.text);
                 out.push(mk(date.span.clone(), msg));
             }
             Kind::BusinessId => {
-                for (_, t) in texts {
+                // Cheap test first: no hyphen followed by a digit, no Y-tunnus.
+                if !doc
+                    .joined
+                    .as_bytes()
+                    .windows(2)
+                    .any(|w| w[0] == b'-' && w[1].is_ascii_digit())
+                {
+                    return;
+                }
+                for (_, t) in &doc.texts {
                     for (r, ok) in business_ids(&t.text) {
                         if !ok {
                             let span = t.source_range(r);
@@ -612,7 +668,7 @@ fn other_word(lang: &str) -> &'static str {
 #[allow(clippy::too_many_arguments)]
 fn element_status(
     notice: &Notice,
-    texts: &[(TextRef, &NormText)],
+    doc: &Doc,
     element: Key,
     present: &TermSet,
     partial: &TermSet,
@@ -623,10 +679,7 @@ fn element_status(
     if let Some(cond) = applies_if {
         // Only what the text says counts: an empty "Suostumus" heading of the
         // template does not make consent a basis.
-        if !texts
-            .iter()
-            .any(|(r, t)| !matches!(r, TextRef::Heading(_)) && cond.is_match(&t.text))
-        {
+        if !doc.in_bodies(cond) {
             return ElementStatus {
                 status: Status::NotApplicable,
                 section: None,
@@ -678,14 +731,11 @@ fn element_status(
         };
     }
     // Headings are left out here: a heading with no body says nothing.
-    let bodies = || {
-        texts
-            .iter()
-            .filter(|(r, _)| !matches!(r, TextRef::Heading(_)))
-    };
+    let in_body = |i: &usize| !matches!(doc.texts[*i].0, TextRef::Heading(_));
     if !present.is_empty() {
-        for (r, t) in bodies() {
-            if let Some(m) = present.find(&t.text) {
+        if let Some((i, m)) = doc.matches(present).into_iter().find(|(i, _)| in_body(i)) {
+            let (r, t) = doc.texts[i];
+            {
                 let sent = sentence_around(&t.text, &m);
                 let status = if demoted(&t.text[sent]) {
                     Status::Partial
@@ -701,8 +751,9 @@ fn element_status(
     }
     // 3. Only a weaker wording.
     if !partial.is_empty() {
-        for (r, t) in bodies() {
-            if partial.is_match(&t.text) {
+        if let Some((i, _)) = doc.matches(partial).into_iter().find(|(i, _)| in_body(i)) {
+            let r = doc.texts[i].0;
+            {
                 return ElementStatus {
                     status: Status::Partial,
                     section: r.section(),
@@ -743,12 +794,17 @@ fn anchor_for_missing(notice: &Notice, st: ElementStatus) -> Range<usize> {
 pub fn business_ids(text: &str) -> Vec<(Range<usize>, bool)> {
     let b = text.as_bytes();
     let mut out = Vec::new();
-    let mut i = 0;
-    while i + 9 <= b.len() {
+    // Candidates are 7 digits before a hyphen: jump from hyphen to hyphen.
+    for h in memchr::memchr_iter(b'-', b) {
+        if h < 7 || h + 2 > b.len() {
+            continue;
+        }
+        let i = h - 7;
+        if i + 9 > b.len() {
+            continue;
+        }
         let window = &b[i..i + 9];
-        let shape = window[..7].iter().all(u8::is_ascii_digit)
-            && window[7] == b'-'
-            && window[8].is_ascii_digit();
+        let shape = window[..7].iter().all(u8::is_ascii_digit) && window[8].is_ascii_digit();
         let left_ok =
             i == 0 || !(b[i - 1].is_ascii_digit() || b[i - 1] == b'-' || b[i - 1] == b'+');
         let right_ok = i + 9 == b.len() || !(b[i + 9].is_ascii_digit() || b[i + 9] == b'-');
@@ -756,10 +812,7 @@ pub fn business_ids(text: &str) -> Vec<(Range<usize>, bool)> {
             let digits: Vec<u32> = window[..7].iter().map(|c| (c - b'0') as u32).collect();
             let check = (window[8] - b'0') as u32;
             out.push((i..i + 9, ytunnus_valid(&digits, check)));
-            i += 9;
-            continue;
         }
-        i += 1;
     }
     out
 }

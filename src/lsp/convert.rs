@@ -428,7 +428,7 @@ mod tests {
 
     #[test]
     fn markdown_front_matter_and_tables_are_not_split() {
-        let src = "---\ntitle: henkilötietolain mukainen\n---\n# Tietosuojaseloste\n\n| a | b |\n|---|---|\n| Peruste | henkilötietolaki |\n";
+        let src = "---\ntitle: Tietosuojaseloste henkilötietolain mukaan\n---\n# Tietosuojaseloste\n\n| a | b |\n|---|---|\n| Peruste | henkilötietolaki |\n";
         let (text, r) = lint("a.md", src);
         let doc = Doc {
             uri: "u",

@@ -695,6 +695,12 @@ impl Builder<'_> {
         match start {
             Some(a) => self.put_verbatim(a, a + text.len()),
             None => {
+                // pulldown-cmark's range of an entity that ends a heading
+                // can take in the whitespace after it (`## &ouml;\t`).
+                let ws = m.len() - m.trim_end().len();
+                if ws < m.len() && !text.ends_with(char::is_whitespace) {
+                    r.end -= ws;
+                }
                 if !self.is_masked(&r) {
                     self.put_atomic(text, r);
                 }

@@ -151,6 +151,23 @@ pub fn parse(text: &str, format: Format, oracle: &dyn HeadingOracle) -> RawDocum
     }
 }
 
+/// Words that name the document type: a line with one of them is a title
+/// ("Tietosuojaseloste", "Privacy notice"), not a section heading.
+pub fn names_the_notice(s: &str) -> bool {
+    let l = s.to_lowercase();
+    [
+        "seloste",
+        "tietosuoja",
+        "privacy",
+        "dataskydd",
+        "registerbeskrivning",
+        "integritet",
+        "informointi",
+    ]
+    .iter()
+    .any(|w| l.contains(w))
+}
+
 pub fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     if i >= s.len() {
         return s.len();

@@ -2,7 +2,7 @@
 //! web pages (numbered, ALL-CAPS or known headings, `Label: value` lines).
 
 use super::inline::strip_inline_html;
-use super::{HeadingOracle, RawDocument, RawSection};
+use super::{names_the_notice, HeadingOracle, RawDocument, RawSection};
 use crate::textmap::MappedText;
 
 /// A line of the source: its range without the line terminator.
@@ -132,7 +132,9 @@ pub fn strip_numbering(s: &str) -> &str {
         .bytes()
         .take_while(|c| c.is_ascii_digit() || *c == b'.')
         .count();
-    if digits == 0 || !t.as_bytes()[0].is_ascii_digit() {
+    // Section numbers are short ("3.", "10", "2.1"); "90230 OULU" is a postcode.
+    let bare_digits = t[..digits].bytes().filter(u8::is_ascii_digit).count();
+    if digits == 0 || !t.as_bytes()[0].is_ascii_digit() || bare_digits > 3 {
         return t;
     }
     let rest = &t[digits..];
@@ -202,15 +204,25 @@ fn parse_plain(src: &str, lines: &[Line], oracle: &dyn HeadingOracle) -> RawDocu
         let next_blank_or_end = lines
             .get(i + 1)
             .is_none_or(|n| src[n.start..n.end].trim().is_empty());
-        // The first short line of the file is its title.
+        // The first short line of the file is its title, unless it is a
+        // section heading itself or an address line (digits, no notice word).
         if !seen_content {
             seen_content = true;
             let t = s.trim();
-            if t.chars().count() <= 120 && !t.ends_with('.') {
+            let known_heading = oracle.is_heading(strip_numbering(t).trim_end_matches(':'));
+            let address_like = t.chars().any(|c| c.is_ascii_digit()) && !names_the_notice(t);
+            if t.chars().count() <= 120 && !t.ends_with('.') && !known_heading && !address_like {
                 doc.title = Some(strip_inline_html(src, l.start..l.end).trimmed());
                 prev_blank = false;
                 continue;
             }
+        }
+        // A subtitle in capitals right under the title ("JÄSENREKISTERIN
+        // REKISTERISELOSTE") belongs to the title block, not a section.
+        if doc.sections.is_empty() && current.is_none() && is_all_caps(s) && names_the_notice(s) {
+            append_body(&mut doc.preamble, src, l.start, l.end);
+            prev_blank = false;
+            continue;
         }
         // `Rekisterinpitäjä: Yritys Oy` — a known label with its value.
         // `Rekisterinpitäjä<TAB>Yritys Oy` — the same with a tab.
@@ -333,7 +345,8 @@ mod tests {
         assert_eq!(strip_numbering("3 Rekisterin nimi"), "Rekisterin nimi");
         assert_eq!(strip_numbering("10) Oikeudet"), "Oikeudet");
         assert_eq!(strip_numbering("2.1 Evästeet"), "Evästeet");
-        assert_eq!(strip_numbering("2018 oli vuosi"), "oli vuosi");
+        assert_eq!(strip_numbering("2018 oli vuosi"), "2018 oli vuosi");
+        assert_eq!(strip_numbering("90230 OULU"), "90230 OULU");
         assert_eq!(strip_numbering("523/1999"), "523/1999");
     }
 }

@@ -5,9 +5,12 @@ use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label, Severity
 use codespan_reporting::files::SimpleFile;
 use codespan_reporting::term::{self, termcolor::WriteColor};
 
+use std::ops::Range;
+
 use super::{FileError, Totals};
 use crate::engine::Severity;
 use crate::lint::FileReport;
+use crate::source::SourceText;
 
 fn cs_severity(s: Severity) -> CsSeverity {
     match s {
@@ -26,11 +29,20 @@ pub fn render(w: &mut dyn WriteColor, f: &FileReport, lang: &str) -> std::io::Re
         "lainkohta"
     };
     for d in &f.result.diagnostics {
-        let mut labels = vec![Label::primary((), d.span.clone())];
-        for r in &d.related {
-            labels.push(Label::secondary((), r.span.clone()).with_message(r.message.clone()));
-        }
+        let mut labels = Vec::new();
         let mut notes = Vec::new();
+        match snippet_span(&f.source, &d.span) {
+            Some(span) => labels.push(Label::primary((), span)),
+            None => notes.push(location_note(f, &d.span, &d.quote)),
+        }
+        for r in &d.related {
+            match snippet_span(&f.source, &r.span) {
+                Some(span) => {
+                    labels.push(Label::secondary((), span).with_message(r.message.clone()))
+                }
+                None => notes.push(format!("{}: {}", location_note(f, &r.span, ""), r.message)),
+            }
+        }
         if !d.help.is_empty() {
             notes.push(format!("help: {}", d.help));
         }
@@ -45,6 +57,44 @@ pub fn render(w: &mut dyn WriteColor, f: &FileReport, lang: &str) -> std::io::Re
         term::emit_to_write_style(w, &config, &file, &diag).map_err(std::io::Error::other)?;
     }
     Ok(())
+}
+
+/// Longest source line shown as a snippet, and most source bytes one label
+/// may show. codespan-reporting prints every line a label covers, in full: a
+/// finding on a 10 MB minified line, or a heading span that runs to the end
+/// of a broken page, would print megabytes per finding.
+const MAX_SNIPPET_LINE: usize = 4096;
+const MAX_SNIPPET: usize = 16 * 1024;
+
+/// The part of `span` to underline: the whole span when its lines are short,
+/// only its first line when the span is long, nothing when that line is long.
+fn snippet_span(src: &SourceText, span: &Range<usize>) -> Option<Range<usize>> {
+    let first = src.line_index(span.start);
+    let line_start = src.line_start(first);
+    let line_end = src.line_start(first + 1).min(src.text.len());
+    if line_end - line_start > MAX_SNIPPET_LINE {
+        return None;
+    }
+    let last_end = src.line_start(src.line_index(span.end) + 1);
+    if last_end.min(src.text.len()) - line_start <= MAX_SNIPPET {
+        return Some(span.clone());
+    }
+    let end = src.text[..line_end].trim_end_matches(['\n', '\r']).len();
+    Some(span.start..end.max(span.start))
+}
+
+/// `at PATH:LINE:COLUMN: "quote"` for a finding shown without its snippet.
+fn location_note(f: &FileReport, span: &Range<usize>, quote: &str) -> String {
+    let lc = f.source.line_col(span.start);
+    let mut s = format!("at {}:{}:{}", f.path, lc.line, lc.column);
+    if !quote.is_empty() {
+        let mut q: String = quote.chars().take(120).collect();
+        if q.len() < quote.len() {
+            q.push('…');
+        }
+        s.push_str(&format!(": \"{q}\""));
+    }
+    s
 }
 
 pub fn summary(t: &Totals, errors: &[FileError], lang: &str) -> String {

@@ -59,7 +59,7 @@ fn char_offset(text: &str, off: usize) -> usize {
     text[..o].chars().count()
 }
 
-fn result(f: &FileReport, d: &Diagnostic, rule_index: Option<usize>) -> Value {
+fn result(f: &FileReport, d: &Diagnostic, rule_index: Option<usize>, fingerprint: &str) -> Value {
     let a = f.source.line_col(d.span.start);
     let b = f.source.line_col(d.span.end);
     let c0 = char_offset(&f.source.text, d.span.start);
@@ -79,7 +79,7 @@ fn result(f: &FileReport, d: &Diagnostic, rule_index: Option<usize>) -> Value {
                 }
             }
         }],
-        "partialFingerprints": {"selosteFinding/v1": crate::report::fingerprint(f, d)},
+        "partialFingerprints": {"selosteFinding/v1": fingerprint},
     });
     let m = r.as_object_mut().expect("object");
     if let Some(i) = rule_index {
@@ -121,11 +121,13 @@ pub fn rules(engine: &Engine, lang: &str) -> Vec<Value> {
 /// `suppressions[].justification`).
 pub fn file_results(f: &FileReport, engine: &Engine) -> Vec<Value> {
     let index = |id: &str| engine.rules.iter().position(|r| r.id == id);
+    let prints = crate::report::fingerprints(f);
     f.result
         .diagnostics
         .iter()
         .chain(&f.result.suppressed)
-        .map(|d| result(f, d, index(&d.rule)))
+        .zip(&prints)
+        .map(|(d, p)| result(f, d, index(&d.rule), p))
         .collect()
 }
 
