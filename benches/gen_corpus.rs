@@ -902,7 +902,7 @@ fn build(rng: &mut Rng, kind: Kind, lang: Lang, target: usize) -> Built {
     }
 }
 
-fn generate(out: &Path, count: usize, seed: u64, size: usize) {
+pub fn generate(out: &Path, count: usize, seed: u64, size: usize) {
     std::fs::create_dir_all(out).expect("create the output folder");
     let mut rng = Rng(seed);
     let mut exp = Expected {
@@ -993,7 +993,7 @@ struct OutDiag {
     text: String,
 }
 
-fn verify(dir: &Path, output: &Path) -> bool {
+pub fn verify(dir: &Path, output: &Path) -> bool {
     let exp: Expected = serde_json::from_str(
         &std::fs::read_to_string(dir.join("expected.json")).expect("expected.json"),
     )

@@ -517,3 +517,27 @@ fn baseline_hides_known_findings_and_survives_unrelated_edits() {
     );
     let _ = std::fs::remove_dir_all(&d);
 }
+
+/// The benchmark's corpus generator, compiled into this test too.
+#[allow(dead_code)]
+#[path = "../benches/gen_corpus.rs"]
+mod gen_corpus;
+
+#[test]
+fn the_benchmark_corpus_findings_are_all_reported() {
+    // A small corpus (every format and language, every kind of injected
+    // finding): what scripts/bench.sh verifies on 10,000 notices.
+    let d = scratch("corpus");
+    gen_corpus::generate(&d, 120, 1, 9000);
+    let out = seloste(&d)
+        .args(["check", "--format", "json", "--threads", "2"])
+        .arg(&d)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let json = std::env::temp_dir().join(format!("seloste-ci-corpus-{}.json", std::process::id()));
+    std::fs::write(&json, &out.stdout).unwrap();
+    assert!(gen_corpus::verify(&d, &json), "see the verify line above");
+    let _ = std::fs::remove_file(&json);
+    let _ = std::fs::remove_dir_all(&d);
+}
