@@ -74,7 +74,7 @@ peak_mb() {
 }
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), load average $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "seloste $("$SELOSTE" --version | cut -d' ' -f2); ${RG:+$("$RG" --version | head -1); }timing: $(if [ -n "$HYPERFINE" ]; then "$HYPERFINE" --version; else echo repeated runs; fi)"
+echo "seloste $("$SELOSTE" --version | cut -d' ' -f2); ${RG:+$("$RG" --version 2>/dev/null | head -1); }timing: $(if [ -n "$HYPERFINE" ]; then "$HYPERFINE" --version; else echo repeated runs; fi)"
 echo
 
 # Start-up: one small file, many runs.
