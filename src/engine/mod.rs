@@ -399,8 +399,17 @@ impl Engine {
         let mut diags = Vec::new();
         let mut elements = BTreeMap::new();
         let doc = Doc::new(notice);
+        // Findings of one rule beyond a few times the cap are dropped as they
+        // come (and counted), so that memory stays bounded too.
+        let mut dropped: BTreeMap<String, usize> = BTreeMap::new();
         for rule in &self.rules {
+            let before = diags.len();
             self.run_rule(rule, notice, &doc, source, opts, &mut diags, &mut elements);
+            let made = diags.len() - before;
+            if made > 4 * MAX_FINDINGS_PER_RULE {
+                *dropped.entry(rule.id.clone()).or_default() += made - 4 * MAX_FINDINGS_PER_RULE;
+                diags.truncate(before + 4 * MAX_FINDINGS_PER_RULE);
+            }
         }
         for k in Key::ELEMENTS {
             elements.entry(k).or_insert(ElementStatus {
@@ -419,6 +428,8 @@ impl Engine {
             (a.span.start, &a.rule, a.span.end).cmp(&(b.span.start, &b.rule, b.span.end))
         });
         suppressed.sort_by(|a, b| (a.span.start, &a.rule).cmp(&(b.span.start, &b.rule)));
+        cap_per_rule(&mut active, &opts.lang, &dropped);
+        cap_per_rule(&mut suppressed, &opts.lang, &BTreeMap::new());
         LintResult {
             elements,
             diagnostics: active,
@@ -830,6 +841,45 @@ pub fn ytunnus_valid(digits: &[u32], check: u32) -> bool {
 
 fn collapse(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Most findings of one rule kept per file. A 10 MB page that repeats a
+/// flagged phrase gave 270,000 findings and 3.5 GB of memory for its SARIF
+/// report; nobody reads past the first thousand.
+pub const MAX_FINDINGS_PER_RULE: usize = 1000;
+
+/// Keeps the first [`MAX_FINDINGS_PER_RULE`] findings of each rule (in
+/// order) and says in the last one kept how many more there were (`dropped`:
+/// more of a rule already left out while linting).
+fn cap_per_rule(d: &mut Vec<Diagnostic>, lang: &str, dropped: &BTreeMap<String, usize>) {
+    if d.len() <= MAX_FINDINGS_PER_RULE && dropped.is_empty() {
+        return;
+    }
+    let mut count: BTreeMap<String, usize> = BTreeMap::new();
+    let mut last: BTreeMap<String, usize> = BTreeMap::new();
+    let mut kept = Vec::with_capacity(d.len().min(64 * MAX_FINDINGS_PER_RULE));
+    for x in d.drain(..) {
+        let n = count.entry(x.rule.clone()).or_default();
+        *n += 1;
+        if *n <= MAX_FINDINGS_PER_RULE {
+            last.insert(x.rule.clone(), kept.len());
+            kept.push(x);
+        }
+    }
+    for (rule, n) in count {
+        let n = n + dropped.get(&rule).copied().unwrap_or(0);
+        if n > MAX_FINDINGS_PER_RULE {
+            let more = n - MAX_FINDINGS_PER_RULE;
+            let note = match lang {
+                "en" => format!("(and {more} more like this in this file, not listed)"),
+                "sv" => format!("(och {more} till av samma slag i filen, inte listade)"),
+                _ => format!("(ja {more} muuta samanlaista tässä tiedostossa, ei lueteltu)"),
+            };
+            let x = &mut kept[last[&rule]];
+            x.message = format!("{} {note}", x.message);
+        }
+    }
+    *d = kept;
 }
 
 fn dedupe(d: &mut Vec<Diagnostic>) {
