@@ -29,6 +29,10 @@ impl fmt::Display for SourceError {
             SourceError::Binary(kind) => {
                 write!(f, "this is a binary file ({kind}), not a text or HTML notice")
             }
+            SourceError::TooLarge { size, limit } if *limit == MAX_TEXT as u64 => write!(
+                f,
+                "the text is {size} bytes, over the {limit} bytes that seloste can index"
+            ),
             SourceError::TooLarge { size, limit } => write!(
                 f,
                 "the file is {size} bytes, over the limit of {limit} bytes (raise it with --max-file-size)"
@@ -94,6 +98,15 @@ impl SourceText {
 
     /// Decodes raw bytes (see the module docs for the order of precedence).
     pub fn decode(bytes: &[u8]) -> Result<SourceText, SourceError> {
+        // Before decoding (no point in it) and after (Windows-1252 can
+        // triple in UTF-8).
+        check_size(bytes.len())?;
+        let text = SourceText::decode_unchecked(bytes)?;
+        check_size(text.text.len())?;
+        Ok(text)
+    }
+
+    fn decode_unchecked(bytes: &[u8]) -> Result<SourceText, SourceError> {
         if bytes.is_empty() {
             return Err(SourceError::Empty);
         }
@@ -212,6 +225,21 @@ impl SourceText {
     pub fn slice(&self, r: Range<usize>) -> &str {
         &self.text[r]
     }
+}
+
+/// The longest text seloste can index: offsets in its maps are 32-bit.
+pub const MAX_TEXT: usize = u32::MAX as usize;
+
+/// Refuses a text longer than [`MAX_TEXT`] whatever `--max-file-size` says:
+/// its offsets would wrap.
+fn check_size(len: usize) -> Result<(), SourceError> {
+    if len > MAX_TEXT {
+        return Err(SourceError::TooLarge {
+            size: len as u64,
+            limit: MAX_TEXT as u64,
+        });
+    }
+    Ok(())
 }
 
 fn decode_with(bytes: &[u8], enc: &'static Encoding) -> SourceText {
@@ -359,6 +387,16 @@ mod tests {
             SourceText::decode(b"abc\0def").unwrap_err(),
             SourceError::Binary(_)
         ));
+    }
+
+    #[test]
+    fn texts_over_4_gib_are_refused() {
+        assert_eq!(check_size(MAX_TEXT), Ok(()));
+        let e = check_size(MAX_TEXT + 1).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "the text is 4294967296 bytes, over the 4294967295 bytes that seloste can index"
+        );
     }
 
     #[test]
