@@ -5,6 +5,7 @@
 #
 #   fuzz/run.sh            # all targets, 5 minutes each
 #   fuzz/run.sh 60 pipeline decode
+#   MAX_LEN=4096 fuzz/run.sh    # shorter inputs, more executions
 #
 # Needs cargo-fuzz (cargo install --locked cargo-fuzz) and a nightly
 # toolchain; on stable set SANITIZER=none (runs `cargo fuzz run -s none`).
@@ -31,7 +32,7 @@ for t in $targets; do
     dict=dict/notice.dict
     [ "$t" = rule_file ] && dict=dict/rules.dict
     echo "== $t ($secs s)"
-    $run "$t" "corpus/$t" -- -max_total_time="$secs" -max_len=16384 -timeout=10 \
+    $run "$t" "corpus/$t" -- -max_total_time="$secs" -max_len="${MAX_LEN:-16384}" -timeout=10 \
         -rss_limit_mb=2048 -dict="$dict" -print_final_stats=1 > "logs/$t.log" 2>&1
     echo "   exit $?: $(grep -E '^#[0-9]+.*(DONE|INITED)' "logs/$t.log" | tail -1)"
     grep -E '^stat::number_of_executed_units|Test unit written|panicked at' "logs/$t.log" | head -5

@@ -29,14 +29,36 @@ fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// A fresh directory for one test.
-fn dir(name: &str) -> PathBuf {
+/// A fresh directory for one test, removed when the test passes (kept for
+/// a look when it fails).
+struct TempDir(PathBuf);
+
+impl std::ops::Deref for TempDir {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            let _ = std::fs::remove_dir_all(&self.0);
+            // The per-run parent goes with the last test (fails while not empty).
+            if let Some(parent) = self.0.parent() {
+                let _ = std::fs::remove_dir(parent);
+            }
+        }
+    }
+}
+
+fn dir(name: &str) -> TempDir {
     let d = std::env::temp_dir()
         .join(format!("seloste-hostile-{}", std::process::id()))
         .join(name);
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).unwrap();
-    d
+    TempDir(d)
 }
 
 fn write(dir: &Path, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
@@ -661,7 +683,7 @@ fn a_directory_with_an_unreadable_file() {
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
     // A dangling symlink fails for every user, root included.
     std::os::unix::fs::symlink(d.join("poistettu.txt"), d.join("linkki.txt")).unwrap();
-    let r = check_batch(&[], &[&d], SHORT);
+    let r = check_batch(&[], &[&*d], SHORT);
     assert_eq!(r.code, Some(2));
     assert!(r.findings(&ok).contains(&NOTICE_FINDING), "{}", r.stdout);
     let mut want = vec![format!(
@@ -692,7 +714,7 @@ fn a_symlink_loop_in_a_directory() {
     std::os::unix::fs::symlink("..", d.join("sub/ylos")).unwrap();
     std::os::unix::fs::symlink("b.txt", d.join("a.txt")).unwrap();
     std::os::unix::fs::symlink("a.txt", d.join("b.txt")).unwrap();
-    let r = check_batch(&[], &[&d], SHORT);
+    let r = check_batch(&[], &[&*d], SHORT);
     assert_eq!(r.code, Some(2));
     // The notice is linted once, not once per trip round the loop.
     assert_eq!(
@@ -734,7 +756,7 @@ fn a_fifo_in_a_directory_is_skipped() {
         eprintln!("skipped: mkfifo is not available");
         return;
     }
-    let r = check_batch(&[], &[&d], SHORT);
+    let r = check_batch(&[], &[&*d], SHORT);
     assert_eq!(r.code, Some(1), "{}", r.stderr);
     assert!(r.errors().is_empty(), "{}", r.stderr);
     assert!(r.findings(&ok).contains(&NOTICE_FINDING), "{}", r.stdout);
@@ -764,7 +786,7 @@ fn a_rule_file_with_a_syntax_error() {
         &[
             "check".into(),
             "--rules".into(),
-            d.clone().into(),
+            d.as_os_str().into(),
             GOOD.into(),
         ],
         None,
