@@ -120,13 +120,18 @@ pub fn inflect(word: &str) -> String {
         let stem: String = w[..n - 1].iter().collect();
         return format!("{}{tail}", esc(&stem));
     }
-    let mut alts = vec![format!("{}{tail}", esc(&cluster))];
     if last == 'e' {
         // Base form is weak; inflected forms are strong (osoite → osoitteen).
+        // Every form keeps the `e` (osoitetta, osoitteissa, perusteella), so
+        // it is required: `peruste~` must not match "perustuu", "perustietoa".
+        let mut alts = vec![format!("{}e{tail}", esc(&cluster))];
         for s in strong_grades(&cluster) {
             alts.push(format!("{}e{tail}", esc(s)));
         }
-    } else {
+        return format!("{}(?:{})", esc(&prefix), alts.join("|"));
+    }
+    let mut alts = vec![format!("{}{tail}", esc(&cluster))];
+    {
         // The weak stem keeps the final vowel, or shows the plural/stem
         // vowel: laki → lain/laeissa, pöytä → pöydän/pöydillä.
         let mut after = last.to_string();
@@ -415,6 +420,13 @@ mod tests {
         let a = set(&["osoite~"]);
         assert!(a.is_match("osoitteen"));
         assert!(a.is_match("osoite"));
+        let p = set(&["peruste~"]);
+        for form in ["peruste", "perusteet", "perusteella", "perustetta", "perusteiden"] {
+            assert!(p.is_match(form), "{form}");
+        }
+        for other in ["perustuu", "perustietoa", "perustaa", "perustiedot"] {
+            assert!(!p.is_match(other), "{other}");
+        }
         let n = set(&["valvontaviranomainen~"]);
         assert!(n.is_match("valvontaviranomaiselle"));
         assert!(n.is_match("valvontaviranomaisille"));
