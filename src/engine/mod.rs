@@ -700,6 +700,7 @@ fn element_status(
     let demoted = |t: &str| !demote.is_empty() && demote.is_match(t) && !keep.is_match(t);
     // 1. A section headed for the element, with a body.
     let mut empty_section = None;
+    let mut partial_section = None;
     for (i, s) in notice.sections.iter().enumerate() {
         if !s.has_key(element) {
             continue;
@@ -720,18 +721,26 @@ fn element_status(
             let off_topic = !section_terms.is_empty()
                 && !section_terms.is_match(&body)
                 && !present.is_match(&body);
-            let status = if off_topic || demoted(&body) {
-                Status::Partial
-            } else {
-                Status::Present
-            };
+            if off_topic || demoted(&body) {
+                // Another section for the element may say it fully ("7.
+                // Luovutukset ja siirrot" hedges, "8. Siirrot EU:n
+                // ulkopuolelle" names the safeguards).
+                partial_section.get_or_insert(i);
+                continue;
+            }
             return ElementStatus {
-                status,
+                status: Status::Present,
                 section: Some(i),
             };
         } else if empty_section.is_none() {
             empty_section = Some(i);
         }
+    }
+    if let Some(i) = partial_section {
+        return ElementStatus {
+            status: Status::Partial,
+            section: Some(i),
+        };
     }
     // 2. Words that say it, anywhere.
     // An empty section for the element is what the notice offers for it.
