@@ -270,18 +270,10 @@ impl TermSet {
     pub fn find_all(&self, text: &str) -> Vec<std::ops::Range<usize>> {
         let mut out = Vec::new();
         if let Some(re) = &self.bounded {
-            for m in re.find_iter(text) {
-                if m.start() < m.end() && at_boundary(text, m.start(), m.end(), true) {
-                    out.push(m.range());
-                }
-            }
+            out.extend(WordMatches::new(re, text, true));
         }
         if let Some(re) = &self.compound {
-            for m in re.find_iter(text) {
-                if m.start() < m.end() && at_boundary(text, m.start(), m.end(), false) {
-                    out.push(m.range());
-                }
-            }
+            out.extend(WordMatches::new(re, text, false));
             out.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
             // Drop matches nested in an earlier one.
             let mut last_end = 0;
@@ -299,16 +291,8 @@ impl TermSet {
 
     /// The first match, if any.
     pub fn find(&self, text: &str) -> Option<std::ops::Range<usize>> {
-        let a = self.bounded.as_ref().and_then(|re| {
-            re.find_iter(text)
-                .find(|m| m.start() < m.end() && at_boundary(text, m.start(), m.end(), true))
-                .map(|m| m.range())
-        });
-        let b = self.compound.as_ref().and_then(|re| {
-            re.find_iter(text)
-                .find(|m| m.start() < m.end() && at_boundary(text, m.start(), m.end(), false))
-                .map(|m| m.range())
-        });
+        let a = (self.bounded.as_ref()).and_then(|re| WordMatches::new(re, text, true).next());
+        let b = (self.compound.as_ref()).and_then(|re| WordMatches::new(re, text, false).next());
         match (a, b) {
             (Some(a), Some(b)) => Some(if b.start < a.start { b } else { a }),
             (a, b) => a.or(b),
@@ -317,6 +301,47 @@ impl TermSet {
 
     pub fn is_match(&self, text: &str) -> bool {
         self.find(text).is_some()
+    }
+}
+
+/// The non-empty matches of `re` in `text` that lie on word boundaries. A
+/// match that does not (a regex alternative ending inside a word) is not
+/// skipped over: the search goes on from its next character, so that a
+/// shorter term inside it ("tehdä valitus" within a failed "...valvonta-
+/// viranomai") is still found.
+struct WordMatches<'r, 't> {
+    re: &'r Regex,
+    text: &'t str,
+    check_left: bool,
+    pos: usize,
+}
+
+impl<'r, 't> WordMatches<'r, 't> {
+    fn new(re: &'r Regex, text: &'t str, check_left: bool) -> Self {
+        WordMatches {
+            re,
+            text,
+            check_left,
+            pos: 0,
+        }
+    }
+}
+
+impl Iterator for WordMatches<'_, '_> {
+    type Item = std::ops::Range<usize>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        while self.pos <= self.text.len() {
+            let m = self.re.find_at(self.text, self.pos)?;
+            if m.start() < m.end() && at_boundary(self.text, m.start(), m.end(), self.check_left) {
+                self.pos = m.end();
+                return Some(m.range());
+            }
+            // Retry from the character after the failed match's start.
+            let next = self.text[m.start()..].chars().next().map_or(1, char::len_utf8);
+            self.pos = m.start() + next;
+        }
+        None
     }
 }
 
@@ -430,6 +455,20 @@ mod tests {
         let n = set(&["valvontaviranomainen~"]);
         assert!(n.is_match("valvontaviranomaiselle"));
         assert!(n.is_match("valvontaviranomaisille"));
+    }
+
+    #[test]
+    fn a_match_failing_the_word_edge_does_not_hide_a_shorter_one() {
+        // The regex alternative stops inside "valvontaviranomaiselle"; the
+        // literal term inside its span must still be found.
+        let s = TermSet::new(
+            &["tehdä valitus".to_string()],
+            &["oikeus [^.]*?valvontaviranomai".to_string()],
+        )
+        .unwrap();
+        let text = "oikeus tehdä valitus valvontaviranomaiselle.";
+        assert_eq!(s.find_all(text), vec![7..21]);
+        assert_eq!(s.find(text), Some(7..21));
     }
 
     #[test]
