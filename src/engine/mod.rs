@@ -753,20 +753,26 @@ fn element_status(
     // Headings are left out here: a heading with no body says nothing.
     let in_body = |i: &usize| !matches!(doc.texts[*i].0, TextRef::Heading(_));
     if !present.is_empty() {
-        if let Some((i, m)) = doc.matches(present).into_iter().find(|(i, _)| in_body(i)) {
+        // Any sentence that says it without a demoting word makes it present;
+        // else the first demoted one makes it partial ("vastustaa
+        // suoramarkkinointia" before a general "oikeus vastustaa käsittelyä").
+        let mut first_demoted = None;
+        for (i, m) in doc.matches(present).into_iter().filter(|(i, _)| in_body(i)) {
             let (r, t) = doc.texts[i];
-            {
-                let sent = sentence_around(&t.text, &m);
-                let status = if demoted(&t.text[sent]) {
-                    Status::Partial
-                } else {
-                    Status::Present
-                };
+            let sent = sentence_around(&t.text, &m);
+            if !demoted(&t.text[sent]) {
                 return ElementStatus {
-                    status,
+                    status: Status::Present,
                     section: r.section(),
                 };
             }
+            first_demoted.get_or_insert(r.section());
+        }
+        if let Some(section) = first_demoted {
+            return ElementStatus {
+                status: Status::Partial,
+                section,
+            };
         }
     }
     // 3. Only a weaker wording.
