@@ -482,6 +482,73 @@ mod tests {
         );
     }
 
+    /// Question headings and other shapes found missing by the corpus facts
+    /// (synthetic wordings).
+    #[test]
+    fn question_and_compound_headings_map_to_keys() {
+        let t = HeadingTable::builtin();
+        let k = |h: &str| -> Vec<&str> {
+            t.classify(&h.to_lowercase())
+                .iter()
+                .map(|k| k.name())
+                .collect()
+        };
+        // Swedish questions.
+        assert_eq!(k("När samlar vi in uppgifter?"), ["data_sources"]);
+        assert_eq!(k("Vilka uppgifter samlar vi in?"), ["data_categories"]);
+        assert_eq!(k("Hurdana uppgifter samlar vi?"), ["data_categories"]);
+        assert_eq!(k("Vad använder vi uppgifterna till?"), ["purpose"]);
+        assert_eq!(
+            k("Vem har rätt att behandla uppgifterna och lämnas de ut?"),
+            ["recipients"]
+        );
+        assert_eq!(k("Lagenlig överföring av uppgifter"), ["recipients"]);
+        assert_eq!(
+            k("Överföring av uppgifter utanför EU eller EES"),
+            ["transfers"]
+        );
+        assert_eq!(k("Dataskyddsprinciper"), ["security"]);
+        // English questions.
+        assert_eq!(k("1. Who processes your data"), ["controller"]);
+        assert_eq!(k("What other users see about you"), ["recipients"]);
+        assert_eq!(k("When you delete your account"), ["right_erasure"]);
+        assert_eq!(k("How long do we keep your data?"), ["retention"]);
+        assert_eq!(k("8. Data protection"), ["security"]);
+        assert_eq!(k("Data protection officer"), ["dpo_contact"]);
+        // Finnish: "what and why" is both; "why we collect" only the purpose.
+        assert_eq!(
+            k("Mitä tietoja keräämme ja miksi?"),
+            ["purpose", "data_categories"]
+        );
+        assert_eq!(k("Miksi keräämme tietoja?"), ["purpose"]);
+        assert_eq!(
+            k("Kenelle tietoja luovutetaan tai siirretään?"),
+            ["recipients", "transfers"]
+        );
+        assert_eq!(k("1. Perustietoa"), Vec::<&str>::new());
+        assert_eq!(
+            k("Käsittely perustuu rekisterinpitäjän oikeutettuun etuun"),
+            ["legal_basis"]
+        );
+        assert_eq!(k("Rekisterinpitäjän yhteyshenkilö"), ["controller_contact"]);
+        assert_eq!(
+            k("Rekisterinpitäjä ja yhteystiedot"),
+            ["controller", "controller_contact"]
+        );
+        assert_eq!(
+            k("Rekisterien nimet ja sisältökuvaus"),
+            ["data_categories", "register_name"]
+        );
+        assert_eq!(
+            k("Tietojen tarkastaminen ja korjaaminen"),
+            ["right_access", "right_rectification"]
+        );
+        assert_eq!(
+            k("Oikeus siirtää tiedot järjestelmästä toiseen"),
+            ["right_portability"]
+        );
+    }
+
     #[test]
     fn dates_are_read() {
         assert_eq!(
