@@ -390,7 +390,13 @@ pub fn build(raw: RawDocument, format: Format, table: &HeadingTable) -> Notice {
         let heading_text = collapse_ws(&s.heading.text);
         let heading = normalize(s.heading);
         let body = normalize(s.body);
-        let keys = table.classify(&heading.text);
+        let keys = if s.level == 1 && is_document_name(&heading.text) {
+            // "Tietosuojaseloste ja evästeet – Oy": the page's title names
+            // the document, not one of its elements.
+            Vec::new()
+        } else {
+            table.classify(&heading.text)
+        };
         sections.push(Section {
             heading_text,
             heading,
@@ -401,6 +407,7 @@ pub fn build(raw: RawDocument, format: Format, table: &HeadingTable) -> Notice {
             body_span,
         });
     }
+    prune_purpose_subheadings(&mut sections);
     let register_name = sections
         .iter()
         .find(|s| s.has_key(Key::RegisterName) && !s.body.is_empty())
@@ -423,6 +430,56 @@ pub fn build(raw: RawDocument, format: Format, table: &HeadingTable) -> Notice {
         comments: raw.comments,
         register_name,
         date,
+    }
+}
+
+/// A heading that names the document type: "Tietosuojaseloste",
+/// "Asiakasrekisterin rekisteriseloste", "Privacy policy",
+/// "Dataskyddsbeskrivning". Narrower than [`names_the_notice`]: a
+/// "Tietosuojavastaava" heading is an element, not the document.
+fn is_document_name(heading_norm: &str) -> bool {
+    let h = heading_norm;
+    h.contains("seloste")
+        || [
+            "tietosuojakäytäntö",
+            "tietosuojailmoitus",
+            "tietosuojaselvitys",
+            "tietosuojaperiaatteet",
+            "privacy policy",
+            "privacy notice",
+            "privacy statement",
+            "dataskyddsbeskrivning",
+            "registerbeskrivning",
+            "dataskyddspolicy",
+            "integritetspolicy",
+            "integritetsskyddspolicy",
+        ]
+        .iter()
+        .any(|w| h.contains(w))
+}
+
+/// The sub-headings under a purpose heading name purposes ("Yhteydenotot",
+/// "Sivuston turvallisuus", "Contact requests"): contact and security
+/// words there say why data is processed, not who the controller is or how
+/// the data is protected. Purpose, legal-basis and other keys stay.
+fn prune_purpose_subheadings(sections: &mut [Section]) {
+    const NOT_UNDER_PURPOSE: [Key; 4] = [
+        Key::Controller,
+        Key::ControllerContact,
+        Key::DpoContact,
+        Key::Security,
+    ];
+    // Open ancestors: (level, is a purpose heading).
+    let mut open: Vec<(u8, bool)> = Vec::new();
+    for s in sections.iter_mut() {
+        while open.last().is_some_and(|&(l, _)| l >= s.level) {
+            open.pop();
+        }
+        let under_purpose = open.iter().any(|&(_, p)| p);
+        if under_purpose {
+            s.keys.retain(|k| !NOT_UNDER_PURPOSE.contains(k));
+        }
+        open.push((s.level, s.has_key(Key::Purpose)));
     }
 }
 

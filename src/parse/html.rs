@@ -66,7 +66,9 @@
 //! banner, notice, bar, popup, consent ... in the id or class; OneTrust,
 //! Cookiebot, Didomi, Usercentrics, cookieconsent). If a `main` (or
 //! `role="main"`) holds headings only it is read; else the `article`s, if
-//! they hold at least half of the headings; else the whole page.
+//! they hold at least half of the headings; else the whole page. An `h1`
+//! outside the part read (a hero banner above the `article`) that names the
+//! notice is still its title when `<title>` is missing or only the site name.
 
 use std::ops::Range;
 
@@ -76,7 +78,7 @@ use super::html_entities::char_ref;
 use super::html_lex::{
     sniff, tokenize, Kind, Tag, Token, BOLD, CHROME, JSX, MAIN, NOT_BOLD, SELF_CLOSING,
 };
-use super::{HeadingOracle, RawDocument, RawSection};
+use super::{names_the_notice, HeadingOracle, RawDocument, RawSection};
 use crate::textmap::MappedText;
 
 /// Parses an HTML page or template.
@@ -85,13 +87,25 @@ pub fn parse(src: &str, oracle: &dyn HeadingOracle) -> RawDocument {
     let (toks, comments) = tokenize(src, flavor, start);
     let st = Structure::build(src.as_bytes(), &toks);
     let mut b = Builder::new(src, &toks, &st, oracle);
-    for r in st.regions(toks.len()) {
+    let regions = st.regions(toks.len());
+    for r in regions.iter().cloned() {
         b.walk(r);
     }
     let mut doc = b.finish();
     doc.title = st
         .title(src, &toks)
         .or_else(|| front_matter_title(src, start));
+    // The page's h1 may sit in a hero banner outside the `main`/`article`
+    // that was read: it still names the notice better than a site name.
+    if !doc
+        .title
+        .as_ref()
+        .is_some_and(|t| names_the_notice(&t.text))
+    {
+        if let Some(h1) = st.outer_h1(src, &toks, &regions) {
+            doc.title = Some(h1);
+        }
+    }
     doc.comments = comments;
     doc
 }
@@ -346,7 +360,11 @@ impl Structure {
     }
 
     fn title(&self, src: &str, toks: &[Token]) -> Option<MappedText> {
-        let s = self.title? as usize;
+        self.text_of(src, toks, self.title? as usize)
+    }
+
+    /// The decoded text inside the element that starts at token `s`.
+    fn text_of(&self, src: &str, toks: &[Token], s: usize) -> Option<MappedText> {
         let e = (self.close[s] as usize).min(toks.len());
         let mut m = MappedText::new();
         for t in toks.get(s + 1..e)? {
@@ -356,6 +374,25 @@ impl Structure {
         }
         let m = m.trimmed();
         (!m.is_empty()).then_some(m)
+    }
+
+    /// The first `h1` outside the regions read (when they are not the whole
+    /// document) that names the notice, e.g. a hero banner's "Tietosuojaseloste"
+    /// above the `article`.
+    fn outer_h1(&self, src: &str, toks: &[Token], regions: &[Range<usize>]) -> Option<MappedText> {
+        if regions.len() == 1 && regions[0] == (0..toks.len()) {
+            return None;
+        }
+        self.headings
+            .iter()
+            .map(|&h| h as usize)
+            .filter(|&h| {
+                let t = &toks[h];
+                let level = if let Tag::H(n) = t.tag { n } else { t.level };
+                level == 1 && !regions.iter().any(|r| r.contains(&h))
+            })
+            .filter_map(|h| self.text_of(src, toks, h))
+            .find(|m| m.text.len() <= 200 && names_the_notice(&m.text))
     }
 }
 
