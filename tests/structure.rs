@@ -92,3 +92,33 @@ fn the_h1_naming_the_notice_carries_no_element_key() {
     );
     assert!(empty_bodies(&r).is_empty());
 }
+
+#[test]
+fn italic_and_bold_first_line_sub_headings_in_markdown() {
+    let r = lint("fixtures/markdown/kursiivi-otsikot.md");
+    assert_eq!(
+        sections(&r),
+        [
+            "3:3 other | Tietosuojaseloste",
+            "5:4 controller | 1. Rekisterinpitäjä",
+            "9:4 purpose | 2. Henkilötietojen käsittelyn tarkoitus",
+            "13:4 other | 3. Rekisteröidyn oikeudet",
+            // `*x*` and `_x_` alone in a paragraph, known headings.
+            "17:2 right_access | Oikeus tarkastaa tiedot",
+            "21:2 right_erasure | Oikeus tietojen poistamiseen",
+            // Bold or italic first line, the body on the next line.
+            "25:3 right_rectification | Oikeus vaatia tiedon korjaamista",
+            "28:2 right_objection | Vastustamisoikeus",
+        ]
+    );
+    let last = r.notice.sections.last().unwrap();
+    // An italic note, a bold lead-in and an italic sentence stay body text.
+    assert_eq!(
+        last.body.raw.text,
+        "Jäsen voi kieltää tietojensa käytön suoramarkkinointiin.\n\
+         Huomaa, että pyynnöt käsitellään kuukauden kuluessa\n\
+         Tärkeää: pyynnöt tehdään kirjallisesti sihteerille.\n\
+         Tämä seloste on päivitetty 9.10.2023. // Hallitus"
+    );
+    assert_eq!(empty_bodies(&r), ["Tietosuojaseloste"]);
+}
