@@ -284,6 +284,17 @@ impl HeadingOracle for HeadingTable {
         let lower = t.to_lowercase();
         !self.classify(&lower).is_empty()
     }
+
+    fn names_element(&self, text: &str) -> bool {
+        let t = text.trim();
+        !t.is_empty() && t.chars().count() <= 300 && !self.classify(&t.to_lowercase()).is_empty()
+    }
+
+    fn same_element(&self, a: &str, b: &str) -> bool {
+        let a = self.classify(&a.trim().to_lowercase());
+        let b = self.classify(&b.trim().to_lowercase());
+        a.iter().any(|k| b.contains(k))
+    }
 }
 
 fn date_regex() -> &'static Regex {

@@ -122,3 +122,103 @@ fn italic_and_bold_first_line_sub_headings_in_markdown() {
     );
     assert_eq!(empty_bodies(&r), ["Tietosuojaseloste"]);
 }
+
+#[test]
+fn plain_text_headings_right_above_their_text() {
+    let r = lint("fixtures/text/otsikot-tekstin-ylla.txt");
+    assert_eq!(
+        title(&r),
+        Some(("1:1".to_string(), "Tietosuojaseloste".to_string()))
+    );
+    assert_eq!(
+        sections(&r),
+        [
+            "3:1 controller | Rekisterinpitäjä",
+            "6:1 register_name | Rekisterin nimi",
+            "9:1 purpose | Henkilötietojen käsittelyn tarkoitus",
+            // Not in the heading table, but in a heading's place and shape.
+            "12:1 other | Ilmoittautumisten käsittely",
+            // A long template heading (13 words) right above its text.
+            "15:1 recipients,transfers | Tietojen säännönmukaiset luovutukset ja tietojen siirto \
+             Euroopan unionin tai Euroopan talousalueen ulkopuolelle",
+            // A heading right above another element's heading: empty.
+            "18:1 cookies | Evästeet",
+            "19:1 right_access | Tarkastusoikeus",
+            // The last line of the file (ending with a line break).
+            "22:1 right_rectification | Oikeus vaatia tiedon korjaamista",
+        ]
+    );
+    assert_eq!(
+        empty_bodies(&r),
+        ["Evästeet", "Oikeus vaatia tiedon korjaamista"]
+    );
+    let empty: Vec<String> = r
+        .result
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "empty-section")
+        .map(|d| format!("{} {}", at(&r, d.span.start), d.text))
+        .collect();
+    assert_eq!(
+        empty,
+        ["18:1 Evästeet", "22:1 Oikeus vaatia tiedon korjaamista"]
+    );
+}
+
+/// Plain text parsed the way `seloste` reads a `.txt` file.
+fn text_sections(src: &str) -> Vec<(String, String)> {
+    let n = Linter::builtin().notice(src, seloste::parse::Format::Text);
+    n.sections
+        .iter()
+        .map(|s| (s.heading_text.clone(), s.body.raw.text.clone()))
+        .collect()
+}
+
+#[test]
+fn plain_text_last_lines_and_headings_under_headings() {
+    let pair = |h: &str, b: &str| (h.to_string(), b.to_string());
+    // A file cut mid-line (no line break at the end) may end in a cut
+    // heading: that line stays text, so no empty section is reported.
+    assert_eq!(
+        text_sections("Seloste\n\nRekisterinpitäjä\nOy Ab\n\nEvästeet"),
+        [pair("Rekisterinpitäjä", "Oy Ab\nEvästeet")]
+    );
+    assert_eq!(
+        text_sections("Seloste\n\nRekisterinpitäjä\nOy Ab\n\nEvästeet\n"),
+        [pair("Rekisterinpitäjä", "Oy Ab"), pair("Evästeet", "")]
+    );
+    // A last line with a date is a line of text, not a heading.
+    assert_eq!(
+        text_sections("Seloste\n\nRekisterinpitäjä\nOy Ab\n\nPäivitetty 1.2.2024\n"),
+        [pair("Rekisterinpitäjä", "Oy Ab\nPäivitetty 1.2.2024")]
+    );
+    // Under a heading, a line that names the same element is its text; a
+    // register's name with its own block ends there too.
+    assert_eq!(
+        text_sections(
+            "Seloste\n\nTietojen luovutukset\nEi luovutuksia\nLisäksi ei mitään.\n\n\
+             Rekisterin nimi\nYhteystietorekisteri\n\nEvästeet\nEi evästeitä.\n"
+        ),
+        [
+            pair("Tietojen luovutukset", "Ei luovutuksia\nLisäksi ei mitään."),
+            pair("Rekisterin nimi", "Yhteystietorekisteri"),
+            pair("Evästeet", "Ei evästeitä."),
+        ]
+    );
+}
+
+#[test]
+fn long_swedish_template_heading_in_plain_text() {
+    let r = lint("fixtures/languages/registerbeskrivning.txt");
+    assert_eq!(
+        sections(&r),
+        [
+            "3:1 controller | Personuppgiftsansvarig",
+            "6:1 register_name | Namn på registret",
+            "9:1 purpose | Ändamålet med behandlingen av personuppgifter",
+            "12:1 recipients,transfers | Regelmässigt utlämnande av uppgifter och överföring av \
+             uppgifter utanför Europeiska unionen eller Europeiska ekonomiska samarbetsområdet",
+            "15:1 security | Principer för skydd av registret",
+        ]
+    );
+}
