@@ -284,6 +284,17 @@ impl HeadingOracle for HeadingTable {
         let lower = t.to_lowercase();
         !self.classify(&lower).is_empty()
     }
+
+    fn names_element(&self, text: &str) -> bool {
+        let t = text.trim();
+        !t.is_empty() && t.chars().count() <= 300 && !self.classify(&t.to_lowercase()).is_empty()
+    }
+
+    fn same_element(&self, a: &str, b: &str) -> bool {
+        let a = self.classify(&a.trim().to_lowercase());
+        let b = self.classify(&b.trim().to_lowercase());
+        a.iter().any(|k| b.contains(k))
+    }
 }
 
 fn date_regex() -> &'static Regex {
@@ -390,7 +401,13 @@ pub fn build(raw: RawDocument, format: Format, table: &HeadingTable) -> Notice {
         let heading_text = collapse_ws(&s.heading.text);
         let heading = normalize(s.heading);
         let body = normalize(s.body);
-        let keys = table.classify(&heading.text);
+        let keys = if s.level == 1 && is_document_name(&heading.text) {
+            // "Tietosuojaseloste ja evästeet – Oy": the page's title names
+            // the document, not one of its elements.
+            Vec::new()
+        } else {
+            table.classify(&heading.text)
+        };
         sections.push(Section {
             heading_text,
             heading,
@@ -401,6 +418,7 @@ pub fn build(raw: RawDocument, format: Format, table: &HeadingTable) -> Notice {
             body_span,
         });
     }
+    prune_purpose_subheadings(&mut sections);
     let register_name = sections
         .iter()
         .find(|s| s.has_key(Key::RegisterName) && !s.body.is_empty())
@@ -423,6 +441,56 @@ pub fn build(raw: RawDocument, format: Format, table: &HeadingTable) -> Notice {
         comments: raw.comments,
         register_name,
         date,
+    }
+}
+
+/// A heading that names the document type: "Tietosuojaseloste",
+/// "Asiakasrekisterin rekisteriseloste", "Privacy policy",
+/// "Dataskyddsbeskrivning". Narrower than [`names_the_notice`]: a
+/// "Tietosuojavastaava" heading is an element, not the document.
+fn is_document_name(heading_norm: &str) -> bool {
+    let h = heading_norm;
+    h.contains("seloste")
+        || [
+            "tietosuojakäytäntö",
+            "tietosuojailmoitus",
+            "tietosuojaselvitys",
+            "tietosuojaperiaatteet",
+            "privacy policy",
+            "privacy notice",
+            "privacy statement",
+            "dataskyddsbeskrivning",
+            "registerbeskrivning",
+            "dataskyddspolicy",
+            "integritetspolicy",
+            "integritetsskyddspolicy",
+        ]
+        .iter()
+        .any(|w| h.contains(w))
+}
+
+/// The sub-headings under a purpose heading name purposes ("Yhteydenotot",
+/// "Sivuston turvallisuus", "Contact requests"): contact and security
+/// words there say why data is processed, not who the controller is or how
+/// the data is protected. Purpose, legal-basis and other keys stay.
+fn prune_purpose_subheadings(sections: &mut [Section]) {
+    const NOT_UNDER_PURPOSE: [Key; 4] = [
+        Key::Controller,
+        Key::ControllerContact,
+        Key::DpoContact,
+        Key::Security,
+    ];
+    // Open ancestors: (level, is a purpose heading).
+    let mut open: Vec<(u8, bool)> = Vec::new();
+    for s in sections.iter_mut() {
+        while open.last().is_some_and(|&(l, _)| l >= s.level) {
+            open.pop();
+        }
+        let under_purpose = open.iter().any(|&(_, p)| p);
+        if under_purpose {
+            s.keys.retain(|k| !NOT_UNDER_PURPOSE.contains(k));
+        }
+        open.push((s.level, s.has_key(Key::Purpose)));
     }
 }
 
@@ -479,6 +547,73 @@ mod tests {
         assert_eq!(
             k("Muut henkilötietojen käsittelyyn liittyvät oikeudet"),
             Vec::<&str>::new()
+        );
+    }
+
+    /// Question headings and other shapes found missing by the corpus facts
+    /// (synthetic wordings).
+    #[test]
+    fn question_and_compound_headings_map_to_keys() {
+        let t = HeadingTable::builtin();
+        let k = |h: &str| -> Vec<&str> {
+            t.classify(&h.to_lowercase())
+                .iter()
+                .map(|k| k.name())
+                .collect()
+        };
+        // Swedish questions.
+        assert_eq!(k("När samlar vi in uppgifter?"), ["data_sources"]);
+        assert_eq!(k("Vilka uppgifter samlar vi in?"), ["data_categories"]);
+        assert_eq!(k("Hurdana uppgifter samlar vi?"), ["data_categories"]);
+        assert_eq!(k("Vad använder vi uppgifterna till?"), ["purpose"]);
+        assert_eq!(
+            k("Vem har rätt att behandla uppgifterna och lämnas de ut?"),
+            ["recipients"]
+        );
+        assert_eq!(k("Lagenlig överföring av uppgifter"), ["recipients"]);
+        assert_eq!(
+            k("Överföring av uppgifter utanför EU eller EES"),
+            ["transfers"]
+        );
+        assert_eq!(k("Dataskyddsprinciper"), ["security"]);
+        // English questions.
+        assert_eq!(k("1. Who processes your data"), ["controller"]);
+        assert_eq!(k("What other users see about you"), ["recipients"]);
+        assert_eq!(k("When you delete your account"), ["right_erasure"]);
+        assert_eq!(k("How long do we keep your data?"), ["retention"]);
+        assert_eq!(k("8. Data protection"), ["security"]);
+        assert_eq!(k("Data protection officer"), ["dpo_contact"]);
+        // Finnish: "what and why" is both; "why we collect" only the purpose.
+        assert_eq!(
+            k("Mitä tietoja keräämme ja miksi?"),
+            ["purpose", "data_categories"]
+        );
+        assert_eq!(k("Miksi keräämme tietoja?"), ["purpose"]);
+        assert_eq!(
+            k("Kenelle tietoja luovutetaan tai siirretään?"),
+            ["recipients", "transfers"]
+        );
+        assert_eq!(k("1. Perustietoa"), Vec::<&str>::new());
+        assert_eq!(
+            k("Käsittely perustuu rekisterinpitäjän oikeutettuun etuun"),
+            ["legal_basis"]
+        );
+        assert_eq!(k("Rekisterinpitäjän yhteyshenkilö"), ["controller_contact"]);
+        assert_eq!(
+            k("Rekisterinpitäjä ja yhteystiedot"),
+            ["controller", "controller_contact"]
+        );
+        assert_eq!(
+            k("Rekisterien nimet ja sisältökuvaus"),
+            ["data_categories", "register_name"]
+        );
+        assert_eq!(
+            k("Tietojen tarkastaminen ja korjaaminen"),
+            ["right_access", "right_rectification"]
+        );
+        assert_eq!(
+            k("Oikeus siirtää tiedot järjestelmästä toiseen"),
+            ["right_portability"]
         );
     }
 

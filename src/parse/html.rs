@@ -45,7 +45,9 @@
 //! * A line that is all bold (`b`, `strong`, `font-weight: bold`,
 //!   `font-bold`; punctuation may be plain) when it fills a whole `p`/`div`
 //!   and reads like a heading (≤ 100 characters, no sentence end), or when
-//!   the oracle knows it (then also a line between `br`s).
+//!   the oracle knows it (then also a line between `br`s). A line in
+//!   italics (`em`, `i`) that fills a whole `p`/`div` when the oracle knows
+//!   it and it is no sentence (`<p><em>Vastustamisoikeus</em></p>`).
 //! * `dt`, and the first cell of each row of a two-column table without
 //!   column headers, when no `h2`-or-deeper heading is in effect (the list is
 //!   then the notice's structure), the bodies are long (≥ 80 bytes on
@@ -66,7 +68,9 @@
 //! banner, notice, bar, popup, consent ... in the id or class; OneTrust,
 //! Cookiebot, Didomi, Usercentrics, cookieconsent). If a `main` (or
 //! `role="main"`) holds headings only it is read; else the `article`s, if
-//! they hold at least half of the headings; else the whole page.
+//! they hold at least half of the headings; else the whole page. An `h1`
+//! outside the part read (a hero banner above the `article`) that names the
+//! notice is still its title when `<title>` is missing or only the site name.
 
 use std::ops::Range;
 
@@ -74,9 +78,9 @@ use memchr::memchr;
 
 use super::html_entities::char_ref;
 use super::html_lex::{
-    sniff, tokenize, Kind, Tag, Token, BOLD, CHROME, JSX, MAIN, NOT_BOLD, SELF_CLOSING,
+    sniff, tokenize, Kind, Tag, Token, BOLD, CHROME, ITALIC, JSX, MAIN, NOT_BOLD, SELF_CLOSING,
 };
-use super::{HeadingOracle, RawDocument, RawSection};
+use super::{names_the_notice, HeadingOracle, RawDocument, RawSection};
 use crate::textmap::MappedText;
 
 /// Parses an HTML page or template.
@@ -85,13 +89,25 @@ pub fn parse(src: &str, oracle: &dyn HeadingOracle) -> RawDocument {
     let (toks, comments) = tokenize(src, flavor, start);
     let st = Structure::build(src.as_bytes(), &toks);
     let mut b = Builder::new(src, &toks, &st, oracle);
-    for r in st.regions(toks.len()) {
+    let regions = st.regions(toks.len());
+    for r in regions.iter().cloned() {
         b.walk(r);
     }
     let mut doc = b.finish();
     doc.title = st
         .title(src, &toks)
         .or_else(|| front_matter_title(src, start));
+    // The page's h1 may sit in a hero banner outside the `main`/`article`
+    // that was read: it still names the notice better than a site name.
+    if !doc
+        .title
+        .as_ref()
+        .is_some_and(|t| names_the_notice(&t.text))
+    {
+        if let Some(h1) = st.outer_h1(src, &toks, &regions) {
+            doc.title = Some(h1);
+        }
+    }
     doc.comments = comments;
     doc
 }
@@ -103,7 +119,7 @@ const SEARCH_LIMIT: usize = 256;
 fn is_special(t: Tag) -> bool {
     !matches!(
         t,
-        Tag::Other | Tag::Inline | Tag::B | Tag::Strong | Tag::Media | Tag::Void
+        Tag::Other | Tag::Inline | Tag::Em | Tag::B | Tag::Strong | Tag::Media | Tag::Void
     )
 }
 
@@ -346,7 +362,11 @@ impl Structure {
     }
 
     fn title(&self, src: &str, toks: &[Token]) -> Option<MappedText> {
-        let s = self.title? as usize;
+        self.text_of(src, toks, self.title? as usize)
+    }
+
+    /// The decoded text inside the element that starts at token `s`.
+    fn text_of(&self, src: &str, toks: &[Token], s: usize) -> Option<MappedText> {
         let e = (self.close[s] as usize).min(toks.len());
         let mut m = MappedText::new();
         for t in toks.get(s + 1..e)? {
@@ -356,6 +376,25 @@ impl Structure {
         }
         let m = m.trimmed();
         (!m.is_empty()).then_some(m)
+    }
+
+    /// The first `h1` outside the regions read (when they are not the whole
+    /// document) that names the notice, e.g. a hero banner's "Tietosuojaseloste"
+    /// above the `article`.
+    fn outer_h1(&self, src: &str, toks: &[Token], regions: &[Range<usize>]) -> Option<MappedText> {
+        if regions.len() == 1 && regions[0] == (0..toks.len()) {
+            return None;
+        }
+        self.headings
+            .iter()
+            .map(|&h| h as usize)
+            .filter(|&h| {
+                let t = &toks[h];
+                let level = if let Tag::H(n) = t.tag { n } else { t.level };
+                level == 1 && !regions.iter().any(|r| r.contains(&h))
+            })
+            .filter_map(|h| self.text_of(src, toks, h))
+            .find(|m| m.text.len() <= 200 && names_the_notice(&m.text))
     }
 }
 
@@ -585,6 +624,7 @@ const F_SECT: u8 = 2;
 const F_CELL: u8 = 4;
 const F_LIST: u8 = 8;
 const F_BLOCK: u8 = 16;
+const F_ITALIC: u8 = 32;
 
 #[derive(Clone, Copy)]
 struct Frame {
@@ -643,10 +683,14 @@ struct Builder<'a> {
     line_owner: u32,
     /// Every word of the current line so far is bold.
     line_bold: bool,
+    /// Every word of the current line so far is bold or italic.
+    line_emph: bool,
     line_words: bool,
     /// Whitespace after the line's last text, written only if more follows.
     pending: Option<(Kind, usize, usize)>,
     bold: u32,
+    /// Open italic elements (em, i).
+    italic: u32,
     /// Open li/dd/dt/td/th: bold lines there are headings only by the oracle.
     cells: u32,
     /// Open article/main/section: their header and footer are content.
@@ -679,9 +723,11 @@ impl<'a> Builder<'a> {
             line_start: 0,
             line_owner: NONE,
             line_bold: true,
+            line_emph: true,
             line_words: false,
             pending: None,
             bold: 0,
+            italic: 0,
             cells: 0,
             sect: 0,
             ctx: 0,
@@ -840,6 +886,10 @@ impl<'a> Builder<'a> {
             self.bold += 1;
             f |= F_BOLD;
         }
+        if t.flags & ITALIC != 0 {
+            self.italic += 1;
+            f |= F_ITALIC;
+        }
         if matches!(tag, Tag::Article | Tag::Main | Tag::Section) || t.flags & MAIN != 0 {
             self.sect += 1;
             f |= F_SECT;
@@ -854,6 +904,9 @@ impl<'a> Builder<'a> {
     fn end_elem(&mut self, f: Frame) {
         if f.flags & F_BOLD != 0 {
             self.bold -= 1;
+        }
+        if f.flags & F_ITALIC != 0 {
+            self.italic -= 1;
         }
         if f.flags & F_SECT != 0 {
             self.sect -= 1;
@@ -887,10 +940,17 @@ impl<'a> Builder<'a> {
     }
 
     fn flush_line(&mut self, ended: u32) {
-        if self.line_open && self.line_bold && self.line_words {
+        if self.line_open && self.line_emph && self.line_words {
             let whole = self.line_owner != NONE && self.line_owner == ended && self.cells == 0;
             let text = collapse(&self.body.text[self.line_start..]);
-            if self.heading_like(&text, whole) {
+            // A line in italics (or partly) is a heading only when it fills
+            // its paragraph, the oracle knows it and it is no sentence.
+            let heading = if self.line_bold {
+                self.heading_like(&text, whole)
+            } else {
+                whole && !strip_numbering(&text).contains(". ") && self.oracle_knows(&text)
+            };
+            if heading {
                 let heading = self.body.slice(self.line_start..self.body.len());
                 self.body = self.body.slice(0..self.line_mark);
                 let level = self.derived_level();
@@ -900,6 +960,7 @@ impl<'a> Builder<'a> {
         self.line_open = false;
         self.line_owner = NONE;
         self.line_bold = true;
+        self.line_emph = true;
         self.line_words = false;
         self.pending = None;
     }
@@ -1050,12 +1111,15 @@ impl<'a> Builder<'a> {
         self.pending = None;
         let before = self.body.len();
         decode_into(&mut self.body, self.src, t.kind, ca, cb);
-        if (self.line_bold || !self.line_words)
+        if (self.line_emph || !self.line_words)
             && self.body.text[before..].chars().any(char::is_alphanumeric)
         {
             self.line_words = true;
             if self.bold == 0 {
                 self.line_bold = false;
+                if self.italic == 0 {
+                    self.line_emph = false;
+                }
             }
         }
         if cb < b && space(cb, b) {

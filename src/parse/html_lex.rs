@@ -39,8 +39,10 @@ pub(super) enum Kind {
 pub(super) enum Tag {
     /// Unknown (custom elements, JSX components).
     Other,
-    /// Known phrasing elements (a, em, span, ...).
+    /// Known phrasing elements (a, span, code, ...).
     Inline,
+    /// `em` and `i`: italic, which marks sub-headings in some notices.
+    Em,
     /// Known void elements without a role here (meta, link, img, ...).
     Void,
     /// Known block elements without a role here (address, pre, ...).
@@ -133,7 +135,7 @@ impl Tag {
     pub(super) fn is_generic(self) -> bool {
         matches!(
             self,
-            Tag::Other | Tag::Inline | Tag::Void | Tag::Block | Tag::Scope | Tag::Media
+            Tag::Other | Tag::Inline | Tag::Em | Tag::Void | Tag::Block | Tag::Scope | Tag::Media
         )
     }
 
@@ -291,9 +293,9 @@ static TAGS: [(u64, Tag); 130] = sorted([
     (key(b"data"), Tag::Inline),
     (key(b"del"), Tag::Inline),
     (key(b"dfn"), Tag::Inline),
-    (key(b"em"), Tag::Inline),
+    (key(b"em"), Tag::Em),
     (key(b"font"), Tag::Inline),
-    (key(b"i"), Tag::Inline),
+    (key(b"i"), Tag::Em),
     (key(b"ins"), Tag::Inline),
     (key(b"kbd"), Tag::Inline),
     (key(b"label"), Tag::Inline),
@@ -326,6 +328,8 @@ pub(super) const SELF_CLOSING: u8 = 1;
 pub(super) const BOLD: u8 = 2;
 /// Explicitly not bold (`<b style="font-weight:normal">`).
 pub(super) const NOT_BOLD: u8 = 4;
+/// Italic (em, i): a line of it is a heading only if the oracle knows it.
+pub(super) const ITALIC: u8 = 64;
 /// Site chrome by attributes: a cookie banner, `role="navigation"`, ...
 pub(super) const CHROME: u8 = 8;
 /// `role="main"`.
@@ -1497,6 +1501,8 @@ impl<'a> Lexer<'a> {
         let mut level = 0u8;
         if matches!(tag, Tag::B | Tag::Strong) {
             flags |= BOLD;
+        } else if tag == Tag::Em {
+            flags |= ITALIC;
         }
         if let Some(style) = val(a.style) {
             match font_weight(style) {
@@ -1522,7 +1528,7 @@ impl<'a> Lexer<'a> {
         );
         let text = matches!(
             tag,
-            Tag::P | Tag::Div | Tag::Inline | Tag::Other | Tag::Dt | Tag::Td | Tag::Th
+            Tag::P | Tag::Div | Tag::Inline | Tag::Em | Tag::Other | Tag::Dt | Tag::Td | Tag::Th
         );
         if container {
             if let Some(v) = val(a.id) {

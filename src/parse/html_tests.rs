@@ -243,6 +243,34 @@ fn bold_lines_need_the_oracle_unless_they_fill_a_paragraph() {
 }
 
 #[test]
+fn italic_paragraphs_are_headings_only_when_known() {
+    let src = "<h2>Oikeudet</h2><p>Sinulla on oikeuksia:</p>\
+        <p><em>Evästeet</em></p><p>Käytämme evästeitä.</p>\
+        <p><i>Tietojen <b>luovutus</b></i></p><p>Ei luovuteta.</p>\
+        <p><em>Huomaa, että tämä on vain esimerkki</em></p>\
+        <p><em>Rekisterin nimi. Lisäksi</em></p>\
+        <p>Teksti, jossa on <em>Evästeet</em> keskellä.</p>";
+    let doc = parse_checked(src, &Oracle);
+    assert_eq!(
+        headings(&doc),
+        [
+            (2, "Oikeudet".into()),
+            (3, "Evästeet".into()),
+            (3, "Tietojen luovutus".into()),
+        ]
+    );
+    assert_eq!(heading_src(src, &doc.sections[1]), "Evästeet");
+    assert_eq!(
+        doc.sections[2].body.text,
+        "Ei luovuteta.\nHuomaa, että tämä on vain esimerkki\nRekisterin nimi. Lisäksi\n\
+         Teksti, jossa on Evästeet keskellä."
+    );
+    // Without the oracle, italics are body text.
+    let doc = parse_checked(src, &NoOracle);
+    assert_eq!(headings(&doc), [(2, "Oikeudet".into())]);
+}
+
+#[test]
 fn accordion_buttons_are_headings_when_known() {
     let src = "<h1>Seloste</h1><div class=\"accordion\"><button aria-expanded=\"false\">Rekisterinpitäjä</button>\
                <div class=\"panel\"><p>Yritys Oy</p></div><button>2. Tietolähteet</button><div><p>Asiakas</p></div>\

@@ -19,7 +19,10 @@
 //! - a top-level paragraph that is only bold text (`**Rekisterinpitäjä**`),
 //!   short and not a sentence, when the document has no `##` headings of
 //!   its own or the [`HeadingOracle`] knows the text; its level is one below
-//!   the last real heading (3 when there is none);
+//!   the last real heading (3 when there is none). The same for a paragraph
+//!   whose first line is all bold and the body follows on the next lines
+//!   (`**Oikeus tarkastaa**` + line break + text), and for italic lines
+//!   (`*Vastustamisoikeus*`) when the oracle knows them;
 //! - the items of top-level ordered lists used as numbered headings
 //!   (`1. Rekisterinpitäjä` + indented text, or one-item lists split by the
 //!   paragraphs between them), in documents without `##` headings;
@@ -54,8 +57,13 @@ type Ev<'a> = (Event<'a>, Range<usize>);
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Role {
     None,
-    /// A top-level paragraph that is only bold text and reads as a heading.
+    /// A top-level paragraph that is only bold text and reads as a heading
+    /// (or only italic text that the oracle knows).
     BoldHeading,
+    /// A top-level paragraph whose first line is only bold or italic text
+    /// that reads as a heading, with the body on the next lines
+    /// (`**Oikeus tarkastaa tiedot**` + line break + text).
+    BoldLineHeading,
     /// The first short line of a document that has no other title, right
     /// before a table or a heading.
     TitlePara,
@@ -218,21 +226,45 @@ fn oracle_text(text: &str) -> &str {
         .trim_end()
 }
 
-/// If the paragraph starting at `p` is only bold text, its end index and
-/// text.
-fn bold_only(events: &[Ev<'_>], p: usize, end: usize) -> Option<String> {
-    if !matches!(events.get(p + 1), Some((Event::Start(Tag::Strong), _))) {
+/// How a paragraph opens with emphasised text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Emphasised {
+    text: String,
+    /// `**x**` / `__x__` (else `*x*` / `_x_`).
+    bold: bool,
+    /// The emphasis is the whole first line and more lines follow it.
+    first_line_only: bool,
+}
+
+/// If the paragraph starting at `p` (ending at `end`) begins with bold or
+/// italic text that is either the whole paragraph or its whole first line.
+fn emphasised(events: &[Ev<'_>], p: usize, end: usize) -> Option<Emphasised> {
+    let bold = match events.get(p + 1) {
+        Some((Event::Start(Tag::Strong), _)) => true,
+        Some((Event::Start(Tag::Emphasis), _)) => false,
+        _ => return None,
+    };
+    let em_end = matching_end(events, p + 1);
+    let first_line_only = if em_end + 1 == end {
+        false
+    } else if matches!(
+        events.get(em_end + 1),
+        Some((Event::SoftBreak | Event::HardBreak, _))
+    ) && em_end + 2 < end
+    {
+        true
+    } else {
         return None;
-    }
-    let strong_end = matching_end(events, p + 1);
-    if strong_end + 1 != end {
-        return None;
-    }
-    let (text, breaks) = inline_text(events, p + 2, strong_end);
+    };
+    let (text, breaks) = inline_text(events, p + 2, em_end);
     if breaks {
         return None;
     }
-    Some(text)
+    Some(Emphasised {
+        text,
+        bold,
+        first_line_only,
+    })
 }
 
 fn plan(
@@ -261,10 +293,20 @@ fn plan(
         if !matches!(events[s].0, Event::Start(Tag::Paragraph)) {
             continue;
         }
-        if let Some(text) = bold_only(events, s, e) {
-            if heading_like(&text) && (!facts.sub_headings || oracle.is_heading(oracle_text(&text)))
+        if let Some(em) = emphasised(events, s, e) {
+            // Bold lines are the headings of a notice without `##` headings;
+            // italic lines, and bold lines in a headed notice, only when the
+            // oracle knows them (italic is also used for notes and quotes).
+            let known = || oracle.is_heading(oracle_text(&em.text));
+            // "_Päivitetty 5.5.2024. // Hallitus_" is a sentence.
+            let sentence = oracle_text(&em.text).contains(". ");
+            if heading_like(&em.text) && !sentence && ((em.bold && !facts.sub_headings) || known())
             {
-                roles[s] = Role::BoldHeading;
+                roles[s] = if em.first_line_only {
+                    Role::BoldLineHeading
+                } else {
+                    Role::BoldHeading
+                };
                 any_bold = true;
             }
         }
@@ -314,7 +356,7 @@ fn plan(
         if let (Some(&(s, e)), Some(&(n, _))) = (content.next(), content.next()) {
             let next_is_heading = matches!(events[n].0, Event::Start(Tag::Heading { .. }))
                 || roles[n] == Role::SectionTable
-                || roles[n] == Role::BoldHeading;
+                || matches!(roles[n], Role::BoldHeading | Role::BoldLineHeading);
             if roles[s] == Role::None
                 && matches!(events[s].0, Event::Start(Tag::Paragraph))
                 && next_is_heading
@@ -558,12 +600,14 @@ impl Builder<'_> {
             Tag::Paragraph => {
                 self.flush();
                 match role {
-                    Role::BoldHeading => {
+                    Role::BoldHeading | Role::BoldLineHeading => {
                         let level = (self.last_level.unwrap_or(2) + 1).clamp(2, 6);
                         self.capture = Capture::Heading {
                             level,
                             structural: false,
                         };
+                        // The rest of the paragraph is the body.
+                        self.heading_ends_at_break = role == Role::BoldLineHeading;
                     }
                     Role::TitlePara => self.capture = Capture::Title,
                     Role::HashHeading(level, hashes) => {
@@ -1071,6 +1115,10 @@ mod tests {
                 "tarkastusoikeus",
                 "henkilötietojen käsittelyn tarkoitus",
                 "oikeusperuste",
+                "oikeus tarkastaa tiedot",
+                "oikeus tietojen poistamiseen",
+                "oikeus vaatia tiedon korjaamista",
+                "vastustamisoikeus",
             ];
             let t = text.trim().to_lowercase();
             KNOWN.contains(&t.as_str())

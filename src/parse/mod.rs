@@ -130,7 +130,21 @@ pub struct RawDocument {
 /// the strongest signal there; the caller supplies them so that parsing does
 /// not depend on the schema stage.
 pub trait HeadingOracle {
+    /// A short line (at most 14 words, 120 characters) that names an element.
     fn is_heading(&self, text: &str) -> bool;
+
+    /// Whether `text` names an element, whatever its length: the caller
+    /// judges the shape (a long template heading such as "Regelmässigt
+    /// utlämnande av uppgifter och överföring av uppgifter utanför EU ...").
+    fn names_element(&self, text: &str) -> bool {
+        self.is_heading(text)
+    }
+
+    /// Whether two headings name a common element ("Tietojen luovutukset"
+    /// and "Ei luovutuksia"): then the second is no new section.
+    fn same_element(&self, _a: &str, _b: &str) -> bool {
+        false
+    }
 }
 
 /// An oracle that knows no headings (markup alone decides).

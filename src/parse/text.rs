@@ -1,5 +1,15 @@
 //! Plain text: the 2018 template's tab-separated export, and text copied from
 //! web pages (numbered, ALL-CAPS or known headings, `Label: value` lines).
+//!
+//! In text copied from a web page a heading is a numbered, ALL-CAPS or known
+//! line after a blank line (or in capitals / known anywhere); the line right
+//! under a heading is its text unless it is numbered, in capitals, or a known
+//! heading of another element with text of its own (then the first heading
+//! is empty). When the notice puts its headings right above their text in
+//! one-line paragraphs, any short line in that place is a heading and a
+//! known template heading may be long. The last line is a heading only if
+//! known, without digits, and ended by a line break (a file that stops
+//! mid-line may be cut).
 
 use super::inline::strip_inline_html;
 use super::{names_the_notice, HeadingOracle, RawDocument, RawSection};
@@ -189,10 +199,71 @@ fn heading_kind(s: &str, oracle: &dyn HeadingOracle, standalone: bool) -> bool {
     is_all_caps(bare) && chars <= 80
 }
 
+/// Whether the notice writes its headings right above their text
+/// ("Rekisterinpitäjä" / "Yritys Oy, Katu 1", blocks between blank lines),
+/// with each paragraph on one line as text copied from a web page is. Then
+/// a line in the same place is a heading even when it is not numbered, in
+/// capitals or in the heading table ("Tietojen päivittäminen"), and a known
+/// template heading may be long.
+fn tight_headings(src: &str, lines: &[Line], oracle: &dyn HeadingOracle) -> bool {
+    let text = |i: usize| lines.get(i).map_or("", |l: &Line| &src[l.start..l.end]);
+    let blank = |i: usize| text(i).trim().is_empty();
+    // Hard-wrapped text starts every paragraph with a short unpunctuated line.
+    if !lines
+        .iter()
+        .any(|l| src[l.start..l.end].chars().count() > 120)
+    {
+        return false;
+    }
+    let (mut tight, mut all) = (0, 0);
+    for i in 1..lines.len() {
+        if blank(i) || !blank(i - 1) || !heading_kind(text(i), oracle, blank(i + 1)) {
+            continue;
+        }
+        all += 1;
+        if !blank(i + 1) {
+            tight += 1;
+        }
+    }
+    tight >= 3 && tight * 2 >= all
+}
+
+/// A line that reads as a heading in a notice of [`tight_headings`] shape,
+/// given the line right under it. Known headings may be long (the 2018
+/// template's Swedish "Regelmässigt utlämnande av uppgifter och överföring
+/// av uppgifter utanför EU eller ..."); other lines must be short, start
+/// with a capital, have a lowercase word (not a name such as "Yritys Oy")
+/// and stand above a sentence.
+fn tight_heading(s: &str, next: &str, oracle: &dyn HeadingOracle) -> bool {
+    let t = s.trim();
+    if is_bullet(t) || t.ends_with(['.', ',', ';', ':', '!']) || t.contains([',', '@', '\t']) {
+        return false;
+    }
+    let bare = strip_numbering(t);
+    let first = bare.chars().next().unwrap_or(' ');
+    if !first.is_alphabetic() || first.is_lowercase() || bare.contains("http") {
+        return false;
+    }
+    let words: Vec<&str> = bare.split_whitespace().collect();
+    if words.len() <= 20 && bare.chars().count() <= 150 && oracle.names_element(bare) {
+        return true;
+    }
+    let lower_word = words[1..]
+        .iter()
+        .any(|w| w.chars().next().is_some_and(char::is_lowercase));
+    let one_word = words.len() == 1 && bare.chars().count() >= 5;
+    words.len() <= 5
+        && bare.chars().count() <= 60
+        && !bare.chars().any(|c| c.is_ascii_digit())
+        && (lower_word || one_word)
+        && next.split_whitespace().count() >= 6
+}
+
 /// Text copied from a web page.
 fn parse_plain(src: &str, lines: &[Line], oracle: &dyn HeadingOracle) -> RawDocument {
     let mut doc = RawDocument::default();
     let mut current: Option<RawSection> = None;
+    let tight = tight_headings(src, lines, oracle);
     let mut prev_blank = true;
     let mut seen_content = false;
     for (i, l) in lines.iter().enumerate() {
@@ -260,14 +331,46 @@ fn parse_plain(src: &str, lines: &[Line], oracle: &dyn HeadingOracle) -> RawDocu
             }
         }
         // The line right under a heading is its body ("Rekisterin nimi" /
-        // "SM-viikon yhteystietorekisteri"), unless it is numbered or in capitals.
+        // "SM-viikon yhteystietorekisteri"), unless it is numbered, in
+        // capitals, or a known heading of another element with its own text
+        // ("Evästeet" right above "Tarkastusoikeus" and its text: the first
+        // heading has none).
+        let bare = strip_numbering(s.trim()).trim_end_matches(':').trim_end();
         let right_under_heading =
             !prev_blank && current.as_ref().is_some_and(|c| c.body.is_empty());
         let strong_form = is_all_caps(s) || strip_numbering(s).len() != s.trim_start().len();
+        // It must have its own text right under it: a register's name
+        // ("SM-viikon yhteystietorekisteri") under "Rekisterin nimi" ends
+        // its block.
+        let other_heading = || {
+            !next_blank_or_end
+                && oracle.is_heading(bare)
+                && current
+                    .as_ref()
+                    .is_some_and(|c| !oracle.same_element(&c.heading.text, bare))
+        };
+        // The last line of the file has no text under it: a heading there
+        // only if the heading table knows it, it holds no date or number,
+        // and the line is complete (ends with a line break). A file that
+        // stops mid-line may have been cut ("Tietojen siirto EU:n tai
+        // Euroopan talousalueen u" in an excerpt): a cut heading is no
+        // empty section.
+        let last_line = lines.get(i + 1).is_none();
+        let complete = l.end < src.len();
+        let next_text = lines.get(i + 1).map_or("", |n| &src[n.start..n.end]);
         let is_heading = (prev_blank || is_all_caps(s) || oracle.is_heading(s.trim()))
-            && (!right_under_heading || strong_form)
+            && (!right_under_heading || strong_form || other_heading())
             && heading_kind(s, oracle, prev_blank && next_blank_or_end)
-            && !(next_blank_or_end && lines.get(i + 1).is_none());
+            && (!last_line
+                || (complete
+                    && oracle.is_heading(bare)
+                    && !bare.chars().any(|c| c.is_ascii_digit())));
+        let is_heading = is_heading
+            || (tight
+                && prev_blank
+                && !next_blank_or_end
+                && current.is_some()
+                && tight_heading(s, next_text, oracle));
         if is_heading {
             if let Some(sec) = current.take() {
                 doc.sections.push(sec);
