@@ -10,6 +10,9 @@ fn main() {
         r.notice.title.as_ref().map(|t| &t.text)
     );
     println!("preamble={:?}", r.notice.preamble.text);
+    if let Some(f) = &r.notice.page_footer {
+        println!("page footer={:?}", f.text);
+    }
     for s in &r.notice.sections {
         println!(
             "[{}] {:?} -> {:?}",

@@ -338,7 +338,10 @@ impl Iterator for WordMatches<'_, '_> {
                 return Some(m.range());
             }
             // Retry from the character after the failed match's start.
-            let next = self.text[m.start()..].chars().next().map_or(1, char::len_utf8);
+            let next = self.text[m.start()..]
+                .chars()
+                .next()
+                .map_or(1, char::len_utf8);
             self.pos = m.start() + next;
         }
         None
@@ -446,7 +449,13 @@ mod tests {
         assert!(a.is_match("osoitteen"));
         assert!(a.is_match("osoite"));
         let p = set(&["peruste~"]);
-        for form in ["peruste", "perusteet", "perusteella", "perustetta", "perusteiden"] {
+        for form in [
+            "peruste",
+            "perusteet",
+            "perusteella",
+            "perustetta",
+            "perusteiden",
+        ] {
             assert!(p.is_match(form), "{form}");
         }
         for other in ["perustuu", "perustietoa", "perustaa", "perustiedot"] {

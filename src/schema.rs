@@ -158,6 +158,9 @@ pub struct Notice {
     pub comments: Vec<Comment>,
     pub register_name: Option<String>,
     pub date: Option<StatedDate>,
+    /// The page footer's text (HTML), outside the notice: consulted only by
+    /// rules that opt in (`page_footer = true`), for contact details.
+    pub page_footer: Option<NormText>,
 }
 
 impl Notice {
@@ -433,6 +436,7 @@ pub fn build(raw: RawDocument, format: Format, table: &HeadingTable) -> Notice {
         date_texts.push((&s.body, s.has_key(Key::Date)));
     }
     let date = stated_date(&date_texts);
+    let page_footer = raw.page_footer.map(normalize);
     Notice {
         format,
         title,
@@ -441,6 +445,7 @@ pub fn build(raw: RawDocument, format: Format, table: &HeadingTable) -> Notice {
         comments: raw.comments,
         register_name,
         date,
+        page_footer,
     }
 }
 

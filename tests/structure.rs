@@ -222,3 +222,41 @@ fn long_swedish_template_heading_in_plain_text() {
         ]
     );
 }
+
+/// A small company's page: the notice in `main` names no controller, the
+/// page footer does (name, business ID, address, e-mail, phone). The footer
+/// counts for the controller and its contact details only; what else it
+/// says (here leftover template text) is not linted as the notice.
+#[test]
+fn contact_details_in_the_page_footer() {
+    let r = lint("fixtures/html/yhteystiedot-alatunnisteessa.html");
+    let status = |k: &str| {
+        r.result
+            .elements
+            .iter()
+            .find(|(key, _)| key.name() == k)
+            .map(|(_, s)| format!("{:?}", s.status))
+            .unwrap()
+    };
+    assert_eq!(status("controller"), "Present");
+    assert_eq!(status("controller_contact"), "Present");
+    assert_eq!(status("retention"), "Present");
+    let rules: Vec<&str> = r
+        .result
+        .diagnostics
+        .iter()
+        .map(|d| d.rule.as_str())
+        .collect();
+    assert!(!rules.contains(&"missing-controller"), "{rules:?}");
+    assert!(!rules.contains(&"missing-controller-contact"), "{rules:?}");
+    assert!(!rules.contains(&"placeholder-text"), "{rules:?}");
+    // The sections are the notice's own: nothing from the footer.
+    assert_eq!(
+        sections(&r),
+        [
+            "7:5 other | Tietosuojaseloste",
+            "9:5 data_categories | 1. Mitä tietoja keräämme",
+            "11:5 retention | 2. Tietojen säilytys",
+        ]
+    );
+}

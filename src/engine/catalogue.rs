@@ -165,6 +165,9 @@ struct RuleSpec {
     applies_if: Terms,
     #[serde(default)]
     section_terms: Terms,
+    /// require-element: the page footer (HTML) counts when the notice lacks it.
+    #[serde(default)]
+    page_footer: bool,
     // contradiction
     #[serde(default)]
     other: Terms,
@@ -297,6 +300,7 @@ pub fn parse_rule_file(file: &str, src: &str) -> Result<Vec<Rule>, RuleFileError
                         Some(ctx.terms(&spec.applies_if, &[])?)
                     },
                     section_terms: ctx.terms(&spec.section_terms, &[])?,
+                    page_footer: spec.page_footer,
                 }
             }
             "forbid-pattern" => Kind::ForbidPattern {

@@ -88,6 +88,9 @@ pub enum Kind {
         demote_anywhere: TermSet,
         applies_if: Option<TermSet>,
         section_terms: TermSet,
+        /// Also look in the page footer, outside the notice, when the notice
+        /// itself does not say it (contact details of small sites).
+        page_footer: bool,
     },
     /// A pattern that should not be there (optionally only near, or not near,
     /// other words in the same sentence).
@@ -473,6 +476,7 @@ impl Engine {
                 demote_anywhere,
                 applies_if,
                 section_terms,
+                page_footer,
             } => {
                 let keep = demote_unless.as_ref().unwrap_or(present);
                 let mut st = element_status(
@@ -491,6 +495,12 @@ impl Engine {
                     && !doc.is_match(keep)
                 {
                     st.status = Status::Partial;
+                }
+                if st.status == Status::Missing
+                    && *page_footer
+                    && (notice.page_footer.as_ref()).is_some_and(|f| present.is_match(&f.text))
+                {
+                    st.status = Status::Present;
                 }
                 elements.insert(*element, st);
                 if matches!(st.status, Status::Missing | Status::Partial) {

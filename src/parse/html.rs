@@ -109,7 +109,47 @@ pub fn parse(src: &str, oracle: &dyn HeadingOracle) -> RawDocument {
         }
     }
     doc.comments = comments;
+    doc.page_footer = page_footer(src, &toks, &st);
     doc
+}
+
+/// The text of the page's own footers (`footer` outside any
+/// `article`/`main`/`section`), which are chrome and not read as the notice:
+/// small sites often give the company's name, business ID, address and
+/// e-mail only there.
+fn page_footer(src: &str, toks: &[Token], st: &Structure) -> Option<MappedText> {
+    let content: Vec<(usize, usize)> = toks
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| {
+            t.kind == Kind::Start && matches!(t.tag, Tag::Article | Tag::Main | Tag::Section)
+        })
+        .map(|(i, _)| (i, st.close[i] as usize))
+        .collect();
+    let mut out = MappedText::new();
+    for (i, t) in toks.iter().enumerate() {
+        if t.kind != Kind::Start || t.tag != Tag::Footer {
+            continue;
+        }
+        let close = st.close[i] as usize;
+        if close <= i + 1 || content.iter().any(|&(a, b)| a < i && i < b) {
+            continue;
+        }
+        let mut b = Builder::new(src, toks, st, &super::NoOracle);
+        b.walk(i + 1..close);
+        let d = b.finish();
+        for part in std::iter::once(&d.preamble)
+            .chain(d.sections.iter().flat_map(|s| [&s.heading, &s.body]))
+        {
+            if !part.is_empty() {
+                if !out.is_empty() {
+                    out.push_synthetic("\n", 0);
+                }
+                out.append(part);
+            }
+        }
+    }
+    (!out.is_empty()).then_some(out)
 }
 
 const NONE: u32 = u32::MAX;
@@ -790,6 +830,7 @@ impl<'a> Builder<'a> {
             preamble: self.preamble.unwrap_or_default(),
             sections: self.sections,
             comments: Vec::new(),
+            page_footer: None,
         }
     }
 

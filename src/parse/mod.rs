@@ -123,6 +123,9 @@ pub struct RawDocument {
     pub preamble: MappedText,
     pub sections: Vec<RawSection>,
     pub comments: Vec<Comment>,
+    /// HTML only: the text of the page's footers, which are not part of the
+    /// notice but may hold the controller's contact details.
+    pub page_footer: Option<MappedText>,
 }
 
 /// Tells a parser whether a short line of text is a known notice heading.
