@@ -475,6 +475,7 @@ pub fn build(raw: RawDocument, format: Format, table: &HeadingTable) -> Notice {
         });
     }
     prune_purpose_subheadings(&mut sections);
+    rights_subheadings(&mut sections);
     let register_name = sections
         .iter()
         .find(|s| s.has_key(Key::RegisterName) && !s.body.is_empty())
@@ -548,6 +549,41 @@ fn prune_purpose_subheadings(sections: &mut [Section]) {
             s.keys.retain(|k| !NOT_UNDER_PURPOSE.contains(k));
         }
         open.push((s.level, s.has_key(Key::Purpose)));
+    }
+}
+
+/// Under a heading about the data subject's rights ("Rekisteröidyn
+/// oikeudet", "Your rights"), a sub-heading that speaks of moving the data
+/// ("Tietojen tarkastaminen, saaminen ja siirtäminen") names the right to
+/// data portability, not a transfer abroad, unless it names a place.
+fn rights_subheadings(sections: &mut [Section]) {
+    use std::sync::OnceLock;
+    static RIGHTS: OnceLock<Regex> = OnceLock::new();
+    static MOVE: OnceLock<Regex> = OnceLock::new();
+    static PLACE: OnceLock<Regex> = OnceLock::new();
+    let rights = RIGHTS.get_or_init(|| {
+        Regex::new(r"\boikeu(?:det|tesi|tenne|ksista|ksien)\b|\brights\b|\brättighet").unwrap()
+    });
+    let moving = MOVE.get_or_init(|| Regex::new(r"\bsiir[rt]|\btransfer|\böverför").unwrap());
+    let place = PLACE.get_or_init(|| {
+        Regex::new(r"ulkopuol|ulkomail|\beu\b|\beu:|\beta\b|\beta:|kolma|outside|third|abroad|utanför|tredje|\bees\b")
+            .unwrap()
+    });
+    let mut open: Vec<(u8, bool)> = Vec::new();
+    for s in sections.iter_mut() {
+        while open.last().is_some_and(|&(l, _)| l >= s.level) {
+            open.pop();
+        }
+        let under_rights = open.iter().any(|&(_, r)| r);
+        let h = &s.heading.text;
+        if under_rights && moving.is_match(h) && !place.is_match(h) {
+            s.keys.retain(|&k| k != Key::Transfers);
+            if !s.has_key(Key::RightPortability) {
+                s.keys.push(Key::RightPortability);
+                s.keys.sort();
+            }
+        }
+        open.push((s.level, rights.is_match(h)));
     }
 }
 

@@ -79,7 +79,7 @@ fn hero_h1_outside_the_article_is_the_title_and_purpose_subheadings_are_purposes
 }
 
 #[test]
-fn the_h1_naming_the_notice_carries_no_element_key() {
+fn the_h1_naming_the_notice_carries_no_element_key_and_rights_subheadings_move_data() {
     let r = lint("fixtures/html/otsikko-ja-evasteet.html");
     assert_eq!(
         sections(&r),
@@ -88,9 +88,15 @@ fn the_h1_naming_the_notice_carries_no_element_key() {
             "11:9 controller | 1. Rekisterinpitäjä",
             "13:9 purpose,data_categories | 2. Mitä henkilötietoja käsittelemme ja miksi?",
             "15:9 cookies | 3. Evästeet",
+            "17:9 other | 4. Asiakkaan oikeudet",
+            // Under the rights, moving the data is portability...
+            "18:9 right_access,right_portability | 4.1 Tietojen tarkastaminen ja siirtäminen",
+            // ...unless a place is named.
+            "20:9 transfers | 4.2 Tietojen siirto EU:n ulkopuolelle",
         ]
     );
-    assert!(empty_bodies(&r).is_empty());
+    // The rights heading is a parent (its text is in its sub-sections).
+    assert_eq!(empty_bodies(&r), ["4. Asiakkaan oikeudet"]);
 }
 
 #[test]
