@@ -9,6 +9,7 @@ use regex::Regex;
 use serde::Deserialize;
 
 use crate::normalize::{normalize, NormText};
+use crate::parse::date::{find_date, leading_year, FoundDate};
 use crate::parse::text::strip_numbering;
 use crate::parse::{names_the_notice, Comment, Format, HeadingOracle, RawDocument};
 use crate::textmap::MappedText;
@@ -141,11 +142,32 @@ impl Section {
 /// The notice's own date as stated in it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatedDate {
-    /// The date as written, e.g. `03.05.2018`.
+    /// The date as written, e.g. `03.05.2018`, `25. toukokuuta 2018`.
     pub text: String,
-    /// ISO 8601 (`2018-05-03`) when the date could be read.
+    /// ISO 8601 when the date could be read, in the precision written:
+    /// `2018-05-03`, `2018-05` ("toukokuu 2018", "12/2019") or `2018`.
     pub iso: Option<String>,
     pub span: Range<usize>,
+}
+
+impl StatedDate {
+    /// The last day the stated date can mean (`2018-05` → `2018-05-31`,
+    /// `2018` → `2018-12-31`): compare this against a deadline so that
+    /// "toukokuu 2018" is not taken for a day before 25.5.2018.
+    pub fn last_day(&self) -> Option<String> {
+        let iso = self.iso.as_deref()?;
+        let num = |s: &str| s.parse::<u32>().ok();
+        match iso.len() {
+            10 => Some(iso.to_string()),
+            7 => {
+                let (y, m) = (num(&iso[..4])?, num(&iso[5..])?);
+                let d = crate::parse::date::days_in_month(y, m);
+                Some(format!("{iso}-{d:02}"))
+            }
+            4 => Some(format!("{iso}-12-31")),
+            _ => None,
+        }
+    }
 }
 
 /// The canonical notice.
@@ -300,65 +322,99 @@ impl HeadingOracle for HeadingTable {
     }
 }
 
-fn date_regex() -> &'static Regex {
-    use std::sync::OnceLock;
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(r"(?:^|[^\d.])(\d{1,2})\.\s?(\d{1,2})\.\s?((?:19|20)\d{2})\b|\b((?:19|20)\d{2})-(\d{2})-(\d{2})\b")
-            .expect("date regex")
-    })
-}
-
 fn date_label_regex() -> &'static Regex {
     use std::sync::OnceLock;
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r"laatimispäivä|laadittu|päivitetty|päivityspäivä|päiväys|muutettu|voimassa|uppdaterad|upprättad|datum|updated|last modified|effective|privacy (?:statement|policy|notice)|seloste",
+            r"(?P<upd>päivitetty|päivitys|päivityspäivä|muutettu|voimassa|uppdaterad|senast ändrad|gäller från|last updated|updated|last modified|modified|last revised|revised|effective|in effect)|(?P<made>laatimispäivä|laadittu|päiväys|upprättad|datum|created|(?P<doc>privacy (?:statement|policy|notice)|seloste))",
         )
         .expect("date label regex")
     })
 }
 
-/// Finds the first date in `t`: (normalized range, iso).
-fn find_date(t: &str) -> Option<(Range<usize>, Option<String>)> {
-    let c = date_regex().captures(t)?;
-    if let (Some(d), Some(m), Some(y)) = (c.get(1), c.get(2), c.get(3)) {
-        let (dd, mm): (u32, u32) = (d.as_str().parse().ok()?, m.as_str().parse().ok()?);
-        let iso = (1..=31)
-            .contains(&dd)
-            .then_some(())
-            .filter(|_| (1..=12).contains(&mm))
-            .map(|_| format!("{}-{:02}-{:02}", y.as_str(), mm, dd));
-        return Some((d.start()..y.end(), iso));
-    }
-    let (y, m, d) = (c.get(4)?, c.get(5)?, c.get(6)?);
-    Some((
-        y.start()..d.end(),
-        Some(format!("{}-{}-{}", y.as_str(), m.as_str(), d.as_str())),
-    ))
+/// Labels in English: an ambiguous slash date after them is not guessed.
+fn english_label(label: &str) -> bool {
+    matches!(
+        label,
+        "last updated"
+            | "updated"
+            | "last modified"
+            | "modified"
+            | "last revised"
+            | "revised"
+            | "effective"
+            | "in effect"
+            | "created"
+    ) || label.starts_with("privacy")
 }
 
-fn stated_date(notice_texts: &[(&NormText, bool)]) -> Option<StatedDate> {
-    // A date in a section headed as the date, or right after a date label.
-    for (t, is_date_section) in notice_texts {
-        if *is_date_section {
-            if let Some((r, iso)) = find_date(&t.text) {
-                return Some(make_date(t, r, iso));
+/// One date the notice states, with what introduced it.
+struct Candidate<'a> {
+    text: &'a NormText,
+    date: FoundDate,
+    /// Introduced as the date of an update ("Päivitetty", "Last updated").
+    updated: bool,
+}
+
+/// Finds the notice's own date: the latest date introduced as an update
+/// ("Päivitetty 3.4.2019", "Last updated: May 25, 2018"); else the date
+/// in a section headed as the date ("Laatimispäivä"); else the first date
+/// right after any date label. Dates elsewhere in the text are not the
+/// notice's date.
+fn stated_date(notice_texts: &[(&NormText, Option<&str>)]) -> Option<StatedDate> {
+    let mut cands: Vec<Candidate<'_>> = Vec::new();
+    let mut section_date: Option<Candidate<'_>> = None;
+    for (t, date_heading) in notice_texts {
+        if let Some(h) = date_heading {
+            if section_date.is_none() {
+                let label = date_label_regex().captures(h);
+                let english = label
+                    .as_ref()
+                    .and_then(|c| c.get(0))
+                    .is_some_and(|m| english_label(m.as_str()));
+                let date = find_date(&t.text, english).or_else(|| leading_year(&t.text));
+                if let Some(date) = date {
+                    let updated = label.is_some_and(|c| c.name("upd").is_some());
+                    section_date = Some(Candidate {
+                        text: t,
+                        date,
+                        updated,
+                    });
+                }
             }
         }
-    }
-    for (t, _) in notice_texts {
-        for m in date_label_regex().find_iter(&t.text) {
+        for c in date_label_regex().captures_iter(&t.text) {
+            let m = c.get(0).expect("group 0");
             let window_end = crate::parse::floor_char_boundary(&t.text, m.end() + 40);
             let window = &t.text[m.end()..window_end];
-            if let Some((r, iso)) = find_date(window) {
-                let r = r.start + m.end()..r.end + m.end();
-                return Some(make_date(t, r, iso));
+            let found = find_date(window, english_label(m.as_str()))
+                .or_else(|| leading_year(window).filter(|_| c.name("doc").is_none()));
+            if let Some(mut date) = found {
+                date.range = date.range.start + m.end()..date.range.end + m.end();
+                cands.push(Candidate {
+                    text: t,
+                    date,
+                    updated: c.name("upd").is_some(),
+                });
             }
         }
     }
-    None
+    let latest_update = cands
+        .iter()
+        .filter(|c| c.updated)
+        .max_by(|a, b| a.date.iso.cmp(&b.date.iso));
+    let section_update = section_date.as_ref().filter(|c| c.updated);
+    let best = match (latest_update, section_update) {
+        (Some(a), Some(b)) => Some(if b.date.iso >= a.date.iso { b } else { a }),
+        (Some(a), None) => Some(a),
+        (None, _) => section_date.as_ref().or(cands.first()),
+    }?;
+    Some(make_date(
+        best.text,
+        best.date.range.clone(),
+        best.date.iso.clone(),
+    ))
 }
 
 fn make_date(t: &NormText, r: Range<usize>, iso: Option<String>) -> StatedDate {
@@ -422,18 +478,20 @@ pub fn build(raw: RawDocument, format: Format, table: &HeadingTable) -> Notice {
         });
     }
     prune_purpose_subheadings(&mut sections);
+    rights_subheadings(&mut sections);
     let register_name = sections
         .iter()
         .find(|s| s.has_key(Key::RegisterName) && !s.body.is_empty())
         .map(|s| collapse_ws(&s.body.raw.text));
-    let mut date_texts: Vec<(&NormText, bool)> = Vec::new();
+    let mut date_texts: Vec<(&NormText, Option<&str>)> = Vec::new();
     if let Some(t) = &title {
-        date_texts.push((t, false));
+        date_texts.push((t, None));
     }
-    date_texts.push((&preamble, false));
+    date_texts.push((&preamble, None));
     for s in &sections {
-        date_texts.push((&s.heading, false));
-        date_texts.push((&s.body, s.has_key(Key::Date)));
+        date_texts.push((&s.heading, None));
+        let date_heading = s.has_key(Key::Date).then_some(s.heading.text.as_str());
+        date_texts.push((&s.body, date_heading));
     }
     let date = stated_date(&date_texts);
     let page_footer = raw.page_footer.map(normalize);
@@ -496,6 +554,41 @@ fn prune_purpose_subheadings(sections: &mut [Section]) {
             s.keys.retain(|k| !NOT_UNDER_PURPOSE.contains(k));
         }
         open.push((s.level, s.has_key(Key::Purpose)));
+    }
+}
+
+/// Under a heading about the data subject's rights ("Rekisteröidyn
+/// oikeudet", "Your rights"), a sub-heading that speaks of moving the data
+/// ("Tietojen tarkastaminen, saaminen ja siirtäminen") names the right to
+/// data portability, not a transfer abroad, unless it names a place.
+fn rights_subheadings(sections: &mut [Section]) {
+    use std::sync::OnceLock;
+    static RIGHTS: OnceLock<Regex> = OnceLock::new();
+    static MOVE: OnceLock<Regex> = OnceLock::new();
+    static PLACE: OnceLock<Regex> = OnceLock::new();
+    let rights = RIGHTS.get_or_init(|| {
+        Regex::new(r"\boikeu(?:det|tesi|tenne|ksista|ksien)\b|\brights\b|\brättighet").unwrap()
+    });
+    let moving = MOVE.get_or_init(|| Regex::new(r"\bsiir[rt]|\btransfer|\böverför").unwrap());
+    let place = PLACE.get_or_init(|| {
+        Regex::new(r"ulkopuol|ulkomail|\beu\b|\beu:|\beta\b|\beta:|kolma|outside|third|abroad|utanför|tredje|\bees\b")
+            .unwrap()
+    });
+    let mut open: Vec<(u8, bool)> = Vec::new();
+    for s in sections.iter_mut() {
+        while open.last().is_some_and(|&(l, _)| l >= s.level) {
+            open.pop();
+        }
+        let under_rights = open.iter().any(|&(_, r)| r);
+        let h = &s.heading.text;
+        if under_rights && moving.is_match(h) && !place.is_match(h) {
+            s.keys.retain(|&k| k != Key::Transfers);
+            if !s.has_key(Key::RightPortability) {
+                s.keys.push(Key::RightPortability);
+                s.keys.sort();
+            }
+        }
+        open.push((s.level, rights.is_match(h)));
     }
 }
 
@@ -623,15 +716,26 @@ mod tests {
     }
 
     #[test]
+    fn last_day_of_a_stated_period() {
+        let d = |iso: &str| {
+            StatedDate {
+                text: String::new(),
+                iso: Some(iso.to_string()),
+                span: 0..0,
+            }
+            .last_day()
+        };
+        assert_eq!(d("2018-05-03").as_deref(), Some("2018-05-03"));
+        assert_eq!(d("2018-05").as_deref(), Some("2018-05-31"));
+        assert_eq!(d("2020-02").as_deref(), Some("2020-02-29"));
+        assert_eq!(d("2018").as_deref(), Some("2018-12-31"));
+    }
+
+    #[test]
     fn dates_are_read() {
-        assert_eq!(
-            find_date("laatimispäivä 03.05.2018").unwrap().1.as_deref(),
-            Some("2018-05-03")
-        );
-        assert_eq!(
-            find_date("päivitetty 2021-03-04").unwrap().1.as_deref(),
-            Some("2021-03-04")
-        );
-        assert!(find_date("puhelin 040 123 4567").is_none());
+        let d = |t: &str| find_date(t, false).and_then(|d| d.iso);
+        assert_eq!(d("laatimispäivä 03.05.2018").as_deref(), Some("2018-05-03"));
+        assert_eq!(d("päivitetty 2021-03-04").as_deref(), Some("2021-03-04"));
+        assert!(find_date("puhelin 040 123 4567", false).is_none());
     }
 }

@@ -79,7 +79,7 @@ fn hero_h1_outside_the_article_is_the_title_and_purpose_subheadings_are_purposes
 }
 
 #[test]
-fn the_h1_naming_the_notice_carries_no_element_key() {
+fn the_h1_naming_the_notice_carries_no_element_key_and_rights_subheadings_move_data() {
     let r = lint("fixtures/html/otsikko-ja-evasteet.html");
     assert_eq!(
         sections(&r),
@@ -88,9 +88,15 @@ fn the_h1_naming_the_notice_carries_no_element_key() {
             "11:9 controller | 1. Rekisterinpitäjä",
             "13:9 purpose,data_categories | 2. Mitä henkilötietoja käsittelemme ja miksi?",
             "15:9 cookies | 3. Evästeet",
+            "17:9 other | 4. Asiakkaan oikeudet",
+            // Under the rights, moving the data is portability...
+            "18:9 right_access,right_portability | 4.1 Tietojen tarkastaminen ja siirtäminen",
+            // ...unless a place is named.
+            "20:9 transfers | 4.2 Tietojen siirto EU:n ulkopuolelle",
         ]
     );
-    assert!(empty_bodies(&r).is_empty());
+    // The rights heading is a parent (its text is in its sub-sections).
+    assert_eq!(empty_bodies(&r), ["4. Asiakkaan oikeudet"]);
 }
 
 #[test]
@@ -259,4 +265,111 @@ fn contact_details_in_the_page_footer() {
             "11:5 retention | 2. Tietojen säilytys",
         ]
     );
+}
+
+/// The notice's own date: (text as written, ISO) for a notice in `src`.
+fn stated(src: &str, format: seloste::parse::Format) -> Option<(String, Option<String>)> {
+    let n = Linter::builtin().notice(src, format);
+    n.date.map(|d| {
+        assert_eq!(&src[d.span.clone()], d.text, "span is the date as written");
+        (d.text, d.iso)
+    })
+}
+
+#[test]
+fn stated_dates_in_every_written_form() {
+    use seloste::parse::Format::{Html, Markdown, Text};
+    let cases: [(&str, seloste::parse::Format, &str, Option<&str>); 16] = [
+        ("Päivitetty 3.4.2019", Text, "3.4.2019", Some("2019-04-03")),
+        ("Laadittu 2018-05-25", Text, "2018-05-25", Some("2018-05-25")),
+        ("Päivitetty 25. toukokuuta 2018", Text, "25. toukokuuta 2018", Some("2018-05-25")),
+        ("Päivitetty: toukokuu 2018", Text, "toukokuu 2018", Some("2018-05")),
+        ("Laadittu 12/2019", Text, "12/2019", Some("2019-12")),
+        ("Viimeksi päivitetty 25/05/2018.", Text, "25/05/2018", Some("2018-05-25")),
+        ("Viimeksi päivitetty 03/08/2023.", Text, "03/08/2023", Some("2023-08-03")),
+        ("Uppdaterad 25 maj 2018", Text, "25 maj 2018", Some("2018-05-25")),
+        ("Last updated: May 25, 2018", Text, "May 25, 2018", Some("2018-05-25")),
+        ("Updated 25 May 2018", Text, "25 May 2018", Some("2018-05-25")),
+        // US or European order cannot be told: the ISO form is not guessed.
+        ("Last updated 03/08/2023", Text, "03/08/2023", None),
+        ("Päivitetty: 2026", Text, "2026", Some("2026")),
+        (
+            "<h1>Tietosuojaseloste</h1><p><strong>Päivitetty viimeksi:</strong> 7. kesäkuuta 2025</p>",
+            Html,
+            "7. kesäkuuta 2025",
+            Some("2025-06-07"),
+        ),
+        (
+            "<p>Viimeisin päivitys: 2. lokakuuta 2025, klo 01:50</p>",
+            Html,
+            "2. lokakuuta 2025",
+            Some("2025-10-02"),
+        ),
+        ("**Last updated:** March 26, 2026", Markdown, "March 26, 2026", Some("2026-03-26")),
+        ("<p>In effect from 1 September 2026.</p>", Html, "1 September 2026", Some("2026-09-01")),
+    ];
+    for (line, format, text, iso) in cases {
+        let src = match format {
+            Text => format!("Tietosuojaseloste\n\n{line}\n\nRekisterinpitäjä\nOy Ab\n"),
+            Markdown => format!("# Privacy notice\n\n{line}\n\n## Controller\n\nAb Oy\n"),
+            Html => format!("{line}<h2>Rekisterinpitäjä</h2><p>Oy Ab</p>"),
+        };
+        assert_eq!(
+            stated(&src, format),
+            Some((text.to_string(), iso.map(str::to_string))),
+            "{line}"
+        );
+    }
+}
+
+#[test]
+fn the_stated_date_is_the_notices_own() {
+    use seloste::parse::Format::Text;
+    let date = |body: &str| stated(&format!("Tietosuojaseloste\n\n{body}\n"), Text);
+    // A date in the body is not the notice's date.
+    assert_eq!(
+        date("Rekisterinpitäjä\nOy Ab\n\nTietosuoja-asetusta sovelletaan 25.5.2018 alkaen."),
+        None
+    );
+    // Written and later updated: the update is the notice's date.
+    assert_eq!(
+        date("Laadittu 1.3.2017. Päivitetty 3.4.2019.\n\nRekisterinpitäjä\nOy Ab"),
+        Some(("3.4.2019".to_string(), Some("2019-04-03".to_string())))
+    );
+    // The template's date row, with an update elsewhere.
+    assert_eq!(
+        date("Laatimispäivä\n1.3.2017\n\nRekisterinpitäjä\nOy Ab\n\nSeloste päivitetty 2.6.2020"),
+        Some(("2.6.2020".to_string(), Some("2020-06-02".to_string())))
+    );
+    // A date that does not exist is kept as written, without ISO.
+    assert_eq!(
+        date("Päivitetty 31.2.2019\n\nRekisterinpitäjä\nOy Ab"),
+        Some(("31.2.2019".to_string(), None))
+    );
+}
+
+#[test]
+fn pre_gdpr_date_reads_month_names() {
+    let findings = |src: &str| -> Vec<String> {
+        Linter::builtin()
+            .lint_bytes("x.txt", src.as_bytes(), None)
+            .unwrap()
+            .result
+            .diagnostics
+            .iter()
+            .filter(|d| d.rule == "pre-gdpr-date")
+            .map(|d| d.text.clone())
+            .collect()
+    };
+    assert_eq!(
+        findings("Tietosuojaseloste\n\nLaadittu 14. huhtikuuta 2017\n\nRekisterinpitäjä\nOy Ab\n"),
+        ["14. huhtikuuta 2017"]
+    );
+    assert!(
+        findings("Tietosuojaseloste\n\nLaadittu 12/2019\n\nRekisterinpitäjä\nOy Ab\n").is_empty()
+    );
+    assert!(findings(
+        "Tietosuojaseloste\n\nLaadittu 1.3.2017. Päivitetty 3.4.2019.\n\nRekisterinpitäjä\nOy Ab\n"
+    )
+    .is_empty());
 }

@@ -1,6 +1,7 @@
 //! Parsing: one module per input format, all producing the same [`RawDocument`]
 //! of headed sections whose text maps back to exact source spans.
 
+pub mod date;
 pub mod html;
 mod html_entities;
 mod html_lex;

@@ -1,0 +1,330 @@
+//! Dates as notices write them, read into ISO 8601.
+//!
+//! Forms read (normalized text: lowercase, single spaces):
+//!
+//! | written | ISO |
+//! |---|---|
+//! | `25.5.2018`, `25. 5. 2018`, `2018-05-25` | `2018-05-25` |
+//! | `25. toukokuuta 2018`, `25 maj 2018`, `25 may 2018`, `may 25, 2018`, `may 25th, 2018` | `2018-05-25` |
+//! | `25/05/2018` (day first; `05/25/2018` when the first number cannot be a month) | `2018-05-25` |
+//! | `toukokuu 2018`, `toukokuussa 2018`, `maj 2018`, `may 2018`, `5/2018`, `05/2018` | `2018-05` |
+//! | `2018` right after a date label (`Päivitetty: 2018`) | `2018` |
+//!
+//! A slash date whose two numbers could both be the month (`03/08/2023`) is
+//! read day first, as Finnish and Swedish write it, unless the notice's label
+//! is English (`Last updated 03/08/2023`): then the ISO form is left out
+//! rather than guessed. A date that does not exist (`31.2.2019`) has no ISO
+//! form either.
+
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+/// A date found in a text: its range in the text and, when it could be
+/// read, its ISO 8601 form (`2018-05-25`, or `2018-05` / `2018` for the
+/// precision written).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FoundDate {
+    pub range: Range<usize>,
+    pub iso: Option<String>,
+}
+
+/// Month names (Finnish stems before `kuu`, Swedish, English and the usual
+/// English abbreviations), lowercase, with their numbers.
+const MONTHS: [(&str, u32); 44] = [
+    ("tammi", 1),
+    ("helmi", 2),
+    ("maalis", 3),
+    ("huhti", 4),
+    ("touko", 5),
+    ("kesä", 6),
+    ("heinä", 7),
+    ("elo", 8),
+    ("syys", 9),
+    ("loka", 10),
+    ("marras", 11),
+    ("joulu", 12),
+    ("januari", 1),
+    ("februari", 2),
+    ("mars", 3),
+    ("april", 4),
+    ("maj", 5),
+    ("juni", 6),
+    ("juli", 7),
+    ("augusti", 8),
+    ("september", 9),
+    ("oktober", 10),
+    ("november", 11),
+    ("december", 12),
+    ("january", 1),
+    ("february", 2),
+    ("march", 3),
+    ("may", 5),
+    ("june", 6),
+    ("july", 7),
+    ("august", 8),
+    ("october", 10),
+    ("jan", 1),
+    ("feb", 2),
+    ("mar", 3),
+    ("apr", 4),
+    ("jun", 6),
+    ("jul", 7),
+    ("aug", 8),
+    ("sep", 9),
+    ("sept", 9),
+    ("oct", 10),
+    ("nov", 11),
+    ("dec", 12),
+];
+
+fn month_number(name: &str) -> Option<u32> {
+    let name = name.trim_end_matches('.');
+    MONTHS.iter().find(|(n, _)| *n == name).map(|&(_, m)| m)
+}
+
+/// A year from 1900 to 2099.
+const Y: &str = r"(?:19|20)\d{2}";
+
+fn month_alt() -> String {
+    // Longest first so that "sept" wins over "sep", "june" over "jun".
+    let mut names: Vec<&str> = MONTHS
+        .iter()
+        .map(|(n, _)| *n)
+        .filter(|n| !FI_STEMS.contains(n))
+        .collect();
+    names.sort_by_key(|n| std::cmp::Reverse(n.len()));
+    names.join("|")
+}
+
+const FI_STEMS: [&str; 12] = [
+    "tammi", "helmi", "maalis", "huhti", "touko", "kesä", "heinä", "elo", "syys", "loka", "marras",
+    "joulu",
+];
+
+/// One regex for every form; each alternative has its own named groups.
+fn date_regex() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        let fi = FI_STEMS.join("|");
+        let m = month_alt();
+        let y = Y;
+        let pattern = [
+            // 25.5.2018, 25. 5. 2018
+            format!(r"(?P<nd>\d{{1,2}})\.\s?(?P<nm>\d{{1,2}})\.\s?(?P<ny>{y})"),
+            // 2018-05-25
+            format!(r"(?P<iy>{y})-(?P<im>\d{{2}})-(?P<id>\d{{2}})"),
+            // 25/05/2018
+            format!(r"(?P<sa>\d{{1,2}})/(?P<sb>\d{{1,2}})/(?P<sy>{y})"),
+            // 25. toukokuuta 2018, toukokuu 2018, toukokuussa 2018
+            format!(r"(?:(?P<fd>\d{{1,2}})\.?\s)?(?P<fm>{fi})kuu(?:ta|n|ssa|lla)?,?\s(?P<fy>{y})"),
+            // 25 maj 2018, 25 may 2018, 25. maj 2018, maj 2018, may 2018
+            format!(r"(?:(?P<ed>\d{{1,2}})\.?\s)?(?P<em>{m})\.?,?\s(?P<ey>{y})"),
+            // may 25, 2018; may 25th 2018
+            format!(r"(?P<um>{m})\.?\s(?P<ud>\d{{1,2}})(?:st|nd|rd|th)?,?\s(?P<uy>{y})"),
+            // 5/2018, 05/2018
+            format!(r"(?P<pm>\d{{1,2}})/(?P<py>{y})"),
+        ]
+        .iter()
+        .map(|p| format!("(?:{p})"))
+        .collect::<Vec<_>>()
+        .join("|");
+        // Not inside a longer number or word: checked around the match.
+        Regex::new(&pattern).expect("date regex")
+    })
+}
+
+/// Days in month `m` (1–12) of year `y`.
+pub fn days_in_month(y: u32, m: u32) -> u32 {
+    match m {
+        2 if (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+fn ymd(y: u32, m: u32, d: u32) -> Option<String> {
+    ((1..=12).contains(&m) && d >= 1 && d <= days_in_month(y, m))
+        .then(|| format!("{y:04}-{m:02}-{d:02}"))
+}
+
+fn ym(y: u32, m: u32) -> Option<String> {
+    (1..=12).contains(&m).then(|| format!("{y:04}-{m:02}"))
+}
+
+fn num(c: &regex::Captures<'_>, name: &str) -> Option<u32> {
+    c.name(name)?.as_str().parse().ok()
+}
+
+/// Whether the match at `r` stands alone: no digit or letter glued to it
+/// ("123.4.20189", "kesäkuuta" inside a word, "x25/05/2018").
+fn stands_alone(t: &str, r: &Range<usize>) -> bool {
+    let before = t[..r.start].chars().next_back();
+    let after = t[r.end..].chars().next();
+    let glued = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric());
+    // "1.1.2018." is fine; "v1.2.2018" or "11.1.2018" cut at "1.1.2018" is not.
+    !glued(before)
+        && !before.is_some_and(|c| c == '.' || c == '/' || c == '-')
+        && !glued(after)
+        && after != Some('/')
+        && after != Some('-')
+}
+
+/// The first date in `t` (normalized text). `english` says the date follows
+/// an English label, which makes an ambiguous slash date unreadable.
+pub fn find_date(t: &str, english: bool) -> Option<FoundDate> {
+    for c in date_regex().captures_iter(t) {
+        let all = c.get(0).expect("group 0");
+        let range = all.range();
+        if !stands_alone(t, &range) {
+            continue;
+        }
+        let iso = if let Some(y) = num(&c, "ny") {
+            ymd(y, num(&c, "nm")?, num(&c, "nd")?)
+        } else if let Some(y) = num(&c, "iy") {
+            ymd(y, num(&c, "im")?, num(&c, "id")?)
+        } else if let Some(y) = num(&c, "sy") {
+            let (a, b) = (num(&c, "sa")?, num(&c, "sb")?);
+            if a > 12 || a == b {
+                ymd(y, b, a)
+            } else if b > 12 {
+                ymd(y, a, b)
+            } else if english {
+                None
+            } else {
+                ymd(y, b, a)
+            }
+        } else if let Some(y) = num(&c, "fy") {
+            let m = month_number(c.name("fm")?.as_str())?;
+            match num(&c, "fd") {
+                Some(d) => ymd(y, m, d),
+                None => ym(y, m),
+            }
+        } else if let Some(y) = num(&c, "ey") {
+            let m = month_number(c.name("em")?.as_str())?;
+            match num(&c, "ed") {
+                Some(d) => ymd(y, m, d),
+                None => ym(y, m),
+            }
+        } else if let Some(y) = num(&c, "uy") {
+            let m = month_number(c.name("um")?.as_str())?;
+            ymd(y, m, num(&c, "ud")?)
+        } else if let Some(y) = num(&c, "py") {
+            ym(y, num(&c, "pm")?)
+        } else {
+            None
+        };
+        return Some(FoundDate { range, iso });
+    }
+    None
+}
+
+/// A bare year right at the start of `t` (after a label: "Päivitetty: 2026").
+pub fn leading_year(t: &str) -> Option<FoundDate> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| Regex::new(r"^[\s:–-]*((?:19|20)\d{2})(?:$|[\s.,;)])").unwrap());
+    let y = re.captures(t)?.get(1)?;
+    Some(FoundDate {
+        range: y.range(),
+        iso: Some(y.as_str().to_string()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn iso(t: &str) -> Option<String> {
+        find_date(t, false).and_then(|d| d.iso)
+    }
+
+    fn text(t: &str) -> &str {
+        &t[find_date(t, false).unwrap().range]
+    }
+
+    #[test]
+    fn numeric_forms() {
+        assert_eq!(iso("päivitetty 3.4.2019").as_deref(), Some("2019-04-03"));
+        assert_eq!(iso("laadittu 03.05. 2018").as_deref(), Some("2018-05-03"));
+        assert_eq!(iso("päivitetty 2018-05-25").as_deref(), Some("2018-05-25"));
+        assert_eq!(iso("25/05/2018").as_deref(), Some("2018-05-25"));
+        assert_eq!(
+            iso("viimeksi päivitetty 03/11/2023.").as_deref(),
+            Some("2023-11-03")
+        );
+        // Only the US order fits.
+        assert_eq!(iso("05/25/2018").as_deref(), Some("2018-05-25"));
+        // Ambiguous after an English label: no guess.
+        assert_eq!(find_date("updated 03/08/2023", true).unwrap().iso, None);
+        assert_eq!(
+            find_date("updated 25/08/2023", true)
+                .unwrap()
+                .iso
+                .as_deref(),
+            Some("2023-08-25")
+        );
+        assert_eq!(iso("laadittu 12/2019").as_deref(), Some("2019-12"));
+        assert_eq!(text("laadittu 12/2019, päivitetty"), "12/2019");
+        // Not a date.
+        assert_eq!(iso("31.2.2019"), None);
+        assert!(find_date("puhelin 040 123 4567", false).is_none());
+        assert!(find_date("laki 523/1999", false).is_none());
+        assert!(find_date("versio 11.12.20189", false).is_none());
+    }
+
+    #[test]
+    fn month_names() {
+        assert_eq!(iso("25. toukokuuta 2018").as_deref(), Some("2018-05-25"));
+        assert_eq!(
+            iso("päivitetty viimeksi: 7. kesäkuuta 2025").as_deref(),
+            Some("2025-06-07")
+        );
+        assert_eq!(
+            iso("2. lokakuuta 2025, klo 01:50 eest").as_deref(),
+            Some("2025-10-02")
+        );
+        assert_eq!(iso("päivitetty: toukokuu 2025").as_deref(), Some("2025-05"));
+        assert_eq!(iso("laadittu joulukuussa 2019").as_deref(), Some("2019-12"));
+        assert_eq!(iso("uppdaterad 25 maj 2018").as_deref(), Some("2018-05-25"));
+        assert_eq!(
+            iso("uppdaterad den 3 mars 2021").as_deref(),
+            Some("2021-03-03")
+        );
+        assert_eq!(
+            iso("last updated: may 25, 2018").as_deref(),
+            Some("2018-05-25")
+        );
+        assert_eq!(
+            iso("updated march 1st, 2026").as_deref(),
+            Some("2026-03-01")
+        );
+        assert_eq!(iso("updated 25 may 2018").as_deref(), Some("2018-05-25"));
+        assert_eq!(
+            iso("in effect from 1 september 2026").as_deref(),
+            Some("2026-09-01")
+        );
+        assert_eq!(
+            iso("updated: july 2026. a plain").as_deref(),
+            Some("2026-07")
+        );
+        assert_eq!(iso("updated sept. 3, 2024").as_deref(), Some("2024-09-03"));
+        assert_eq!(text("päivitetty 26. kesäkuuta 2026."), "26. kesäkuuta 2026");
+        // A month word inside another word is no month.
+        assert!(find_date("kesäkuussa", false).is_none());
+        assert!(find_date("marraskuun 2019", false).is_some());
+        assert!(find_date("lokakuulla", false).is_none());
+    }
+
+    #[test]
+    fn bare_year_after_a_label() {
+        assert_eq!(
+            leading_year(": 2026").map(|d| d.iso),
+            Some(Some("2026".to_string()))
+        );
+        assert_eq!(leading_year(" 2026 alkaen").unwrap().range, 1..5);
+        assert!(leading_year(" 20265").is_none());
+        assert!(leading_year(" 12.3.2026").is_none());
+    }
+}
