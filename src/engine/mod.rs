@@ -628,8 +628,9 @@ impl Engine {
             }
             Kind::DateBefore { before, unless } => {
                 let Some(date) = &notice.date else { return };
-                let Some(iso) = &date.iso else { return };
-                if iso.as_str() >= before.as_str() {
+                // "toukokuu 2018" may mean 31.5.2018: compare the last day.
+                let Some(last) = date.last_day() else { return };
+                if last.as_str() >= before.as_str() {
                     return;
                 }
                 // A later "päivitetty" date anywhere means the notice was revised.
