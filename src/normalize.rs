@@ -58,55 +58,50 @@ fn is_vowel(c: char) -> bool {
 pub fn normalize(raw: MappedText) -> NormText {
     let src = raw.text.as_str();
     let mut out = MappedText::with_capacity(src.len());
-    let mut chars = src.char_indices().peekable();
     // Whether the last thing written was a space (or nothing yet).
     let mut at_space = true;
-    while let Some((i, c)) = chars.next() {
+    let mut i = 0;
+    while i < src.len() {
+        // Fast path: most text is letters and single spaces that come out
+        // the same length (ASCII lowercased, already-lowercase letters such
+        // as ä and ö as they are). Such a run is copied in one piece.
+        let run_end = one_to_one_run(src, i, at_space);
+        if run_end > i {
+            let at = out.text.len();
+            out.push_verbatim(&src[i..run_end], i);
+            out.text[at..].make_ascii_lowercase();
+            at_space = src.as_bytes()[run_end - 1] == b' ';
+            i = run_end;
+            continue;
+        }
+        let Some(c) = src[i..].chars().next() else {
+            break;
+        };
+        let mut next = i + c.len_utf8();
         if c.is_whitespace() {
-            let mut end = i + c.len_utf8();
-            while let Some(&(j, d)) = chars.peek() {
+            let mut end = next;
+            for d in src[next..].chars() {
                 if d.is_whitespace() || is_invisible(d) {
-                    end = j + d.len_utf8();
-                    chars.next();
+                    end += d.len_utf8();
                 } else {
                     break;
                 }
             }
             if !at_space {
-                out.push_atomic(" ", i..end);
+                if end == i + 1 {
+                    // One byte for one byte: maps like a copied character.
+                    out.push_verbatim(" ", i);
+                } else {
+                    out.push_atomic(" ", i..end);
+                }
                 at_space = true;
             }
+            i = end;
             continue;
         }
         if is_invisible(c) {
+            i = next;
             continue;
-        }
-        // Fast path: a run of ASCII that needs only lowercasing maps one to
-        // one, so it goes in as one verbatim segment.
-        if c.is_ascii() && c != '-' {
-            let bytes = src.as_bytes();
-            let mut end = i + 1;
-            while end < bytes.len()
-                && bytes[end] < 0x80
-                && !bytes[end].is_ascii_whitespace()
-                && bytes[end] != b'-'
-            {
-                end += 1;
-            }
-            // A combining mark after the run composes with its last letter.
-            let mark_follows = src[end..]
-                .chars()
-                .next()
-                .is_some_and(|d| (d as u32) >= 0x300 && is_combining_mark(d));
-            let run_end = if mark_follows { end - 1 } else { end };
-            if run_end > i {
-                out.push_verbatim(&src[i..run_end].to_ascii_lowercase(), i);
-                at_space = false;
-                while chars.peek().is_some_and(|&(j, _)| j < run_end) {
-                    chars.next();
-                }
-                continue;
-            }
         }
         if c == '-' {
             let hyphen = line_break_hyphen(src, i, &out.text);
@@ -115,21 +110,14 @@ pub fn normalize(raw: MappedText) -> NormText {
                     out.push_verbatim("-", i);
                 }
                 // Skip the line break after the hyphen.
-                while let Some(&(_, d)) = chars.peek() {
-                    if d.is_whitespace() {
-                        chars.next();
-                    } else {
-                        break;
-                    }
-                }
+                i = next + src[next..].len() - src[next..].trim_start().len();
                 continue;
             }
         }
         // Base character plus any combining marks: compose to NFC.
         let mut composed = c;
-        let mut end = i + c.len_utf8();
         let mut decomposed_rest = String::new();
-        while let Some(&(j, d)) = chars.peek() {
+        for d in src[next..].chars() {
             if (d as u32) < 0x300 || !is_combining_mark(d) {
                 break;
             }
@@ -137,9 +125,9 @@ pub fn normalize(raw: MappedText) -> NormText {
                 Some(x) if decomposed_rest.is_empty() => composed = x,
                 _ => decomposed_rest.push(d),
             }
-            end = j + d.len_utf8();
-            chars.next();
+            next += d.len_utf8();
         }
+        let end = next;
         at_space = false;
         let single_lower = lower_one(composed);
         if end == i + c.len_utf8() {
@@ -160,17 +148,92 @@ pub fn normalize(raw: MappedText) -> NormText {
             s.push_str(&decomposed_rest);
             out.push_atomic(&s, i..end);
         }
+        i = end;
     }
     // Drop a trailing folded space.
-    let trimmed = if out.text.ends_with(' ') {
-        out.slice(0..out.text.len() - 1)
-    } else {
-        out
-    };
+    if out.text.ends_with(' ') {
+        out.truncate(out.text.len() - 1);
+    }
+    // The map needs only its segments: the text moves out instead of being
+    // copied.
+    let text = std::mem::take(&mut out.text);
     NormText {
-        text: trimmed.text.clone(),
-        to_raw: trimmed,
+        text,
+        to_raw: out,
         raw,
+    }
+}
+
+/// End of the run from `i` that normalizes one byte for one byte: ASCII other
+/// than hyphens and whitespace, characters that lowercasing leaves alone,
+/// and single spaces between words. A character followed by a combining
+/// mark is left out (it is composed instead). Returns `i` when there is no
+/// such run.
+fn one_to_one_run(src: &str, i: usize, at_space: bool) -> usize {
+    let b = src.as_bytes();
+    let mut j = i;
+    // Start of the last character taken, and whether it was a space.
+    let mut last = i;
+    let mut prev_space = at_space;
+    // Whether the last character taken was ASCII other than a space.
+    let mut in_ascii_word = false;
+    while j < b.len() {
+        let x = b[j];
+        if x < 0x80 {
+            if x == b' ' {
+                // A single space between two words stays one space; a space
+                // after a space, or before other whitespace, is folded.
+                let next = b.get(j + 1).copied();
+                if prev_space || !next.is_some_and(|n| n < 0x80 && !is_ascii_space(n)) {
+                    break;
+                }
+                prev_space = true;
+            } else if x == b'-' || (is_ascii_space(x) && !(x == 0x0b && in_ascii_word)) {
+                // (A vertical tab inside a word was always kept as it is.)
+                break;
+            } else {
+                prev_space = false;
+            }
+            in_ascii_word = x != b' ';
+            last = j;
+            j += 1;
+            continue;
+        }
+        let Some(c) = src[j..].chars().next() else {
+            break;
+        };
+        if (c as u32) >= 0x300 && is_combining_mark(c) {
+            // The character before composes with this mark.
+            if j > i {
+                j = last;
+            }
+            break;
+        }
+        if c.is_whitespace() || is_invisible(c) || !lowercase_unchanged(c) {
+            break;
+        }
+        prev_space = false;
+        in_ascii_word = false;
+        last = j;
+        j += c.len_utf8();
+    }
+    j
+}
+
+/// ASCII characters that `char::is_whitespace` accepts (it also takes the
+/// vertical tab, which `u8::is_ascii_whitespace` does not).
+fn is_ascii_space(x: u8) -> bool {
+    matches!(x, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
+}
+
+/// Whether lowercasing leaves a non-ASCII character as it is. Latin-1 and
+/// general punctuation (common in notices) are answered without the
+/// Unicode tables.
+fn lowercase_unchanged(c: char) -> bool {
+    match c as u32 {
+        0x80..=0xff => !(0xc0..=0xde).contains(&(c as u32)) || c == '\u{d7}',
+        0x2010..=0x2027 | 0x2030..=0x205e => true,
+        _ => lower_one(c) == Some(c),
     }
 }
 
@@ -264,6 +327,185 @@ mod tests {
         assert_eq!(n.text, "henkilötietolaki");
         let p = n.text.find('ö').unwrap();
         assert_eq!(&src[n.source_range(p..p + 'ö'.len_utf8())], "o\u{308}");
+    }
+
+    /// The fast paths must agree with the Unicode tables they stand in for.
+    #[test]
+    fn fast_lowercase_checks_agree_with_unicode() {
+        for c in (0x80u32..0x3000).filter_map(char::from_u32) {
+            let unchanged = lower_one(c) == Some(c);
+            assert_eq!(lowercase_unchanged(c), unchanged, "{c:?}");
+        }
+        for x in 0u8..0x80 {
+            assert_eq!(is_ascii_space(x), (x as char).is_whitespace(), "{x}");
+        }
+    }
+
+    /// The character-by-character normalizer that the fast one replaced:
+    /// the reference it must agree with.
+    fn reference_normalize(raw: MappedText) -> NormText {
+        let src = raw.text.as_str();
+        let mut out = MappedText::with_capacity(src.len());
+        let mut chars = src.char_indices().peekable();
+        // Whether the last thing written was a space (or nothing yet).
+        let mut at_space = true;
+        while let Some((i, c)) = chars.next() {
+            if c.is_whitespace() {
+                let mut end = i + c.len_utf8();
+                while let Some(&(j, d)) = chars.peek() {
+                    if d.is_whitespace() || is_invisible(d) {
+                        end = j + d.len_utf8();
+                        chars.next();
+                    } else {
+                        break;
+                    }
+                }
+                if !at_space {
+                    out.push_atomic(" ", i..end);
+                    at_space = true;
+                }
+                continue;
+            }
+            if is_invisible(c) {
+                continue;
+            }
+            // Fast path: a run of ASCII that needs only lowercasing maps one to
+            // one, so it goes in as one verbatim segment.
+            if c.is_ascii() && c != '-' {
+                let bytes = src.as_bytes();
+                let mut end = i + 1;
+                while end < bytes.len()
+                    && bytes[end] < 0x80
+                    && !bytes[end].is_ascii_whitespace()
+                    && bytes[end] != b'-'
+                {
+                    end += 1;
+                }
+                // A combining mark after the run composes with its last letter.
+                let mark_follows = src[end..]
+                    .chars()
+                    .next()
+                    .is_some_and(|d| (d as u32) >= 0x300 && is_combining_mark(d));
+                let run_end = if mark_follows { end - 1 } else { end };
+                if run_end > i {
+                    out.push_verbatim(&src[i..run_end].to_ascii_lowercase(), i);
+                    at_space = false;
+                    while chars.peek().is_some_and(|&(j, _)| j < run_end) {
+                        chars.next();
+                    }
+                    continue;
+                }
+            }
+            if c == '-' {
+                let hyphen = line_break_hyphen(src, i, &out.text);
+                if hyphen != Hyphen::Plain {
+                    if hyphen == Hyphen::Compound {
+                        out.push_verbatim("-", i);
+                    }
+                    // Skip the line break after the hyphen.
+                    while let Some(&(_, d)) = chars.peek() {
+                        if d.is_whitespace() {
+                            chars.next();
+                        } else {
+                            break;
+                        }
+                    }
+                    continue;
+                }
+            }
+            // Base character plus any combining marks: compose to NFC.
+            let mut composed = c;
+            let mut end = i + c.len_utf8();
+            let mut decomposed_rest = String::new();
+            while let Some(&(j, d)) = chars.peek() {
+                if (d as u32) < 0x300 || !is_combining_mark(d) {
+                    break;
+                }
+                match compose(composed, d) {
+                    Some(x) if decomposed_rest.is_empty() => composed = x,
+                    _ => decomposed_rest.push(d),
+                }
+                end = j + d.len_utf8();
+                chars.next();
+            }
+            at_space = false;
+            let single_lower = lower_one(composed);
+            if end == i + c.len_utf8() {
+                match single_lower {
+                    Some(l) if l.len_utf8() == c.len_utf8() => {
+                        let mut buf = [0u8; 4];
+                        out.push_verbatim(l.encode_utf8(&mut buf), i);
+                        // push_verbatim maps by position, which is what we want
+                        // as long as the byte length is unchanged.
+                    }
+                    _ => {
+                        let s: String = composed.to_lowercase().collect();
+                        out.push_atomic(&s, i..end);
+                    }
+                }
+            } else {
+                let mut s: String = composed.to_lowercase().collect();
+                s.push_str(&decomposed_rest);
+                out.push_atomic(&s, i..end);
+            }
+        }
+        // Drop a trailing folded space.
+        let trimmed = if out.text.ends_with(' ') {
+            out.slice(0..out.text.len() - 1)
+        } else {
+            out
+        };
+        NormText {
+            text: trimmed.text.clone(),
+            to_raw: trimmed,
+            raw,
+        }
+    }
+
+    /// Random strings over the characters the branches care about: the fast
+    /// normalizer gives the same text and maps every range to the same
+    /// source range as the reference.
+    #[test]
+    fn fast_normalize_agrees_with_reference() {
+        const ALPHABET: &[&str] = &[
+            "a", "B", "z", "ä", "Ö", "å", "é", "É", "ß", "İ", " ", " ", " ", "\t", "\n", "\u{b}",
+            "\r\n", "\u{a0}", "\u{2003}", "-", "-\n", "\u{ad}", "\u{200b}", "\u{308}", "\u{301}",
+            "o\u{308}", "A\u{30a}", "’", "–", "€", "ǅ", "7", ".", "(", "ﬁ",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..3000 {
+            let len = (next() % 24) as usize;
+            let src: String = (0..len)
+                .map(|_| ALPHABET[(next() % ALPHABET.len() as u64) as usize])
+                .collect();
+            let mk = || {
+                let mut m = MappedText::new();
+                m.push_verbatim(&src, 0);
+                m
+            };
+            let fast = normalize(mk());
+            let slow = reference_normalize(mk());
+            assert_eq!(fast.text, slow.text, "{src:?}");
+            let cuts: Vec<usize> = (0..=fast.text.len())
+                .filter(|&p| fast.text.is_char_boundary(p))
+                .collect();
+            for (k, &a) in cuts.iter().enumerate() {
+                for &b in &cuts[k..] {
+                    assert_eq!(
+                        fast.source_range(a..b),
+                        slow.source_range(a..b),
+                        "{src:?} {a}..{b}"
+                    );
+                    assert_eq!(fast.raw_slice(a..b), slow.raw_slice(a..b), "{src:?}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -17,7 +17,12 @@
 //! hyphen. Matches must start and end at word boundaries (checked in code,
 //! which is about twice as fast as Unicode `\b` in the regex crate).
 
-use regex::Regex;
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::OnceLock;
+
+use regex_automata::{meta, Input};
 
 const VOWELS: &str = "aeiouyäöå";
 
@@ -194,36 +199,260 @@ pub fn set_pattern(terms: &[String]) -> String {
     format!("(?:{})(?:$|{edge})", alts.join("|"))
 }
 
-/// A compiled list of terms.
-#[derive(Debug, Clone)]
-pub struct TermSet {
-    bounded: Option<Regex>,
-    compound: Option<Regex>,
+/// Literal prefixes of [`inflect`]'s regex: every match starts with one.
+fn inflect_literals(word: &str) -> Vec<String> {
+    let w: Vec<char> = word.chars().collect();
+    let n = w.len();
+    let head = |k: usize| w[..k].iter().collect::<String>();
+    // The same cases, in the same order, as `inflect`.
+    if n < 3 {
+        return vec![word.to_string()];
+    }
+    if word.ends_with("nen") && n > 4 {
+        return vec![head(n - 3)];
+    }
+    if (word.ends_with("us")
+        || word.ends_with("ys")
+        || word.ends_with("os")
+        || word.ends_with("ös"))
+        && n > 3
+    {
+        return vec![head(n - 1)];
+    }
+    if !is_vowel(w[n - 1]) {
+        return vec![word.to_string()];
+    }
+    let mut k = n - 1;
+    while k > 0 && !is_vowel(w[k - 1]) {
+        k -= 1;
+    }
+    let prefix = head(k);
+    let cluster: String = w[k..n - 1].iter().collect();
+    if cluster.is_empty() {
+        return vec![head(n - 1)];
+    }
+    if prefix.len() > MIN_LITERAL {
+        // Long enough to be rare on its own: one literal instead of one per
+        // grade (fewer literals, a smaller automaton).
+        return vec![prefix];
+    }
+    let last = w[n - 1];
+    let mut out = vec![format!("{prefix}{cluster}")];
+    if last == 'e' {
+        for s in strong_grades(&cluster) {
+            out.push(format!("{prefix}{s}e"));
+        }
+    } else {
+        let mut after = last.to_string();
+        match last {
+            'i' => after.push('e'),
+            'a' | 'ä' | 'o' | 'ö' => after.push('i'),
+            _ => {}
+        }
+        for g in weak_grades(&cluster) {
+            for a in after.chars() {
+                out.push(format!("{prefix}{g}{a}"));
+            }
+        }
+    }
+    out
+}
+
+/// Literal prefixes of [`term_regex`]'s regex for `term`: every match of
+/// the term starts with one of them. Plain words at the start of a phrase
+/// are taken whole, with the space or hyphen after them, so that "in order
+/// to" gives "in order" and "in-order" rather than the common "in".
+pub fn term_literals(term: &str) -> Vec<String> {
+    let t = term.trim().to_lowercase();
+    let t = t.strip_prefix('*').unwrap_or(&t);
+    let mut out = vec![String::new()];
+    for (k, w) in t.split(' ').filter(|w| !w.is_empty()).enumerate() {
+        if k > 0 {
+            // Words are joined by `[ \-]`. Longer literals than needed
+            // only make more of them.
+            if out.len() > 16 || out.iter().all(|l| l.len() > MIN_LITERAL) {
+                break;
+            }
+            out = out
+                .iter()
+                .flat_map(|l| [format!("{l} "), format!("{l}-")])
+                .collect();
+        }
+        let (lits, whole) = if let Some(base) = w.strip_suffix('~') {
+            (inflect_literals(base), false)
+        } else if let Some(base) = w.strip_suffix('*') {
+            (vec![base.to_string()], false)
+        } else {
+            (vec![w.to_string()], true)
+        };
+        out = out
+            .iter()
+            .flat_map(|l| lits.iter().map(move |x| format!("{l}{x}")))
+            .collect();
+        if !whole {
+            break;
+        }
+    }
+    if out.iter().all(|l| l.is_empty()) {
+        return Vec::new();
+    }
+    out
+}
+
+/// Literal prefixes of a user's regex, from the regex parser; `None` when
+/// they cannot be listed (then the regex is always run).
+fn regex_literals(re: &str) -> Option<Vec<String>> {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    let hir = regex_syntax::ParserBuilder::new()
+        .multi_line(true)
+        .build()
+        .parse(re)
+        .ok()?;
+    let seq = Extractor::new().kind(ExtractKind::Prefix).extract(&hir);
+    let lits = seq.literals()?;
+    lits.iter()
+        .map(|l| String::from_utf8(l.as_bytes().to_vec()).ok())
+        .collect()
 }
 
 /// Limits for regexes written by users: a pathological pattern fails to
 /// compile instead of eating the machine.
 const REGEX_SIZE_LIMIT: usize = 4 << 20;
 
-fn build(parts: &[String]) -> Result<Option<Regex>, String> {
-    if parts.is_empty() {
-        return Ok(None);
-    }
-    let src = format!("(?:{})", parts.join("|"));
-    // Multi-line: the engine searches all texts of a notice joined by
-    // newlines, and a user's `^`/`$` mean the start/end of one text.
-    regex::RegexBuilder::new(&src)
-        .multi_line(true)
-        .size_limit(REGEX_SIZE_LIMIT)
-        .dfa_size_limit(REGEX_SIZE_LIMIT)
-        .build()
-        .map(Some)
-        .map_err(|e| e.to_string())
+/// Ids that tell a [`Prefilter`] which part is which (clones share theirs).
+static NEXT_PART: AtomicU64 = AtomicU64::new(0);
+
+/// One alternation of a term list (the bounded or the compound terms),
+/// compiled on first use: a run compiles only the patterns a text needs,
+/// which keeps start-up short.
+#[derive(Debug, Clone)]
+struct Part {
+    id: u64,
+    src: String,
+    re: OnceLock<Option<meta::Regex>>,
+    /// Every match starts with one of these (none empty); `None`: unknown.
+    literals: Option<Vec<String>>,
 }
+
+impl Part {
+    fn new(parts: &[String], literals: Option<Vec<String>>) -> Option<Part> {
+        if parts.is_empty() {
+            return None;
+        }
+        let literals = literals.filter(|l| !l.is_empty() && l.iter().all(|x| !x.is_empty()));
+        Some(Part {
+            id: NEXT_PART.fetch_add(1, Ordering::Relaxed),
+            src: format!("(?:{})", parts.join("|")),
+            re: OnceLock::new(),
+            literals,
+        })
+    }
+
+    fn compile(src: &str) -> Result<meta::Regex, String> {
+        // What regex::RegexBuilder does, with multi-line on: the engine
+        // searches all texts of a notice joined by newlines, and a user's
+        // `^`/`$` mean the start/end of one text.
+        let config = meta::Config::new()
+            .match_kind(regex_automata::MatchKind::LeftmostFirst)
+            .utf8_empty(true)
+            .nfa_size_limit(Some(REGEX_SIZE_LIMIT))
+            .hybrid_cache_capacity(REGEX_SIZE_LIMIT);
+        let syntax = regex_automata::util::syntax::Config::new()
+            .utf8(true)
+            .multi_line(true);
+        meta::Builder::new()
+            .configure(config)
+            .syntax(syntax)
+            .build(src)
+            .map_err(|_| {
+                // The regex crate words the error as users saw it before.
+                match regex::RegexBuilder::new(src)
+                    .multi_line(true)
+                    .size_limit(REGEX_SIZE_LIMIT)
+                    .dfa_size_limit(REGEX_SIZE_LIMIT)
+                    .build()
+                {
+                    Err(e) => e.to_string(),
+                    Ok(_) => format!("invalid pattern `{src}`"),
+                }
+            })
+    }
+
+    /// Compiles now, so that an error shows at load time.
+    fn check(&self) -> Result<(), String> {
+        if self.re.get().is_some() {
+            return Ok(());
+        }
+        let re = Part::compile(&self.src)?;
+        let _ = self.re.set(Some(re));
+        Ok(())
+    }
+
+    fn regex(&self) -> Option<&meta::Regex> {
+        // A pattern that fails here was never checked (the built-in
+        // catalogue, which a test compiles in full); it matches nothing.
+        self.re
+            .get_or_init(|| Part::compile(&self.src).ok())
+            .as_ref()
+    }
+
+    /// Calls `f` with each non-empty match in `text` that lies on word
+    /// boundaries, in order, until it returns false. A match that does not
+    /// (a regex alternative ending inside a word) is not skipped over: the
+    /// search goes on from its next character, so that a shorter term inside
+    /// it ("tehdä valitus" within a failed "...valvontaviranomai") is still
+    /// found.
+    fn each_match(&self, text: &str, check_left: bool, mut f: impl FnMut(Range<usize>) -> bool) {
+        let Some(re) = self.regex() else { return };
+        let mut pos = 0;
+        while pos <= text.len() {
+            let Some(m) = re.find(Input::new(text).range(pos..)) else {
+                return;
+            };
+            let r = m.range();
+            if r.start < r.end && at_boundary(text, r.start, r.end, check_left) {
+                if !f(r.clone()) {
+                    return;
+                }
+                pos = r.end;
+            } else {
+                pos = r.start + text[r.start..].chars().next().map_or(1, char::len_utf8);
+            }
+        }
+    }
+}
+
+/// A compiled list of terms.
+#[derive(Debug, Clone)]
+pub struct TermSet {
+    bounded: Option<Part>,
+    compound: Option<Part>,
+}
+
+/// Parts whose literals are all at least this long (one 4-gram) go through
+/// the prefilter.
+const MIN_LITERAL: usize = 4;
 
 impl TermSet {
     /// Compiles terms and raw regexes (regexes match like bounded terms).
     pub fn new(terms: &[String], regexes: &[String]) -> Result<TermSet, String> {
+        for r in regexes {
+            // Validate each on its own so the error names the bad one.
+            regex::RegexBuilder::new(r)
+                .size_limit(REGEX_SIZE_LIMIT)
+                .build()
+                .map_err(|e| format!("invalid regex `{r}`: {e}"))?;
+        }
+        let set = TermSet::lazy(terms, regexes);
+        for p in set.bounded.iter().chain(&set.compound) {
+            p.check()?;
+        }
+        Ok(set)
+    }
+
+    /// Like [`TermSet::new`] for patterns known to be valid (the built-in
+    /// catalogue): nothing is compiled until a search needs it.
+    pub fn lazy(terms: &[String], regexes: &[String]) -> TermSet {
         // Alternation is leftmost-first: a literal "korjata" would win over
         // "korjataan" and then fail the boundary check, hiding the longer
         // term. So open-ended terms (ending in `\w*`, always at a word end)
@@ -231,10 +460,20 @@ impl TermSet {
         let mut open = Vec::new();
         let mut literal = Vec::new();
         let mut compound = Vec::new();
+        let mut bounded_lits = Some(Vec::new());
+        let mut compound_lits = Some(Vec::new());
         for t in terms {
             let (re, c) = term_regex(t);
             if re.is_empty() {
                 continue;
+            }
+            let lits = if c {
+                &mut compound_lits
+            } else {
+                &mut bounded_lits
+            };
+            if let Some(l) = lits {
+                l.extend(term_literals(t));
             }
             if c {
                 compound.push(re);
@@ -248,32 +487,49 @@ impl TermSet {
         compound.sort_by_key(|r| std::cmp::Reverse(r.len()));
         let mut bounded = open;
         for r in regexes {
-            // Validate each on its own so the error names the bad one.
-            regex::RegexBuilder::new(r)
-                .size_limit(REGEX_SIZE_LIMIT)
-                .build()
-                .map_err(|e| format!("invalid regex `{r}`: {e}"))?;
             bounded.push(format!("(?:{r})"));
+            match (regex_literals(r), &mut bounded_lits) {
+                (Some(l), Some(all)) => all.extend(l),
+                _ => bounded_lits = None,
+            }
         }
         bounded.extend(literal);
-        Ok(TermSet {
-            bounded: build(&bounded)?,
-            compound: build(&compound)?,
-        })
+        TermSet {
+            bounded: Part::new(&bounded, bounded_lits),
+            compound: Part::new(&compound, compound_lits),
+        }
+    }
+
+    /// Compiles every pattern now (tests: the built-in catalogue is valid).
+    pub fn check(&self) -> Result<(), String> {
+        for p in self.bounded.iter().chain(&self.compound) {
+            p.check()?;
+        }
+        Ok(())
     }
 
     pub fn is_empty(&self) -> bool {
         self.bounded.is_none() && self.compound.is_none()
     }
 
+    fn parts(&self) -> impl Iterator<Item = &Part> {
+        self.bounded.iter().chain(&self.compound)
+    }
+
     /// All non-overlapping matches in `text`, in order.
-    pub fn find_all(&self, text: &str) -> Vec<std::ops::Range<usize>> {
+    pub fn find_all(&self, text: &str) -> Vec<Range<usize>> {
         let mut out = Vec::new();
-        if let Some(re) = &self.bounded {
-            out.extend(WordMatches::new(re, text, true));
+        if let Some(p) = &self.bounded {
+            p.each_match(text, true, |m| {
+                out.push(m);
+                true
+            });
         }
-        if let Some(re) = &self.compound {
-            out.extend(WordMatches::new(re, text, false));
+        if let Some(p) = &self.compound {
+            p.each_match(text, false, |m| {
+                out.push(m);
+                true
+            });
             out.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
             // Drop matches nested in an earlier one.
             let mut last_end = 0;
@@ -290,9 +546,17 @@ impl TermSet {
     }
 
     /// The first match, if any.
-    pub fn find(&self, text: &str) -> Option<std::ops::Range<usize>> {
-        let a = (self.bounded.as_ref()).and_then(|re| WordMatches::new(re, text, true).next());
-        let b = (self.compound.as_ref()).and_then(|re| WordMatches::new(re, text, false).next());
+    pub fn find(&self, text: &str) -> Option<Range<usize>> {
+        let first = |p: &Part, check_left: bool| {
+            let mut hit = None;
+            p.each_match(text, check_left, |m| {
+                hit = Some(m);
+                false
+            });
+            hit
+        };
+        let a = self.bounded.as_ref().and_then(|p| first(p, true));
+        let b = self.compound.as_ref().and_then(|p| first(p, false));
         match (a, b) {
             (Some(a), Some(b)) => Some(if b.start < a.start { b } else { a }),
             (a, b) => a.or(b),
@@ -302,49 +566,131 @@ impl TermSet {
     pub fn is_match(&self, text: &str) -> bool {
         self.find(text).is_some()
     }
-}
 
-/// The non-empty matches of `re` in `text` that lie on word boundaries. A
-/// match that does not (a regex alternative ending inside a word) is not
-/// skipped over: the search goes on from its next character, so that a
-/// shorter term inside it ("tehdä valitus" within a failed "...valvonta-
-/// viranomai") is still found.
-struct WordMatches<'r, 't> {
-    re: &'r Regex,
-    text: &'t str,
-    check_left: bool,
-    pos: usize,
-}
-
-impl<'r, 't> WordMatches<'r, 't> {
-    fn new(re: &'r Regex, text: &'t str, check_left: bool) -> Self {
-        WordMatches {
-            re,
-            text,
-            check_left,
-            pos: 0,
+    /// [`TermSet::find_all`] over a scanned text: nothing is searched when
+    /// the prefilter rules a match out.
+    pub fn find_all_in(&self, scan: &Scan) -> Vec<Range<usize>> {
+        if !self.may_match_in(scan) {
+            return Vec::new();
         }
+        self.find_all(scan.text)
+    }
+
+    /// [`TermSet::is_match`] over a scanned text.
+    pub fn is_match_in(&self, scan: &Scan) -> bool {
+        self.may_match_in(scan) && self.is_match(scan.text)
+    }
+
+    /// False when the set cannot match the scanned text or any part of it:
+    /// for each of its patterns, some four bytes of every literal it starts
+    /// with are missing from the text.
+    pub fn may_match_in(&self, scan: &Scan) -> bool {
+        self.parts().any(|p| match scan.pre.slot(p) {
+            Some(slot) => scan.present[slot],
+            None => true,
+        })
     }
 }
 
-impl Iterator for WordMatches<'_, '_> {
-    type Item = std::ops::Range<usize>;
+/// A quick test, once per notice, of which of many term sets (a whole
+/// catalogue) can match at all, so that only those run their regexes: most
+/// term lists do not occur in a given notice.
+///
+/// Every match of a pattern starts with one of its literals (see
+/// [`term_literals`]), and a literal that occurs brings all of its
+/// four-byte windows with it. One pass over the text sets a bit for each
+/// 4-gram (hashed into 2^18 bits, 32 KB); a pattern none of whose literals
+/// has all its 4-grams there cannot match, and is skipped. (Trigrams were
+/// tried: Finnish words are built from common syllables, so nearly every
+/// list passed. A one-pass Aho-Corasick search for the literals themselves
+/// was exact but cost more than the regex searches it saved.) The test can
+/// only say "maybe" wrongly, never "no", so results are the same as running
+/// every regex (the engine's equivalence test checks this).
+#[derive(Debug, Clone, Default)]
+pub struct Prefilter {
+    /// Part id → slot. Parts with the same pattern share a slot.
+    slots: HashMap<u64, u32>,
+    n_slots: usize,
+    /// (slot, range in `grams`) for each literal.
+    literals: Vec<(u32, Range<u32>)>,
+    grams: Vec<u32>,
+}
 
-    fn next(&mut self) -> Option<Self::Item> {
-        while self.pos <= self.text.len() {
-            let m = self.re.find_at(self.text, self.pos)?;
-            if m.start() < m.end() && at_boundary(self.text, m.start(), m.end(), self.check_left) {
-                self.pos = m.end();
-                return Some(m.range());
+/// A text checked by a [`Prefilter`].
+#[derive(Debug)]
+pub struct Scan<'a> {
+    pub text: &'a str,
+    pre: &'a Prefilter,
+    /// For each slot: whether a literal of it may occur in the text.
+    present: Vec<bool>,
+}
+
+const GRAM: usize = 4;
+const GRAM_BITS: u32 = 18;
+
+fn gram(b: &[u8]) -> u32 {
+    let k = u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+    k.wrapping_mul(0x9e37_79b1) >> (32 - GRAM_BITS)
+}
+
+impl Prefilter {
+    pub fn new<'a>(sets: impl IntoIterator<Item = &'a TermSet>) -> Prefilter {
+        let mut by_src: HashMap<&str, u32> = HashMap::new();
+        let mut pre = Prefilter::default();
+        for set in sets {
+            for p in set.parts() {
+                let Some(lits) = &p.literals else { continue };
+                // Without a 4-gram a literal cannot be tested: such a part
+                // is always searched.
+                if lits.iter().any(|l| l.len() < MIN_LITERAL) {
+                    continue;
+                }
+                let next = by_src.len() as u32;
+                let slot = *by_src.entry(p.src.as_str()).or_insert(next);
+                pre.slots.insert(p.id, slot);
+                if slot != next {
+                    continue;
+                }
+                for l in lits {
+                    let from = pre.grams.len() as u32;
+                    let mut t: Vec<u32> = l.as_bytes().windows(GRAM).map(gram).collect();
+                    t.sort_unstable();
+                    t.dedup();
+                    pre.grams.extend(t);
+                    pre.literals.push((slot, from..pre.grams.len() as u32));
+                }
             }
-            // Retry from the character after the failed match's start.
-            let next = self.text[m.start()..]
-                .chars()
-                .next()
-                .map_or(1, char::len_utf8);
-            self.pos = m.start() + next;
         }
-        None
+        pre.n_slots = by_src.len();
+        pre
+    }
+
+    fn slot(&self, p: &Part) -> Option<usize> {
+        self.slots.get(&p.id).map(|&s| s as usize)
+    }
+
+    pub fn scan<'a>(&'a self, text: &'a str) -> Scan<'a> {
+        let mut present = vec![false; self.n_slots];
+        if self.n_slots > 0 {
+            let mut bits = vec![0u64; 1 << (GRAM_BITS - 6)];
+            for w in text.as_bytes().windows(GRAM) {
+                let h = gram(w);
+                bits[(h >> 6) as usize] |= 1 << (h & 63);
+            }
+            let has = |h: &u32| bits[(h >> 6) as usize] & (1 << (h & 63)) != 0;
+            for (slot, r) in &self.literals {
+                let slot = *slot as usize;
+                if !present[slot] {
+                    let t = &self.grams[r.start as usize..r.end as usize];
+                    present[slot] = t.iter().all(has);
+                }
+            }
+        }
+        Scan {
+            text,
+            pre: self,
+            present,
+        }
     }
 }
 
@@ -494,6 +840,83 @@ mod tests {
         assert!(k.is_match("voi korjata"));
         let p = set(&["personuppgiftslag~"]);
         assert!(p.is_match("enligt personuppgiftslagen (523/99)"));
+    }
+
+    /// Every match of a term's regex must start with one of
+    /// `term_literals` (the prefilter relies on it): checked against the
+    /// regex parser's own prefix literals, for every string in the rule
+    /// files and heading tables and for random words of every ending.
+    #[test]
+    fn term_literals_are_prefixes_of_every_match() {
+        use regex_syntax::hir::literal::{ExtractKind, Extractor};
+        let check = |t: &str| {
+            let (re, _) = term_regex(t);
+            if re.is_empty() {
+                return;
+            }
+            let lits = term_literals(t);
+            let hir = regex_syntax::ParserBuilder::new()
+                .multi_line(true)
+                .build()
+                .parse(&re)
+                .unwrap();
+            // High limits, so that the parser does not cut its literals short.
+            let seq = Extractor::new()
+                .kind(ExtractKind::Prefix)
+                .limit_total(100_000)
+                .limit_literal_len(1000)
+                .extract(&hir);
+            let Some(prefixes) = seq.literals() else {
+                panic!("{t:?}: no finite prefixes for {re}");
+            };
+            for p in prefixes {
+                assert!(
+                    lits.iter().any(|l| p.as_bytes().starts_with(l.as_bytes())),
+                    "{t:?}: {p:?} starts with none of {lits:?}"
+                );
+            }
+        };
+        fn strings(v: &toml::Value, out: &mut Vec<String>) {
+            match v {
+                toml::Value::String(s) => out.push(s.clone()),
+                toml::Value::Array(a) => a.iter().for_each(|x| strings(x, out)),
+                toml::Value::Table(t) => t.values().for_each(|x| strings(x, out)),
+                _ => {}
+            }
+        }
+        let mut all = Vec::new();
+        let files = crate::engine::catalogue::BUILTIN
+            .iter()
+            .map(|(_, src)| *src)
+            .chain([crate::schema::DEFAULT_HEADINGS]);
+        for src in files {
+            strings(&toml::from_str(src).unwrap(), &mut all);
+        }
+        assert!(all.len() > 500);
+        for t in &all {
+            for marked in [t.clone(), format!("{t}~"), format!("*{t}*")] {
+                check(&marked);
+            }
+        }
+        let letters: Vec<char> = "aeiouyäöklmnprstdhgvj".chars().collect();
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..20_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let len = 1 + (seed % 9) as usize;
+            let w: String = (0..len)
+                .map(|k| letters[((seed >> (k * 5 + 4)) % letters.len() as u64) as usize])
+                .collect();
+            for t in [
+                format!("{w}~"),
+                format!("{w}nen~"),
+                format!("{w}us~"),
+                format!("{w}*"),
+            ] {
+                check(&t);
+            }
+        }
     }
 
     #[test]

@@ -206,6 +206,23 @@ impl MappedText {
         self.slice(start..end)
     }
 
+    /// Shortens the text to `len` bytes (a char boundary) in place: the same
+    /// as `slice(0..len)` without copying.
+    pub fn truncate(&mut self, len: usize) {
+        if len >= self.text.len() {
+            return;
+        }
+        self.text.truncate(len);
+        let end = len as u32;
+        self.segs.retain(|s| s.text < end);
+        if let Some(s) = self.segs.last_mut() {
+            if s.verbatim() && s.text + s.text_len > end {
+                s.text_len = end - s.text;
+                s.src_len = s.text_len;
+            }
+        }
+    }
+
     /// A sub-text with its map (range must lie on char boundaries).
     pub fn slice(&self, r: Range<usize>) -> MappedText {
         let mut out = MappedText::with_capacity(r.len());
