@@ -183,6 +183,8 @@ pub struct Notice {
     /// The page footer's text (HTML), outside the notice: consulted only by
     /// rules that opt in (`page_footer = true`), for contact details.
     pub page_footer: Option<NormText>,
+    /// E-mail links showing one address and sending to another.
+    pub mail_links: Vec<crate::parse::links::MailLink>,
 }
 
 impl Notice {
@@ -504,6 +506,7 @@ pub fn build(raw: RawDocument, format: Format, table: &HeadingTable) -> Notice {
         register_name,
         date,
         page_footer,
+        mail_links: raw.mail_links,
     }
 }
 

@@ -16,6 +16,16 @@ fn linter_for(rule_id: &str) -> Linter {
     l
 }
 
+/// An example is plain text unless it starts like HTML (`<`) or Markdown
+/// (`#`), as docs/rules.md says.
+fn example_format(ex: &str) -> Format {
+    match ex.trim_start().as_bytes().first() {
+        Some(b'<') => Format::Html,
+        Some(b'#') => Format::Markdown,
+        _ => Format::Text,
+    }
+}
+
 #[test]
 fn every_rule_has_examples_and_they_hold() {
     let rules = catalogue::builtin();
@@ -28,7 +38,7 @@ fn every_rule_has_examples_and_they_hold() {
         let linter = linter_for(&rule.id);
         for (i, ex) in rule.bad_examples.iter().enumerate() {
             let r = linter
-                .lint_bytes("example.txt", ex.as_bytes(), Some(Format::Text))
+                .lint_bytes("example.txt", ex.as_bytes(), Some(example_format(ex)))
                 .unwrap();
             if !r.result.diagnostics.iter().any(|d| d.rule == rule.id) {
                 failures.push(format!(
@@ -39,7 +49,7 @@ fn every_rule_has_examples_and_they_hold() {
         }
         for (i, ex) in rule.good_examples.iter().enumerate() {
             let r = linter
-                .lint_bytes("example.txt", ex.as_bytes(), Some(Format::Text))
+                .lint_bytes("example.txt", ex.as_bytes(), Some(example_format(ex)))
                 .unwrap();
             let hits: Vec<_> = r
                 .result

@@ -360,6 +360,7 @@ fn parse_rule_file_with(file: &str, src: &str, lazy: bool) -> Result<Vec<Rule>, 
                 }
                 Kind::BusinessId
             }
+            "mail-link-mismatch" => Kind::MailLinkMismatch,
             "stale-contact" => Kind::ForbidPattern {
                 terms: ctx.terms(&spec.terms, &spec.regex)?,
                 near: ctx.terms(&spec.near, &[])?,
@@ -370,7 +371,7 @@ fn parse_rule_file_with(file: &str, src: &str, lazy: bool) -> Result<Vec<Rule>, 
                 return Err(ctx.err(
                     spec.kind.span(),
                     format!(
-                        "unknown rule kind `{other}` (expected require-element, forbid-pattern, empty-section, contradiction, date-before, checksum or stale-contact)"
+                        "unknown rule kind `{other}` (expected require-element, forbid-pattern, empty-section, contradiction, date-before, checksum, stale-contact or mail-link-mismatch)"
                     ),
                 ))
             }

@@ -101,7 +101,9 @@ pub enum Kind {
         scope: Scope,
     },
     /// A heading with nothing under it.
-    EmptySection { keys: Vec<Key> },
+    EmptySection {
+        keys: Vec<Key>,
+    },
     /// A statement (terms) that cannot hold together with another (other).
     Contradiction {
         terms: TermSet,
@@ -110,7 +112,12 @@ pub enum Kind {
         other_unless_near: TermSet,
     },
     /// The notice's own date is before a given day.
-    DateBefore { before: String, unless: TermSet },
+    /// An e-mail link whose shown address is not where it sends.
+    MailLinkMismatch,
+    DateBefore {
+        before: String,
+        unless: TermSet,
+    },
     /// A Finnish business ID (Y-tunnus) whose check digit is wrong.
     BusinessId,
 }
@@ -292,7 +299,7 @@ impl Kind {
                 other_unless_near,
             } => vec![terms, unless_near, other, other_unless_near],
             Kind::DateBefore { unless, .. } => vec![unless],
-            Kind::EmptySection { .. } | Kind::BusinessId => Vec::new(),
+            Kind::EmptySection { .. } | Kind::BusinessId | Kind::MailLinkMismatch => Vec::new(),
         }
     }
 }
@@ -682,6 +689,17 @@ impl Engine {
                         });
                         out.push(d);
                     }
+                }
+            }
+            Kind::MailLinkMismatch => {
+                for l in &notice.mail_links {
+                    let msg = rule
+                        .message(&opts.lang)
+                        .replace("{shown}", &l.shown)
+                        .replace("{target}", &l.target);
+                    let mut d = mk(l.shown_span.clone(), msg);
+                    d.quote = l.shown.clone();
+                    out.push(d);
                 }
             }
             Kind::DateBefore { before, unless } => {

@@ -831,6 +831,7 @@ impl<'a> Builder<'a> {
             sections: self.sections,
             comments: Vec::new(),
             page_footer: None,
+            mail_links: Vec::new(),
         }
     }
 

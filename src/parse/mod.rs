@@ -6,6 +6,7 @@ pub mod html;
 mod html_entities;
 mod html_lex;
 pub mod inline;
+pub mod links;
 pub mod markdown;
 mod markdown_html;
 mod markdown_prep;
@@ -127,6 +128,9 @@ pub struct RawDocument {
     /// HTML only: the text of the page's footers, which are not part of the
     /// notice but may hold the controller's contact details.
     pub page_footer: Option<MappedText>,
+    /// E-mail links that show one address and send to another (outside
+    /// comments).
+    pub mail_links: Vec<links::MailLink>,
 }
 
 /// Tells a parser whether a short line of text is a known notice heading.
@@ -162,11 +166,21 @@ impl HeadingOracle for NoOracle {
 
 /// Parses decoded source text in the given format.
 pub fn parse(text: &str, format: Format, oracle: &dyn HeadingOracle) -> RawDocument {
-    match format {
+    let mut doc = match format {
         Format::Html => html::parse(text, oracle),
         Format::Markdown => markdown::parse(text, oracle),
         Format::Text => text::parse(text, oracle),
-    }
+    };
+    let comments = &doc.comments;
+    doc.mail_links = links::mismatched_mail_links(text, format)
+        .into_iter()
+        .filter(|l| {
+            !comments
+                .iter()
+                .any(|c| c.span.start <= l.shown_span.start && l.shown_span.end <= c.span.end)
+        })
+        .collect();
+    doc
 }
 
 /// Words that name the document type: a line with one of them is a title

@@ -1,0 +1,103 @@
+//! E-mail links whose visible address differs from where they send: the
+//! page shows `info@a.fi` while `mailto:info@b.fi` receives the requests.
+//!
+//! Found on the source text, not on the parsed sections, because the
+//! parsers keep a link's text and drop its target. Links inside comments are
+//! the caller's to leave out (see [`super::RawDocument::comments`]).
+
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use super::Format;
+
+/// An `<a href="mailto:...">` or `[text](mailto:...)` whose text is itself
+/// an e-mail address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailLink {
+    /// The address the text shows, as written.
+    pub shown: String,
+    /// The source span of that address.
+    pub shown_span: Range<usize>,
+    /// The address after `mailto:` (without `?subject=...`).
+    pub target: String,
+}
+
+fn email() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"(?i)^[a-z0-9._%+\-]+@[a-z0-9.\-]+\.[a-z]{2,}$").unwrap())
+}
+
+fn html_link() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r#"(?is)<a\s[^>]*?href\s*=\s*["']mailto:([^"'?>]+)[^>]*>([^<]{1,200})</a\s*>"#)
+            .unwrap()
+    })
+}
+
+fn md_link() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"(?i)\[([^\]\n]{1,200})\]\(<?mailto:([^)>\s?]+)[^)]*\)").unwrap())
+}
+
+/// The e-mail links of an HTML or Markdown source whose shown address is a
+/// different address from their target (case and surrounding space aside).
+pub fn mismatched_mail_links(src: &str, format: Format) -> Vec<MailLink> {
+    let (re, text_group, target_group) = match format {
+        Format::Html => (html_link(), 2, 1),
+        Format::Markdown => (md_link(), 1, 2),
+        Format::Text => return Vec::new(),
+    };
+    // A cheap test first: most pages have no mailto link at all.
+    if !src.contains("mailto:") && !src.contains("MAILTO:") {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for c in re.captures_iter(src) {
+        let (Some(text), Some(target)) = (c.get(text_group), c.get(target_group)) else {
+            continue;
+        };
+        let trimmed = text.as_str().trim();
+        if !email().is_match(trimmed) {
+            continue;
+        }
+        let start = text.start() + (text.as_str().len() - text.as_str().trim_start().len());
+        let target = target.as_str().trim();
+        if trimmed.eq_ignore_ascii_case(target) {
+            continue;
+        }
+        out.push(MailLink {
+            shown: trimmed.to_string(),
+            shown_span: start..start + trimmed.len(),
+            target: target.to_string(),
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_a_shown_address_that_is_not_the_target() {
+        let md = "Send it to [info@a.fi](mailto:info@b.fi) or [us](mailto:x@b.fi), [Info@B.fi](mailto:info@b.fi?subject=GDPR).";
+        let links = mismatched_mail_links(md, Format::Markdown);
+        assert_eq!(
+            links,
+            vec![MailLink {
+                shown: "info@a.fi".into(),
+                shown_span: 12..21,
+                target: "info@b.fi".into()
+            }]
+        );
+        let html = r#"<p>Mail <A HREF="mailto:tietosuoja@b.fi" class=x> tietosuoja@a.fi </a> or <a href="mailto:x@b.fi">x@b.fi</a></p>"#;
+        let links = mismatched_mail_links(html, Format::Html);
+        assert_eq!(links.len(), 1);
+        assert_eq!(&html[links[0].shown_span.clone()], "tietosuoja@a.fi");
+        assert_eq!(links[0].target, "tietosuoja@b.fi");
+        assert!(mismatched_mail_links("[a@b.fi](mailto:c@d.fi)", Format::Text).is_empty());
+    }
+}
