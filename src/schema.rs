@@ -233,10 +233,9 @@ struct HeadingEntry {
 #[derive(Debug, Clone)]
 pub struct HeadingTable {
     keys: Vec<Key>,
-    /// One pattern per key: all its terms. A heading is classified in one
-    /// pass over all keys.
-    terms: regex::RegexSet,
-    not: regex::RegexSet,
+    /// Group `2i`: the terms of `keys[i]`; group `2i + 1`: its `not` terms.
+    /// Matched word by word (no regex to compile: start-up).
+    sets: crate::pattern::WordSets,
 }
 
 /// The built-in heading tables.
@@ -246,32 +245,16 @@ impl HeadingTable {
     pub fn parse(src: &str) -> Result<HeadingTable, String> {
         let map: BTreeMap<String, HeadingEntry> = toml::from_str(src).map_err(|e| e.to_string())?;
         let mut keys = Vec::new();
-        let mut terms = Vec::new();
-        let mut not = Vec::new();
-        for (name, entry) in map {
-            let key = Key::from_name(&name)
+        let mut groups: Vec<&[String]> = Vec::new();
+        for (name, entry) in &map {
+            let key = Key::from_name(name)
                 .ok_or_else(|| format!("unknown key `{name}` in heading table"))?;
             keys.push(key);
-            terms.push(crate::pattern::set_pattern(&entry.terms));
-            not.push(crate::pattern::set_pattern(&entry.not));
+            groups.push(&entry.terms);
+            groups.push(&entry.not);
         }
-        let build = |p: &[String]| {
-            regex::RegexSetBuilder::new(p)
-                .size_limit(32 << 20)
-                .dfa_size_limit(32 << 20)
-                .build()
-                .map_err(|e| {
-                    // Name the key whose terms failed.
-                    let bad = p.iter().position(|one| regex::Regex::new(one).is_err());
-                    match bad {
-                        Some(i) => format!("[{}]: {e}", keys[i].name()),
-                        None => e.to_string(),
-                    }
-                })
-        };
-        let terms = build(&terms)?;
-        let not = build(&not)?;
-        Ok(HeadingTable { keys, terms, not })
+        let sets = crate::pattern::WordSets::new(&groups)?;
+        Ok(HeadingTable { keys, sets })
     }
 
     pub fn builtin() -> HeadingTable {
@@ -285,14 +268,12 @@ impl HeadingTable {
         if h.is_empty() {
             return Vec::new();
         }
-        let hits = self.terms.matches(h);
-        if !hits.matched_any() {
+        let hits = self.sets.matching(h);
+        if hits == 0 {
             return Vec::new();
         }
-        let nots = self.not.matches(h);
-        let mut out: Vec<Key> = hits
-            .iter()
-            .filter(|&i| !nots.matched(i))
+        let mut out: Vec<Key> = (0..self.keys.len())
+            .filter(|i| hits & (1 << (2 * i)) != 0 && hits & (1 << (2 * i + 1)) == 0)
             .map(|i| self.keys[i])
             .collect();
         out.sort();
@@ -609,6 +590,103 @@ pub fn norm_plain(s: &str) -> NormText {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The heading tables as one regex per key (how they were matched
+    /// before the word matcher), as the reference.
+    fn reference_classify(src: &str) -> impl Fn(&str) -> Vec<Key> {
+        let map: BTreeMap<String, HeadingEntry> = toml::from_str(src).unwrap();
+        let mut keys = Vec::new();
+        let mut terms = Vec::new();
+        let mut not = Vec::new();
+        for (name, entry) in map {
+            keys.push(Key::from_name(&name).unwrap());
+            terms.push(crate::pattern::set_pattern(&entry.terms));
+            not.push(crate::pattern::set_pattern(&entry.not));
+        }
+        let terms = regex::RegexSet::new(&terms).unwrap();
+        let not = regex::RegexSet::new(&not).unwrap();
+        move |heading_norm: &str| {
+            let h = strip_numbering(heading_norm);
+            let h = h.trim_end_matches([':', '.', '?']);
+            if h.is_empty() {
+                return Vec::new();
+            }
+            let nots = not.matches(h);
+            let mut out: Vec<Key> = terms
+                .matches(h)
+                .iter()
+                .filter(|&i| !nots.matched(i))
+                .map(|i| keys[i])
+                .collect();
+            out.sort();
+            out
+        }
+    }
+
+    fn text_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                text_files(&p, out);
+            } else if std::fs::metadata(&p).is_ok_and(|m| m.len() < 1 << 20) {
+                out.push(p);
+            }
+        }
+    }
+
+    #[test]
+    fn word_matcher_classifies_as_the_regexes_did() {
+        let table = HeadingTable::builtin();
+        let reference = reference_classify(DEFAULT_HEADINGS);
+        let mut samples: Vec<String> = Vec::new();
+        // Every term of the tables, its markers dropped, with endings and
+        // neighbours.
+        let map: BTreeMap<String, HeadingEntry> = toml::from_str(DEFAULT_HEADINGS).unwrap();
+        for entry in map.values() {
+            for t in entry.terms.iter().chain(&entry.not) {
+                let bare = t.replace(['~', '*'], "");
+                let bare = bare.trim();
+                for form in [
+                    bare.to_string(),
+                    format!("{bare}n"),
+                    format!("{bare}ssa ja muuta"),
+                    format!("3. {bare}:"),
+                    format!("x{bare}"),
+                    format!("{bare}-{bare}"),
+                    format!("tietojen {bare} ja eu:n ulkopuolelle"),
+                ] {
+                    samples.push(form);
+                }
+            }
+        }
+        // Every line of the fixtures and, where present, the real corpus.
+        let mut files = Vec::new();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        text_files(&root.join("fixtures"), &mut files);
+        text_files(&root.join("../shared/corpus"), &mut files);
+        for f in files {
+            let Ok(text) = std::fs::read_to_string(&f) else {
+                continue;
+            };
+            for line in text.lines() {
+                let l = line.trim().to_lowercase();
+                if !l.is_empty() && l.chars().count() <= 300 {
+                    samples.push(l);
+                }
+            }
+        }
+        assert!(samples.len() > 5000, "{} samples", samples.len());
+        let mut hits = 0;
+        for s in &samples {
+            let want = reference(s);
+            hits += usize::from(!want.is_empty());
+            assert_eq!(table.classify(s), want, "{s:?}");
+        }
+        assert!(hits > 1000, "only {hits} samples got a key");
+    }
 
     #[test]
     fn headings_map_to_keys() {

@@ -24,6 +24,9 @@ use std::sync::OnceLock;
 
 use regex_automata::{meta, Input};
 
+mod words;
+pub use words::WordSets;
+
 const VOWELS: &str = "aeiouyäöå";
 
 /// "Any ending": the letters of lowercase Finnish, Swedish and English text.

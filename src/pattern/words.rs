@@ -1,0 +1,321 @@
+//! Term lists matched word by word, without compiling a regex.
+//!
+//! The heading tables hold about a thousand terms. As regexes (every
+//! inflected stem followed by a Unicode letter class) they take some 20 ms
+//! to compile, which was most of a run's start-up on one file. The terms'
+//! grammar is small enough to match directly: a term is a sequence of words
+//! joined by a space or a hyphen, and each word is one of a few literal
+//! stems, either closed (the word ends there) or open (any letters follow;
+//! see [`super::TAIL`]). One Aho-Corasick pass over the stems that can start
+//! a term gives the candidate positions, and each candidate is checked
+//! word by word. The result is the same as the regex of
+//! [`super::set_pattern`] (a test compares the two).
+
+use aho_corasick::{AhoCorasick, MatchKind};
+
+/// A character that continues a word: the class of [`super::TAIL`].
+pub fn is_tail(c: char) -> bool {
+    matches!(c, '0'..='9' | 'a'..='z' | 'à'..='ö' | 'ø'..='ÿ' | 'š' | 'ž' | 'œ')
+}
+
+/// One written form of a word: a literal stem, and whether any letters may
+/// follow it (`open`) or the word ends there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Form {
+    stem: String,
+    open: bool,
+}
+
+/// The stems of [`super::inflect`]'s regex for `word`, in the same cases
+/// (each is followed by any ending).
+fn inflected_stems(word: &str) -> Vec<String> {
+    use super::{is_vowel, strong_grades, weak_grades};
+    let w: Vec<char> = word.chars().collect();
+    let n = w.len();
+    let head = |k: usize| w[..k].iter().collect::<String>();
+    if n < 3 {
+        return vec![word.to_string()];
+    }
+    if word.ends_with("nen") && n > 4 {
+        let stem = head(n - 3);
+        return vec![format!("{stem}nen"), format!("{stem}s")];
+    }
+    if (word.ends_with("us")
+        || word.ends_with("ys")
+        || word.ends_with("os")
+        || word.ends_with("ös"))
+        && n > 3
+    {
+        let stem = head(n - 1);
+        return ["s", "d", "k", "t"]
+            .iter()
+            .map(|e| format!("{stem}{e}"))
+            .collect();
+    }
+    let last = w[n - 1];
+    if !is_vowel(last) {
+        return vec![word.to_string()];
+    }
+    let mut k = n - 1;
+    while k > 0 && !is_vowel(w[k - 1]) {
+        k -= 1;
+    }
+    let prefix = head(k);
+    let cluster: String = w[k..n - 1].iter().collect();
+    if cluster.is_empty() {
+        return vec![head(n - 1)];
+    }
+    if last == 'e' {
+        let mut out = vec![format!("{prefix}{cluster}e")];
+        for s in strong_grades(&cluster) {
+            out.push(format!("{prefix}{s}e"));
+        }
+        return out;
+    }
+    let mut out = vec![format!("{prefix}{cluster}")];
+    let mut after = last.to_string();
+    match last {
+        'i' => after.push('e'),
+        'a' | 'ä' | 'o' | 'ö' => after.push('i'),
+        _ => {}
+    }
+    for g in weak_grades(&cluster) {
+        for a in after.chars() {
+            out.push(format!("{prefix}{g}{a}"));
+        }
+    }
+    out
+}
+
+/// One term (module docs of [`super`]): its words and whether it may start
+/// inside a compound word.
+#[derive(Debug, Clone)]
+struct WordTerm {
+    words: Vec<Vec<Form>>,
+    compound: bool,
+}
+
+impl WordTerm {
+    /// Parses a term as [`super::term_regex`] does; `None` for an empty one.
+    fn new(term: &str) -> Option<WordTerm> {
+        let t = term.trim().to_lowercase();
+        let (t, compound) = match t.strip_prefix('*') {
+            Some(rest) => (rest.to_string(), true),
+            None => (t, false),
+        };
+        let words: Vec<Vec<Form>> = t
+            .split(' ')
+            .filter(|w| !w.is_empty())
+            .map(|w| {
+                if let Some(base) = w.strip_suffix('~') {
+                    inflected_stems(base)
+                        .into_iter()
+                        .map(|stem| Form { stem, open: true })
+                        .collect()
+                } else if let Some(base) = w.strip_suffix('*') {
+                    vec![Form {
+                        stem: base.to_string(),
+                        open: true,
+                    }]
+                } else {
+                    vec![Form {
+                        stem: w.to_string(),
+                        open: false,
+                    }]
+                }
+            })
+            .collect();
+        (!words.is_empty()).then_some(WordTerm { words, compound })
+    }
+
+    /// Whether the term matches `text` from byte `at` (a char boundary) and
+    /// ends at a word edge; a term that is not a compound also starts at one.
+    fn matches_at(&self, text: &str, at: usize) -> bool {
+        if !self.compound && text[..at].chars().next_back().is_some_and(is_tail) {
+            return false;
+        }
+        self.rest_matches(text, at, 0)
+    }
+
+    fn rest_matches(&self, text: &str, pos: usize, k: usize) -> bool {
+        let last = k + 1 == self.words.len();
+        for f in &self.words[k] {
+            if !text[pos..].starts_with(&f.stem) {
+                continue;
+            }
+            let mut end = pos + f.stem.len();
+            if f.open {
+                end += text[end..]
+                    .chars()
+                    .take_while(|&c| is_tail(c))
+                    .map(char::len_utf8)
+                    .sum::<usize>();
+            }
+            if last {
+                if !text[end..].chars().next().is_some_and(is_tail) {
+                    return true;
+                }
+            } else if matches!(text.as_bytes().get(end), Some(b' ' | b'-'))
+                && self.rest_matches(text, end + 1, k + 1)
+            {
+                return true;
+            }
+        }
+        false
+    }
+}
+
+/// Up to 64 groups of terms (a heading table: each key's terms and its
+/// `not` terms), answering which groups match a short text.
+#[derive(Debug, Clone)]
+pub struct WordSets {
+    terms: Vec<(WordTerm, u8)>,
+    /// The stems that can start a term; pattern id → terms starting so.
+    starts: AhoCorasick,
+    by_start: Vec<Vec<u32>>,
+    /// Terms whose first word may be empty: tried at every position.
+    anywhere: Vec<u32>,
+}
+
+impl WordSets {
+    /// `groups[i]` is the term list of group `i`.
+    pub fn new(groups: &[&[String]]) -> Result<WordSets, String> {
+        if groups.len() > 64 {
+            return Err(format!("{} term groups; at most 64", groups.len()));
+        }
+        let mut terms = Vec::new();
+        let mut stems: Vec<String> = Vec::new();
+        let mut by_start: Vec<Vec<u32>> = Vec::new();
+        let mut index = std::collections::HashMap::new();
+        let mut anywhere = Vec::new();
+        for (g, list) in groups.iter().enumerate() {
+            for t in list.iter() {
+                let Some(term) = WordTerm::new(t) else { continue };
+                let id = terms.len() as u32;
+                if term.words[0].iter().any(|f| f.stem.is_empty()) {
+                    anywhere.push(id);
+                } else {
+                    let mut firsts: Vec<&str> =
+                        term.words[0].iter().map(|f| f.stem.as_str()).collect();
+                    firsts.sort_unstable();
+                    firsts.dedup();
+                    for s in firsts {
+                        let p = *index.entry(s.to_string()).or_insert_with(|| {
+                            stems.push(s.to_string());
+                            by_start.push(Vec::new());
+                            stems.len() - 1
+                        });
+                        by_start[p].push(id);
+                    }
+                }
+                terms.push((term, g as u8));
+            }
+        }
+        let starts = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .build(&stems)
+            .map_err(|e| e.to_string())?;
+        Ok(WordSets {
+            terms,
+            starts,
+            by_start,
+            anywhere,
+        })
+    }
+
+    /// Bit `i` set: some term of group `i` matches somewhere in `text`.
+    pub fn matching(&self, text: &str) -> u64 {
+        let mut hit = 0u64;
+        for m in self.starts.find_overlapping_iter(text) {
+            for &id in &self.by_start[m.pattern().as_usize()] {
+                let (term, g) = &self.terms[id as usize];
+                if hit & (1 << g) == 0 && term.matches_at(text, m.start()) {
+                    hit |= 1 << g;
+                }
+            }
+        }
+        for &id in &self.anywhere {
+            let (term, g) = &self.terms[id as usize];
+            if hit & (1 << g) != 0 {
+                continue;
+            }
+            let found = text
+                .char_indices()
+                .map(|(i, _)| i)
+                .chain([text.len()])
+                .any(|i| term.matches_at(text, i));
+            if found {
+                hit |= 1 << g;
+            }
+        }
+        hit
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(terms: &[&str], text: &str) -> bool {
+        let list: Vec<String> = terms.iter().map(|s| s.to_string()).collect();
+        WordSets::new(&[&list]).unwrap().matching(text) == 1
+    }
+
+    #[test]
+    fn inflected_stems_agree_with_the_regex() {
+        // Each stem list, joined as alternatives with the ending, is the
+        // regex `inflect` writes (up to how it groups them).
+        for w in [
+            "laki",
+            "valtuutettu",
+            "osoite",
+            "oikeus",
+            "henkilökohtainen",
+            "tietosuoja",
+            "peruste",
+            "pöytä",
+            "rekisterinpitäjä",
+            "ek",
+            "personuppgiftslag",
+        ] {
+            let re = regex::Regex::new(&format!("^(?:{})$", super::super::inflect(w))).unwrap();
+            let stems = inflected_stems(w);
+            for s in &stems {
+                assert!(re.is_match(s), "{w}: stem {s} not matched by the regex");
+                assert!(re.is_match(&format!("{s}ssa")), "{w}: {s}ssa");
+            }
+            // Everything the regex matches among these forms starts with a stem.
+            for form in ["lain", "laissa", "valtuutetun", "osoitteen", "oikeuksia", "henkilökohtaisia", "pöydällä", "perusteella", "perustuu"] {
+                let by_stems = stems.iter().any(|s| {
+                    form.starts_with(s.as_str()) && form[s.len()..].chars().all(is_tail)
+                });
+                assert_eq!(re.is_match(form), by_stems, "{w} / {form}");
+            }
+        }
+    }
+
+    #[test]
+    fn words_edges_and_compounds() {
+        assert!(one(&["laki~"], "henkilötietolaki ja laissa"));
+        assert!(!one(&["laki~"], "henkilötietolaki"));
+        assert!(one(&["*laki~"], "henkilötietolain nojalla"));
+        assert!(one(&["tehdä valitus~"], "oikeus tehdä-valituksen"));
+        assert!(!one(&["tehdä valitus~"], "oikeus tehdävalituksen"));
+        assert!(one(&["miksi * käsitellään"], "miksi tietoja käsitellään"));
+        assert!(!one(&["dpo"], "dpos"));
+        assert!(one(&["eu:"], "siirrot eu:n ulkopuolelle") == false);
+        assert!(one(&["eu:n"], "siirrot eu:n ulkopuolelle"));
+        assert!(one(&["contact*"], "contacts"));
+        assert!(!one(&["peruste~"], "perustuu"));
+    }
+
+    #[test]
+    fn groups_are_reported_separately() {
+        let a = vec!["evä*".to_string()];
+        let b = vec!["cookie*".to_string()];
+        let sets = WordSets::new(&[&a, &b]).unwrap();
+        assert_eq!(sets.matching("evästeet"), 0b01);
+        assert_eq!(sets.matching("cookies och evästeet"), 0b11);
+        assert_eq!(sets.matching("muuta"), 0);
+    }
+}
