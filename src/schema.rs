@@ -367,8 +367,12 @@ fn stated_date(notice_texts: &[(&NormText, Option<&str>)]) -> Option<StatedDate>
                 }
             }
         }
-        for c in date_label_regex().captures_iter(&t.text) {
-            let m = c.get(0).expect("group 0");
+        // Find first (a DFA), then read the groups of each match alone: a
+        // capturing search over every text was 7 % of parsing.
+        for m in date_label_regex().find_iter(&t.text) {
+            let Some(c) = date_label_regex().captures(m.as_str()) else {
+                continue;
+            };
             let window_end = crate::parse::floor_char_boundary(&t.text, m.end() + 40);
             let window = &t.text[m.end()..window_end];
             let found = find_date(window, english_label(m.as_str()))
