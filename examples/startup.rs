@@ -25,7 +25,11 @@ fn main() {
     for round in ["first lint", "second lint"] {
         let t = std::time::Instant::now();
         let r = linter.lint_bytes(&file, &bytes, None).expect("decodes");
-        println!("{round} of {file}: {:?} ({} findings)", t.elapsed(), r.result.diagnostics.len());
+        println!(
+            "{round} of {file}: {:?} ({} findings)",
+            t.elapsed(),
+            r.result.diagnostics.len()
+        );
     }
     if args.iter().any(|a| a == "--each") {
         for (name, src) in seloste::engine::catalogue::BUILTIN {

@@ -837,17 +837,8 @@ impl CheckRun<'_> {
                 vec![String::from_utf8_lossy(buf.as_slice()).into_owned()]
             }
             OutputFormat::Json => {
-                let mut v = report::json::file(f);
-                if let Some(m) = v.as_object_mut() {
-                    m.insert(
-                        "chosen".into(),
-                        serde_json::json!({"by": chosen.by(), "detail": chosen.detail()}),
-                    );
-                }
-                vec![format!(
-                    "\n    {}",
-                    report::sarif::indent(&serde_json::to_string_pretty(&v).unwrap_or_default(), 4)
-                )]
+                let text = report::json::file_text(f, (chosen.by(), &chosen.detail()), 2);
+                vec![format!("\n    {text}")]
             }
             OutputFormat::Sarif => report::sarif::file_results(f, &self.linter.engine)
                 .iter()

@@ -237,7 +237,11 @@ impl Trie {
                 t.root[bytes[0] as usize] = node as u32;
             }
             for &b in &bytes[1..] {
-                let next = t.nodes[node].children.iter().find(|(c, _)| *c == b).map(|x| x.1);
+                let next = t.nodes[node]
+                    .children
+                    .iter()
+                    .find(|(c, _)| *c == b)
+                    .map(|x| x.1);
                 node = match next {
                     Some(n) => n as usize,
                     None => {
@@ -264,7 +268,11 @@ impl Trie {
                 f(&n.terms);
             }
             let Some(&b) = text.get(i) else { return };
-            node = n.children.iter().find(|(c, _)| *c == b).map_or(0, |x| x.1 as usize);
+            node = n
+                .children
+                .iter()
+                .find(|(c, _)| *c == b)
+                .map_or(0, |x| x.1 as usize);
             i += 1;
         }
     }
@@ -280,7 +288,9 @@ impl WordSets {
         let (mut edge, mut inside, mut anywhere) = (Vec::new(), Vec::new(), Vec::new());
         for (g, list) in groups.iter().enumerate() {
             for t in list.iter() {
-                let Some(term) = WordTerm::new(t) else { continue };
+                let Some(term) = WordTerm::new(t) else {
+                    continue;
+                };
                 let id = terms.len() as u32;
                 if term.words[0].iter().any(|f| f.stem.is_empty()) {
                     anywhere.push(id);
@@ -289,7 +299,11 @@ impl WordSets {
                         term.words[0].iter().map(|f| f.stem.as_str()).collect();
                     firsts.sort_unstable();
                     firsts.dedup();
-                    let list = if term.compound { &mut inside } else { &mut edge };
+                    let list = if term.compound {
+                        &mut inside
+                    } else {
+                        &mut edge
+                    };
                     list.extend(firsts.into_iter().map(|s| (s.to_string(), id)));
                 }
                 terms.push((term, g as u8));
@@ -378,10 +392,20 @@ mod tests {
                 assert!(re.is_match(&format!("{s}ssa")), "{w}: {s}ssa");
             }
             // Everything the regex matches among these forms starts with a stem.
-            for form in ["lain", "laissa", "valtuutetun", "osoitteen", "oikeuksia", "henkilökohtaisia", "pöydällä", "perusteella", "perustuu"] {
-                let by_stems = stems.iter().any(|s| {
-                    form.starts_with(s.as_str()) && form[s.len()..].chars().all(is_tail)
-                });
+            for form in [
+                "lain",
+                "laissa",
+                "valtuutetun",
+                "osoitteen",
+                "oikeuksia",
+                "henkilökohtaisia",
+                "pöydällä",
+                "perusteella",
+                "perustuu",
+            ] {
+                let by_stems = stems
+                    .iter()
+                    .any(|s| form.starts_with(s.as_str()) && form[s.len()..].chars().all(is_tail));
                 assert_eq!(re.is_match(form), by_stems, "{w} / {form}");
             }
         }
