@@ -420,7 +420,7 @@ mod tests {
         assert!(!one(&["tehdä valitus~"], "oikeus tehdävalituksen"));
         assert!(one(&["miksi * käsitellään"], "miksi tietoja käsitellään"));
         assert!(!one(&["dpo"], "dpos"));
-        assert!(one(&["eu:"], "siirrot eu:n ulkopuolelle") == false);
+        assert!(!one(&["eu:"], "siirrot eu:n ulkopuolelle"));
         assert!(one(&["eu:n"], "siirrot eu:n ulkopuolelle"));
         assert!(one(&["contact*"], "contacts"));
         assert!(!one(&["peruste~"], "perustuu"));
