@@ -374,7 +374,8 @@ fn load(input: &Input, args: &InputArgs) -> Result<Loaded, String> {
             }
             // Bounded: a device or pipe (`/dev/zero`, `<(curl ...)`) has no
             // size in its metadata and would be read until memory runs out.
-            let mut buf = Vec::new();
+            // Sized from the metadata: one read instead of a doubling buffer.
+            let mut buf = Vec::with_capacity(meta.len().min(max) as usize + 1);
             std::fs::File::open(p)
                 .and_then(|f| f.take(max.saturating_add(1)).read_to_end(&mut buf))
                 .map_err(|e| io_reason(&e))?;
