@@ -1023,6 +1023,64 @@ mod tests {
             rules: filtered.rules.clone(),
             prefilter: Prefilter::default(),
         };
+        let docs = sample_docs(filtered);
+        for (name, text) in &docs {
+            let fmt = crate::lint::Linter::detect_format(name, text);
+            let notice = linter.notice(text, fmt);
+            let a = filtered.lint(&notice, text, &linter.options);
+            let b = plain.lint(&notice, text, &linter.options);
+            assert_eq!(a.diagnostics, b.diagnostics, "{name}: {text}");
+            assert_eq!(a.suppressed, b.suppressed, "{name}");
+            assert_eq!(a.elements, b.elements, "{name}");
+        }
+        assert!(docs.len() > 400);
+    }
+
+    /// Every term set of the catalogue finds the same matches word by word
+    /// as with its regexes (`TermSet` starts with the one and goes on with
+    /// the other), in every normalized text of the sample notices, their
+    /// joined texts, and the real corpus where it is present.
+    #[test]
+    fn word_matchers_find_what_the_regexes_find() {
+        let linter = crate::lint::Linter::builtin();
+        let mut docs = sample_docs(&linter.engine);
+        let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+        if let Ok(entries) = std::fs::read_dir(&corpus) {
+            for e in entries.flatten() {
+                if let Ok(text) = std::fs::read_to_string(e.path()) {
+                    docs.push((e.path().display().to_string(), text));
+                }
+            }
+        }
+        let sets: Vec<&TermSet> = linter
+            .engine
+            .rules
+            .iter()
+            .flat_map(|r| r.kind.term_sets())
+            .collect();
+        assert!(sets.len() > 60, "{} term sets", sets.len());
+        let mut checked = 0;
+        for (name, text) in &docs {
+            let fmt = crate::lint::Linter::detect_format(name, text);
+            let notice = linter.notice(text, fmt);
+            let mut texts: Vec<String> = notice.texts().map(|(_, t)| t.text.clone()).collect();
+            texts.push(texts.join("\n"));
+            for t in &texts {
+                for set in &sets {
+                    if let Err(e) = set.matchers_agree(t) {
+                        panic!("{name}: {e}");
+                    }
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 100_000, "{checked}");
+    }
+
+    /// The fixtures, the rules' examples, and notices assembled at random
+    /// from fixture lines and catalogue terms (whole, inside words,
+    /// inflected, in capitals).
+    fn sample_docs(filtered: &Engine) -> Vec<(String, String)> {
         let mut docs: Vec<(String, String)> = Vec::new();
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
         let mut stack = vec![root];
@@ -1090,16 +1148,7 @@ mod tests {
             let name = ["a.md", "a.txt", "a.html"][k % 3];
             docs.push((name.into(), doc));
         }
-        for (name, text) in &docs {
-            let fmt = crate::lint::Linter::detect_format(name, text);
-            let notice = linter.notice(text, fmt);
-            let a = filtered.lint(&notice, text, &linter.options);
-            let b = plain.lint(&notice, text, &linter.options);
-            assert_eq!(a.diagnostics, b.diagnostics, "{name}: {text}");
-            assert_eq!(a.suppressed, b.suppressed, "{name}");
-            assert_eq!(a.elements, b.elements, "{name}");
-        }
-        assert!(docs.len() > 400);
+        docs
     }
 
     #[test]

@@ -85,7 +85,7 @@ fn month_number(name: &str) -> Option<u32> {
 }
 
 /// A year from 1900 to 2099.
-const Y: &str = r"(?:19|20)\d{2}";
+const Y: &str = r"(?:19|20)[0-9]{2}";
 
 fn month_alt() -> String {
     // Longest first so that "sept" wins over "sep", "june" over "jun".
@@ -112,25 +112,29 @@ fn date_regex() -> &'static Regex {
         let y = Y;
         let pattern = [
             // 25.5.2018, 25. 5. 2018
-            format!(r"(?P<nd>\d{{1,2}})\.\s?(?P<nm>\d{{1,2}})\.\s?(?P<ny>{y})"),
+            format!(r"(?P<nd>[0-9]{{1,2}})\.\s?(?P<nm>[0-9]{{1,2}})\.\s?(?P<ny>{y})"),
             // 2018-05-25
-            format!(r"(?P<iy>{y})-(?P<im>\d{{2}})-(?P<id>\d{{2}})"),
+            format!(r"(?P<iy>{y})-(?P<im>[0-9]{{2}})-(?P<id>[0-9]{{2}})"),
             // 25/05/2018
-            format!(r"(?P<sa>\d{{1,2}})/(?P<sb>\d{{1,2}})/(?P<sy>{y})"),
+            format!(r"(?P<sa>[0-9]{{1,2}})/(?P<sb>[0-9]{{1,2}})/(?P<sy>{y})"),
             // 25. toukokuuta 2018, toukokuu 2018, toukokuussa 2018
-            format!(r"(?:(?P<fd>\d{{1,2}})\.?\s)?(?P<fm>{fi})kuu(?:ta|n|ssa|lla)?,?\s(?P<fy>{y})"),
+            format!(
+                r"(?:(?P<fd>[0-9]{{1,2}})\.?\s)?(?P<fm>{fi})kuu(?:ta|n|ssa|lla)?,?\s(?P<fy>{y})"
+            ),
             // 25 maj 2018, 25 may 2018, 25. maj 2018, maj 2018, may 2018
-            format!(r"(?:(?P<ed>\d{{1,2}})\.?\s)?(?P<em>{m})\.?,?\s(?P<ey>{y})"),
+            format!(r"(?:(?P<ed>[0-9]{{1,2}})\.?\s)?(?P<em>{m})\.?,?\s(?P<ey>{y})"),
             // may 25, 2018; may 25th 2018
-            format!(r"(?P<um>{m})\.?\s(?P<ud>\d{{1,2}})(?:st|nd|rd|th)?,?\s(?P<uy>{y})"),
+            format!(r"(?P<um>{m})\.?\s(?P<ud>[0-9]{{1,2}})(?:st|nd|rd|th)?,?\s(?P<uy>{y})"),
             // 5/2018, 05/2018
-            format!(r"(?P<pm>\d{{1,2}})/(?P<py>{y})"),
+            format!(r"(?P<pm>[0-9]{{1,2}})/(?P<py>{y})"),
         ]
         .iter()
         .map(|p| format!("(?:{p})"))
         .collect::<Vec<_>>()
         .join("|");
         // Not inside a longer number or word: checked around the match.
+        // ASCII digits: Unicode `\d` made this the costliest regex to
+        // compile at start-up, and `str::parse` reads ASCII digits only.
         Regex::new(&pattern).expect("date regex")
     })
 }

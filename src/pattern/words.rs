@@ -90,14 +90,14 @@ fn inflected_stems(word: &str) -> Vec<String> {
 /// One term (module docs of [`super`]): its words and whether it may start
 /// inside a compound word.
 #[derive(Debug, Clone)]
-struct WordTerm {
+pub struct WordTerm {
     words: Vec<Vec<Form>>,
     compound: bool,
 }
 
 impl WordTerm {
     /// Parses a term as [`super::term_regex`] does; `None` for an empty one.
-    fn new(term: &str) -> Option<WordTerm> {
+    pub fn new(term: &str) -> Option<WordTerm> {
         let t = term.trim().to_lowercase();
         let (t, compound) = match t.strip_prefix('*') {
             Some(rest) => (rest.to_string(), true),
@@ -128,19 +128,42 @@ impl WordTerm {
         (!words.is_empty()).then_some(WordTerm { words, compound })
     }
 
+    /// Where the term's match from byte `at` ends, as its regex alternation
+    /// would find it (leftmost-first: the first way through its words, forms
+    /// in order). Word edges are not checked.
+    pub fn end_at(&self, text: &str, at: usize) -> Option<usize> {
+        let mut end = None;
+        self.walk(text, at, 0, &mut |e| {
+            end = Some(e);
+            true
+        });
+        end
+    }
+
     /// Whether the term matches `text` from byte `at` (a char boundary) and
-    /// ends at a word edge; a term that is not a compound also starts at one.
+    /// ends at a word edge; a term that is not a compound also starts at one
+    /// (the edges of [`super::set_pattern`]).
     fn matches_at(&self, text: &str, at: usize) -> bool {
         if !self.compound && text[..at].chars().next_back().is_some_and(is_tail) {
             return false;
         }
-        self.rest_matches(text, at, 0)
+        self.walk(text, at, 0, &mut |end| {
+            !text[end..].chars().next().is_some_and(is_tail)
+        })
     }
 
-    fn rest_matches(&self, text: &str, pos: usize, k: usize) -> bool {
+    /// Tries each way through words `k..` from `pos`, in order, until
+    /// `accept` takes an end.
+    fn walk(
+        &self,
+        text: &str,
+        pos: usize,
+        k: usize,
+        accept: &mut dyn FnMut(usize) -> bool,
+    ) -> bool {
         let last = k + 1 == self.words.len();
         for f in &self.words[k] {
-            if !text[pos..].starts_with(&f.stem) {
+            if !text.as_bytes()[pos..].starts_with(f.stem.as_bytes()) {
                 continue;
             }
             let mut end = pos + f.stem.len();
@@ -152,16 +175,111 @@ impl WordTerm {
                     .sum::<usize>();
             }
             if last {
-                if !text[end..].chars().next().is_some_and(is_tail) {
+                if accept(end) {
                     return true;
                 }
             } else if matches!(text.as_bytes().get(end), Some(b' ' | b'-'))
-                && self.rest_matches(text, end + 1, k + 1)
+                && self.walk(text, end + 1, k + 1, accept)
             {
                 return true;
             }
         }
         false
+    }
+
+    /// The stems its first word may start with (none empty), or `None` when
+    /// it may start with nothing (a bare `*`).
+    fn first_stems(&self) -> Option<Vec<&str>> {
+        let mut firsts: Vec<&str> = self.words[0].iter().map(|f| f.stem.as_str()).collect();
+        if firsts.iter().any(|s| s.is_empty()) {
+            return None;
+        }
+        firsts.sort_unstable();
+        firsts.dedup();
+        Some(firsts)
+    }
+}
+
+/// Where the terms of a list may start, for a leftmost search: one
+/// Aho-Corasick automaton over their first stems (it skips ahead with its
+/// prefilter), and by first byte the terms to try there, in order.
+#[derive(Debug, Clone)]
+pub struct Starts {
+    ac: AhoCorasick,
+    by_byte: Vec<Vec<u32>>,
+    /// Terms whose first word may be empty: they may start anywhere.
+    anywhere: Vec<u32>,
+}
+
+impl Starts {
+    pub fn new(terms: &[WordTerm]) -> Starts {
+        let mut stems: Vec<&str> = Vec::new();
+        let mut by_byte: Vec<Vec<u32>> = vec![Vec::new(); 256];
+        let mut anywhere = Vec::new();
+        for (id, term) in terms.iter().enumerate() {
+            let id = id as u32;
+            let Some(firsts) = term.first_stems() else {
+                anywhere.push(id);
+                continue;
+            };
+            for s in firsts {
+                let list = &mut by_byte[s.as_bytes()[0] as usize];
+                if list.last() != Some(&id) {
+                    list.push(id);
+                }
+                stems.push(s);
+            }
+        }
+        stems.sort_unstable();
+        stems.dedup();
+        // A contiguous NFA builds several times quicker than a DFA (this
+        // is start-up: the first notices only) and searches nearly as fast.
+        let ac = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
+            .build(&stems)
+            .expect("stems of a few KB build an automaton");
+        Starts {
+            ac,
+            by_byte,
+            anywhere,
+        }
+    }
+
+    /// The first position at or after `from` where some term may start.
+    pub fn first_from(&self, text: &str, from: usize) -> Option<usize> {
+        if !self.anywhere.is_empty() {
+            return (from <= text.len()).then_some(from);
+        }
+        if from >= text.len() {
+            return None;
+        }
+        self.ac
+            .find(aho_corasick::Input::new(text).span(from..text.len()))
+            .map(|m| m.start())
+    }
+
+    /// The terms that may start at `at` (a superset), in order.
+    pub fn at(&self, text: &str, at: usize) -> impl Iterator<Item = u32> + '_ {
+        let by_byte: &[u32] = match text.as_bytes().get(at) {
+            Some(&b) => &self.by_byte[b as usize],
+            None => &[],
+        };
+        let mut a = by_byte.iter().copied().peekable();
+        let mut b = self.anywhere.iter().copied().peekable();
+        // The two lists merged, in term order.
+        std::iter::from_fn(move || match (a.peek(), b.peek()) {
+            (Some(&x), Some(&y)) => {
+                if x <= y {
+                    a.next()
+                } else {
+                    b.next()
+                }
+            }
+            (Some(_), None) => a.next(),
+            (None, Some(_)) => b.next(),
+            (None, None) => None,
+        })
     }
 }
 
@@ -202,6 +320,7 @@ impl Stems {
         }
         let ac = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
+            .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
             .build(&stems)
             .map_err(|e| e.to_string())?;
         Ok(Stems { ac, terms })
