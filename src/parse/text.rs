@@ -156,13 +156,19 @@ pub fn strip_numbering(s: &str) -> &str {
     }
 }
 
-fn letters(s: &str) -> impl Iterator<Item = char> + '_ {
-    s.chars().filter(|c| c.is_alphabetic())
-}
-
+/// At least three letters, all capitals. One pass that stops at the first
+/// small letter (most lines are prose: it stops within the first word).
 fn is_all_caps(s: &str) -> bool {
-    let n = letters(s).count();
-    n >= 3 && letters(s).all(|c| c.is_uppercase())
+    let mut n = 0;
+    for c in s.chars() {
+        if c.is_alphabetic() {
+            if !c.is_uppercase() {
+                return false;
+            }
+            n += 1;
+        }
+    }
+    n >= 3
 }
 
 /// Whether a line reads as a heading in text copied from a web page.

@@ -449,13 +449,23 @@ impl WordSets {
         };
         // A term that starts at a word edge starts at the text's start or
         // right after a character that is not a letter.
+        let bytes = text.as_bytes();
         let mut prev_tail = false;
-        for (at, c) in text.char_indices() {
+        let mut at = 0;
+        while at < bytes.len() {
             if !prev_tail {
                 self.at_edges
-                    .each_prefix(&text.as_bytes()[at..], |ids| check(at, ids));
+                    .each_prefix(&bytes[at..], |ids| check(at, ids));
             }
-            prev_tail = is_tail(c);
+            let b = bytes[at];
+            if b < 0x80 {
+                prev_tail = b.is_ascii_digit() || b.is_ascii_lowercase();
+                at += 1;
+            } else {
+                let c = text[at..].chars().next().expect("at a char boundary");
+                prev_tail = is_tail(c);
+                at += c.len_utf8();
+            }
         }
         for m in self.inside.ac.find_overlapping_iter(text) {
             check(m.start(), &self.inside.terms[m.pattern().as_usize()]);
