@@ -161,6 +161,10 @@ struct RuleSpec {
     demote_unless: Option<Terms>,
     #[serde(default)]
     demote_anywhere: Terms,
+    /// require-element: regexes that demote like `demote`, with the matched
+    /// text left out when `demote_unless` is checked.
+    #[serde(default)]
+    demote_regex: Terms,
     #[serde(default)]
     applies_if: Terms,
     #[serde(default)]
@@ -305,6 +309,7 @@ fn parse_rule_file_with(file: &str, src: &str, lazy: bool) -> Result<Vec<Rule>, 
                         Some(t) => Some(ctx.terms(t, &[])?),
                     },
                     demote_anywhere: ctx.terms(&spec.demote_anywhere, &[])?,
+                    demote_regex: ctx.terms(&[], &spec.demote_regex)?,
                     applies_if: if spec.applies_if.is_empty() {
                         None
                     } else {

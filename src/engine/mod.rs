@@ -86,6 +86,11 @@ pub enum Kind {
         /// anywhere), these make a present element partial: e.g. a US
         /// service named while transfers are declared without safeguards.
         demote_anywhere: TermSet,
+        /// Text that demotes like `demote` words and is itself left out when
+        /// `demote_unless` words are looked for: a menu of every legal basis
+        /// ("suostumus, sopimus tai oikeutettu etu") names them all without
+        /// saying which applies.
+        demote_regex: TermSet,
         applies_if: Option<TermSet>,
         section_terms: TermSet,
         /// Also look in the page footer, outside the notice, when the notice
@@ -278,11 +283,19 @@ impl Kind {
                 demote,
                 demote_unless,
                 demote_anywhere,
+                demote_regex,
                 applies_if,
                 section_terms,
                 ..
             } => {
-                let mut v = vec![present, partial, demote, demote_anywhere, section_terms];
+                let mut v = vec![
+                    present,
+                    partial,
+                    demote,
+                    demote_anywhere,
+                    demote_regex,
+                    section_terms,
+                ];
                 v.extend(demote_unless.iter().chain(applies_if));
                 v
             }
@@ -535,6 +548,7 @@ impl Engine {
                 demote,
                 demote_unless,
                 demote_anywhere,
+                demote_regex,
                 applies_if,
                 section_terms,
                 page_footer,
@@ -546,7 +560,7 @@ impl Engine {
                     *element,
                     present,
                     partial,
-                    (demote, keep),
+                    (demote, demote_regex, keep),
                     applies_if.as_ref(),
                     section_terms,
                 );
@@ -770,7 +784,7 @@ fn element_status(
     element: Key,
     present: &TermSet,
     partial: &TermSet,
-    (demote, keep): (&TermSet, &TermSet),
+    (demote, demote_regex, keep): (&TermSet, &TermSet, &TermSet),
     applies_if: Option<&TermSet>,
     section_terms: &TermSet,
 ) -> ElementStatus {
@@ -794,7 +808,19 @@ fn element_status(
         }
     };
     let demoted = |t: &str, within: bool| {
-        !demote.is_empty() && matches(demote, t, within) && !matches(keep, t, within)
+        if !demote.is_empty() && matches(demote, t, within) && !matches(keep, t, within) {
+            return true;
+        }
+        if demote_regex.is_empty() || !matches(demote_regex, t, within) {
+            return false;
+        }
+        // What the regex matched does not keep the text: only a `keep` word
+        // outside it does.
+        let mut rest = t.to_string();
+        for r in demote_regex.find_all(t) {
+            rest.replace_range(r.clone(), &" ".repeat(r.len()));
+        }
+        !keep.is_match(&rest)
     };
     // 1. A section headed for the element, with a body.
     let mut empty_section = None;
@@ -1100,6 +1126,39 @@ mod tests {
             assert_eq!(a.elements, b.elements, "{name}");
         }
         assert!(docs.len() > 400);
+    }
+
+    /// `demote_regex`: the matched text demotes, and a `demote_unless` word
+    /// counts only outside it.
+    #[test]
+    fn demote_regex_blanks_its_match() {
+        let src = r#"
+[[rule]]
+id = "t"
+kind = "require-element"
+element = "legal_basis"
+category = "missing-element"
+severity = "error"
+reference = "r"
+message.fi = "m"
+message.en = "m"
+present = ["peruste~"]
+demote_unless = ["sopimu~", "suostumu~"]
+demote_regex = ['(?:sopimu|suostumu)[a-zåäö]* tai (?:sopimu|suostumu)[a-zåäö]*']
+"#;
+        let engine = Engine::new(catalogue::parse_rule_file("t.toml", src).unwrap());
+        let linter = crate::lint::Linter::builtin();
+        let status = |text: &str| {
+            let notice = linter.notice(text, crate::lint::Linter::detect_format("a.txt", text));
+            engine.lint(&notice, text, &linter.options).elements[&Key::LegalBasis].status
+        };
+        let menu = "Tietosuojaseloste\n\nYleistä\tPerusteena on sopimus tai suostumus.";
+        assert_eq!(status(menu), Status::Partial);
+        // A basis named outside the menu keeps it present.
+        let linked = "Tietosuojaseloste\n\nYleistä\tPerusteena on sopimus tai suostumus: tilaukset perustuvat sopimukseen.";
+        assert_eq!(status(linked), Status::Present);
+        let plain = "Tietosuojaseloste\n\nYleistä\tPerusteena on sopimus.";
+        assert_eq!(status(plain), Status::Present);
     }
 
     #[test]
