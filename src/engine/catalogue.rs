@@ -165,6 +165,10 @@ struct RuleSpec {
     /// text left out when `demote_unless` is checked.
     #[serde(default)]
     demote_regex: Terms,
+    /// require-element: `present` words in sections keyed for these elements
+    /// do not count.
+    #[serde(default)]
+    not_in_sections: Vec<Spanned<String>>,
     #[serde(default)]
     applies_if: Terms,
     #[serde(default)]
@@ -299,6 +303,14 @@ fn parse_rule_file_with(file: &str, src: &str, lazy: bool) -> Result<Vec<Rule>, 
         let kind = match spec.kind.get_ref().as_str() {
             "require-element" => {
                 let element = element.ok_or_else(|| ctx.err(span.clone(), "a require-element rule needs `element`"))?;
+                let mut not_in_sections = Vec::new();
+                for k in &spec.not_in_sections {
+                    not_in_sections.push(
+                        Key::from_name(k.get_ref())
+                            .filter(|k| k.is_element())
+                            .ok_or_else(|| ctx.err(k.span(), format!("unknown element `{}`", k.get_ref())))?,
+                    );
+                }
                 Kind::RequireElement {
                     element,
                     present: ctx.terms(&spec.present, &spec.present_regex)?,
@@ -310,6 +322,7 @@ fn parse_rule_file_with(file: &str, src: &str, lazy: bool) -> Result<Vec<Rule>, 
                     },
                     demote_anywhere: ctx.terms(&spec.demote_anywhere, &[])?,
                     demote_regex: ctx.terms(&[], &spec.demote_regex)?,
+                    not_in_sections,
                     applies_if: if spec.applies_if.is_empty() {
                         None
                     } else {

@@ -91,6 +91,10 @@ pub enum Kind {
         /// ("suostumus, sopimus tai oikeutettu etu") names them all without
         /// saying which applies.
         demote_regex: TermSet,
+        /// `present` words found in sections keyed for these elements do not
+        /// count (an e-mail address in the contact details is no data
+        /// category).
+        not_in_sections: Vec<Key>,
         applies_if: Option<TermSet>,
         section_terms: TermSet,
         /// Also look in the page footer, outside the notice, when the notice
@@ -549,6 +553,7 @@ impl Engine {
                 demote_unless,
                 demote_anywhere,
                 demote_regex,
+                not_in_sections,
                 applies_if,
                 section_terms,
                 page_footer,
@@ -563,6 +568,7 @@ impl Engine {
                     (demote, demote_regex, keep),
                     applies_if.as_ref(),
                     section_terms,
+                    not_in_sections,
                 );
                 if st.status == Status::Present
                     && !demote_anywhere.is_empty()
@@ -787,6 +793,7 @@ fn element_status(
     (demote, demote_regex, keep): (&TermSet, &TermSet, &TermSet),
     applies_if: Option<&TermSet>,
     section_terms: &TermSet,
+    not_in_sections: &[Key],
 ) -> ElementStatus {
     if let Some(cond) = applies_if {
         // Only what the text says counts: an empty "Suostumus" heading of the
@@ -882,12 +889,20 @@ fn element_status(
     }
     // Headings are left out here: a heading with no body says nothing.
     let in_body = |i: &usize| !matches!(doc.texts[*i].0, TextRef::Heading(_));
+    let counted = |i: &usize| {
+        let section = doc.texts[*i].0.section().map(|s| &notice.sections[s]);
+        !section.is_some_and(|s| not_in_sections.iter().any(|&k| s.has_key(k)))
+    };
     if !present.is_empty() {
         // Any sentence that says it without a demoting word makes it present;
         // else the first demoted one makes it partial ("vastustaa
         // suoramarkkinointia" before a general "oikeus vastustaa käsittelyä").
         let mut first_demoted = None;
-        for (i, m) in doc.matches(present).into_iter().filter(|(i, _)| in_body(i)) {
+        for (i, m) in doc
+            .matches(present)
+            .into_iter()
+            .filter(|(i, _)| in_body(i) && counted(i))
+        {
             let (r, t) = doc.texts[i];
             let sent = sentence_around(&t.text, &m);
             if !demoted(&t.text[sent], true) {
@@ -1159,6 +1174,36 @@ demote_regex = ['(?:sopimu|suostumu)[a-zåäö]* tai (?:sopimu|suostumu)[a-zåä
         assert_eq!(status(linked), Status::Present);
         let plain = "Tietosuojaseloste\n\nYleistä\tPerusteena on sopimus.";
         assert_eq!(status(plain), Status::Present);
+    }
+
+    /// `not_in_sections`: `present` words in the contact section do not count.
+    #[test]
+    fn not_in_sections_skips_contact_details() {
+        let src = r#"
+[[rule]]
+id = "t"
+kind = "require-element"
+element = "data_categories"
+category = "missing-element"
+severity = "error"
+reference = "r"
+message.fi = "m"
+message.en = "m"
+present = ["sähköpostiosoite~"]
+not_in_sections = ["controller_contact"]
+"#;
+        let engine = Engine::new(catalogue::parse_rule_file("t.toml", src).unwrap());
+        let linter = crate::lint::Linter::builtin();
+        let status = |text: &str| {
+            let notice = linter.notice(text, crate::lint::Linter::detect_format("a.txt", text));
+            engine.lint(&notice, text, &linter.options).elements[&Key::DataCategories].status
+        };
+        let contact = "Tietosuojaseloste\n\nRekisterinpitäjän yhteystiedot\tSähköpostiosoite: info@esimerkki.fi";
+        assert_eq!(status(contact), Status::Missing);
+        let listed = "Tietosuojaseloste\n\nYleistä\tTallennamme nimesi ja sähköpostiosoitteesi.";
+        assert_eq!(status(listed), Status::Present);
+        let bad = "[[rule]]\nid = \"t\"\nkind = \"require-element\"\nelement = \"cookies\"\ncategory = \"c\"\nseverity = \"error\"\nreference = \"r\"\nmessage.fi = \"m\"\nmessage.en = \"m\"\nnot_in_sections = [\"nonsense\"]\n";
+        assert!(catalogue::parse_rule_file("t.toml", bad).is_err());
     }
 
     #[test]
