@@ -169,6 +169,10 @@ struct RuleSpec {
     /// do not count.
     #[serde(default)]
     not_in_sections: Vec<Spanned<String>>,
+    /// require-element: a keyed section is demoted only when each sentence
+    /// with a `present` word is.
+    #[serde(default)]
+    demote_by_sentence: bool,
     #[serde(default)]
     applies_if: Terms,
     #[serde(default)]
@@ -323,6 +327,7 @@ fn parse_rule_file_with(file: &str, src: &str, lazy: bool) -> Result<Vec<Rule>, 
                     demote_anywhere: ctx.terms(&spec.demote_anywhere, &[])?,
                     demote_regex: ctx.terms(&[], &spec.demote_regex)?,
                     not_in_sections,
+                    demote_by_sentence: spec.demote_by_sentence,
                     applies_if: if spec.applies_if.is_empty() {
                         None
                     } else {

@@ -95,6 +95,9 @@ pub enum Kind {
         /// count (an e-mail address in the contact details is no data
         /// category).
         not_in_sections: Vec<Key>,
+        /// In a keyed section, demote only when every sentence with a
+        /// `present` word is demoted (else the whole body decides).
+        demote_by_sentence: bool,
         applies_if: Option<TermSet>,
         section_terms: TermSet,
         /// Also look in the page footer, outside the notice, when the notice
@@ -554,6 +557,7 @@ impl Engine {
                 demote_anywhere,
                 demote_regex,
                 not_in_sections,
+                demote_by_sentence,
                 applies_if,
                 section_terms,
                 page_footer,
@@ -568,7 +572,7 @@ impl Engine {
                     (demote, demote_regex, keep),
                     applies_if.as_ref(),
                     section_terms,
-                    not_in_sections,
+                    (not_in_sections, *demote_by_sentence),
                 );
                 if st.status == Status::Present
                     && !demote_anywhere.is_empty()
@@ -793,7 +797,7 @@ fn element_status(
     (demote, demote_regex, keep): (&TermSet, &TermSet, &TermSet),
     applies_if: Option<&TermSet>,
     section_terms: &TermSet,
-    not_in_sections: &[Key],
+    (not_in_sections, by_sentence): (&[Key], bool),
 ) -> ElementStatus {
     if let Some(cond) = applies_if {
         // Only what the text says counts: an empty "Suostumus" heading of the
@@ -858,7 +862,22 @@ fn element_status(
             let off_topic = !section_terms.is_empty()
                 && !matches(section_terms, &body, within)
                 && !matches(present, &body, within);
-            if off_topic || demoted(&body, within) {
+            // Demoted: the body; with `demote_by_sentence`, every sentence
+            // that says it with a `present` word (a marketing-only sentence
+            // beside a general one is not enough), or the whole body where
+            // no `present` word occurs.
+            let said: Vec<Range<usize>> = if by_sentence && within {
+                present.find_all(&body)
+            } else {
+                Vec::new()
+            };
+            let body_demoted = if said.is_empty() {
+                demoted(&body, within)
+            } else {
+                said.iter()
+                    .all(|m| demoted(&body[sentence_around(&body, m)], within))
+            };
+            if off_topic || body_demoted {
                 // Another section for the element may say it fully ("7.
                 // Luovutukset ja siirrot" hedges, "8. Siirrot EU:n
                 // ulkopuolelle" names the safeguards).
@@ -1204,6 +1223,28 @@ not_in_sections = ["controller_contact"]
         assert_eq!(status(listed), Status::Present);
         let bad = "[[rule]]\nid = \"t\"\nkind = \"require-element\"\nelement = \"cookies\"\ncategory = \"c\"\nseverity = \"error\"\nreference = \"r\"\nmessage.fi = \"m\"\nmessage.en = \"m\"\nnot_in_sections = [\"nonsense\"]\n";
         assert!(catalogue::parse_rule_file("t.toml", bad).is_err());
+    }
+
+    /// `demote_by_sentence`: under its own heading, one sentence that says it
+    /// without a demoting word keeps the element present.
+    #[test]
+    fn demote_by_sentence_in_keyed_section() {
+        let rule = |by: bool| {
+            format!(
+                "[[rule]]\nid = \"t\"\nkind = \"require-element\"\nelement = \"right_erasure\"\ncategory = \"c\"\nseverity = \"error\"\nreference = \"r\"\nmessage.fi = \"m\"\nmessage.en = \"m\"\npresent = [\"poistami*\"]\ndemote = [\"suoramarkkinoin*\"]\ndemote_unless = []\ndemote_by_sentence = {by}\n"
+            )
+        };
+        let linter = crate::lint::Linter::builtin();
+        let status = |by: bool, text: &str| {
+            let engine = Engine::new(catalogue::parse_rule_file("t.toml", &rule(by)).unwrap());
+            let notice = linter.notice(text, crate::lint::Linter::detect_format("a.txt", text));
+            engine.lint(&notice, text, &linter.options).elements[&Key::RightErasure].status
+        };
+        let mixed = "Tietosuojaseloste\n\nOikeus tietojen poistamiseen\tVoit pyytää tietojesi poistamista. Voit kieltää suoramarkkinoinnin.";
+        assert_eq!(status(false, mixed), Status::Partial);
+        assert_eq!(status(true, mixed), Status::Present);
+        let only = "Tietosuojaseloste\n\nOikeus tietojen poistamiseen\tVoit pyytää suoramarkkinoinnin tietojen poistamista.";
+        assert_eq!(status(true, only), Status::Partial);
     }
 
     #[test]
