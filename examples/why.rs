@@ -28,6 +28,7 @@ fn main() {
             present,
             partial,
             demote,
+            demote_regex,
             ..
         } = &rule.kind
         {
@@ -38,6 +39,7 @@ fn main() {
                 ("present", present),
                 ("partial", partial),
                 ("demote", demote),
+                ("demote_regex", demote_regex),
             ] {
                 for (tr, t) in r.notice.texts() {
                     if let Some(m) = set.find(&t.text) {

@@ -161,6 +161,18 @@ struct RuleSpec {
     demote_unless: Option<Terms>,
     #[serde(default)]
     demote_anywhere: Terms,
+    /// require-element: regexes that demote like `demote`, with the matched
+    /// text left out when `demote_unless` is checked.
+    #[serde(default)]
+    demote_regex: Terms,
+    /// require-element: `present` words in sections keyed for these elements
+    /// do not count.
+    #[serde(default)]
+    not_in_sections: Vec<Spanned<String>>,
+    /// require-element: a keyed section is demoted only when each sentence
+    /// with a `present` word is.
+    #[serde(default)]
+    demote_by_sentence: bool,
     #[serde(default)]
     applies_if: Terms,
     #[serde(default)]
@@ -295,6 +307,14 @@ fn parse_rule_file_with(file: &str, src: &str, lazy: bool) -> Result<Vec<Rule>, 
         let kind = match spec.kind.get_ref().as_str() {
             "require-element" => {
                 let element = element.ok_or_else(|| ctx.err(span.clone(), "a require-element rule needs `element`"))?;
+                let mut not_in_sections = Vec::new();
+                for k in &spec.not_in_sections {
+                    not_in_sections.push(
+                        Key::from_name(k.get_ref())
+                            .filter(|k| k.is_element())
+                            .ok_or_else(|| ctx.err(k.span(), format!("unknown element `{}`", k.get_ref())))?,
+                    );
+                }
                 Kind::RequireElement {
                     element,
                     present: ctx.terms(&spec.present, &spec.present_regex)?,
@@ -305,6 +325,9 @@ fn parse_rule_file_with(file: &str, src: &str, lazy: bool) -> Result<Vec<Rule>, 
                         Some(t) => Some(ctx.terms(t, &[])?),
                     },
                     demote_anywhere: ctx.terms(&spec.demote_anywhere, &[])?,
+                    demote_regex: ctx.terms(&[], &spec.demote_regex)?,
+                    not_in_sections,
+                    demote_by_sentence: spec.demote_by_sentence,
                     applies_if: if spec.applies_if.is_empty() {
                         None
                     } else {

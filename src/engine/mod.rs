@@ -86,6 +86,18 @@ pub enum Kind {
         /// anywhere), these make a present element partial: e.g. a US
         /// service named while transfers are declared without safeguards.
         demote_anywhere: TermSet,
+        /// Text that demotes like `demote` words and is itself left out when
+        /// `demote_unless` words are looked for: a menu of every legal basis
+        /// ("suostumus, sopimus tai oikeutettu etu") names them all without
+        /// saying which applies.
+        demote_regex: TermSet,
+        /// `present` words found in sections keyed for these elements do not
+        /// count (an e-mail address in the contact details is no data
+        /// category).
+        not_in_sections: Vec<Key>,
+        /// In a keyed section, demote only when every sentence with a
+        /// `present` word is demoted (else the whole body decides).
+        demote_by_sentence: bool,
         applies_if: Option<TermSet>,
         section_terms: TermSet,
         /// Also look in the page footer, outside the notice, when the notice
@@ -278,11 +290,19 @@ impl Kind {
                 demote,
                 demote_unless,
                 demote_anywhere,
+                demote_regex,
                 applies_if,
                 section_terms,
                 ..
             } => {
-                let mut v = vec![present, partial, demote, demote_anywhere, section_terms];
+                let mut v = vec![
+                    present,
+                    partial,
+                    demote,
+                    demote_anywhere,
+                    demote_regex,
+                    section_terms,
+                ];
                 v.extend(demote_unless.iter().chain(applies_if));
                 v
             }
@@ -535,6 +555,9 @@ impl Engine {
                 demote,
                 demote_unless,
                 demote_anywhere,
+                demote_regex,
+                not_in_sections,
+                demote_by_sentence,
                 applies_if,
                 section_terms,
                 page_footer,
@@ -546,9 +569,10 @@ impl Engine {
                     *element,
                     present,
                     partial,
-                    (demote, keep),
+                    (demote, demote_regex, keep),
                     applies_if.as_ref(),
                     section_terms,
+                    (not_in_sections, *demote_by_sentence),
                 );
                 if st.status == Status::Present
                     && !demote_anywhere.is_empty()
@@ -770,9 +794,10 @@ fn element_status(
     element: Key,
     present: &TermSet,
     partial: &TermSet,
-    (demote, keep): (&TermSet, &TermSet),
+    (demote, demote_regex, keep): (&TermSet, &TermSet, &TermSet),
     applies_if: Option<&TermSet>,
     section_terms: &TermSet,
+    (not_in_sections, by_sentence): (&[Key], bool),
 ) -> ElementStatus {
     if let Some(cond) = applies_if {
         // Only what the text says counts: an empty "Suostumus" heading of the
@@ -794,7 +819,19 @@ fn element_status(
         }
     };
     let demoted = |t: &str, within: bool| {
-        !demote.is_empty() && matches(demote, t, within) && !matches(keep, t, within)
+        if !demote.is_empty() && matches(demote, t, within) && !matches(keep, t, within) {
+            return true;
+        }
+        if demote_regex.is_empty() || !matches(demote_regex, t, within) {
+            return false;
+        }
+        // What the regex matched does not keep the text: only a `keep` word
+        // outside it does.
+        let mut rest = t.to_string();
+        for r in demote_regex.find_all(t) {
+            rest.replace_range(r.clone(), &" ".repeat(r.len()));
+        }
+        !keep.is_match(&rest)
     };
     // 1. A section headed for the element, with a body.
     let mut empty_section = None;
@@ -825,7 +862,22 @@ fn element_status(
             let off_topic = !section_terms.is_empty()
                 && !matches(section_terms, &body, within)
                 && !matches(present, &body, within);
-            if off_topic || demoted(&body, within) {
+            // Demoted: the body; with `demote_by_sentence`, every sentence
+            // that says it with a `present` word (a marketing-only sentence
+            // beside a general one is not enough), or the whole body where
+            // no `present` word occurs.
+            let said: Vec<Range<usize>> = if by_sentence && within {
+                present.find_all(&body)
+            } else {
+                Vec::new()
+            };
+            let body_demoted = if said.is_empty() {
+                demoted(&body, within)
+            } else {
+                said.iter()
+                    .all(|m| demoted(&body[sentence_around(&body, m)], within))
+            };
+            if off_topic || body_demoted {
                 // Another section for the element may say it fully ("7.
                 // Luovutukset ja siirrot" hedges, "8. Siirrot EU:n
                 // ulkopuolelle" names the safeguards).
@@ -856,12 +908,20 @@ fn element_status(
     }
     // Headings are left out here: a heading with no body says nothing.
     let in_body = |i: &usize| !matches!(doc.texts[*i].0, TextRef::Heading(_));
+    let counted = |i: &usize| {
+        let section = doc.texts[*i].0.section().map(|s| &notice.sections[s]);
+        !section.is_some_and(|s| not_in_sections.iter().any(|&k| s.has_key(k)))
+    };
     if !present.is_empty() {
         // Any sentence that says it without a demoting word makes it present;
         // else the first demoted one makes it partial ("vastustaa
         // suoramarkkinointia" before a general "oikeus vastustaa käsittelyä").
         let mut first_demoted = None;
-        for (i, m) in doc.matches(present).into_iter().filter(|(i, _)| in_body(i)) {
+        for (i, m) in doc
+            .matches(present)
+            .into_iter()
+            .filter(|(i, _)| in_body(i) && counted(i))
+        {
             let (r, t) = doc.texts[i];
             let sent = sentence_around(&t.text, &m);
             if !demoted(&t.text[sent], true) {
@@ -1149,6 +1209,91 @@ mod tests {
             docs.push((name.into(), doc));
         }
         docs
+    }
+
+    /// `demote_regex`: the matched text demotes, and a `demote_unless` word
+    /// counts only outside it.
+    #[test]
+    fn demote_regex_blanks_its_match() {
+        let src = r#"
+[[rule]]
+id = "t"
+kind = "require-element"
+element = "legal_basis"
+category = "missing-element"
+severity = "error"
+reference = "r"
+message.fi = "m"
+message.en = "m"
+present = ["peruste~"]
+demote_unless = ["sopimu~", "suostumu~"]
+demote_regex = ['(?:sopimu|suostumu)[a-zåäö]* tai (?:sopimu|suostumu)[a-zåäö]*']
+"#;
+        let engine = Engine::new(catalogue::parse_rule_file("t.toml", src).unwrap());
+        let linter = crate::lint::Linter::builtin();
+        let status = |text: &str| {
+            let notice = linter.notice(text, crate::lint::Linter::detect_format("a.txt", text));
+            engine.lint(&notice, text, &linter.options).elements[&Key::LegalBasis].status
+        };
+        let menu = "Tietosuojaseloste\n\nYleistä\tPerusteena on sopimus tai suostumus.";
+        assert_eq!(status(menu), Status::Partial);
+        // A basis named outside the menu keeps it present.
+        let linked = "Tietosuojaseloste\n\nYleistä\tPerusteena on sopimus tai suostumus: tilaukset perustuvat sopimukseen.";
+        assert_eq!(status(linked), Status::Present);
+        let plain = "Tietosuojaseloste\n\nYleistä\tPerusteena on sopimus.";
+        assert_eq!(status(plain), Status::Present);
+    }
+
+    /// `not_in_sections`: `present` words in the contact section do not count.
+    #[test]
+    fn not_in_sections_skips_contact_details() {
+        let src = r#"
+[[rule]]
+id = "t"
+kind = "require-element"
+element = "data_categories"
+category = "missing-element"
+severity = "error"
+reference = "r"
+message.fi = "m"
+message.en = "m"
+present = ["sähköpostiosoite~"]
+not_in_sections = ["controller_contact"]
+"#;
+        let engine = Engine::new(catalogue::parse_rule_file("t.toml", src).unwrap());
+        let linter = crate::lint::Linter::builtin();
+        let status = |text: &str| {
+            let notice = linter.notice(text, crate::lint::Linter::detect_format("a.txt", text));
+            engine.lint(&notice, text, &linter.options).elements[&Key::DataCategories].status
+        };
+        let contact = "Tietosuojaseloste\n\nRekisterinpitäjän yhteystiedot\tSähköpostiosoite: info@esimerkki.fi";
+        assert_eq!(status(contact), Status::Missing);
+        let listed = "Tietosuojaseloste\n\nYleistä\tTallennamme nimesi ja sähköpostiosoitteesi.";
+        assert_eq!(status(listed), Status::Present);
+        let bad = "[[rule]]\nid = \"t\"\nkind = \"require-element\"\nelement = \"cookies\"\ncategory = \"c\"\nseverity = \"error\"\nreference = \"r\"\nmessage.fi = \"m\"\nmessage.en = \"m\"\nnot_in_sections = [\"nonsense\"]\n";
+        assert!(catalogue::parse_rule_file("t.toml", bad).is_err());
+    }
+
+    /// `demote_by_sentence`: under its own heading, one sentence that says it
+    /// without a demoting word keeps the element present.
+    #[test]
+    fn demote_by_sentence_in_keyed_section() {
+        let rule = |by: bool| {
+            format!(
+                "[[rule]]\nid = \"t\"\nkind = \"require-element\"\nelement = \"right_erasure\"\ncategory = \"c\"\nseverity = \"error\"\nreference = \"r\"\nmessage.fi = \"m\"\nmessage.en = \"m\"\npresent = [\"poistami*\"]\ndemote = [\"suoramarkkinoin*\"]\ndemote_unless = []\ndemote_by_sentence = {by}\n"
+            )
+        };
+        let linter = crate::lint::Linter::builtin();
+        let status = |by: bool, text: &str| {
+            let engine = Engine::new(catalogue::parse_rule_file("t.toml", &rule(by)).unwrap());
+            let notice = linter.notice(text, crate::lint::Linter::detect_format("a.txt", text));
+            engine.lint(&notice, text, &linter.options).elements[&Key::RightErasure].status
+        };
+        let mixed = "Tietosuojaseloste\n\nOikeus tietojen poistamiseen\tVoit pyytää tietojesi poistamista. Voit kieltää suoramarkkinoinnin.";
+        assert_eq!(status(false, mixed), Status::Partial);
+        assert_eq!(status(true, mixed), Status::Present);
+        let only = "Tietosuojaseloste\n\nOikeus tietojen poistamiseen\tVoit pyytää suoramarkkinoinnin tietojen poistamista.";
+        assert_eq!(status(true, only), Status::Partial);
     }
 
     #[test]
