@@ -92,67 +92,17 @@ fn strong_grades(cluster: &str) -> &'static [&'static str] {
 /// * anything else (consonant endings, Swedish, English): the word as a
 ///   prefix, so `personuppgiftslag~` matches `personuppgiftslagen`.
 pub fn inflect(word: &str) -> String {
-    let w: Vec<char> = word.chars().collect();
-    let n = w.len();
-    let esc = |s: &str| regex::escape(s);
-    let tail = TAIL;
-    if n < 3 {
-        return format!("{}{tail}", esc(word));
+    // The stems (see `words::inflected_stems`, which the word matcher uses
+    // too), each followed by any ending.
+    let stems: Vec<String> = words::inflected_stems(word)
+        .iter()
+        .map(|s| regex::escape(s))
+        .collect();
+    if stems.len() == 1 {
+        format!("{}{TAIL}", stems[0])
+    } else {
+        format!("(?:{}){TAIL}", stems.join("|"))
     }
-    if word.ends_with("nen") && n > 4 {
-        let stem: String = w[..n - 3].iter().collect();
-        return format!("{}(?:nen|s){tail}", esc(&stem));
-    }
-    if (word.ends_with("us")
-        || word.ends_with("ys")
-        || word.ends_with("os")
-        || word.ends_with("ös"))
-        && n > 3
-    {
-        let stem: String = w[..n - 1].iter().collect();
-        return format!("{}(?:s|d|k|t){tail}", esc(&stem));
-    }
-    let last = w[n - 1];
-    if !is_vowel(last) {
-        return format!("{}{tail}", esc(word));
-    }
-    // Consonant cluster before the final vowel.
-    let mut k = n - 1;
-    while k > 0 && !is_vowel(w[k - 1]) {
-        k -= 1;
-    }
-    let prefix: String = w[..k].iter().collect();
-    let cluster: String = w[k..n - 1].iter().collect();
-    if cluster.is_empty() {
-        // Vowel stem (e.g. "tietosuoja"): the word minus its last vowel.
-        let stem: String = w[..n - 1].iter().collect();
-        return format!("{}{tail}", esc(&stem));
-    }
-    if last == 'e' {
-        // Base form is weak; inflected forms are strong (osoite → osoitteen).
-        // Every form keeps the `e` (osoitetta, osoitteissa, perusteella), so
-        // it is required: `peruste~` must not match "perustuu", "perustietoa".
-        let mut alts = vec![format!("{}e{tail}", esc(&cluster))];
-        for s in strong_grades(&cluster) {
-            alts.push(format!("{}e{tail}", esc(s)));
-        }
-        return format!("{}(?:{})", esc(&prefix), alts.join("|"));
-    }
-    let mut alts = vec![format!("{}{tail}", esc(&cluster))];
-    {
-        // The weak stem keeps the final vowel, or shows the plural/stem
-        // vowel: laki → lain/laeissa, pöytä → pöydän/pöydillä.
-        let mut after = last.to_string();
-        match last {
-            'i' => after.push('e'),
-            'a' | 'ä' | 'o' | 'ö' => after.push('i'),
-            _ => {}
-        }
-        for g in weak_grades(&cluster) {
-            alts.push(format!("{}[{after}]{tail}", esc(g)));
-        }
-    }
-    format!("{}(?:{})", esc(&prefix), alts.join("|"))
 }
 
 /// Compiles one term (see the module docs) to a regex fragment. Returns the
@@ -204,61 +154,21 @@ pub fn set_pattern(terms: &[String]) -> String {
 
 /// Literal prefixes of [`inflect`]'s regex: every match starts with one.
 fn inflect_literals(word: &str) -> Vec<String> {
-    let w: Vec<char> = word.chars().collect();
-    let n = w.len();
-    let head = |k: usize| w[..k].iter().collect::<String>();
-    // The same cases, in the same order, as `inflect`.
-    if n < 3 {
-        return vec![word.to_string()];
+    let stems = words::inflected_stems(word);
+    // Where the stems share a long beginning (valtuutett-, valtuutetu-),
+    // that alone: rare enough, and fewer literals make a smaller automaton.
+    let common = stems.iter().skip(1).fold(stems[0].as_str(), |acc, s| {
+        let n = acc
+            .char_indices()
+            .zip(s.chars())
+            .find(|((_, a), b)| a != b)
+            .map_or(acc.len().min(s.len()), |((i, _), _)| i);
+        &acc[..n]
+    });
+    if stems.len() > 1 && common.len() > MIN_LITERAL {
+        return vec![common.to_string()];
     }
-    if word.ends_with("nen") && n > 4 {
-        return vec![head(n - 3)];
-    }
-    if (word.ends_with("us")
-        || word.ends_with("ys")
-        || word.ends_with("os")
-        || word.ends_with("ös"))
-        && n > 3
-    {
-        return vec![head(n - 1)];
-    }
-    if !is_vowel(w[n - 1]) {
-        return vec![word.to_string()];
-    }
-    let mut k = n - 1;
-    while k > 0 && !is_vowel(w[k - 1]) {
-        k -= 1;
-    }
-    let prefix = head(k);
-    let cluster: String = w[k..n - 1].iter().collect();
-    if cluster.is_empty() {
-        return vec![head(n - 1)];
-    }
-    if prefix.len() > MIN_LITERAL {
-        // Long enough to be rare on its own: one literal instead of one per
-        // grade (fewer literals, a smaller automaton).
-        return vec![prefix];
-    }
-    let last = w[n - 1];
-    let mut out = vec![format!("{prefix}{cluster}")];
-    if last == 'e' {
-        for s in strong_grades(&cluster) {
-            out.push(format!("{prefix}{s}e"));
-        }
-    } else {
-        let mut after = last.to_string();
-        match last {
-            'i' => after.push('e'),
-            'a' | 'ä' | 'o' | 'ö' => after.push('i'),
-            _ => {}
-        }
-        for g in weak_grades(&cluster) {
-            for a in after.chars() {
-                out.push(format!("{prefix}{g}{a}"));
-            }
-        }
-    }
-    out
+    stems
 }
 
 /// Literal prefixes of [`term_regex`]'s regex for `term`: every match of

@@ -28,7 +28,7 @@ struct Form {
 
 /// The stems of [`super::inflect`]'s regex for `word`, in the same cases
 /// (each is followed by any ending).
-fn inflected_stems(word: &str) -> Vec<String> {
+pub fn inflected_stems(word: &str) -> Vec<String> {
     use super::{is_vowel, strong_grades, weak_grades};
     let w: Vec<char> = word.chars().collect();
     let n = w.len();
