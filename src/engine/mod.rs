@@ -1229,12 +1229,7 @@ present = ["peruste~"]
 demote_unless = ["sopimu~", "suostumu~"]
 demote_regex = ['(?:sopimu|suostumu)[a-zåäö]* tai (?:sopimu|suostumu)[a-zåäö]*']
 "#;
-        let engine = Engine::new(catalogue::parse_rule_file("t.toml", src).unwrap());
-        let linter = crate::lint::Linter::builtin();
-        let status = |text: &str| {
-            let notice = linter.notice(text, crate::lint::Linter::detect_format("a.txt", text));
-            engine.lint(&notice, text, &linter.options).elements[&Key::LegalBasis].status
-        };
+        let status = status_under(src, Key::LegalBasis);
         let menu = "Tietosuojaseloste\n\nYleistä\tPerusteena on sopimus tai suostumus.";
         assert_eq!(status(menu), Status::Partial);
         // A basis named outside the menu keeps it present.
@@ -1260,12 +1255,7 @@ message.en = "m"
 present = ["sähköpostiosoite~"]
 not_in_sections = ["controller_contact"]
 "#;
-        let engine = Engine::new(catalogue::parse_rule_file("t.toml", src).unwrap());
-        let linter = crate::lint::Linter::builtin();
-        let status = |text: &str| {
-            let notice = linter.notice(text, crate::lint::Linter::detect_format("a.txt", text));
-            engine.lint(&notice, text, &linter.options).elements[&Key::DataCategories].status
-        };
+        let status = status_under(src, Key::DataCategories);
         let contact = "Tietosuojaseloste\n\nRekisterinpitäjän yhteystiedot\tSähköpostiosoite: info@esimerkki.fi";
         assert_eq!(status(contact), Status::Missing);
         let listed = "Tietosuojaseloste\n\nYleistä\tTallennamme nimesi ja sähköpostiosoitteesi.";
@@ -1294,6 +1284,16 @@ not_in_sections = ["controller_contact"]
         assert_eq!(status(true, mixed), Status::Present);
         let only = "Tietosuojaseloste\n\nOikeus tietojen poistamiseen\tVoit pyytää suoramarkkinoinnin tietojen poistamista.";
         assert_eq!(status(true, only), Status::Partial);
+    }
+
+    /// The status a one-rule catalogue (`src`) gives `key` in a text notice.
+    fn status_under(src: &str, key: Key) -> impl Fn(&str) -> Status {
+        let engine = Engine::new(catalogue::parse_rule_file("t.toml", src).unwrap());
+        let linter = crate::lint::Linter::builtin();
+        move |text: &str| {
+            let notice = linter.notice(text, crate::lint::Linter::detect_format("a.txt", text));
+            engine.lint(&notice, text, &linter.options).elements[&key].status
+        }
     }
 
     #[test]
