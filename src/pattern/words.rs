@@ -200,6 +200,12 @@ impl WordTerm {
     }
 }
 
+#[cfg(test)]
+thread_local! {
+    /// How many searches [`Starts::first_from`] made on this thread.
+    pub static FIRST_FROM_CALLS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
 /// Where the terms of a list may start, for a leftmost search: one
 /// Aho-Corasick automaton over their first stems (it skips ahead with its
 /// prefilter), and by first byte the terms to try there, in order.
@@ -248,6 +254,8 @@ impl Starts {
 
     /// The first position at or after `from` where some term may start.
     pub fn first_from(&self, text: &str, from: usize) -> Option<usize> {
+        #[cfg(test)]
+        FIRST_FROM_CALLS.with(|c| c.set(c.get() + 1));
         if !self.anywhere.is_empty() {
             return (from <= text.len()).then_some(from);
         }
