@@ -514,29 +514,18 @@ impl TermSet {
         // "korjataan" and then fail the boundary check, hiding the longer
         // term. So open-ended terms (ending in `\w*`, always at a word end)
         // go first, then literals longest first.
+        // Each term as its regex and its word matcher, classified and
+        // ordered once; both matchers are built from these lists.
         let mut open = Vec::new();
         let mut literal = Vec::new();
         let mut compound = Vec::new();
         let mut bounded_lits = Some(Vec::new());
         let mut compound_lits = Some(Vec::new());
-        // The same lists as word matchers, ordered alike (by the regexes).
-        let mut open_w = Vec::new();
-        let mut literal_w = Vec::new();
-        let mut compound_w = Vec::new();
         for t in terms {
             let (re, c) = term_regex(t);
-            if re.is_empty() {
+            let Some(word) = words::WordTerm::new(t).filter(|_| !re.is_empty()) else {
                 continue;
-            }
-            if let Some(w) = words::WordTerm::new(t) {
-                if c {
-                    compound_w.push((re.clone(), w));
-                } else if re.ends_with(TAIL) || re.ends_with(&format!("{TAIL})")) {
-                    open_w.push((re.clone(), w));
-                } else {
-                    literal_w.push((re.clone(), w));
-                }
-            }
+            };
             let lits = if c {
                 &mut compound_lits
             } else {
@@ -546,52 +535,49 @@ impl TermSet {
                 l.extend(term_literals(t));
             }
             if c {
-                compound.push(re);
-            } else if re.ends_with(TAIL) || re.ends_with(&format!("{TAIL})")) {
-                open.push(re);
+                compound.push((re, word));
+            } else if re.ends_with(TAIL) {
+                open.push((re, word));
             } else {
-                literal.push(re);
+                literal.push((re, word));
             }
         }
-        literal.sort_by_key(|r| std::cmp::Reverse(r.len()));
-        compound.sort_by_key(|r| std::cmp::Reverse(r.len()));
-        let mut bounded = open;
+        literal.sort_by_key(|(r, _)| std::cmp::Reverse(r.len()));
+        compound.sort_by_key(|(r, _)| std::cmp::Reverse(r.len()));
+        let user_regexes: Vec<String> = regexes.iter().map(|r| format!("(?:{r})")).collect();
         for r in regexes {
-            bounded.push(format!("(?:{r})"));
             match (regex_literals(r), &mut bounded_lits) {
                 (Some(l), Some(all)) => all.extend(l),
                 _ => bounded_lits = None,
             }
         }
-        bounded.extend(literal);
-        literal_w.sort_by_key(|(r, _)| std::cmp::Reverse(r.len()));
-        compound_w.sort_by_key(|(r, _)| std::cmp::Reverse(r.len()));
-        let user_regex = {
-            let alts: Vec<String> = regexes.iter().map(|r| format!("(?:{r})")).collect();
-            Part::new(&alts, None)
+        let sources = |list: &[(String, words::WordTerm)]| -> Vec<String> {
+            list.iter().map(|(r, _)| r.clone()).collect()
         };
-        let n_open = open_w.len();
-        let bounded_w: Vec<words::WordTerm> = open_w
-            .into_iter()
-            .chain(literal_w)
-            .map(|(_, w)| w)
-            .collect();
-        let compound_w: Vec<words::WordTerm> = compound_w.into_iter().map(|(_, w)| w).collect();
-        let word_part = |terms: Vec<words::WordTerm>, n_open, regex: Option<Part>, check_left| {
+        let mut bounded = sources(&open);
+        bounded.extend(user_regexes.iter().cloned());
+        bounded.extend(sources(&literal));
+        let n_open = open.len();
+        let word_part = |terms: Vec<(String, words::WordTerm)>,
+                         n_open: usize,
+                         regex: Option<Part>,
+                         check_left| {
             (!terms.is_empty() || regex.is_some()).then(|| WordPart {
-                terms,
+                terms: terms.into_iter().map(|(_, w)| w).collect(),
                 n_open,
                 regex,
                 check_left,
                 starts: OnceLock::new(),
             })
         };
+        let compound_src = sources(&compound);
+        open.extend(literal);
         TermSet {
             bounded: Part::new(&bounded, bounded_lits),
-            compound: Part::new(&compound, compound_lits),
+            compound: Part::new(&compound_src, compound_lits),
             words: WordParts {
-                bounded: word_part(bounded_w, n_open, user_regex, true),
-                compound: word_part(compound_w, 0, None, false),
+                bounded: word_part(open, n_open, Part::new(&user_regexes, None), true),
+                compound: word_part(compound, 0, None, false),
             },
             searched: AtomicU64::new(0),
         }

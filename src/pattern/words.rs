@@ -419,19 +419,16 @@ impl WordSets {
                     continue;
                 };
                 let id = terms.len() as u32;
-                if term.words[0].iter().any(|f| f.stem.is_empty()) {
-                    anywhere.push(id);
-                } else {
-                    let mut firsts: Vec<&str> =
-                        term.words[0].iter().map(|f| f.stem.as_str()).collect();
-                    firsts.sort_unstable();
-                    firsts.dedup();
-                    let list = if term.compound {
-                        &mut inside
-                    } else {
-                        &mut edge
-                    };
-                    list.extend(firsts.into_iter().map(|s| (s.to_string(), id)));
+                match term.first_stems() {
+                    None => anywhere.push(id),
+                    Some(firsts) => {
+                        let list = if term.compound {
+                            &mut inside
+                        } else {
+                            &mut edge
+                        };
+                        list.extend(firsts.into_iter().map(|s| (s.to_string(), id)));
+                    }
                 }
                 terms.push((term, g as u8));
             }
