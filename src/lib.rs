@@ -21,3 +21,26 @@ pub mod site;
 pub mod source;
 pub mod source_http;
 pub mod textmap;
+
+/// Test support: every file below `rel` (a folder of the repository, or
+/// `../shared/corpus`), sorted; none when the folder is absent.
+#[cfg(test)]
+pub(crate) fn files_under(rel: &str) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}

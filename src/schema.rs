@@ -627,20 +627,6 @@ mod tests {
         }
     }
 
-    fn text_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return;
-        };
-        for e in entries.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                text_files(&p, out);
-            } else if std::fs::metadata(&p).is_ok_and(|m| m.len() < 1 << 20) {
-                out.push(p);
-            }
-        }
-    }
-
     #[test]
     fn word_matcher_classifies_as_the_regexes_did() {
         let table = HeadingTable::builtin();
@@ -667,10 +653,10 @@ mod tests {
             }
         }
         // Every line of the fixtures and, where present, the real corpus.
-        let mut files = Vec::new();
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        text_files(&root.join("fixtures"), &mut files);
-        text_files(&root.join("../shared/corpus"), &mut files);
+        let files = crate::files_under("fixtures")
+            .into_iter()
+            .chain(crate::files_under("../shared/corpus"))
+            .filter(|f| std::fs::metadata(f).is_ok_and(|m| m.len() < 1 << 20));
         for f in files {
             let Ok(text) = std::fs::read_to_string(&f) else {
                 continue;

@@ -1104,12 +1104,9 @@ mod tests {
     fn word_matchers_find_what_the_regexes_find() {
         let linter = crate::lint::Linter::builtin();
         let mut docs = sample_docs(&linter.engine);
-        let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-        if let Ok(entries) = std::fs::read_dir(&corpus) {
-            for e in entries.flatten() {
-                if let Ok(text) = std::fs::read_to_string(e.path()) {
-                    docs.push((e.path().display().to_string(), text));
-                }
+        for p in crate::files_under("../shared/corpus/notices") {
+            if let Ok(text) = std::fs::read_to_string(&p) {
+                docs.push((p.display().to_string(), text));
             }
         }
         let sets: Vec<&TermSet> = linter
@@ -1142,16 +1139,9 @@ mod tests {
     /// inflected, in capitals).
     fn sample_docs(filtered: &Engine) -> Vec<(String, String)> {
         let mut docs: Vec<(String, String)> = Vec::new();
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
-        let mut stack = vec![root];
-        while let Some(d) = stack.pop() {
-            for e in std::fs::read_dir(&d).unwrap() {
-                let p = e.unwrap().path();
-                if p.is_dir() {
-                    stack.push(p);
-                } else if let Ok(text) = std::fs::read_to_string(&p) {
-                    docs.push((p.display().to_string(), text));
-                }
+        for p in crate::files_under("fixtures") {
+            if let Ok(text) = std::fs::read_to_string(&p) {
+                docs.push((p.display().to_string(), text));
             }
         }
         for r in &filtered.rules {

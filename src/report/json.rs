@@ -375,22 +375,7 @@ mod tests {
     /// fixture (findings with fixes, related spans and suppressions among them).
     #[test]
     fn file_text_is_the_pretty_value() {
-        fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-            for e in std::fs::read_dir(dir).unwrap().flatten() {
-                let p = e.path();
-                if p.is_dir() {
-                    walk(&p, out);
-                } else {
-                    out.push(p);
-                }
-            }
-        }
-        let mut files = Vec::new();
-        walk(
-            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures"),
-            &mut files,
-        );
-        files.sort();
+        let files = crate::files_under("fixtures");
         let linter = crate::lint::Linter::builtin();
         let (mut n, mut fixes, mut related, mut suppressed) = (0, 0, 0, 0);
         // A suppressed finding with its reason (no fixture has one).
