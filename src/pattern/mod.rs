@@ -154,7 +154,11 @@ pub fn set_pattern(terms: &[String]) -> String {
 
 /// Literal prefixes of [`inflect`]'s regex: every match starts with one.
 fn inflect_literals(word: &str) -> Vec<String> {
-    let stems = words::inflected_stems(word);
+    common_stem_literals(words::inflected_stems(word))
+}
+
+/// [`inflect_literals`] for a word's stems.
+fn common_stem_literals(stems: Vec<String>) -> Vec<String> {
     // Where the stems share a long beginning (valtuutett-, valtuutetu-),
     // that alone: rare enough, and fewer literals make a smaller automaton.
     let common = stems.iter().skip(1).fold(stems[0].as_str(), |acc, s| {
@@ -522,17 +526,20 @@ impl TermSet {
         let mut bounded_lits = Some(Vec::new());
         let mut compound_lits = Some(Vec::new());
         for t in terms {
-            let (re, c) = term_regex(t);
-            let Some(word) = words::WordTerm::new(t).filter(|_| !re.is_empty()) else {
+            // The regex fragment and literals as `term_regex` and
+            // `term_literals` give them (a test compares), derived from one
+            // parse of the term.
+            let Some(word) = words::WordTerm::new(t) else {
                 continue;
             };
+            let (re, c) = (word.regex_source(), word.is_compound());
             let lits = if c {
                 &mut compound_lits
             } else {
                 &mut bounded_lits
             };
             if let Some(l) = lits {
-                l.extend(term_literals(t));
+                l.extend(word.literals());
             }
             if c {
                 compound.push((re, word));
@@ -1034,6 +1041,14 @@ mod tests {
                 );
             }
         };
+        for t in sample_terms() {
+            check(&t);
+        }
+    }
+
+    /// Every string in the rule files and heading tables, bare, inflected
+    /// and as a compound, then random words of every ending.
+    fn sample_terms() -> Vec<String> {
         fn strings(v: &toml::Value, out: &mut Vec<String>) {
             match v {
                 toml::Value::String(s) => out.push(s.clone()),
@@ -1051,10 +1066,9 @@ mod tests {
             strings(&toml::from_str(src).unwrap(), &mut all);
         }
         assert!(all.len() > 500);
+        let mut out = Vec::new();
         for t in &all {
-            for marked in [t.clone(), format!("{t}~"), format!("*{t}*")] {
-                check(&marked);
-            }
+            out.extend([t.clone(), format!("{t}~"), format!("*{t}*")]);
         }
         let letters: Vec<char> = "aeiouyäöklmnprstdhgvj".chars().collect();
         let mut seed = 0x9e37_79b9_7f4a_7c15u64;
@@ -1066,13 +1080,32 @@ mod tests {
             let w: String = (0..len)
                 .map(|k| letters[((seed >> (k * 5 + 4)) % letters.len() as u64) as usize])
                 .collect();
-            for t in [
+            out.extend([
                 format!("{w}~"),
                 format!("{w}nen~"),
                 format!("{w}us~"),
                 format!("{w}*"),
-            ] {
-                check(&t);
+                format!("{w} {w}~ {w}*"),
+            ]);
+        }
+        out
+    }
+
+    /// `TermSet::lazy` derives each term's regex and literals from its one
+    /// parse ([`words::WordTerm`]); they must be what `term_regex` and
+    /// `term_literals` give.
+    #[test]
+    fn parsed_terms_give_the_same_regex_and_literals() {
+        let odd = ["*", "~", "-", "  A  b~  ", "*~", "a b c d e f~", ""].map(String::from);
+        for t in sample_terms().into_iter().chain(odd) {
+            let (re, compound) = term_regex(&t);
+            match words::WordTerm::new(&t) {
+                Some(w) => {
+                    assert_eq!(w.regex_source(), re, "{t:?}");
+                    assert_eq!(w.is_compound(), compound, "{t:?}");
+                    assert_eq!(w.literals(), term_literals(&t), "{t:?}");
+                }
+                None => assert!(re.is_empty(), "{t:?}"),
             }
         }
     }

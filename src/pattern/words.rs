@@ -187,6 +187,63 @@ impl WordTerm {
         false
     }
 
+    /// Whether the term may start inside a compound word (`*` first).
+    pub fn is_compound(&self) -> bool {
+        self.compound
+    }
+
+    /// [`super::term_regex`]'s fragment, from the parsed term (the same
+    /// string: start-up parsed and inflected every term three times).
+    pub fn regex_source(&self) -> String {
+        let words: Vec<String> = self
+            .words
+            .iter()
+            .map(|forms| match forms.as_slice() {
+                [f] if !f.open => regex::escape(&f.stem),
+                [f] => format!("{}{}", regex::escape(&f.stem), super::TAIL),
+                many => {
+                    let stems: Vec<String> = many.iter().map(|f| regex::escape(&f.stem)).collect();
+                    format!("(?:{}){}", stems.join("|"), super::TAIL)
+                }
+            })
+            .collect();
+        words.join(r"[ \-]")
+    }
+
+    /// [`super::term_literals`], from the parsed term.
+    pub fn literals(&self) -> Vec<String> {
+        let mut out = vec![String::new()];
+        for (k, forms) in self.words.iter().enumerate() {
+            if k > 0 {
+                if out.len() > 16 || out.iter().all(|l| l.len() > super::MIN_LITERAL) {
+                    break;
+                }
+                out = out
+                    .iter()
+                    .flat_map(|l| [format!("{l} "), format!("{l}-")])
+                    .collect();
+            }
+            let whole = forms.iter().all(|f| !f.open);
+            let stems: Vec<String> = forms.iter().map(|f| f.stem.clone()).collect();
+            let lits = if whole {
+                stems
+            } else {
+                super::common_stem_literals(stems)
+            };
+            out = out
+                .iter()
+                .flat_map(|l| lits.iter().map(move |x| format!("{l}{x}")))
+                .collect();
+            if !whole {
+                break;
+            }
+        }
+        if out.iter().all(|l| l.is_empty()) {
+            return Vec::new();
+        }
+        out
+    }
+
     /// The stems its first word may start with (none empty), or `None` when
     /// it may start with nothing (a bare `*`).
     fn first_stems(&self) -> Option<Vec<&str>> {
