@@ -887,6 +887,9 @@ fn check(args: CheckArgs) -> i32 {
             return 2;
         }
     };
+    // The process exits right after: freeing the catalogue's thousands of
+    // allocations one by one took about 0.4 ms of a 12 ms run.
+    let linter = std::mem::ManuallyDrop::new(linter);
     let threshold = match fail_threshold(&args, cfg.as_ref()) {
         Ok(t) => t,
         Err(e) => {
