@@ -305,6 +305,19 @@ impl Part {
         Ok(())
     }
 
+    /// Whether a substring search shows that the pattern cannot match
+    /// `text`: it has a few literals (too short for the 4-gram prefilter,
+    /// like the `[` of a bracketed placeholder) and none occurs. Checked
+    /// before the regex is compiled or run.
+    fn rules_out(&self, text: &str) -> bool {
+        match &self.literals {
+            Some(lits) if lits.len() <= 4 => !lits
+                .iter()
+                .any(|l| memchr::memmem::find(text.as_bytes(), l.as_bytes()).is_some()),
+            _ => false,
+        }
+    }
+
     fn regex(&self) -> Option<&meta::Regex> {
         // A pattern that fails here was never checked (the built-in
         // catalogue, which a test compiles in full); it matches nothing.
@@ -320,6 +333,9 @@ impl Part {
     /// it ("tehdä valitus" within a failed "...valvontaviranomai") is still
     /// found.
     fn each_match(&self, text: &str, check_left: bool, mut f: impl FnMut(Range<usize>) -> bool) {
+        if self.rules_out(text) {
+            return;
+        }
         let Some(re) = self.regex() else { return };
         let mut pos = 0;
         while pos <= text.len() {
@@ -401,7 +417,11 @@ impl WordPart {
     fn each_match(&self, text: &str, mut f: impl FnMut(Range<usize>) -> bool) {
         let starts = (!self.terms.is_empty())
             .then(|| self.starts.get_or_init(|| words::Starts::new(&self.terms)));
-        let re = self.regex.as_ref().and_then(Part::regex);
+        let re = self
+            .regex
+            .as_ref()
+            .filter(|p| !p.rules_out(text))
+            .and_then(Part::regex);
         let mut next_re: Option<Range<usize>> = None;
         let mut re_done = re.is_none();
         // The next term start found, kept like `next_re`: searching again
@@ -552,10 +572,22 @@ impl TermSet {
         literal.sort_by_key(|(r, _)| std::cmp::Reverse(r.len()));
         compound.sort_by_key(|(r, _)| std::cmp::Reverse(r.len()));
         let user_regexes: Vec<String> = regexes.iter().map(|r| format!("(?:{r})")).collect();
+        // The user regexes' literals, for the word matcher's regex too.
+        let mut regex_lits = Some(Vec::new());
         for r in regexes {
-            match (regex_literals(r), &mut bounded_lits) {
-                (Some(l), Some(all)) => all.extend(l),
-                _ => bounded_lits = None,
+            match regex_literals(r) {
+                Some(l) => {
+                    if let Some(all) = &mut bounded_lits {
+                        all.extend(l.iter().cloned());
+                    }
+                    if let Some(all) = &mut regex_lits {
+                        all.extend(l);
+                    }
+                }
+                None => {
+                    bounded_lits = None;
+                    regex_lits = None;
+                }
             }
         }
         let sources = |list: &[(String, words::WordTerm)]| -> Vec<String> {
@@ -583,7 +615,7 @@ impl TermSet {
             bounded: Part::new(&bounded, bounded_lits),
             compound: Part::new(&compound_src, compound_lits),
             words: WordParts {
-                bounded: word_part(open, n_open, Part::new(&user_regexes, None), true),
+                bounded: word_part(open, n_open, Part::new(&user_regexes, regex_lits), true),
                 compound: word_part(compound, 0, None, false),
             },
             searched: AtomicU64::new(0),
@@ -1089,6 +1121,35 @@ mod tests {
             ]);
         }
         out
+    }
+
+    /// A regex whose few literals are absent is neither compiled nor run,
+    /// by either matcher; where one occurs it matches as before.
+    #[test]
+    fn absent_short_literals_skip_the_regex() {
+        let set = TermSet::lazy(
+            &["muuta?".to_string()],
+            &[r"\[[a-zåäö ]{3,20}\]".to_string()],
+        );
+        let compiled = |s: &TermSet| {
+            let word = s.words.bounded.as_ref().and_then(|w| w.regex.as_ref());
+            (
+                word.is_some_and(|p| p.re.get().is_some()),
+                s.bounded.as_ref().is_some_and(|p| p.re.get().is_some()),
+            )
+        };
+        assert!(set.find_all("ei hakasulkeita, vain muuta? tekstiä").len() == 1);
+        assert_eq!(compiled(&set), (false, false));
+        let text = "nimi: [yrityksen nimi] ja muuta?";
+        assert_eq!(set.find_all(text), vec![6..22, 26..32]);
+        assert_eq!(compiled(&set), (true, false));
+        // The regex matcher (past the word budget) skips it the same way.
+        let regex_only =
+            |t: &str| TermSet::find_all_with(set.bounded.as_ref().map(Matcher::Regex), None, t);
+        assert!(regex_only("ei hakasulkeita").is_empty());
+        assert_eq!(compiled(&set), (true, false));
+        assert_eq!(regex_only(text), vec![6..22, 26..32]);
+        assert_eq!(compiled(&set), (true, true));
     }
 
     /// `TermSet::lazy` derives each term's regex and literals from its one
