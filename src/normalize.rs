@@ -179,6 +179,19 @@ fn one_to_one_run(src: &str, i: usize, at_space: bool) -> usize {
     let mut in_ascii_word = false;
     while j < b.len() {
         let x = b[j];
+        if x < 0x80 && !ASCII_SPECIAL[x as usize] {
+            // Most bytes: a run of ASCII that is neither space nor hyphen,
+            // taken in a tight loop (the general branch below did the same
+            // a byte at a time, ~3 times slower).
+            j += 1;
+            while j < b.len() && b[j] < 0x80 && !ASCII_SPECIAL[b[j] as usize] {
+                j += 1;
+            }
+            prev_space = false;
+            in_ascii_word = true;
+            last = j - 1;
+            continue;
+        }
         if x < 0x80 {
             if x == b' ' {
                 // A single space between two words stays one space; a space
@@ -220,9 +233,21 @@ fn one_to_one_run(src: &str, i: usize, at_space: bool) -> usize {
     j
 }
 
+/// The ASCII bytes that end [`one_to_one_run`]'s tight loop: whitespace
+/// and the hyphen.
+static ASCII_SPECIAL: [bool; 128] = {
+    let mut t = [false; 128];
+    let mut i = 0;
+    while i < 128 {
+        t[i] = i as u8 == b'-' || is_ascii_space(i as u8);
+        i += 1;
+    }
+    t
+};
+
 /// ASCII characters that `char::is_whitespace` accepts (it also takes the
 /// vertical tab, which `u8::is_ascii_whitespace` does not).
-fn is_ascii_space(x: u8) -> bool {
+const fn is_ascii_space(x: u8) -> bool {
     matches!(x, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
 }
 
