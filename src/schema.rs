@@ -714,27 +714,39 @@ const PLACE: [WordLit; 13] = [
     ("ees", true, true),
 ];
 
-/// Whether any of `lits` occurs in `h` with its word boundaries.
+/// Whether any of `lits` occurs in `h` with its word boundaries. Headings
+/// are short: each position is compared with the literals' first bytes
+/// (a `str::find` per literal set up a searcher each time, 2.5 % of a run).
 fn any_word(h: &str, lits: &[WordLit]) -> bool {
-    lits.iter().any(|&(lit, edge_before, edge_after)| {
-        // Every literal starts with a word character and those with an
-        // edge after also end with one: a boundary there means no word
-        // character on the other side.
-        let word = |c: Option<char>| c.is_some_and(regex_syntax::is_word_character);
-        let mut from = 0;
-        while let Some(p) = h[from..].find(lit) {
-            let at = from + p;
-            let end = at + lit.len();
+    // Every literal starts with a word character and those with an edge
+    // after also end with one: a boundary there means no word character on
+    // the other side.
+    let word = |c: Option<char>| {
+        c.is_some_and(|c| {
+            if c.is_ascii() {
+                c.is_ascii_alphanumeric() || c == '_'
+            } else {
+                regex_syntax::is_word_character(c)
+            }
+        })
+    };
+    let b = h.as_bytes();
+    for at in 0..b.len() {
+        for &(lit, edge_before, edge_after) in lits {
+            let l = lit.as_bytes();
+            // A literal's first byte is ASCII or a lead byte: a match starts
+            // on a character boundary, and ends on one.
+            if b[at] != l[0] || !b[at..].starts_with(l) {
+                continue;
+            }
             if (!edge_before || !word(h[..at].chars().next_back()))
-                && (!edge_after || !word(h[end..].chars().next()))
+                && (!edge_after || !word(h[at + l.len()..].chars().next()))
             {
                 return true;
             }
-            // On by one character: occurrences may overlap.
-            from = at + h[at..].chars().next().map_or(1, char::len_utf8);
         }
-        false
-    })
+    }
+    false
 }
 
 /// `s.split_whitespace().collect::<Vec<_>>().join(" ")` without the Vec.
