@@ -110,12 +110,15 @@ pub fn detect_language(n: &Notice) -> &'static str {
             let (sep, len) = if x < 0x80 {
                 if ASCII_ALNUM[x as usize] {
                     i += 1;
-                    while i < b.len() && b[i] < 0x80 && ASCII_ALNUM[b[i] as usize] {
+                    while i < b.len() && ALNUM_BYTE[b[i] as usize] {
                         i += 1;
                     }
                     continue;
                 }
                 (true, 1)
+            } else if x == 0xc3 && i + 1 < b.len() {
+                // U+00C0..U+00FF: letters but × (C3 97) and ÷ (C3 B7).
+                (matches!(b[i + 1], 0x97 | 0xb7), 2)
             } else {
                 let c = text[i..].chars().next().unwrap_or(' ');
                 (!is_alphanumeric(c), c.len_utf8())
@@ -151,6 +154,17 @@ static ASCII_ALNUM: [bool; 128] = {
     let mut i = 0;
     while i < 128 {
         t[i] = (i as u8).is_ascii_alphanumeric();
+        i += 1;
+    }
+    t
+};
+
+/// [`ASCII_ALNUM`] for any byte (false from 0x80 up).
+static ALNUM_BYTE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 128 {
+        t[i] = ASCII_ALNUM[i];
         i += 1;
     }
     t
@@ -223,6 +237,7 @@ mod tests {
             "ja tai\u{a0}on ei och är¹ för".to_string(),
             format!("{}och och", ",".repeat(2998)),
             format!("{}och och", ",".repeat(2999)),
+            "och×och ÷ och ja äja jaä ÿja".to_string(),
         ];
         cases.push(
             std::fs::read_to_string(concat!(
