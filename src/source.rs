@@ -9,6 +9,7 @@
 
 use std::fmt;
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252};
 
@@ -52,8 +53,10 @@ pub struct SourceText {
     /// `char_marks[k]`: characters before byte `k * MARK` (floored to a
     /// character boundary), so that a column on a long line costs at most
     /// `2 * MARK` bytes of counting instead of the whole line: a 10 MB
-    /// one-line page with many findings was quadratic.
-    char_marks: Vec<u32>,
+    /// one-line page with many findings was quadratic. Counted on first use:
+    /// only a line over `2 * MARK` bytes needs them, and counting every
+    /// file's characters up front was ~1 µs per notice.
+    char_marks: OnceLock<Vec<u32>>,
 }
 
 /// Spacing of [`SourceText`]'s character-count marks, in bytes.
@@ -73,27 +76,34 @@ impl SourceText {
         for i in memchr::memchr_iter(b'\n', text.as_bytes()) {
             line_starts.push(i as u32 + 1);
         }
-        let mut char_marks = Vec::with_capacity(text.len() / MARK + 1);
-        let (mut prev, mut count) = (0, 0);
-        for k in 0..=text.len() / MARK {
-            let at = crate::parse::floor_char_boundary(&text, k * MARK);
-            count += text[prev..at].chars().count();
-            char_marks.push(count as u32);
-            prev = at;
-        }
         SourceText {
             text,
             encoding,
             line_starts,
-            char_marks,
+            char_marks: OnceLock::new(),
         }
+    }
+
+    fn char_marks(&self) -> &[u32] {
+        self.char_marks.get_or_init(|| {
+            let text = &self.text;
+            let mut char_marks = Vec::with_capacity(text.len() / MARK + 1);
+            let (mut prev, mut count) = (0, 0);
+            for k in 0..=text.len() / MARK {
+                let at = crate::parse::floor_char_boundary(text, k * MARK);
+                count += text[prev..at].chars().count();
+                char_marks.push(count as u32);
+                prev = at;
+            }
+            char_marks
+        })
     }
 
     /// Characters in `text[..off]` (`off` on a character boundary).
     fn chars_before(&self, off: usize) -> usize {
         let k = off / MARK;
         let at = crate::parse::floor_char_boundary(&self.text, k * MARK);
-        self.char_marks[k] as usize + self.text[at..off].chars().count()
+        self.char_marks()[k] as usize + self.text[at..off].chars().count()
     }
 
     /// Decodes raw bytes (see the module docs for the order of precedence).
@@ -162,11 +172,16 @@ impl SourceText {
             return Err(SourceError::Binary("it contains NUL bytes"));
         }
         let declared = meta_charset(bytes);
-        let text = match std::str::from_utf8(bytes) {
+        // encoding_rs validates UTF-8 the same way as `str::from_utf8` (no
+        // surrogates, overlongs or code points past U+10FFFF) but several
+        // times faster on Finnish text, whose ä and ö keep breaking the
+        // standard library's ASCII fast path (6.5 → 0.9 µs per notice).
+        let valid = UTF_8.decode_without_bom_handling_and_without_replacement(bytes);
+        let text = match valid {
             // A page that is valid UTF-8 is read as UTF-8 even when its meta
             // tag claims Latin-1: the tag is the stale part.
-            Ok(s) => SourceText::new(s.to_owned(), "UTF-8"),
-            Err(_) => {
+            Some(s) => SourceText::new(s.into_owned(), "UTF-8"),
+            None => {
                 let enc = declared.filter(|e| *e != UTF_8).unwrap_or(WINDOWS_1252);
                 decode_with(bytes, enc)
             }
@@ -268,12 +283,19 @@ fn sniff_binary(b: &[u8]) -> Option<&'static str> {
             return Some(kind);
         }
     }
-    // Many control characters that text never has.
+    // Many control characters that text never has. Counted in byte-sized
+    // lanes, 255 bytes at a time, which the compiler vectorizes (the
+    // filter-and-count form was 2.6 µs per notice, this 0.5).
     let head = &b[..b.len().min(4096)];
-    let ctrl = head
-        .iter()
-        .filter(|&&c| c < 0x20 && !matches!(c, b'\n' | b'\r' | b'\t' | 0x0c | 0x00))
-        .count();
+    let ctrl: usize = head
+        .chunks(255)
+        .map(|chunk| {
+            chunk.iter().fold(0u8, |n, &c| {
+                let ctrl = c < 0x20 && !matches!(c, b'\n' | b'\r' | b'\t' | 0x0c | 0x00);
+                n.wrapping_add(u8::from(ctrl))
+            }) as usize
+        })
+        .sum();
     if ctrl * 20 > head.len() {
         return Some("it is mostly control characters");
     }

@@ -44,6 +44,45 @@ pub(crate) fn prepare(src: &str) -> Prepared<'_> {
             title,
         };
     }
+    // Built piece by piece: text between masks copied, masked bytes pushed
+    // as ASCII, so the result is a String without validating the whole copy
+    // again. That needs sorted, disjoint masks on character boundaries (a
+    // masked range starts and ends at an ASCII byte); anything else takes
+    // the byte-by-byte way.
+    let simple = masks.windows(2).all(|w| w[0].end <= w[1].start)
+        && masks.iter().all(|m| {
+            m.start <= m.end && src.is_char_boundary(m.start) && src.is_char_boundary(m.end)
+        });
+    if !simple {
+        return mask_bytes(src, masks, title);
+    }
+    let mut text = String::with_capacity(src.len());
+    let mut copied = 0;
+    for m in &masks {
+        let whole_lines = src[line_start(src, m.start)..m.start].trim().is_empty()
+            && src[m.end..line_end(src, m.end)].trim().is_empty();
+        let fill = if whole_lines { ' ' } else { 'x' };
+        text.push_str(&src[copied..m.start]);
+        for &b in &src.as_bytes()[m.clone()] {
+            text.push(if b == b'\n' || b == b'\r' {
+                b as char
+            } else {
+                fill
+            });
+        }
+        copied = m.end;
+    }
+    text.push_str(&src[copied..]);
+    Prepared {
+        text: Cow::Owned(text),
+        masks,
+        title,
+    }
+}
+
+/// [`prepare`]'s masking for any masks: overwrite a copy's bytes, then
+/// check it is still UTF-8.
+fn mask_bytes(src: &str, masks: Vec<Range<usize>>, title: Option<MappedText>) -> Prepared<'_> {
     let mut bytes = src.as_bytes().to_vec();
     for m in &masks {
         let whole_lines = src[line_start(src, m.start)..m.start].trim().is_empty()
@@ -55,8 +94,6 @@ pub(crate) fn prepare(src: &str) -> Prepared<'_> {
             }
         }
     }
-    // Every masked range starts and ends at an ASCII byte and all bytes in
-    // between are replaced by ASCII, so the result is still UTF-8.
     match String::from_utf8(bytes) {
         Ok(text) => Prepared {
             text: Cow::Owned(text),

@@ -63,6 +63,21 @@ pub fn parse(src: &str, oracle: &dyn HeadingOracle) -> RawDocument {
 /// Appends the text of `src[a..b]` (inline HTML stripped) to a body, with a
 /// line break between pieces.
 fn append_body(body: &mut MappedText, src: &str, a: usize, b: usize) {
+    if !has_markup(&src[a..b]) {
+        // The same text and segments as the general way below, without a
+        // MappedText per line (one verbatim run, after an atomic newline
+        // or into an empty body, so it is not merged with anything).
+        let s = &src[a..b];
+        let piece = s.trim();
+        if piece.is_empty() {
+            return;
+        }
+        if !body.is_empty() {
+            body.push_synthetic("\n", a);
+        }
+        body.push_verbatim(piece, a + (s.len() - s.trim_start().len()));
+        return;
+    }
     let piece = strip_inline_html(src, a..b).trimmed();
     if piece.is_empty() {
         return;
@@ -71,6 +86,25 @@ fn append_body(body: &mut MappedText, src: &str, a: usize, b: usize) {
         body.push_synthetic("\n", a);
     }
     body.append(&piece);
+}
+
+/// Whether `s` has a `<` or `&` that [`strip_inline_html`] may turn into
+/// something else.
+fn has_markup(s: &str) -> bool {
+    memchr::memchr2(b'<', b'&', s.as_bytes()).is_some()
+}
+
+/// `strip_inline_html(src, a..b).trimmed()`, without the copy when the line
+/// has no markup.
+fn stripped(src: &str, a: usize, b: usize) -> MappedText {
+    if has_markup(&src[a..b]) {
+        return strip_inline_html(src, a..b).trimmed();
+    }
+    let s = &src[a..b];
+    let t = s.trim();
+    let mut out = MappedText::with_capacity(t.len());
+    out.push_verbatim(t, a + (s.len() - s.trim_start().len()));
+    out
 }
 
 /// The template's export: `Heading<TAB>body` rows. A row with an empty
@@ -89,7 +123,7 @@ fn parse_tab_export(src: &str, lines: &[Line]) -> RawDocument {
                 if let Some(sec) = current.take() {
                     doc.sections.push(sec);
                 }
-                let heading = strip_inline_html(src, l.start..l.start + t).trimmed();
+                let heading = stripped(src, l.start, l.start + t);
                 let mut body = MappedText::new();
                 append_body(&mut body, src, l.start + t + 1, l.end);
                 current = Some(RawSection {
@@ -109,7 +143,7 @@ fn parse_tab_export(src: &str, lines: &[Line]) -> RawDocument {
                 Some(sec) => append_body(&mut sec.body, src, l.start, l.end),
                 None => {
                     if doc.title.is_none() {
-                        doc.title = Some(strip_inline_html(src, l.start..l.end).trimmed());
+                        doc.title = Some(stripped(src, l.start, l.end));
                     } else {
                         append_body(&mut doc.preamble, src, l.start, l.end);
                     }
@@ -171,8 +205,57 @@ fn is_all_caps(s: &str) -> bool {
     n >= 3
 }
 
+/// A line without its numbering, trailing colons and surrounding spaces:
+/// what the heading table is asked about.
+fn bare_line(s: &str) -> &str {
+    strip_numbering(s.trim()).trim_end_matches(':').trim_end()
+}
+
+/// The oracle's answer for each line's [`bare_line`], asked at most once:
+/// the plain-text parser needs it up to four times per line (shape checks,
+/// the tight-headings pre-pass, the last line), and each answer walks the
+/// heading tables.
+struct Known<'a> {
+    oracle: &'a dyn HeadingOracle,
+    /// 0: not asked yet; 1: no; 2: yes.
+    answers: Vec<std::cell::Cell<u8>>,
+}
+
+impl<'a> Known<'a> {
+    fn new(oracle: &'a dyn HeadingOracle, lines: usize) -> Self {
+        Known {
+            oracle,
+            answers: vec![std::cell::Cell::new(0); lines],
+        }
+    }
+
+    /// `oracle.is_heading(bare)`, where `bare` is line `i`'s [`bare_line`].
+    fn line(&self, i: usize, bare: &str) -> bool {
+        match self.answers[i].get() {
+            1 => false,
+            2 => true,
+            _ => {
+                let yes = self.oracle.is_heading(bare);
+                self.answers[i].set(1 + u8::from(yes));
+                yes
+            }
+        }
+    }
+
+    /// `oracle.is_heading(text)` for a slice of line `i` that may be its
+    /// bare text (same start or end: equal when as long).
+    fn text(&self, i: usize, text: &str, bare: &str) -> bool {
+        if text.len() == bare.len() {
+            self.line(i, bare)
+        } else {
+            self.oracle.is_heading(text)
+        }
+    }
+}
+
 /// Whether a line reads as a heading in text copied from a web page.
-fn heading_kind(s: &str, oracle: &dyn HeadingOracle, standalone: bool) -> bool {
+/// `known` says whether the heading table knows the line's [`bare_line`].
+fn heading_kind(s: &str, known: impl FnOnce() -> bool, standalone: bool) -> bool {
     let t = s.trim();
     let chars = t.chars().count();
     if t.is_empty() || chars > 110 || is_bullet(t) {
@@ -190,8 +273,8 @@ fn heading_kind(s: &str, oracle: &dyn HeadingOracle, standalone: bool) -> bool {
     // line standing alone between blank lines may be longer.
     let max_words = if standalone { 14 } else { 7 };
     if !bare_nocolon.contains(',')
-        && bare_nocolon.split_whitespace().count() <= max_words
-        && oracle.is_heading(bare_nocolon)
+        && bare_nocolon.split_whitespace().nth(max_words).is_none()
+        && known()
     {
         return true;
     }
@@ -211,19 +294,24 @@ fn heading_kind(s: &str, oracle: &dyn HeadingOracle, standalone: bool) -> bool {
 /// a line in the same place is a heading even when it is not numbered, in
 /// capitals or in the heading table ("Tietojen päivittäminen"), and a known
 /// template heading may be long.
-fn tight_headings(src: &str, lines: &[Line], oracle: &dyn HeadingOracle) -> bool {
+fn tight_headings(src: &str, lines: &[Line], known: &Known<'_>) -> bool {
     let text = |i: usize| lines.get(i).map_or("", |l: &Line| &src[l.start..l.end]);
     let blank = |i: usize| text(i).trim().is_empty();
     // Hard-wrapped text starts every paragraph with a short unpunctuated line.
+    // (A line of at most 120 bytes has at most 120 characters.)
     if !lines
         .iter()
-        .any(|l| src[l.start..l.end].chars().count() > 120)
+        .any(|l| l.end - l.start > 120 && src[l.start..l.end].chars().count() > 120)
     {
         return false;
     }
     let (mut tight, mut all) = (0, 0);
     for i in 1..lines.len() {
-        if blank(i) || !blank(i - 1) || !heading_kind(text(i), oracle, blank(i + 1)) {
+        if blank(i) || !blank(i - 1) {
+            continue;
+        }
+        let s = text(i);
+        if !heading_kind(s, || known.line(i, bare_line(s)), blank(i + 1)) {
             continue;
         }
         all += 1;
@@ -269,7 +357,8 @@ fn tight_heading(s: &str, next: &str, oracle: &dyn HeadingOracle) -> bool {
 fn parse_plain(src: &str, lines: &[Line], oracle: &dyn HeadingOracle) -> RawDocument {
     let mut doc = RawDocument::default();
     let mut current: Option<RawSection> = None;
-    let tight = tight_headings(src, lines, oracle);
+    let known = Known::new(oracle, lines.len());
+    let tight = tight_headings(src, lines, &known);
     let mut prev_blank = true;
     let mut seen_content = false;
     for (i, l) in lines.iter().enumerate() {
@@ -286,10 +375,11 @@ fn parse_plain(src: &str, lines: &[Line], oracle: &dyn HeadingOracle) -> RawDocu
         if !seen_content {
             seen_content = true;
             let t = s.trim();
-            let known_heading = oracle.is_heading(strip_numbering(t).trim_end_matches(':'));
+            let known_heading =
+                known.text(i, strip_numbering(t).trim_end_matches(':'), bare_line(s));
             let address_like = t.chars().any(|c| c.is_ascii_digit()) && !names_the_notice(t);
             if t.chars().count() <= 120 && !t.ends_with('.') && !known_heading && !address_like {
-                doc.title = Some(strip_inline_html(src, l.start..l.end).trimmed());
+                doc.title = Some(stripped(src, l.start, l.end));
                 prev_blank = false;
                 continue;
             }
@@ -324,7 +414,7 @@ fn parse_plain(src: &str, lines: &[Line], oracle: &dyn HeadingOracle) -> RawDocu
                     doc.sections.push(sec);
                 }
                 let lead = s.len() - s.trim_start().len();
-                let heading = strip_inline_html(src, l.start + lead..l.start + colon).trimmed();
+                let heading = stripped(src, l.start + lead, l.start + colon);
                 let mut body = MappedText::new();
                 append_body(&mut body, src, l.start + colon + 1, l.end);
                 current = Some(RawSection {
@@ -341,7 +431,7 @@ fn parse_plain(src: &str, lines: &[Line], oracle: &dyn HeadingOracle) -> RawDocu
         // capitals, or a known heading of another element with its own text
         // ("Evästeet" right above "Tarkastusoikeus" and its text: the first
         // heading has none).
-        let bare = strip_numbering(s.trim()).trim_end_matches(':').trim_end();
+        let bare = bare_line(s);
         let right_under_heading =
             !prev_blank && current.as_ref().is_some_and(|c| c.body.is_empty());
         let strong_form = is_all_caps(s) || strip_numbering(s).len() != s.trim_start().len();
@@ -350,7 +440,7 @@ fn parse_plain(src: &str, lines: &[Line], oracle: &dyn HeadingOracle) -> RawDocu
         // its block.
         let other_heading = || {
             !next_blank_or_end
-                && oracle.is_heading(bare)
+                && known.line(i, bare)
                 && current
                     .as_ref()
                     .is_some_and(|c| !oracle.same_element(&c.heading.text, bare))
@@ -364,13 +454,11 @@ fn parse_plain(src: &str, lines: &[Line], oracle: &dyn HeadingOracle) -> RawDocu
         let last_line = lines.get(i + 1).is_none();
         let complete = l.end < src.len();
         let next_text = lines.get(i + 1).map_or("", |n| &src[n.start..n.end]);
-        let is_heading = (prev_blank || is_all_caps(s) || oracle.is_heading(s.trim()))
+        let is_heading = (prev_blank || is_all_caps(s) || known.text(i, s.trim(), bare))
             && (!right_under_heading || strong_form || other_heading())
-            && heading_kind(s, oracle, prev_blank && next_blank_or_end)
+            && heading_kind(s, || known.line(i, bare), prev_blank && next_blank_or_end)
             && (!last_line
-                || (complete
-                    && oracle.is_heading(bare)
-                    && !bare.chars().any(|c| c.is_ascii_digit())));
+                || (complete && known.line(i, bare) && !bare.chars().any(|c| c.is_ascii_digit())));
         let is_heading = is_heading
             || (tight
                 && prev_blank
@@ -381,7 +469,7 @@ fn parse_plain(src: &str, lines: &[Line], oracle: &dyn HeadingOracle) -> RawDocu
             if let Some(sec) = current.take() {
                 doc.sections.push(sec);
             }
-            let heading = strip_inline_html(src, l.start..l.end).trimmed();
+            let heading = stripped(src, l.start, l.end);
             current = Some(RawSection {
                 heading,
                 body: MappedText::new(),
