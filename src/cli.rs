@@ -290,8 +290,12 @@ fn walk(
         return;
     }
     seen.push(real);
-    let mut entries: Vec<PathBuf> = match std::fs::read_dir(dir) {
-        Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+    // With the entry's type from the directory listing: a stat per file
+    // only for links (followed) and file systems that do not say.
+    let mut entries: Vec<(PathBuf, Option<std::fs::FileType>)> = match std::fs::read_dir(dir) {
+        Ok(rd) => rd
+            .filter_map(|e| e.ok().map(|e| (e.path(), e.file_type().ok())))
+            .collect(),
         Err(e) => {
             errors.push(FileError {
                 path: dir.display().to_string(),
@@ -300,17 +304,21 @@ fn walk(
             return;
         }
     };
-    entries.sort();
-    for p in entries {
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    for (p, file_type) in entries {
         let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
         if name.starts_with('.') || name == "node_modules" || name == "target" {
             continue;
         }
-        match std::fs::metadata(&p) {
-            Ok(m) if m.is_dir() => walk(root, &p, exts, out, errors, seen),
+        let kind = match file_type {
+            Some(t) if t.is_dir() || t.is_file() => Ok((t.is_dir(), t.is_file())),
+            _ => std::fs::metadata(&p).map(|m| (m.is_dir(), m.is_file())),
+        };
+        match kind {
+            Ok((true, _)) => walk(root, &p, exts, out, errors, seen),
             // Not FIFOs, sockets or devices found in a tree: opening a FIFO
             // blocks until something writes to it.
-            Ok(m) if m.is_file() => {
+            Ok((_, true)) => {
                 let ext = p
                     .extension()
                     .and_then(|e| e.to_str())
@@ -349,6 +357,37 @@ struct Loaded {
     format: Option<Format>,
 }
 
+/// Reads until the end or until one byte past `max`, into `buf`'s spare
+/// capacity first: a file sized from its metadata takes one read and the
+/// read that says it ended (`read_to_end` through `Take` read in 8 KB
+/// pieces).
+fn read_bounded(mut file: std::fs::File, buf: &mut Vec<u8>, max: u64) -> std::io::Result<()> {
+    let limit = usize::try_from(max.saturating_add(1)).unwrap_or(usize::MAX);
+    loop {
+        if buf.len() >= limit {
+            return Ok(());
+        }
+        if buf.len() == buf.capacity() {
+            buf.reserve(8192.min(limit - buf.len()));
+        }
+        let start = buf.len();
+        let room = (buf.capacity() - start).min(limit - start);
+        buf.resize(start + room, 0);
+        match file.read(&mut buf[start..]) {
+            Ok(0) => {
+                buf.truncate(start);
+                return Ok(());
+            }
+            Ok(n) => buf.truncate(start + n),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => buf.truncate(start),
+            Err(e) => {
+                buf.truncate(start);
+                return Err(e);
+            }
+        }
+    }
+}
+
 fn load(input: &Input, args: &InputArgs) -> Result<Loaded, String> {
     let max = args.max_file_size;
     let bytes = match input {
@@ -364,7 +403,9 @@ fn load(input: &Input, args: &InputArgs) -> Result<Loaded, String> {
             buf
         }
         Input::File(p) | Input::Walked { path: p, .. } => {
-            let meta = std::fs::metadata(p).map_err(|e| io_reason(&e))?;
+            // Opened first and sized from the open file: one path lookup.
+            let file = std::fs::File::open(p).map_err(|e| io_reason(&e))?;
+            let meta = file.metadata().map_err(|e| io_reason(&e))?;
             if meta.len() > max {
                 return Err(crate::source::SourceError::TooLarge {
                     size: meta.len(),
@@ -376,9 +417,7 @@ fn load(input: &Input, args: &InputArgs) -> Result<Loaded, String> {
             // size in its metadata and would be read until memory runs out.
             // Sized from the metadata: one read instead of a doubling buffer.
             let mut buf = Vec::with_capacity(meta.len().min(max) as usize + 1);
-            std::fs::File::open(p)
-                .and_then(|f| f.take(max.saturating_add(1)).read_to_end(&mut buf))
-                .map_err(|e| io_reason(&e))?;
+            read_bounded(file, &mut buf, max).map_err(|e| io_reason(&e))?;
             if buf.len() as u64 > max {
                 return Err(format!(
                     "the file is over the limit of {max} bytes (raise it with --max-file-size)"
