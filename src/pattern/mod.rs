@@ -24,6 +24,7 @@ use std::sync::OnceLock;
 
 use regex_automata::{meta, Input};
 
+mod regex_prefixes;
 mod words;
 pub use words::WordSets;
 
@@ -216,21 +217,29 @@ pub fn term_literals(term: &str) -> Vec<String> {
     out
 }
 
-/// Literal prefixes of a user's regex, from the regex parser; `None` when
-/// they cannot be listed (then the regex is always run).
+/// Literal prefixes of a user's regex (see [`regex_prefixes`]): for the
+/// built-in rule files, from the table `build.rs` made.
 fn regex_literals(re: &str) -> Option<Vec<String>> {
-    use regex_syntax::hir::literal::{ExtractKind, Extractor};
-    let hir = regex_syntax::ParserBuilder::new()
-        .multi_line(true)
-        .build()
-        .parse(re)
-        .ok()?;
-    let seq = Extractor::new().kind(ExtractKind::Prefix).extract(&hir);
-    let lits = seq.literals()?;
-    lits.iter()
-        .map(|l| String::from_utf8(l.as_bytes().to_vec()).ok())
-        .collect()
+    match BUILTIN_REGEX_PREFIXES.binary_search_by(|(r, _)| (*r).cmp(re)) {
+        Ok(i) => BUILTIN_REGEX_PREFIXES[i]
+            .1
+            .map(|l| l.iter().map(|x| x.to_string()).collect()),
+        Err(_) => {
+            #[cfg(test)]
+            PREFIXES_COMPUTED.with(|n| n.set(n.get() + 1));
+            regex_prefixes::compute(re)
+        }
+    }
 }
+
+#[cfg(test)]
+thread_local! {
+    /// How many regexes' prefixes were computed at run time on this thread.
+    static PREFIXES_COMPUTED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+// `BUILTIN_REGEX_PREFIXES: &[(&str, Option<&[&str]>)]`, sorted by regex.
+include!(concat!(env!("OUT_DIR"), "/regex_prefixes.rs"));
 
 /// Limits for regexes written by users: a pathological pattern fails to
 /// compile instead of eating the machine.
@@ -1121,6 +1130,31 @@ mod tests {
             ]);
         }
         out
+    }
+
+    /// The build-time table holds what the parser gives for each regex, and
+    /// loading the built-in catalogue computes none at run time (a rule
+    /// field for regexes whose name `build.rs` does not collect would).
+    #[test]
+    fn builtin_regex_prefixes_come_from_the_build() {
+        assert!(BUILTIN_REGEX_PREFIXES.len() >= 30);
+        for (re, lits) in BUILTIN_REGEX_PREFIXES {
+            let expected = regex_prefixes::compute(re);
+            assert_eq!(
+                lits.map(|l| l.to_vec()),
+                expected
+                    .as_ref()
+                    .map(|v| v.iter().map(String::as_str).collect()),
+                "{re}"
+            );
+        }
+        PREFIXES_COMPUTED.with(|n| n.set(0));
+        let engine = crate::engine::Engine::builtin();
+        assert!(!engine.rules.is_empty());
+        assert_eq!(PREFIXES_COMPUTED.with(|n| n.get()), 0);
+        // A user's own regex is computed.
+        let _ = TermSet::lazy(&[], &["omaa (?:tekstiä|sisältöä)".to_string()]);
+        assert_eq!(PREFIXES_COMPUTED.with(|n| n.get()), 1);
     }
 
     /// A regex whose few literals are absent is neither compiled nor run,
