@@ -444,6 +444,41 @@ impl<'a> Doc<'a> {
             .collect()
     }
 
+    /// [`Doc::matches`] one at a time, until `f` returns false.
+    fn each_match(&self, set: &TermSet, mut f: impl FnMut(usize, Range<usize>) -> bool) {
+        if set.is_empty() {
+            return;
+        }
+        set.each_match_in(&self.scan, |m| {
+            let i = self.starts.partition_point(|&s| s <= m.start) - 1;
+            let base = self.starts[i];
+            let local = m.start - base..m.end - base;
+            if local.end <= self.texts[i].1.text.len() {
+                f(i, local)
+            } else {
+                true
+            }
+        });
+    }
+
+    /// The first of [`Doc::matches`] that `keep` accepts.
+    fn first_match(
+        &self,
+        set: &TermSet,
+        mut keep: impl FnMut(usize, &Range<usize>) -> bool,
+    ) -> Option<(usize, Range<usize>)> {
+        let mut hit = None;
+        self.each_match(set, |i, m| {
+            if keep(i, &m) {
+                hit = Some((i, m));
+                false
+            } else {
+                true
+            }
+        });
+        hit
+    }
+
     fn is_match(&self, set: &TermSet) -> bool {
         !set.is_empty() && set.is_match_in(&self.scan)
     }
@@ -457,9 +492,8 @@ impl<'a> Doc<'a> {
 
     /// Whether `set` matches outside headings.
     fn in_bodies(&self, set: &TermSet) -> bool {
-        self.matches(set)
-            .iter()
-            .any(|(i, _)| !matches!(self.texts[*i].0, TextRef::Heading(_)))
+        self.first_match(set, |i, _| !matches!(self.texts[i].0, TextRef::Heading(_)))
+            .is_some()
     }
 }
 
@@ -680,18 +714,17 @@ impl Engine {
                 other_unless_near,
             } => {
                 // The other side, anywhere in the notice.
-                let mut other_hit: Option<(Range<usize>, String)> = None;
-                for (i, m) in doc.matches(other) {
-                    let t = doc.texts[i].1;
-                    let sent = sentence_around(&t.text, &m);
-                    if !other_unless_near.is_empty()
-                        && doc.is_match_within(other_unless_near, &t.text[sent])
-                    {
-                        continue;
-                    }
-                    other_hit = Some((t.source_range(m.clone()), t.raw_slice(m).to_string()));
-                    break;
-                }
+                let other_hit = doc
+                    .first_match(other, |i, m| {
+                        let t = doc.texts[i].1;
+                        let sent = sentence_around(&t.text, m);
+                        other_unless_near.is_empty()
+                            || !doc.is_match_within(other_unless_near, &t.text[sent])
+                    })
+                    .map(|(i, m)| {
+                        let t = doc.texts[i].1;
+                        (t.source_range(m.clone()), t.raw_slice(m).to_string())
+                    });
                 let Some((other_span, other_text)) = other_hit else {
                     return;
                 };
@@ -917,20 +950,23 @@ fn element_status(
         // else the first demoted one makes it partial ("vastustaa
         // suoramarkkinointia" before a general "oikeus vastustaa käsittelyä").
         let mut first_demoted = None;
-        for (i, m) in doc
-            .matches(present)
-            .into_iter()
-            .filter(|(i, _)| in_body(i) && counted(i))
-        {
-            let (r, t) = doc.texts[i];
-            let sent = sentence_around(&t.text, &m);
-            if !demoted(&t.text[sent], true) {
-                return ElementStatus {
-                    status: Status::Present,
-                    section: r.section(),
-                };
+        let said = doc.first_match(present, |i, m| {
+            if !(in_body(&i) && counted(&i)) {
+                return false;
             }
-            first_demoted.get_or_insert(r.section());
+            let (r, t) = doc.texts[i];
+            let sent = sentence_around(&t.text, m);
+            if demoted(&t.text[sent], true) {
+                first_demoted.get_or_insert(r.section());
+                return false;
+            }
+            true
+        });
+        if let Some((i, _)) = said {
+            return ElementStatus {
+                status: Status::Present,
+                section: doc.texts[i].0.section(),
+            };
         }
         if let Some(section) = first_demoted {
             return ElementStatus {
@@ -941,7 +977,7 @@ fn element_status(
     }
     // 3. Only a weaker wording.
     if !partial.is_empty() {
-        if let Some((i, _)) = doc.matches(partial).into_iter().find(|(i, _)| in_body(i)) {
+        if let Some((i, _)) = doc.first_match(partial, |i, _| in_body(&i)) {
             let r = doc.texts[i].0;
             {
                 return ElementStatus {

@@ -758,6 +758,28 @@ impl TermSet {
         self.find_all(scan.text)
     }
 
+    /// The matches of [`TermSet::find_all_in`], in order, each passed to
+    /// `f` until it returns false; the search stops there (most callers want
+    /// the first match that passes a test, early in the notice).
+    pub fn each_match_in(&self, scan: &Scan, mut f: impl FnMut(Range<usize>) -> bool) {
+        if !self.may_match_in(scan) {
+            return;
+        }
+        match self.matchers(scan.text.len()) {
+            // One part's matches come in order without overlaps: what
+            // `find_all_with` would return, found one at a time.
+            (Some(p), None) => p.each_match(scan.text, true, f),
+            (None, Some(p)) => p.each_match(scan.text, false, f),
+            (b, c) => {
+                for m in Self::find_all_with(b, c, scan.text) {
+                    if !f(m) {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
     /// [`TermSet::is_match`] over a scanned text.
     pub fn is_match_in(&self, scan: &Scan) -> bool {
         self.may_match_in(scan) && self.is_match(scan.text)
@@ -1155,6 +1177,49 @@ mod tests {
         // A user's own regex is computed.
         let _ = TermSet::lazy(&[], &["omaa (?:tekstiä|sisältöä)".to_string()]);
         assert_eq!(PREFIXES_COMPUTED.with(|n| n.get()), 1);
+    }
+
+    /// `each_match_in` gives `find_all_in`'s matches in order and stops
+    /// when told, for sets of bounded terms, compound terms and both.
+    #[test]
+    fn each_match_in_is_find_all_in_one_at_a_time() {
+        let lists: [&[&str]; 3] = [
+            &["tietosuoja~", "rekisteri*", "muuta?"],
+            &["*seloste~", "*rekisteri"],
+            &[
+                "tietosuoja~",
+                "*seloste~",
+                "rekisteri*",
+                "*rekisterinpitäjä",
+            ],
+        ];
+        let sets: Vec<TermSet> = lists.iter().map(|l| set(l)).collect();
+        let pre = Prefilter::new(&sets);
+        let text = "Tietosuojaseloste: asiakasrekisteri ja rekisterinpitäjän tietosuojasta, \
+                    muuta? tietosuojalain mukainen rekisteriseloste";
+        let short = text.to_lowercase();
+        // Over the word budget: the same through the regexes.
+        let long = format!("{short} ").repeat(1000);
+        for (text, s) in [&short, &long]
+            .iter()
+            .flat_map(|t| sets.iter().map(move |s| (t, s)))
+        {
+            let scan = pre.scan(text);
+            let all = s.find_all_in(&scan);
+            assert!(all.len() >= 2, "{all:?}");
+            let mut one_by_one = Vec::new();
+            s.each_match_in(&scan, |m| {
+                one_by_one.push(m);
+                true
+            });
+            assert_eq!(one_by_one, all);
+            let mut first_two = Vec::new();
+            s.each_match_in(&scan, |m| {
+                first_two.push(m);
+                first_two.len() < 2
+            });
+            assert_eq!(first_two, all[..2]);
+        }
     }
 
     /// A regex whose few literals are absent is neither compiled nor run,
