@@ -804,7 +804,9 @@ impl TermSet {
 /// [`term_literals`]), and a literal that occurs brings all of its
 /// four-byte windows with it. One pass over the text sets a bit for each
 /// 4-gram (hashed into 2^18 bits, 32 KB); a pattern none of whose literals
-/// has all its 4-grams there cannot match, and is skipped. (Trigrams were
+/// has all its 4-grams there cannot match, and is skipped. A literal under
+/// four bytes ("xxx", "ei") is looked for with a substring search, once per
+/// text, when the pattern's longer literals left it out. (Trigrams were
 /// tried: Finnish words are built from common syllables, so nearly every
 /// list passed. A one-pass Aho-Corasick search for the literals themselves
 /// was exact but cost more than the regex searches it saved.) The test can
@@ -818,7 +820,17 @@ pub struct Prefilter {
     /// (slot, range in `grams`) for each literal.
     literals: Vec<(u32, Range<u32>)>,
     grams: Vec<u32>,
+    /// For each slot: its literals too short for a 4-gram ("ei", "xxx",
+    /// "["), as indices in `short`, looked for with a substring search
+    /// when no longer literal of the slot can occur.
+    short_of: Vec<Vec<u32>>,
+    /// Those literals, each once.
+    short: Vec<String>,
 }
+
+/// A pattern with more literals under four bytes than this is always
+/// searched (a substring search each would cost more than it saves).
+const MAX_SHORT: usize = 8;
 
 /// A text checked by a [`Prefilter`].
 #[derive(Debug)]
@@ -844,9 +856,9 @@ impl Prefilter {
         for set in sets {
             for p in set.parts() {
                 let Some(lits) = &p.literals else { continue };
-                // Without a 4-gram a literal cannot be tested: such a part
-                // is always searched.
-                if lits.iter().any(|l| l.len() < MIN_LITERAL) {
+                let (short, long): (Vec<&String>, Vec<&String>) =
+                    lits.iter().partition(|l| l.len() < MIN_LITERAL);
+                if short.len() > MAX_SHORT {
                     continue;
                 }
                 let next = by_src.len() as u32;
@@ -855,7 +867,18 @@ impl Prefilter {
                 if slot != next {
                     continue;
                 }
-                for l in lits {
+                let short_ids = short
+                    .into_iter()
+                    .map(|l| match pre.short.iter().position(|x| x == l) {
+                        Some(i) => i as u32,
+                        None => {
+                            pre.short.push(l.clone());
+                            pre.short.len() as u32 - 1
+                        }
+                    })
+                    .collect();
+                pre.short_of.push(short_ids);
+                for l in long {
                     let from = pre.grams.len() as u32;
                     let mut t: Vec<u32> = l.as_bytes().windows(GRAM).map(gram).collect();
                     t.sort_unstable();
@@ -887,6 +910,23 @@ impl Prefilter {
                 if !present[slot] {
                     let t = &self.grams[r.start as usize..r.end as usize];
                     present[slot] = t.iter().all(has);
+                }
+            }
+            // Short literals, each searched for at most once per text.
+            let mut found: Vec<Option<bool>> = vec![None; self.short.len()];
+            for (slot, ids) in self.short_of.iter().enumerate() {
+                if present[slot] {
+                    continue;
+                }
+                for &i in ids {
+                    let i = i as usize;
+                    let here = *found[i].get_or_insert_with(|| {
+                        memchr::memmem::find(text.as_bytes(), self.short[i].as_bytes()).is_some()
+                    });
+                    if here {
+                        present[slot] = true;
+                        break;
+                    }
                 }
             }
         }
@@ -1219,6 +1259,24 @@ mod tests {
                 first_two.len() < 2
             });
             assert_eq!(first_two, all[..2]);
+        }
+    }
+
+    /// Literals under four bytes rule a pattern out by a substring search;
+    /// a pattern with too many of them is always searched.
+    #[test]
+    fn short_literals_go_through_the_prefilter() {
+        let few = set(&["xxx", "tbd", "tietosuojaseloste"]);
+        let many_terms: Vec<String> = (0..=MAX_SHORT).map(|i| format!("q{i}")).collect();
+        let many = TermSet::new(&many_terms, &[]).unwrap();
+        let pre = Prefilter::new([&few, &many]);
+        let none = pre.scan("rekisteriseloste ilman paikkamerkkejä");
+        assert!(!few.may_match_in(&none));
+        assert!(many.may_match_in(&none));
+        for text in ["nimi: xxx", "tbd", "tietosuojaseloste"] {
+            let scan = pre.scan(text);
+            assert!(few.may_match_in(&scan), "{text}");
+            assert_eq!(few.find_all_in(&scan).len(), 1, "{text}");
         }
     }
 
