@@ -414,7 +414,7 @@ impl Structure {
                 decode_into(&mut m, src, t.kind, t.start as usize, t.end as usize);
             }
         }
-        let m = m.trimmed();
+        let m = m.into_trimmed();
         (!m.is_empty()).then_some(m)
     }
 
@@ -1050,7 +1050,7 @@ impl<'a> Builder<'a> {
 
     fn finish_capture(&mut self) {
         let Some(c) = self.cap.take() else { return };
-        let text = c.text.trimmed();
+        let text = c.text.into_trimmed();
         if text.is_empty() {
             return;
         }
@@ -1094,7 +1094,7 @@ impl<'a> Builder<'a> {
         let body = if body.text.starts_with(char::is_whitespace)
             || body.text.ends_with(char::is_whitespace)
         {
-            body.trimmed()
+            body.into_trimmed()
         } else {
             body
         };
