@@ -624,6 +624,29 @@ fn is_ws(c: u8) -> bool {
     matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c')
 }
 
+/// Bytes that end a tag name: whitespace, `/` and `>`.
+const END_NAME: u8 = 1;
+/// Bytes that end an attribute name: those and `=`.
+const END_ATTR: u8 = 2;
+/// Bytes that end an unquoted value: whitespace and `>`.
+const END_VALUE: u8 = 4;
+
+/// [`END_NAME`], [`END_ATTR`], [`END_VALUE`] by byte: one lookup per byte
+/// of a tag instead of five comparisons.
+static TAG_BYTES: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let ws = [b' ', b'\t', b'\n', b'\r', b'\x0c'];
+    let mut i = 0;
+    while i < ws.len() {
+        t[ws[i] as usize] = END_NAME | END_ATTR | END_VALUE;
+        i += 1;
+    }
+    t[b'/' as usize] = END_NAME | END_ATTR;
+    t[b'>' as usize] = END_NAME | END_ATTR | END_VALUE;
+    t[b'=' as usize] = END_ATTR;
+    t
+};
+
 fn is_ident_start(c: u8) -> bool {
     c.is_ascii_alphabetic() || c == b'_' || c == b'$' || c >= 0x80
 }
@@ -1072,7 +1095,7 @@ impl<'a> Lexer<'a> {
         let b = self.b;
         let n = b.len();
         let mut k = j + 1 + usize::from(is_end);
-        while k < n && !is_ws(b[k]) && b[k] != b'/' && b[k] != b'>' {
+        while k < n && TAG_BYTES[b[k] as usize] & END_NAME == 0 {
             k += 1;
         }
         let name_end = k;
@@ -1112,7 +1135,7 @@ impl<'a> Lexer<'a> {
                 _ => {
                     let an = k;
                     k += 1;
-                    while k < n && !is_ws(b[k]) && !matches!(b[k], b'/' | b'>' | b'=') {
+                    while k < n && TAG_BYTES[b[k] as usize] & END_ATTR == 0 {
                         k += 1;
                     }
                     let an_end = k;
@@ -1153,7 +1176,7 @@ impl<'a> Lexer<'a> {
                             }
                             _ => {
                                 let s = v;
-                                while v < n && !is_ws(b[v]) && b[v] != b'>' {
+                                while v < n && TAG_BYTES[b[v] as usize] & END_VALUE == 0 {
                                     v += 1;
                                 }
                                 k = v;
@@ -1956,6 +1979,19 @@ mod tests {
                 .map(|i| ALPHABET[(r >> (8 + 6 * i)) as usize % ALPHABET.len()])
                 .collect();
             assert_eq!(Tag::of(&name), tag_by_search(&name), "{name:?}");
+        }
+    }
+
+    #[test]
+    fn tag_byte_classes() {
+        for c in 0..=255u8 {
+            let t = TAG_BYTES[c as usize];
+            assert_eq!(t & END_NAME != 0, is_ws(c) || c == b'/' || c == b'>');
+            assert_eq!(
+                t & END_ATTR != 0,
+                is_ws(c) || matches!(c, b'/' | b'>' | b'=')
+            );
+            assert_eq!(t & END_VALUE != 0, is_ws(c) || c == b'>');
         }
     }
 
