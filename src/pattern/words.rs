@@ -216,6 +216,28 @@ impl WordTerm {
         false
     }
 
+    /// [`Self::ends_at_edge`] from word 0 where the stem of its form `form`
+    /// is known to be at `pos`: only that form's ways are tried (the trie
+    /// lists every form whose stem it finds, so together they try all).
+    fn ends_at_edge_from(&self, text: &[u8], pos: usize, form: usize) -> bool {
+        let f = &self.words[0][form];
+        let mut end = pos + f.stem.len();
+        if f.open {
+            loop {
+                let n = tail_len(text, end);
+                if n == 0 {
+                    break;
+                }
+                end += n;
+            }
+        }
+        if self.words.len() == 1 {
+            tail_len(text, end) == 0
+        } else {
+            matches!(text.get(end), Some(b' ' | b'-')) && self.ends_at_edge(text, end + 1, 1)
+        }
+    }
+
     /// Tries each way through words `k..` from `pos`, in order, until
     /// `accept` takes an end.
     fn walk(
@@ -438,6 +460,10 @@ pub struct WordSets {
     anywhere: Vec<u32>,
 }
 
+/// A trie entry is a term id and, in its low `FORM_BITS`, which form of the
+/// term's first word has the stem.
+const FORM_BITS: u32 = 8;
+
 const EDGE_START: u8 = 1;
 const INSIDE_START: u8 = 2;
 const ASCII_TAIL: u8 = 4;
@@ -552,15 +578,21 @@ impl WordSets {
                     continue;
                 };
                 let id = terms.len() as u32;
-                match term.first_stems() {
-                    None => anywhere.push(id),
-                    Some(firsts) => {
-                        let list = if term.compound {
-                            &mut inside
-                        } else {
-                            &mut edge
-                        };
-                        list.extend(firsts.into_iter().map(|s| (s.to_string(), id)));
+                if term.first_stems().is_none() {
+                    anywhere.push(id);
+                } else {
+                    let list = if term.compound {
+                        &mut inside
+                    } else {
+                        &mut edge
+                    };
+                    // Each form of the first word on its own: where the trie
+                    // finds its stem, only that form needs checking.
+                    if term.words[0].len() > 1 << FORM_BITS {
+                        return Err(format!("`{t}`: too many forms of its first word"));
+                    }
+                    for (k, f) in term.words[0].iter().enumerate() {
+                        list.push((f.stem.clone(), id << FORM_BITS | k as u32));
                     }
                 }
                 terms.push((term, g as u8));
@@ -604,10 +636,11 @@ impl WordSets {
         // Both tries' terms have their start edge settled where they are
         // tried: a term of `at_edges` is tried only at a word edge, and a
         // compound needs none.
-        let mut check = |at: usize, ids: &[u32]| {
-            for &id in ids {
-                let (term, g) = &self.terms[id as usize];
-                if hit & (1 << g) == 0 && term.ends_at_edge(bytes, at, 0) {
+        let mut check = |at: usize, entries: &[u32]| {
+            for &e in entries {
+                let (term, g) = &self.terms[(e >> FORM_BITS) as usize];
+                let form = (e & ((1 << FORM_BITS) - 1)) as usize;
+                if hit & (1 << g) == 0 && term.ends_at_edge_from(bytes, at, form) {
                     hit |= 1 << g;
                 }
             }
