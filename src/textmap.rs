@@ -206,6 +206,22 @@ impl MappedText {
         self.slice(start..end)
     }
 
+    /// [`Self::trimmed`], taking the text: nothing is copied unless there is
+    /// whitespace to drop at the start (the HTML builder trimmed a copy of
+    /// every section body and heading it had just built).
+    pub fn into_trimmed(mut self) -> MappedText {
+        let start = self.text.len() - self.text.trim_start().len();
+        let end = self.text.trim_end().len();
+        if start >= end {
+            return MappedText::new();
+        }
+        if start == 0 {
+            self.truncate(end);
+            return self;
+        }
+        self.slice(start..end)
+    }
+
     /// Shortens the text to `len` bytes (a char boundary) in place: the same
     /// as `slice(0..len)` without copying.
     pub fn truncate(&mut self, len: usize) {
@@ -353,6 +369,48 @@ mod tests {
         let t = m.trimmed();
         assert_eq!(t.text, "abc def");
         assert_eq!(t.source_range(4..7), 14..17);
+    }
+
+    #[test]
+    fn into_trimmed_is_trimmed() {
+        let pieces: [(&str, bool); 6] = [
+            (" ", true),
+            ("abc", false),
+            ("\u{a0}", true),
+            ("d e ", false),
+            ("\n", true),
+            ("\t x\u{2003}", false),
+        ];
+        // Every sequence of up to four pieces, each verbatim or atomic.
+        let mut seqs: Vec<Vec<usize>> = vec![vec![]];
+        for _ in 0..4 {
+            let longer: Vec<Vec<usize>> = seqs
+                .iter()
+                .flat_map(|s| {
+                    (0..pieces.len() * 2).map(move |p| {
+                        let mut s = s.clone();
+                        s.push(p);
+                        s
+                    })
+                })
+                .collect();
+            // (Repeats among them are harmless.)
+            seqs.extend(longer);
+        }
+        for seq in seqs {
+            let mut m = MappedText::new();
+            let mut at = 0;
+            for &p in &seq {
+                let (s, _) = pieces[p / 2];
+                if p % 2 == 0 {
+                    m.push_verbatim(s, at);
+                } else {
+                    m.push_atomic(s, at..at + 3);
+                }
+                at += s.len() + 2;
+            }
+            assert_eq!(m.clone().into_trimmed(), m.trimmed(), "{seq:?}");
+        }
     }
 
     #[test]

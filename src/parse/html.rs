@@ -118,34 +118,43 @@ pub fn parse(src: &str, oracle: &dyn HeadingOracle) -> RawDocument {
 /// small sites often give the company's name, business ID, address and
 /// e-mail only there.
 fn page_footer(src: &str, toks: &[Token], st: &Structure) -> Option<MappedText> {
-    let content: Vec<(usize, usize)> = toks
-        .iter()
-        .enumerate()
-        .filter(|(_, t)| {
-            t.kind == Kind::Start && matches!(t.tag, Tag::Article | Tag::Main | Tag::Section)
-        })
-        .map(|(i, _)| (i, st.close[i] as usize))
-        .collect();
     let mut out = MappedText::new();
+    // A footer inside content (article, main, section) is not the page's:
+    // one started before it and closes after it. One pass: the furthest
+    // close of the content elements so far (a list of them was a second
+    // pass over the tokens).
+    let mut content_end = 0;
     for (i, t) in toks.iter().enumerate() {
-        if t.kind != Kind::Start || t.tag != Tag::Footer {
+        if t.kind != Kind::Start {
             continue;
         }
+        match t.tag {
+            Tag::Article | Tag::Main | Tag::Section => {
+                content_end = content_end.max(st.close[i] as usize);
+                continue;
+            }
+            Tag::Footer => {}
+            _ => continue,
+        }
         let close = st.close[i] as usize;
-        if close <= i + 1 || content.iter().any(|&(a, b)| a < i && i < b) {
+        if close <= i + 1 || content_end > i {
             continue;
         }
         let mut b = Builder::new(src, toks, st, &super::NoOracle);
         b.walk(i + 1..close);
         let d = b.finish();
-        for part in std::iter::once(&d.preamble)
-            .chain(d.sections.iter().flat_map(|s| [&s.heading, &s.body]))
+        for part in std::iter::once(d.preamble)
+            .chain(d.sections.into_iter().flat_map(|s| [s.heading, s.body]))
         {
-            if !part.is_empty() {
-                if !out.is_empty() {
-                    out.push_synthetic("\n", 0);
-                }
-                out.append(part);
+            if part.is_empty() {
+                continue;
+            }
+            if out.is_empty() {
+                // The first part as it is: appending it to nothing copied it.
+                out = part;
+            } else {
+                out.push_synthetic("\n", 0);
+                out.append(&part);
             }
         }
     }
@@ -414,7 +423,7 @@ impl Structure {
                 decode_into(&mut m, src, t.kind, t.start as usize, t.end as usize);
             }
         }
-        let m = m.trimmed();
+        let m = m.into_trimmed();
         (!m.is_empty()).then_some(m)
     }
 
@@ -1050,7 +1059,7 @@ impl<'a> Builder<'a> {
 
     fn finish_capture(&mut self) {
         let Some(c) = self.cap.take() else { return };
-        let text = c.text.trimmed();
+        let text = c.text.into_trimmed();
         if text.is_empty() {
             return;
         }
@@ -1094,7 +1103,7 @@ impl<'a> Builder<'a> {
         let body = if body.text.starts_with(char::is_whitespace)
             || body.text.ends_with(char::is_whitespace)
         {
-            body.trimmed()
+            body.into_trimmed()
         } else {
             body
         };

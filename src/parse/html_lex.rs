@@ -121,13 +121,32 @@ impl Tag {
                 Tag::Other
             };
         }
-        let mut k = 0u64;
-        for (i, c) in name.iter().enumerate() {
-            k |= u64::from(c.to_ascii_lowercase()) << (8 * i);
+        // Byte by byte: a copy into a buffer was a `memcpy` call and a
+        // stalled load of the buffer.
+        let mut x = 0u64;
+        for (i, &c) in name.iter().enumerate() {
+            x |= u64::from(c) << (8 * i);
         }
-        match TAGS.binary_search_by_key(&k, |e| e.0) {
-            Ok(i) => TAGS[i].1,
-            Err(_) => Tag::Other,
+        // ASCII `A..=Z` to lowercase in all eight bytes at once (as
+        // `to_ascii_lowercase`): a byte's high bit after adding 0x3f / 0x25
+        // to its low seven bits says it is at least `A` / above `Z`.
+        const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+        const HIGH: u64 = 0x8080_8080_8080_8080;
+        let low7 = x & LOW7;
+        let upper = (low7 + 0x3f3f_3f3f_3f3f_3f3f) & !(low7 + 0x2525_2525_2525_2525) & !x & HIGH;
+        let k = x | (upper >> 2);
+        // A perfect hash instead of a binary search (whose unpredictable
+        // branches made this 4 % of parsing an HTML page).
+        match TAG_SLOTS[tag_slot(k)] {
+            0 => Tag::Other,
+            i => {
+                let (key, tag) = TAGS[i as usize - 1];
+                if key == k {
+                    tag
+                } else {
+                    Tag::Other
+                }
+            }
         }
     }
 
@@ -187,9 +206,33 @@ const fn sorted<const N: usize>(mut a: [(u64, Tag); N]) -> [(u64, Tag); N] {
     a
 }
 
-/// The known names of up to 8 bytes, sorted by [`key`] for binary search
-/// (a chain of string comparisons was 6% of the parse).
-static TAGS: [(u64, Tag); 130] = sorted([
+/// Multiplier of a perfect hash of the keys of [`TAGS`] into the 1024 slots
+/// of [`TAG_SLOTS`] (found by a search; building the table fails to compile
+/// if two keys ever share a slot: then search for another odd number).
+const TAG_HASH: u64 = 0x709b_5618_1f05_849b;
+
+const fn tag_slot(k: u64) -> usize {
+    (k.wrapping_mul(TAG_HASH) >> 54) as usize
+}
+
+/// By [`tag_slot`]: 1 + the index in [`TAGS`] of the name hashed there, or 0.
+static TAG_SLOTS: [u8; 1024] = {
+    let mut t = [0u8; 1024];
+    let mut i = 0;
+    while i < TAG_LIST.len() {
+        let s = tag_slot(TAG_LIST[i].0);
+        assert!(t[s] == 0, "two tag names share a slot of TAG_SLOTS");
+        t[s] = (i + 1) as u8;
+        i += 1;
+    }
+    t
+};
+
+static TAGS: [(u64, Tag); 130] = TAG_LIST;
+
+/// The known names of up to 8 bytes, sorted by [`key`] (a chain of string
+/// comparisons was 6% of the parse, a binary search 4 %).
+const TAG_LIST: [(u64, Tag); 130] = sorted([
     (key(b"p"), Tag::P),
     (key(b"div"), Tag::Div),
     (key(b"br"), Tag::Br),
@@ -580,6 +623,29 @@ struct Lexer<'a> {
 fn is_ws(c: u8) -> bool {
     matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c')
 }
+
+/// Bytes that end a tag name: whitespace, `/` and `>`.
+const END_NAME: u8 = 1;
+/// Bytes that end an attribute name: those and `=`.
+const END_ATTR: u8 = 2;
+/// Bytes that end an unquoted value: whitespace and `>`.
+const END_VALUE: u8 = 4;
+
+/// [`END_NAME`], [`END_ATTR`], [`END_VALUE`] by byte: one lookup per byte
+/// of a tag instead of five comparisons.
+static TAG_BYTES: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let ws = [b' ', b'\t', b'\n', b'\r', b'\x0c'];
+    let mut i = 0;
+    while i < ws.len() {
+        t[ws[i] as usize] = END_NAME | END_ATTR | END_VALUE;
+        i += 1;
+    }
+    t[b'/' as usize] = END_NAME | END_ATTR;
+    t[b'>' as usize] = END_NAME | END_ATTR | END_VALUE;
+    t[b'=' as usize] = END_ATTR;
+    t
+};
 
 fn is_ident_start(c: u8) -> bool {
     c.is_ascii_alphabetic() || c == b'_' || c == b'$' || c >= 0x80
@@ -1029,7 +1095,7 @@ impl<'a> Lexer<'a> {
         let b = self.b;
         let n = b.len();
         let mut k = j + 1 + usize::from(is_end);
-        while k < n && !is_ws(b[k]) && b[k] != b'/' && b[k] != b'>' {
+        while k < n && TAG_BYTES[b[k] as usize] & END_NAME == 0 {
             k += 1;
         }
         let name_end = k;
@@ -1069,7 +1135,7 @@ impl<'a> Lexer<'a> {
                 _ => {
                     let an = k;
                     k += 1;
-                    while k < n && !is_ws(b[k]) && !matches!(b[k], b'/' | b'>' | b'=') {
+                    while k < n && TAG_BYTES[b[k] as usize] & END_ATTR == 0 {
                         k += 1;
                     }
                     let an_end = k;
@@ -1110,7 +1176,7 @@ impl<'a> Lexer<'a> {
                             }
                             _ => {
                                 let s = v;
-                                while v < n && !is_ws(b[v]) && b[v] != b'>' {
+                                while v < n && TAG_BYTES[b[v] as usize] & END_VALUE == 0 {
                                     v += 1;
                                 }
                                 k = v;
@@ -1845,6 +1911,90 @@ mod tests {
         );
     }
 
+    /// [`Tag::of`] for names of up to 8 bytes as it was: lowercased byte by
+    /// byte and looked up by a binary search.
+    fn tag_by_search(name: &[u8]) -> Tag {
+        if name.is_empty() {
+            return Tag::Other;
+        }
+        let mut k = 0u64;
+        for (i, c) in name.iter().enumerate() {
+            k |= u64::from(c.to_ascii_lowercase()) << (8 * i);
+        }
+        match TAGS.binary_search_by_key(&k, |e| e.0) {
+            Ok(i) => TAGS[i].1,
+            Err(_) => Tag::Other,
+        }
+    }
+
+    #[test]
+    fn tag_hash_is_the_search() {
+        // Every name of one or two bytes.
+        for a in 0..=255u8 {
+            assert_eq!(Tag::of(&[a]), tag_by_search(&[a]), "{a}");
+            for b in 0..=255u8 {
+                assert_eq!(Tag::of(&[a, b]), tag_by_search(&[a, b]), "{a} {b}");
+            }
+        }
+        // The known names in mixed case, one byte changed, and pseudo-random
+        // names from letters, digits, `-` and bytes above ASCII.
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for &(k, tag) in TAGS.iter() {
+            let name: Vec<u8> = k
+                .to_le_bytes()
+                .into_iter()
+                .take_while(|&c| c != 0)
+                .collect();
+            for _ in 0..64 {
+                let r = next();
+                let mixed: Vec<u8> = name
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &c)| {
+                        if r >> i & 1 == 1 {
+                            c.to_ascii_uppercase()
+                        } else {
+                            c
+                        }
+                    })
+                    .collect();
+                assert_eq!(Tag::of(&mixed), tag);
+                let mut changed = mixed.clone();
+                let at = (r >> 32) as usize % changed.len();
+                changed[at] = (r >> 40) as u8;
+                assert_eq!(Tag::of(&changed), tag_by_search(&changed), "{changed:?}");
+            }
+        }
+        const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyzHTMLDIV0123456789-_:\x80\xc3\xff@[`{";
+        for _ in 0..200_000 {
+            let r = next();
+            let len = 1 + (r % 8) as usize;
+            let name: Vec<u8> = (0..len)
+                .map(|i| ALPHABET[(r >> (8 + 6 * i)) as usize % ALPHABET.len()])
+                .collect();
+            assert_eq!(Tag::of(&name), tag_by_search(&name), "{name:?}");
+        }
+    }
+
+    #[test]
+    fn tag_byte_classes() {
+        for c in 0..=255u8 {
+            let t = TAG_BYTES[c as usize];
+            assert_eq!(t & END_NAME != 0, is_ws(c) || c == b'/' || c == b'>');
+            assert_eq!(
+                t & END_ATTR != 0,
+                is_ws(c) || matches!(c, b'/' | b'>' | b'=')
+            );
+            assert_eq!(t & END_VALUE != 0, is_ws(c) || c == b'>');
+        }
+    }
+
     #[test]
     fn tag_names() {
         assert_eq!(Tag::of(b"H2"), Tag::H(2));
@@ -1854,6 +2004,8 @@ mod tests {
         assert_eq!(Tag::of(b"plaintext"), Tag::Plaintext);
         assert_eq!(Tag::of(b"Typography"), Tag::Other);
         assert_eq!(Tag::of(b"h7"), Tag::Other);
+        assert_eq!(Tag::of(b"\0"), Tag::Other);
+        assert_eq!(Tag::of(b"p\0"), Tag::P);
         assert_eq!(Tag::of(b""), Tag::Other);
         assert!(
             TAGS.windows(2).all(|w| w[0].0 < w[1].0),

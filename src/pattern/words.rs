@@ -18,6 +18,38 @@ pub fn is_tail(c: char) -> bool {
     matches!(c, '0'..='9' | 'a'..='z' | 'à'..='ö' | 'ø'..='ÿ' | 'š' | 'ž' | 'œ')
 }
 
+/// The byte length of the character at `i` of UTF-8 `text` (a char
+/// boundary) if [`is_tail`] holds for it, else 0 (also at the end). The
+/// tail letters above ASCII are U+00E0..=U+00FF but for U+00F7 (lead byte
+/// 0xC3) and U+0153, U+0161, U+017E (lead byte 0xC5).
+#[inline]
+fn tail_len(text: &[u8], i: usize) -> usize {
+    match text.get(i) {
+        None => 0,
+        Some(&c) if c < 0x80 => usize::from(c.is_ascii_digit() || c.is_ascii_lowercase()),
+        Some(0xC3) => match text.get(i + 1) {
+            Some(&d) if d >= 0xA0 && d != 0xB7 => 2,
+            _ => 0,
+        },
+        Some(0xC5) => match text.get(i + 1) {
+            Some(0x93 | 0xA1 | 0xBE) => 2,
+            _ => 0,
+        },
+        _ => 0,
+    }
+}
+
+/// The byte length of a character from its first byte.
+#[inline]
+fn utf8_len(lead: u8) -> usize {
+    match lead {
+        0..=0xBF => 1,
+        0xC0..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        _ => 4,
+    }
+}
+
 /// One written form of a word: a literal stem, and whether any letters may
 /// follow it (`open`) or the word ends there.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -150,6 +182,60 @@ impl WordTerm {
         self.walk(text, at, 0, &mut |end| {
             !text[end..].chars().next().is_some_and(is_tail)
         })
+    }
+
+    /// [`Self::matches_at`] where the start edge is already known to hold
+    /// (a term at a word edge, or a compound): byte by byte, without a
+    /// closure (this is most of the heading oracle's checking).
+    fn ends_at_edge(&self, text: &[u8], pos: usize, k: usize) -> bool {
+        let last = k + 1 == self.words.len();
+        for f in &self.words[k] {
+            if !text[pos..].starts_with(f.stem.as_bytes()) {
+                continue;
+            }
+            let mut end = pos + f.stem.len();
+            if f.open {
+                loop {
+                    let n = tail_len(text, end);
+                    if n == 0 {
+                        break;
+                    }
+                    end += n;
+                }
+            }
+            if last {
+                if tail_len(text, end) == 0 {
+                    return true;
+                }
+            } else if matches!(text.get(end), Some(b' ' | b'-'))
+                && self.ends_at_edge(text, end + 1, k + 1)
+            {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// [`Self::ends_at_edge`] from word 0 where the stem of its form `form`
+    /// is known to be at `pos`: only that form's ways are tried (the trie
+    /// lists every form whose stem it finds, so together they try all).
+    fn ends_at_edge_from(&self, text: &[u8], pos: usize, form: usize) -> bool {
+        let f = &self.words[0][form];
+        let mut end = pos + f.stem.len();
+        if f.open {
+            loop {
+                let n = tail_len(text, end);
+                if n == 0 {
+                    break;
+                }
+                end += n;
+            }
+        }
+        if self.words.len() == 1 {
+            tail_len(text, end) == 0
+        } else {
+            matches!(text.get(end), Some(b' ' | b'-')) && self.ends_at_edge(text, end + 1, 1)
+        }
     }
 
     /// Tries each way through words `k..` from `pos`, in order, until
@@ -357,106 +443,122 @@ pub struct WordSets {
     /// from each edge (a few steps each), several times quicker on a line of
     /// text than an unanchored automaton over every position.
     at_edges: Trie,
-    /// Terms that may start inside a word (`*`): searched everywhere.
-    inside: Stems,
+    /// Terms that may start inside a word (`*`): a trie of their first
+    /// stems walked from every character whose byte may start one (a
+    /// handful of letters; cheaper on a short line than an overlapping
+    /// Aho-Corasick search, which it replaced).
+    inside: Trie,
+    /// By byte: [`EDGE_START`] / [`INSIDE_START`] when some stem of
+    /// `at_edges` / `inside` starts with it, [`ASCII_TAIL`] for an ASCII
+    /// [`is_tail`] character.
+    class: Box<[u8; 256]>,
+    /// Bit `b0 << 8 | b1`: some stem of `inside` starts with bytes `b0 b1`
+    /// (or is `b0` alone). Tested before walking `inside`: its stems start
+    /// with common Finnish letters, but few with a common pair of them.
+    inside_pairs: Box<[u64; 1024]>,
     /// Terms whose first word may be empty: tried at every position.
     anywhere: Vec<u32>,
 }
 
-/// The stems that can begin some terms, and which terms begin with each.
-#[derive(Debug, Clone)]
-struct Stems {
-    ac: AhoCorasick,
-    terms: Vec<Vec<u32>>,
-}
+/// A trie entry is a term id and, in its low `FORM_BITS`, which form of the
+/// term's first word has the stem.
+const FORM_BITS: u32 = 8;
 
-impl Stems {
-    fn new(entries: &[(String, u32)]) -> Result<Stems, String> {
-        let mut stems: Vec<&str> = Vec::new();
-        let mut terms: Vec<Vec<u32>> = Vec::new();
-        let mut index = std::collections::HashMap::new();
-        for (stem, id) in entries {
-            let p = *index.entry(stem.as_str()).or_insert_with(|| {
-                stems.push(stem);
-                terms.push(Vec::new());
-                stems.len() - 1
-            });
-            terms[p].push(*id);
-        }
-        let ac = AhoCorasick::builder()
-            .match_kind(MatchKind::Standard)
-            .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
-            .build(&stems)
-            .map_err(|e| e.to_string())?;
-        Ok(Stems { ac, terms })
-    }
-}
+const EDGE_START: u8 = 1;
+const INSIDE_START: u8 = 2;
+const ASCII_TAIL: u8 = 4;
 
 /// A byte trie of stems; each node lists the terms whose stem ends there.
+/// Flat: each node's children are a run of `labels`/`targets`, its terms a
+/// run of `ids` (a `Vec` per node was a pointer chase per step).
 #[derive(Debug, Clone)]
 struct Trie {
     /// The root's children by byte (0: none; node ids start at 1).
     root: Box<[u32; 256]>,
-    nodes: Vec<TrieNode>,
+    nodes: Vec<FlatNode>,
+    labels: Vec<u8>,
+    targets: Vec<u32>,
+    ids: Vec<u32>,
 }
 
-#[derive(Debug, Clone, Default)]
-struct TrieNode {
-    children: Vec<(u8, u32)>,
-    terms: Vec<u32>,
+#[derive(Debug, Clone, Copy, Default)]
+struct FlatNode {
+    kids: u32,
+    kids_len: u32,
+    terms: u32,
+    terms_len: u32,
 }
 
 impl Trie {
     fn new(entries: &[(String, u32)]) -> Trie {
-        let mut t = Trie {
-            root: Box::new([0; 256]),
-            nodes: vec![TrieNode::default()],
-        };
+        // Built with a list per node, then laid out flat.
+        let mut root = Box::new([0u32; 256]);
+        let mut children: Vec<Vec<(u8, u32)>> = vec![Vec::new()];
+        let mut terms: Vec<Vec<u32>> = vec![Vec::new()];
         for (stem, id) in entries {
             let bytes = stem.as_bytes();
-            let mut node = t.root[bytes[0] as usize] as usize;
+            let mut node = root[bytes[0] as usize] as usize;
             if node == 0 {
-                t.nodes.push(TrieNode::default());
-                node = t.nodes.len() - 1;
-                t.root[bytes[0] as usize] = node as u32;
+                children.push(Vec::new());
+                terms.push(Vec::new());
+                node = children.len() - 1;
+                root[bytes[0] as usize] = node as u32;
             }
             for &b in &bytes[1..] {
-                let next = t.nodes[node]
-                    .children
-                    .iter()
-                    .find(|(c, _)| *c == b)
-                    .map(|x| x.1);
+                let next = children[node].iter().find(|(c, _)| *c == b).map(|x| x.1);
                 node = match next {
                     Some(n) => n as usize,
                     None => {
-                        t.nodes.push(TrieNode::default());
-                        let n = t.nodes.len() - 1;
-                        t.nodes[node].children.push((b, n as u32));
+                        children.push(Vec::new());
+                        terms.push(Vec::new());
+                        let n = children.len() - 1;
+                        children[node].push((b, n as u32));
                         n
                     }
                 };
             }
-            t.nodes[node].terms.push(*id);
+            terms[node].push(*id);
+        }
+        let mut t = Trie {
+            root,
+            nodes: Vec::with_capacity(children.len()),
+            labels: Vec::new(),
+            targets: Vec::new(),
+            ids: Vec::new(),
+        };
+        for (kids, ids) in children.iter().zip(&terms) {
+            t.nodes.push(FlatNode {
+                kids: t.labels.len() as u32,
+                kids_len: kids.len() as u32,
+                terms: t.ids.len() as u32,
+                terms_len: ids.len() as u32,
+            });
+            t.labels.extend(kids.iter().map(|k| k.0));
+            t.targets.extend(kids.iter().map(|k| k.1));
+            t.ids.extend_from_slice(ids);
         }
         t
     }
 
     /// Calls `f` with the terms of every stem that `text` starts with.
+    #[inline]
     fn each_prefix(&self, text: &[u8], mut f: impl FnMut(&[u32])) {
         let Some(&first) = text.first() else { return };
         let mut node = self.root[first as usize] as usize;
         let mut i = 1;
         while node != 0 {
-            let n = &self.nodes[node];
-            if !n.terms.is_empty() {
-                f(&n.terms);
+            let n = self.nodes[node];
+            if n.terms_len != 0 {
+                let from = n.terms as usize;
+                f(&self.ids[from..from + n.terms_len as usize]);
             }
             let Some(&b) = text.get(i) else { return };
-            node = n
-                .children
-                .iter()
-                .find(|(c, _)| *c == b)
-                .map_or(0, |x| x.1 as usize);
+            let from = n.kids as usize;
+            let labels = &self.labels[from..from + n.kids_len as usize];
+            node = match labels.iter().position(|&c| c == b) {
+                Some(p) => self.targets[from + p] as usize,
+                None => 0,
+            };
             i += 1;
         }
     }
@@ -476,24 +578,53 @@ impl WordSets {
                     continue;
                 };
                 let id = terms.len() as u32;
-                match term.first_stems() {
-                    None => anywhere.push(id),
-                    Some(firsts) => {
-                        let list = if term.compound {
-                            &mut inside
-                        } else {
-                            &mut edge
-                        };
-                        list.extend(firsts.into_iter().map(|s| (s.to_string(), id)));
+                if term.first_stems().is_none() {
+                    anywhere.push(id);
+                } else {
+                    let list = if term.compound {
+                        &mut inside
+                    } else {
+                        &mut edge
+                    };
+                    // Each form of the first word on its own: where the trie
+                    // finds its stem, only that form needs checking.
+                    if term.words[0].len() > 1 << FORM_BITS {
+                        return Err(format!("`{t}`: too many forms of its first word"));
+                    }
+                    for (k, f) in term.words[0].iter().enumerate() {
+                        list.push((f.stem.clone(), id << FORM_BITS | k as u32));
                     }
                 }
                 terms.push((term, g as u8));
             }
         }
+        let mut class = Box::new([0u8; 256]);
+        for (list, bit) in [(&edge, EDGE_START), (&inside, INSIDE_START)] {
+            for (stem, _) in list {
+                class[stem.as_bytes()[0] as usize] |= bit;
+            }
+        }
+        let mut inside_pairs = Box::new([0u64; 1024]);
+        for (stem, _) in &inside {
+            let b = stem.as_bytes();
+            let pairs = match b.get(1) {
+                Some(&b1) => (b1 as usize)..=(b1 as usize),
+                None => 0..=255,
+            };
+            for b1 in pairs {
+                let k = (b[0] as usize) << 8 | b1;
+                inside_pairs[k / 64] |= 1 << (k % 64);
+            }
+        }
+        for b in (b'0'..=b'9').chain(b'a'..=b'z') {
+            class[b as usize] |= ASCII_TAIL;
+        }
         Ok(WordSets {
             terms,
             at_edges: Trie::new(&edge),
-            inside: Stems::new(&inside)?,
+            inside: Trie::new(&inside),
+            class,
+            inside_pairs,
             anywhere,
         })
     }
@@ -501,36 +632,51 @@ impl WordSets {
     /// Bit `i` set: some term of group `i` matches somewhere in `text`.
     pub fn matching(&self, text: &str) -> u64 {
         let mut hit = 0u64;
-        let mut check = |at: usize, ids: &[u32]| {
-            for &id in ids {
-                let (term, g) = &self.terms[id as usize];
-                if hit & (1 << g) == 0 && term.matches_at(text, at) {
+        let bytes = text.as_bytes();
+        // Both tries' terms have their start edge settled where they are
+        // tried: a term of `at_edges` is tried only at a word edge, and a
+        // compound needs none.
+        let mut check = |at: usize, entries: &[u32]| {
+            for &e in entries {
+                let (term, g) = &self.terms[(e >> FORM_BITS) as usize];
+                let form = (e & ((1 << FORM_BITS) - 1)) as usize;
+                if hit & (1 << g) == 0 && term.ends_at_edge_from(bytes, at, form) {
                     hit |= 1 << g;
                 }
             }
         };
         // A term that starts at a word edge starts at the text's start or
         // right after a character that is not a letter.
-        let bytes = text.as_bytes();
+        let class = &*self.class;
         let mut prev_tail = false;
         let mut at = 0;
         while at < bytes.len() {
-            if !prev_tail {
+            let b = bytes[at];
+            let c = class[b as usize];
+            if prev_tail && c & (ASCII_TAIL | INSIDE_START) == ASCII_TAIL {
+                // Inside a word, where nothing can start: the common case.
+                at += 1;
+                continue;
+            }
+            if !prev_tail && c & EDGE_START != 0 {
                 self.at_edges
                     .each_prefix(&bytes[at..], |ids| check(at, ids));
             }
-            let b = bytes[at];
-            if b < 0x80 {
-                prev_tail = b.is_ascii_digit() || b.is_ascii_lowercase();
-                at += 1;
-            } else {
-                let c = text[at..].chars().next().expect("at a char boundary");
-                prev_tail = is_tail(c);
-                at += c.len_utf8();
+            if c & INSIDE_START != 0 {
+                let pair = match bytes.get(at + 1) {
+                    Some(&b1) => {
+                        let k = (b as usize) << 8 | b1 as usize;
+                        self.inside_pairs[k / 64] & 1 << (k % 64) != 0
+                    }
+                    None => true,
+                };
+                if pair {
+                    self.inside.each_prefix(&bytes[at..], |ids| check(at, ids));
+                }
             }
-        }
-        for m in self.inside.ac.find_overlapping_iter(text) {
-            check(m.start(), &self.inside.terms[m.pattern().as_usize()]);
+            let n = tail_len(bytes, at);
+            prev_tail = n != 0;
+            at += if prev_tail { n } else { utf8_len(b) };
         }
         for &id in &self.anywhere {
             let (term, g) = &self.terms[id as usize];
@@ -547,6 +693,157 @@ impl WordSets {
             }
         }
         hit
+    }
+}
+
+/// The heading oracle as it was before the flat tries (an overlapping
+/// Aho-Corasick search for the compounds, a trie with a list per node), kept
+/// to check that [`WordSets::matching`] gives the same bits.
+#[cfg(test)]
+mod reference {
+    use super::{is_tail, WordSets};
+    use aho_corasick::{AhoCorasick, MatchKind};
+
+    type Node = (Vec<(u8, u32)>, Vec<u32>);
+
+    struct Trie {
+        root: Box<[u32; 256]>,
+        /// Per node: its children by byte, and its terms.
+        nodes: Vec<Node>,
+    }
+
+    impl Trie {
+        fn new(entries: &[(String, u32)]) -> Trie {
+            let mut t = Trie {
+                root: Box::new([0; 256]),
+                nodes: vec![Default::default()],
+            };
+            for (stem, id) in entries {
+                let bytes = stem.as_bytes();
+                let mut node = t.root[bytes[0] as usize] as usize;
+                if node == 0 {
+                    t.nodes.push(Default::default());
+                    node = t.nodes.len() - 1;
+                    t.root[bytes[0] as usize] = node as u32;
+                }
+                for &b in &bytes[1..] {
+                    let next = t.nodes[node].0.iter().find(|(c, _)| *c == b).map(|x| x.1);
+                    node = match next {
+                        Some(n) => n as usize,
+                        None => {
+                            t.nodes.push(Default::default());
+                            let n = t.nodes.len() - 1;
+                            t.nodes[node].0.push((b, n as u32));
+                            n
+                        }
+                    };
+                }
+                t.nodes[node].1.push(*id);
+            }
+            t
+        }
+
+        fn each_prefix(&self, text: &[u8], mut f: impl FnMut(&[u32])) {
+            let Some(&first) = text.first() else { return };
+            let mut node = self.root[first as usize] as usize;
+            let mut i = 1;
+            while node != 0 {
+                let n = &self.nodes[node];
+                if !n.1.is_empty() {
+                    f(&n.1);
+                }
+                let Some(&b) = text.get(i) else { return };
+                node =
+                    n.0.iter()
+                        .find(|(c, _)| *c == b)
+                        .map_or(0, |x| x.1 as usize);
+                i += 1;
+            }
+        }
+    }
+
+    pub struct Old {
+        at_edges: Trie,
+        inside_ac: AhoCorasick,
+        inside_terms: Vec<Vec<u32>>,
+    }
+
+    impl Old {
+        pub fn new(sets: &WordSets) -> Old {
+            let (mut edge, mut inside) = (Vec::new(), Vec::new());
+            for (id, (term, _)) in sets.terms.iter().enumerate() {
+                if let Some(firsts) = term.first_stems() {
+                    let list = if term.compound {
+                        &mut inside
+                    } else {
+                        &mut edge
+                    };
+                    list.extend(firsts.into_iter().map(|s| (s.to_string(), id as u32)));
+                }
+            }
+            let mut stems: Vec<&str> = Vec::new();
+            let mut inside_terms: Vec<Vec<u32>> = Vec::new();
+            let mut index = std::collections::HashMap::new();
+            for (stem, id) in &inside {
+                let p = *index.entry(stem.as_str()).or_insert_with(|| {
+                    stems.push(stem);
+                    inside_terms.push(Vec::new());
+                    stems.len() - 1
+                });
+                inside_terms[p].push(*id);
+            }
+            let inside_ac = AhoCorasick::builder()
+                .match_kind(MatchKind::Standard)
+                .build(&stems)
+                .unwrap();
+            Old {
+                at_edges: Trie::new(&edge),
+                inside_ac,
+                inside_terms,
+            }
+        }
+
+        pub fn matching(&self, sets: &WordSets, text: &str) -> u64 {
+            let mut hit = 0u64;
+            let mut check = |at: usize, ids: &[u32]| {
+                for &id in ids {
+                    let (term, g) = &sets.terms[id as usize];
+                    if hit & (1 << g) == 0 && term.matches_at(text, at) {
+                        hit |= 1 << g;
+                    }
+                }
+            };
+            let bytes = text.as_bytes();
+            let mut prev_tail = false;
+            let mut at = 0;
+            while at < bytes.len() {
+                if !prev_tail {
+                    self.at_edges
+                        .each_prefix(&bytes[at..], |ids| check(at, ids));
+                }
+                let c = text[at..].chars().next().unwrap();
+                prev_tail = is_tail(c);
+                at += c.len_utf8();
+            }
+            for m in self.inside_ac.find_overlapping_iter(text) {
+                check(m.start(), &self.inside_terms[m.pattern().as_usize()]);
+            }
+            for &id in &sets.anywhere {
+                let (term, g) = &sets.terms[id as usize];
+                if hit & (1 << g) != 0 {
+                    continue;
+                }
+                let found = text
+                    .char_indices()
+                    .map(|(i, _)| i)
+                    .chain([text.len()])
+                    .any(|i| term.matches_at(text, i));
+                if found {
+                    hit |= 1 << g;
+                }
+            }
+            hit
+        }
     }
 }
 
@@ -599,6 +896,156 @@ mod tests {
                     .any(|s| form.starts_with(s.as_str()) && form[s.len()..].chars().all(is_tail));
                 assert_eq!(re.is_match(form), by_stems, "{w} / {form}");
             }
+        }
+    }
+
+    #[test]
+    fn tail_len_is_is_tail() {
+        for c in (0..0x800u32)
+            .filter_map(char::from_u32)
+            .chain(['€', '—', '𝄞'])
+        {
+            let s = format!("{c}x");
+            let want = if is_tail(c) { c.len_utf8() } else { 0 };
+            assert_eq!(tail_len(s.as_bytes(), 0), want, "{c:?}");
+            assert_eq!(utf8_len(s.as_bytes()[0]), c.len_utf8(), "{c:?}");
+        }
+        assert_eq!(tail_len(b"", 0), 0);
+    }
+
+    /// Texts for comparing the oracle with [`reference::Old`]: every line
+    /// of the fixtures and the real corpus (when present), every term of
+    /// the built-in headings bare and in company, and splices of those.
+    fn oracle_samples() -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        let files = crate::files_under("fixtures")
+            .into_iter()
+            .chain(crate::files_under("../shared/corpus"))
+            .filter(|f| std::fs::metadata(f).is_ok_and(|m| m.len() < 1 << 20));
+        for f in files {
+            let Ok(text) = std::fs::read_to_string(&f) else {
+                continue;
+            };
+            for line in text.lines() {
+                let l = line.trim();
+                if !l.is_empty() && l.chars().count() <= 400 {
+                    out.push(l.to_lowercase());
+                    out.push(l.to_string());
+                }
+            }
+        }
+        let heads = crate::schema::DEFAULT_HEADINGS;
+        for t in heads.split('"').skip(1).step_by(2) {
+            let bare = t.replace(['~', '*'], "");
+            for form in [
+                bare.clone(),
+                format!("{bare}n"),
+                format!("x{bare}ssa, ja {bare}"),
+                format!("{bare}-{bare}"),
+                format!("ä{bare}ö"),
+                format!("{bare}÷"),
+                format!("{bare}š {bare}œ {bare}×"),
+            ] {
+                out.push(form);
+            }
+        }
+        out
+    }
+
+    /// The built-in heading tables' word sets, and the old oracle over them.
+    fn builtin() -> &'static (WordSets, reference::Old) {
+        static SETS: std::sync::OnceLock<(WordSets, reference::Old)> = std::sync::OnceLock::new();
+        SETS.get_or_init(|| {
+            let table = crate::schema::DEFAULT_HEADINGS;
+            let map: std::collections::BTreeMap<String, toml::Value> =
+                toml::from_str(table).unwrap();
+            let lists: Vec<Vec<String>> = map
+                .values()
+                .flat_map(|v| {
+                    ["terms", "not"].map(|k| {
+                        v.get(k)
+                            .and_then(|l| l.as_array())
+                            .map(|l| l.iter().map(|x| x.as_str().unwrap().to_string()).collect())
+                            .unwrap_or_default()
+                    })
+                })
+                .collect();
+            let groups: Vec<&[String]> = lists.iter().map(|l| l.as_slice()).collect();
+            let sets = WordSets::new(&groups).unwrap();
+            let old = reference::Old::new(&sets);
+            (sets, old)
+        })
+    }
+
+    #[test]
+    fn oracle_agrees_with_the_old_one() {
+        let (sets, old) = builtin();
+        let samples = oracle_samples();
+        assert!(samples.len() > 5000, "{} samples", samples.len());
+        let mut hits = 0;
+        for s in &samples {
+            let want = old.matching(sets, s);
+            hits += usize::from(want != 0);
+            assert_eq!(sets.matching(s), want, "{s:?}");
+        }
+        assert!(hits > 1000, "{hits} samples hit");
+        // Splices: a sample's tail after another's head, at every char
+        // boundary of a few, and deterministic pseudo-random pairs.
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let a = &samples[(x % samples.len() as u64) as usize];
+            let b = &samples[((x >> 20) % samples.len() as u64) as usize];
+            let cut_a = a.floor_char_boundary((x >> 40) as usize % (a.len() + 1));
+            let cut_b = b.floor_char_boundary((x >> 50) as usize % (b.len() + 1));
+            let s = format!("{}{}", &a[..cut_a], &b[cut_b..]);
+            assert_eq!(sets.matching(&s), old.matching(sets, &s), "{s:?}");
+        }
+    }
+
+    /// Times the oracle against the old one over the samples (run with
+    /// `cargo test --release --lib oracle_speed -- --ignored --nocapture`).
+    #[test]
+    #[ignore]
+    fn oracle_speed() {
+        let (sets, old) = builtin();
+        let samples: Vec<String> = oracle_samples()
+            .into_iter()
+            .filter(|s| *s == s.to_lowercase())
+            .collect();
+        let bytes: usize = samples.iter().map(|s| s.len()).sum();
+        // Minimums of alternating rounds: the machine is shared.
+        let (mut best_old, mut best_new) = (std::time::Duration::MAX, std::time::Duration::MAX);
+        for _ in 0..15 {
+            let t = std::time::Instant::now();
+            let mut x = 0u64;
+            for s in &samples {
+                x ^= old.matching(sets, s);
+            }
+            best_old = best_old.min(t.elapsed());
+            let t = std::time::Instant::now();
+            let mut y = 0u64;
+            for s in &samples {
+                y ^= sets.matching(s);
+            }
+            best_new = best_new.min(t.elapsed());
+            assert_eq!(x, y);
+        }
+        eprintln!(
+            "{} texts, {bytes} bytes: old {best_old:?}, new {best_new:?}",
+            samples.len()
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn oracle_agrees_on_letter_soup(
+            s in "(rekisterin |tieto|käsittely|skydd|över|laki|[a-zäöåšžœ÷×éü0-9 :.\\-]){0,24}"
+        ) {
+            let (sets, old) = builtin();
+            proptest::prop_assert_eq!(sets.matching(&s), old.matching(sets, &s));
         }
     }
 
