@@ -815,7 +815,7 @@ impl Builder<'_> {
         let t = std::mem::take(&mut self.line);
         // Only masked template syntax can leave whitespace at an end.
         if t.text.starts_with(char::is_whitespace) || t.text.ends_with(char::is_whitespace) {
-            t.trimmed()
+            t.into_trimmed()
         } else {
             t
         }
@@ -986,7 +986,7 @@ impl Builder<'_> {
         }
         let a = lr.end + lead;
         let b = lr.end + body.len();
-        let extra = strip_inline_html(self.src, a..b).trimmed();
+        let extra = strip_inline_html(self.src, a..b).into_trimmed();
         if extra.is_empty() {
             return;
         }

@@ -249,7 +249,7 @@ struct Stripper<'a> {
 
 impl Stripper<'_> {
     fn flush(&mut self, ended_by_br: bool) {
-        let t = std::mem::take(&mut self.block).trimmed();
+        let t = std::mem::take(&mut self.block).into_trimmed();
         if !t.is_empty() {
             let strong_only = !self.plain && !self.by_br && !ended_by_br;
             self.items.push(HtmlItem::Block {
@@ -350,7 +350,7 @@ pub(crate) fn strip_fragment(
                 } else if let Some(level) = heading_level(t.name) {
                     if t.closing {
                         if let Some((level, h)) = st.heading.take() {
-                            let h = h.trimmed();
+                            let h = h.into_trimmed();
                             if !h.is_empty() {
                                 st.items.push(HtmlItem::Heading { level, text: h });
                             }
@@ -383,7 +383,7 @@ pub(crate) fn strip_fragment(
     }
     st.text(run, s.len());
     if let Some((level, h)) = st.heading.take() {
-        let h = h.trimmed();
+        let h = h.into_trimmed();
         if !h.is_empty() {
             st.items.push(HtmlItem::Heading { level, text: h });
         }

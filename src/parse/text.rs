@@ -78,7 +78,7 @@ fn append_body(body: &mut MappedText, src: &str, a: usize, b: usize) {
         body.push_verbatim(piece, a + (s.len() - s.trim_start().len()));
         return;
     }
-    let piece = strip_inline_html(src, a..b).trimmed();
+    let piece = strip_inline_html(src, a..b).into_trimmed();
     if piece.is_empty() {
         return;
     }
