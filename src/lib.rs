@@ -44,3 +44,20 @@ pub(crate) fn files_under(rel: &str) -> Vec<std::path::PathBuf> {
     out.sort();
     out
 }
+
+/// Test support: every line, trimmed, of the text files (under 1 MB) of the
+/// fixtures and, where present, the real corpus.
+#[cfg(test)]
+pub(crate) fn sample_file_lines() -> Vec<String> {
+    let files = files_under("fixtures")
+        .into_iter()
+        .chain(files_under("../shared/corpus"))
+        .filter(|f| std::fs::metadata(f).is_ok_and(|m| m.len() < 1 << 20));
+    let mut out = Vec::new();
+    for f in files {
+        if let Ok(text) = std::fs::read_to_string(&f) {
+            out.extend(text.lines().map(|l| l.trim().to_string()));
+        }
+    }
+    out
+}

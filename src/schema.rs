@@ -853,19 +853,10 @@ mod tests {
             }
         }
         // Every line of the fixtures and, where present, the real corpus.
-        let files = crate::files_under("fixtures")
-            .into_iter()
-            .chain(crate::files_under("../shared/corpus"))
-            .filter(|f| std::fs::metadata(f).is_ok_and(|m| m.len() < 1 << 20));
-        for f in files {
-            let Ok(text) = std::fs::read_to_string(&f) else {
-                continue;
-            };
-            for line in text.lines() {
-                let l = line.trim().to_lowercase();
-                if !l.is_empty() && l.chars().count() <= 300 {
-                    samples.push(l);
-                }
+        for l in crate::sample_file_lines() {
+            let l = l.to_lowercase();
+            if !l.is_empty() && l.chars().count() <= 300 {
+                samples.push(l);
             }
         }
         // The table's own forms and the fixtures give about 4,600 samples;
@@ -884,17 +875,10 @@ mod tests {
     /// Lines of the fixtures and, where present, the real corpus,
     /// lowercased, plus `extra`.
     fn sample_lines(extra: &[&str]) -> Vec<String> {
-        let mut samples: Vec<String> = Vec::new();
-        let files = crate::files_under("fixtures")
-            .into_iter()
-            .chain(crate::files_under("../shared/corpus"))
-            .filter(|f| std::fs::metadata(f).is_ok_and(|m| m.len() < 1 << 20));
-        for f in files {
-            let Ok(text) = std::fs::read_to_string(&f) else {
-                continue;
-            };
-            samples.extend(text.lines().map(|l| l.trim().to_lowercase()));
-        }
+        let mut samples: Vec<String> = crate::sample_file_lines()
+            .iter()
+            .map(|l| l.to_lowercase())
+            .collect();
         // Every literal glued to and apart from characters on both sides
         // (word characters: letters, digits, `_`, marks, joiners).
         let around = [

@@ -95,10 +95,12 @@ fn strong_grades(cluster: &str) -> &'static [&'static str] {
 pub fn inflect(word: &str) -> String {
     // The stems (see `words::inflected_stems`, which the word matcher uses
     // too), each followed by any ending.
-    let stems: Vec<String> = words::inflected_stems(word)
-        .iter()
-        .map(|s| regex::escape(s))
-        .collect();
+    open_stems_regex(&words::inflected_stems(word))
+}
+
+/// Any of `stems`, then any ending.
+fn open_stems_regex(stems: &[impl AsRef<str>]) -> String {
+    let stems: Vec<String> = stems.iter().map(|s| regex::escape(s.as_ref())).collect();
     if stems.len() == 1 {
         format!("{}{TAIL}", stems[0])
     } else {
@@ -109,25 +111,10 @@ pub fn inflect(word: &str) -> String {
 /// Compiles one term (see the module docs) to a regex fragment. Returns the
 /// fragment and whether the term may start inside a compound word.
 pub fn term_regex(term: &str) -> (String, bool) {
-    let t = term.trim().to_lowercase();
-    let (t, compound) = match t.strip_prefix('*') {
-        Some(rest) => (rest.to_string(), true),
-        None => (t, false),
-    };
-    let words: Vec<String> = t
-        .split(' ')
-        .filter(|w| !w.is_empty())
-        .map(|w| {
-            if let Some(base) = w.strip_suffix('~') {
-                inflect(base)
-            } else if let Some(base) = w.strip_suffix('*') {
-                format!("{}{TAIL}", regex::escape(base))
-            } else {
-                regex::escape(w)
-            }
-        })
-        .collect();
-    (words.join(r"[ \-]"), compound)
+    match words::WordTerm::new(term) {
+        Some(w) => (w.regex_source(), w.is_compound()),
+        None => (String::new(), term.trim().starts_with('*')),
+    }
 }
 
 /// One regex for a term list that a `RegexSet` can run (which gives no match
@@ -153,12 +140,8 @@ pub fn set_pattern(terms: &[String]) -> String {
     format!("(?:{})(?:$|{edge})", alts.join("|"))
 }
 
-/// Literal prefixes of [`inflect`]'s regex: every match starts with one.
-fn inflect_literals(word: &str) -> Vec<String> {
-    common_stem_literals(words::inflected_stems(word))
-}
-
-/// [`inflect_literals`] for a word's stems.
+/// The literal prefixes of a word's inflected stems (each followed by any
+/// ending): every match starts with one.
 fn common_stem_literals(stems: Vec<String>) -> Vec<String> {
     // Where the stems share a long beginning (valtuutett-, valtuutetu-),
     // that alone: rare enough, and fewer literals make a smaller automaton.
@@ -181,40 +164,7 @@ fn common_stem_literals(stems: Vec<String>) -> Vec<String> {
 /// are taken whole, with the space or hyphen after them, so that "in order
 /// to" gives "in order" and "in-order" rather than the common "in".
 pub fn term_literals(term: &str) -> Vec<String> {
-    let t = term.trim().to_lowercase();
-    let t = t.strip_prefix('*').unwrap_or(&t);
-    let mut out = vec![String::new()];
-    for (k, w) in t.split(' ').filter(|w| !w.is_empty()).enumerate() {
-        if k > 0 {
-            // Words are joined by `[ \-]`. Longer literals than needed
-            // only make more of them.
-            if out.len() > 16 || out.iter().all(|l| l.len() > MIN_LITERAL) {
-                break;
-            }
-            out = out
-                .iter()
-                .flat_map(|l| [format!("{l} "), format!("{l}-")])
-                .collect();
-        }
-        let (lits, whole) = if let Some(base) = w.strip_suffix('~') {
-            (inflect_literals(base), false)
-        } else if let Some(base) = w.strip_suffix('*') {
-            (vec![base.to_string()], false)
-        } else {
-            (vec![w.to_string()], true)
-        };
-        out = out
-            .iter()
-            .flat_map(|l| lits.iter().map(move |x| format!("{l}{x}")))
-            .collect();
-        if !whole {
-            break;
-        }
-    }
-    if out.iter().all(|l| l.is_empty()) {
-        return Vec::new();
-    }
-    out
+    words::WordTerm::new(term).map_or_else(Vec::new, |w| w.literals())
 }
 
 /// Literal prefixes of a user's regex (see [`regex_prefixes`]): for the
@@ -1309,6 +1259,76 @@ mod tests {
         assert_eq!(compiled(&set), (true, true));
     }
 
+    /// `term_regex`, `term_literals` and their inflection helper as they
+    /// were written before `TermSet` took both from one parse of the term
+    /// ([`words::WordTerm`]): the reference they are compared with.
+    mod reference {
+        use super::super::{common_stem_literals, inflect, words, MIN_LITERAL, TAIL};
+
+        pub fn term_regex(term: &str) -> (String, bool) {
+            let t = term.trim().to_lowercase();
+            let (t, compound) = match t.strip_prefix('*') {
+                Some(rest) => (rest.to_string(), true),
+                None => (t, false),
+            };
+            let words: Vec<String> = t
+                .split(' ')
+                .filter(|w| !w.is_empty())
+                .map(|w| {
+                    if let Some(base) = w.strip_suffix('~') {
+                        inflect(base)
+                    } else if let Some(base) = w.strip_suffix('*') {
+                        format!("{}{TAIL}", regex::escape(base))
+                    } else {
+                        regex::escape(w)
+                    }
+                })
+                .collect();
+            (words.join(r"[ \-]"), compound)
+        }
+
+        fn inflect_literals(word: &str) -> Vec<String> {
+            common_stem_literals(words::inflected_stems(word))
+        }
+
+        pub fn term_literals(term: &str) -> Vec<String> {
+            let t = term.trim().to_lowercase();
+            let t = t.strip_prefix('*').unwrap_or(&t);
+            let mut out = vec![String::new()];
+            for (k, w) in t.split(' ').filter(|w| !w.is_empty()).enumerate() {
+                if k > 0 {
+                    // Words are joined by `[ \-]`. Longer literals than needed
+                    // only make more of them.
+                    if out.len() > 16 || out.iter().all(|l| l.len() > MIN_LITERAL) {
+                        break;
+                    }
+                    out = out
+                        .iter()
+                        .flat_map(|l| [format!("{l} "), format!("{l}-")])
+                        .collect();
+                }
+                let (lits, whole) = if let Some(base) = w.strip_suffix('~') {
+                    (inflect_literals(base), false)
+                } else if let Some(base) = w.strip_suffix('*') {
+                    (vec![base.to_string()], false)
+                } else {
+                    (vec![w.to_string()], true)
+                };
+                out = out
+                    .iter()
+                    .flat_map(|l| lits.iter().map(move |x| format!("{l}{x}")))
+                    .collect();
+                if !whole {
+                    break;
+                }
+            }
+            if out.iter().all(|l| l.is_empty()) {
+                return Vec::new();
+            }
+            out
+        }
+    }
+
     /// `TermSet::lazy` derives each term's regex and literals from its one
     /// parse ([`words::WordTerm`]); they must be what `term_regex` and
     /// `term_literals` give.
@@ -1316,12 +1336,12 @@ mod tests {
     fn parsed_terms_give_the_same_regex_and_literals() {
         let odd = ["*", "~", "-", "  A  b~  ", "*~", "a b c d e f~", ""].map(String::from);
         for t in sample_terms().into_iter().chain(odd) {
-            let (re, compound) = term_regex(&t);
+            let (re, compound) = reference::term_regex(&t);
             match words::WordTerm::new(&t) {
                 Some(w) => {
                     assert_eq!(w.regex_source(), re, "{t:?}");
                     assert_eq!(w.is_compound(), compound, "{t:?}");
-                    assert_eq!(w.literals(), term_literals(&t), "{t:?}");
+                    assert_eq!(w.literals(), reference::term_literals(&t), "{t:?}");
                 }
                 None => assert!(re.is_empty(), "{t:?}"),
             }

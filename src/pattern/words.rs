@@ -278,25 +278,25 @@ impl WordTerm {
         self.compound
     }
 
-    /// [`super::term_regex`]'s fragment, from the parsed term (the same
-    /// string: start-up parsed and inflected every term three times).
+    /// The term's regex fragment ([`super::term_regex`] gives it): words
+    /// joined by a space or hyphen, open-ended ones followed by any ending.
     pub fn regex_source(&self) -> String {
         let words: Vec<String> = self
             .words
             .iter()
             .map(|forms| match forms.as_slice() {
                 [f] if !f.open => regex::escape(&f.stem),
-                [f] => format!("{}{}", regex::escape(&f.stem), super::TAIL),
-                many => {
-                    let stems: Vec<String> = many.iter().map(|f| regex::escape(&f.stem)).collect();
-                    format!("(?:{}){}", stems.join("|"), super::TAIL)
+                open => {
+                    let stems: Vec<&str> = open.iter().map(|f| f.stem.as_str()).collect();
+                    super::open_stems_regex(&stems)
                 }
             })
             .collect();
         words.join(r"[ \-]")
     }
 
-    /// [`super::term_literals`], from the parsed term.
+    /// The literals every match of the term starts with
+    /// ([`super::term_literals`] gives them).
     pub fn literals(&self) -> Vec<String> {
         let mut out = vec![String::new()];
         for (k, forms) in self.words.iter().enumerate() {
@@ -678,6 +678,12 @@ impl WordSets {
             prev_tail = n != 0;
             at += if prev_tail { n } else { utf8_len(b) };
         }
+        self.match_anywhere(text, hit)
+    }
+
+    /// `hit` with the groups of the terms whose first word may be empty,
+    /// tried at every position.
+    fn match_anywhere(&self, text: &str, mut hit: u64) -> u64 {
         for &id in &self.anywhere {
             let (term, g) = &self.terms[id as usize];
             if hit & (1 << g) != 0 {
@@ -828,21 +834,8 @@ mod reference {
             for m in self.inside_ac.find_overlapping_iter(text) {
                 check(m.start(), &self.inside_terms[m.pattern().as_usize()]);
             }
-            for &id in &sets.anywhere {
-                let (term, g) = &sets.terms[id as usize];
-                if hit & (1 << g) != 0 {
-                    continue;
-                }
-                let found = text
-                    .char_indices()
-                    .map(|(i, _)| i)
-                    .chain([text.len()])
-                    .any(|i| term.matches_at(text, i));
-                if found {
-                    hit |= 1 << g;
-                }
-            }
-            hit
+            // Unchanged since: shared.
+            sets.match_anywhere(text, hit)
         }
     }
 }
@@ -918,20 +911,10 @@ mod tests {
     /// the built-in headings bare and in company, and splices of those.
     fn oracle_samples() -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
-        let files = crate::files_under("fixtures")
-            .into_iter()
-            .chain(crate::files_under("../shared/corpus"))
-            .filter(|f| std::fs::metadata(f).is_ok_and(|m| m.len() < 1 << 20));
-        for f in files {
-            let Ok(text) = std::fs::read_to_string(&f) else {
-                continue;
-            };
-            for line in text.lines() {
-                let l = line.trim();
-                if !l.is_empty() && l.chars().count() <= 400 {
-                    out.push(l.to_lowercase());
-                    out.push(l.to_string());
-                }
+        for l in crate::sample_file_lines() {
+            if !l.is_empty() && l.chars().count() <= 400 {
+                out.push(l.to_lowercase());
+                out.push(l);
             }
         }
         let heads = crate::schema::DEFAULT_HEADINGS;
