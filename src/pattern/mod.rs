@@ -24,6 +24,7 @@ use std::sync::OnceLock;
 
 use regex_automata::{meta, Input};
 
+mod index;
 mod regex_prefixes;
 mod words;
 pub use words::WordSets;
@@ -367,13 +368,36 @@ struct WordPart {
     regex: Option<Part>,
     check_left: bool,
     starts: OnceLock<words::Starts>,
+    /// The terms' first stems → term ids, for trying at a listed start
+    /// only the terms that can match there.
+    first_stems: OnceLock<words::Trie>,
 }
 
 impl WordPart {
+    fn first_stems(&self) -> &words::Trie {
+        self.first_stems.get_or_init(|| {
+            let mut entries = Vec::new();
+            for (id, t) in self.terms.iter().enumerate() {
+                for s in t.first_stems().unwrap_or_default() {
+                    entries.push((s.to_string(), id as u32));
+                }
+            }
+            words::Trie::new(&entries)
+        })
+    }
+
     /// [`Part::each_match`], word by word: the leftmost match (at one start,
     /// the first alternative in order), then word edges checked, and on a
-    /// failed edge the search goes on from the next character.
-    fn each_match(&self, text: &str, mut f: impl FnMut(Range<usize>) -> bool) {
+    /// failed edge the search goes on from the next character. `listed`:
+    /// the positions where a term may start, ascending, when a
+    /// [`index::TermIndex`] found them (else the list's own automaton
+    /// searches for them).
+    fn each_match(
+        &self,
+        text: &str,
+        listed: Option<&[u32]>,
+        mut f: impl FnMut(Range<usize>) -> bool,
+    ) {
         let starts = (!self.terms.is_empty())
             .then(|| self.starts.get_or_init(|| words::Starts::new(&self.terms)));
         let re = self
@@ -388,6 +412,13 @@ impl WordPart {
         // where the stems are rare (found by review: 1.6 MB, 20 s).
         let mut next_start: Option<usize> = None;
         let mut starts_done = false;
+        let first_from = |st: &words::Starts, from: usize| match listed {
+            Some(list) => {
+                let i = list.partition_point(|&p| (p as usize) < from);
+                list.get(i).map(|&p| p as usize)
+            }
+            None => st.first_from(text, from),
+        };
         let mut pos = 0;
         while pos <= text.len() {
             if !re_done && next_re.as_ref().is_none_or(|r| r.start < pos) {
@@ -406,7 +437,7 @@ impl WordPart {
                     let at = match next_start {
                         Some(a) if a >= from => a,
                         _ if starts_done => break,
-                        _ => match st.first_from(text, from) {
+                        _ => match first_from(st, from) {
                             Some(a) => {
                                 next_start = Some(a);
                                 a
@@ -420,10 +451,45 @@ impl WordPart {
                     if next_re.as_ref().is_some_and(|r| at > r.start) {
                         break;
                     }
-                    word = st.at(text, at).find_map(|id| {
+                    let try_term = |id: u32| {
                         let end = self.terms[id as usize].end_at(text, at)?;
                         Some((at, id, end))
-                    });
+                    };
+                    word = match listed {
+                        // Only the terms one of whose first stems is there
+                        // (a listed start is a word edge, so most of the
+                        // terms with its first letter are not).
+                        Some(_) => {
+                            let mut ids = [0u32; 32];
+                            let mut n = 0;
+                            let mut more = false;
+                            self.first_stems()
+                                .each_prefix(&text.as_bytes()[at..], |found| {
+                                    for &id in found {
+                                        if n < ids.len() {
+                                            ids[n] = id;
+                                            n += 1;
+                                        } else {
+                                            more = true;
+                                        }
+                                    }
+                                });
+                            if more {
+                                st.at(text, at).find_map(try_term)
+                            } else {
+                                let ids = &mut ids[..n];
+                                ids.sort_unstable();
+                                // A term with two stems there (`lak`, `la`)
+                                // is tried once.
+                                let mut prev = None;
+                                ids.iter()
+                                    .copied()
+                                    .filter(|&id| prev.replace(id) != Some(id))
+                                    .find_map(try_term)
+                            }
+                        }
+                        None => st.at(text, at).find_map(try_term),
+                    };
                     if word.is_some() {
                         break;
                     }
@@ -458,13 +524,16 @@ impl WordPart {
 enum Matcher<'a> {
     Regex(&'a Part),
     Words(&'a WordPart),
+    /// The words, tried only where the scan's index says a term may start.
+    Listed(&'a WordPart, &'a [u32]),
 }
 
 impl Matcher<'_> {
     fn each_match(&self, text: &str, check_left: bool, f: impl FnMut(Range<usize>) -> bool) {
         match self {
             Matcher::Regex(p) => p.each_match(text, check_left, f),
-            Matcher::Words(w) => w.each_match(text, f),
+            Matcher::Words(w) => w.each_match(text, None, f),
+            Matcher::Listed(w, list) => w.each_match(text, Some(list), f),
         }
     }
 }
@@ -566,6 +635,7 @@ impl TermSet {
                 regex,
                 check_left,
                 starts: OnceLock::new(),
+                first_stems: OnceLock::new(),
             })
         };
         let compound_src = sources(&compound);
@@ -678,6 +748,15 @@ impl TermSet {
 
     /// The first match, if any.
     pub fn find(&self, text: &str) -> Option<Range<usize>> {
+        let (b, c) = self.matchers(text.len());
+        Self::find_with(b, c, text)
+    }
+
+    fn find_with(
+        b: Option<Matcher<'_>>,
+        c: Option<Matcher<'_>>,
+        text: &str,
+    ) -> Option<Range<usize>> {
         let first = |p: &Matcher<'_>, check_left: bool| {
             let mut hit = None;
             p.each_match(text, check_left, |m| {
@@ -686,7 +765,6 @@ impl TermSet {
             });
             hit
         };
-        let (b, c) = self.matchers(text.len());
         let a = b.as_ref().and_then(|p| first(p, true));
         let b = c.as_ref().and_then(|p| first(p, false));
         match (a, b) {
@@ -705,7 +783,31 @@ impl TermSet {
         if !self.may_match_in(scan) {
             return Vec::new();
         }
-        self.find_all(scan.text)
+        let (b, c) = self.matchers_in(scan);
+        Self::find_all_with(b, c, scan.text)
+    }
+
+    /// The matchers for a scanned text: a part that the scan's index
+    /// covers is tried at its listed starts only (nothing to compile), the
+    /// others as [`TermSet::matchers`] chooses.
+    fn matchers_in<'s>(&'s self, scan: &'s Scan<'_>) -> (Option<Matcher<'s>>, Option<Matcher<'s>>) {
+        // `None`: the part exists and the index does not cover it.
+        let listed = |p: &Option<Part>, w: &'s Option<WordPart>| match p {
+            None => Some(None),
+            Some(p) => {
+                let list = scan.starts_of(p)?;
+                Some(w.as_ref().map(|w| Matcher::Listed(w, list)))
+            }
+        };
+        let b = listed(&self.bounded, &self.words.bounded);
+        let c = listed(&self.compound, &self.words.compound);
+        match (b, c) {
+            (Some(b), Some(c)) => (b, c),
+            (b, c) => {
+                let (mb, mc) = self.matchers(scan.text.len());
+                (b.unwrap_or(mb), c.unwrap_or(mc))
+            }
+        }
     }
 
     /// The matches of [`TermSet::find_all_in`], in order, each passed to
@@ -715,7 +817,7 @@ impl TermSet {
         if !self.may_match_in(scan) {
             return;
         }
-        match self.matchers(scan.text.len()) {
+        match self.matchers_in(scan) {
             // One part's matches come in order without overlaps: what
             // `find_all_with` would return, found one at a time.
             (Some(p), None) => p.each_match(scan.text, true, f),
@@ -732,7 +834,11 @@ impl TermSet {
 
     /// [`TermSet::is_match`] over a scanned text.
     pub fn is_match_in(&self, scan: &Scan) -> bool {
-        self.may_match_in(scan) && self.is_match(scan.text)
+        if !self.may_match_in(scan) {
+            return false;
+        }
+        let (b, c) = self.matchers_in(scan);
+        Self::find_with(b, c, scan.text).is_some()
     }
 
     /// False when the set cannot match the scanned text or any part of it:
@@ -741,8 +847,21 @@ impl TermSet {
     pub fn may_match_in(&self, scan: &Scan) -> bool {
         self.parts().any(|p| match scan.pre.slot(p) {
             Some(slot) => scan.present[slot],
-            None => true,
+            // A part the index covers alone (no regex of its own) may
+            // match only where one of its terms may start.
+            None => match scan.pre.index_slots.get(&p.id) {
+                Some(&(_, true)) => scan.starts_of(p).is_none_or(|l| !l.is_empty()),
+                _ => true,
+            },
         })
+    }
+
+    /// Each part with its word matcher.
+    fn part_pairs(&self) -> [(Option<&Part>, Option<&WordPart>); 2] {
+        [
+            (self.bounded.as_ref(), self.words.bounded.as_ref()),
+            (self.compound.as_ref(), self.words.compound.as_ref()),
+        ]
     }
 }
 
@@ -776,6 +895,11 @@ pub struct Prefilter {
     short_of: Vec<Vec<u32>>,
     /// Those literals, each once.
     short: Vec<String>,
+    /// The first stems of the parts matched word by word, in one pass
+    /// ([`index`]): part id → index slot, and whether the index covers the
+    /// whole part (it has no regex of its own).
+    index_slots: HashMap<u64, (u32, bool)>,
+    index: Option<index::TermIndex>,
 }
 
 /// A pattern with more literals under four bytes than this is always
@@ -789,6 +913,17 @@ pub struct Scan<'a> {
     pre: &'a Prefilter,
     /// For each slot: whether a literal of it may occur in the text.
     present: Vec<bool>,
+    /// Where the indexed parts' terms may start.
+    starts: Option<index::Starts>,
+}
+
+impl Scan<'_> {
+    /// Where the terms of `p` may start in the text, ascending, if the
+    /// prefilter's index covers `p`.
+    fn starts_of(&self, p: &Part) -> Option<&[u32]> {
+        let (slot, _) = *self.pre.index_slots.get(&p.id)?;
+        Some(self.starts.as_ref()?.of(slot as usize))
+    }
 }
 
 const GRAM: usize = 4;
@@ -802,9 +937,33 @@ fn gram(b: &[u8]) -> u32 {
 impl Prefilter {
     pub fn new<'a>(sets: impl IntoIterator<Item = &'a TermSet>) -> Prefilter {
         let mut by_src: HashMap<&str, u32> = HashMap::new();
+        let mut index_by_src: HashMap<&str, u32> = HashMap::new();
+        let mut index_lists: Vec<(Vec<&str>, bool)> = Vec::new();
         let mut pre = Prefilter::default();
         for set in sets {
-            for p in set.parts() {
+            for (p, w) in set.part_pairs() {
+                let Some(p) = p else { continue };
+                // Indexed: the word matcher's terms all start with a stem.
+                let firsts: Option<Vec<&str>> = w.filter(|w| !w.terms.is_empty()).and_then(|w| {
+                    let mut all = Vec::new();
+                    for t in &w.terms {
+                        all.extend(t.first_stems()?);
+                    }
+                    Some(all)
+                });
+                if let (Some(firsts), Some(w)) = (firsts, w) {
+                    let next = index_lists.len() as u32;
+                    let slot = *index_by_src.entry(p.src.as_str()).or_insert(next);
+                    if slot == next {
+                        index_lists.push((firsts, w.check_left));
+                    }
+                    pre.index_slots.insert(p.id, (slot, w.regex.is_none()));
+                    if w.regex.is_none() {
+                        // The index says exactly whether a term may
+                        // start; the 4-grams would add nothing.
+                        continue;
+                    }
+                }
                 let Some(lits) = &p.literals else { continue };
                 let (short, long): (Vec<&String>, Vec<&String>) =
                     lits.iter().partition(|l| l.len() < MIN_LITERAL);
@@ -839,6 +998,9 @@ impl Prefilter {
             }
         }
         pre.n_slots = by_src.len();
+        if !index_lists.is_empty() {
+            pre.index = Some(index::TermIndex::new(&index_lists));
+        }
         pre
     }
 
@@ -880,10 +1042,14 @@ impl Prefilter {
                 }
             }
         }
+        let starts = (self.index.as_ref())
+            .filter(|_| u32::try_from(text.len()).is_ok())
+            .map(|ix| ix.starts(text));
         Scan {
             text,
             pre: self,
             present,
+            starts,
         }
     }
 }
@@ -1034,7 +1200,7 @@ mod tests {
         words::FIRST_FROM_CALLS.with(|c| c.set(0));
         let words = s.words.bounded.as_ref().unwrap();
         let mut found = Vec::new();
-        words.each_match(&text, |m| {
+        words.each_match(&text, None, |m| {
             found.push(m);
             true
         });
@@ -1212,17 +1378,23 @@ mod tests {
         }
     }
 
-    /// Literals under four bytes rule a pattern out by a substring search;
-    /// a pattern with too many of them is always searched.
+    /// Literals under four bytes of a regex rule it out by a substring
+    /// search; a regex with too many of them is always searched. Terms go
+    /// through the index, which rules them out exactly however short.
     #[test]
     fn short_literals_go_through_the_prefilter() {
         let few = set(&["xxx", "tbd", "tietosuojaseloste"]);
-        let many_terms: Vec<String> = (0..=MAX_SHORT).map(|i| format!("q{i}")).collect();
-        let many = TermSet::new(&many_terms, &[]).unwrap();
-        let pre = Prefilter::new([&few, &many]);
+        let many_short: Vec<String> = (0..=MAX_SHORT).map(|i| format!("q{i}")).collect();
+        let many_regexes = TermSet::new(&[], &many_short).unwrap();
+        let many_terms = TermSet::new(&many_short, &[]).unwrap();
+        let pre = Prefilter::new([&few, &many_regexes, &many_terms]);
         let none = pre.scan("rekisteriseloste ilman paikkamerkkejä");
         assert!(!few.may_match_in(&none));
-        assert!(many.may_match_in(&none));
+        assert!(many_regexes.may_match_in(&none));
+        assert!(!many_terms.may_match_in(&none));
+        let q3 = pre.scan("kohta q3 on tyhjä");
+        assert!(many_terms.may_match_in(&q3));
+        assert_eq!(many_terms.find_all_in(&q3), vec![6..8]);
         for text in ["nimi: xxx", "tbd", "tietosuojaseloste"] {
             let scan = pre.scan(text);
             assert!(few.may_match_in(&scan), "{text}");

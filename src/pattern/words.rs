@@ -11,6 +11,8 @@
 //! word by word. The result is the same as the regex of
 //! [`super::set_pattern`] (a test compares the two).
 
+use std::sync::OnceLock;
+
 use aho_corasick::{AhoCorasick, MatchKind};
 
 /// A character that continues a word: the class of [`super::TAIL`].
@@ -23,7 +25,7 @@ pub fn is_tail(c: char) -> bool {
 /// tail letters above ASCII are U+00E0..=U+00FF but for U+00F7 (lead byte
 /// 0xC3) and U+0153, U+0161, U+017E (lead byte 0xC5).
 #[inline]
-fn tail_len(text: &[u8], i: usize) -> usize {
+pub(super) fn tail_len(text: &[u8], i: usize) -> usize {
     match text.get(i) {
         None => 0,
         Some(&c) if c < 0x80 => usize::from(c.is_ascii_digit() || c.is_ascii_lowercase()),
@@ -41,7 +43,7 @@ fn tail_len(text: &[u8], i: usize) -> usize {
 
 /// The byte length of a character from its first byte.
 #[inline]
-fn utf8_len(lead: u8) -> usize {
+pub(super) fn utf8_len(lead: u8) -> usize {
     match lead {
         0..=0xBF => 1,
         0xC0..=0xDF => 2,
@@ -332,7 +334,7 @@ impl WordTerm {
 
     /// The stems its first word may start with (none empty), or `None` when
     /// it may start with nothing (a bare `*`).
-    fn first_stems(&self) -> Option<Vec<&str>> {
+    pub(super) fn first_stems(&self) -> Option<Vec<&str>> {
         let mut firsts: Vec<&str> = self.words[0].iter().map(|f| f.stem.as_str()).collect();
         if firsts.iter().any(|s| s.is_empty()) {
             return None;
@@ -354,7 +356,10 @@ thread_local! {
 /// prefilter), and by first byte the terms to try there, in order.
 #[derive(Debug, Clone)]
 pub struct Starts {
-    ac: AhoCorasick,
+    /// Built on the first search: a list searched only at the positions a
+    /// [`super::index::TermIndex`] gives never needs it.
+    ac: OnceLock<AhoCorasick>,
+    stems: Vec<String>,
     by_byte: Vec<Vec<u32>>,
     /// Terms whose first word may be empty: they may start anywhere.
     anywhere: Vec<u32>,
@@ -362,7 +367,7 @@ pub struct Starts {
 
 impl Starts {
     pub fn new(terms: &[WordTerm]) -> Starts {
-        let mut stems: Vec<&str> = Vec::new();
+        let mut stems: Vec<String> = Vec::new();
         let mut by_byte: Vec<Vec<u32>> = vec![Vec::new(); 256];
         let mut anywhere = Vec::new();
         for (id, term) in terms.iter().enumerate() {
@@ -376,20 +381,14 @@ impl Starts {
                 if list.last() != Some(&id) {
                     list.push(id);
                 }
-                stems.push(s);
+                stems.push(s.to_string());
             }
         }
         stems.sort_unstable();
         stems.dedup();
-        // A contiguous NFA builds several times quicker than a DFA (this
-        // is start-up: the first notices only) and searches nearly as fast.
-        let ac = AhoCorasick::builder()
-            .match_kind(MatchKind::LeftmostLongest)
-            .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
-            .build(&stems)
-            .expect("stems of a few KB build an automaton");
         Starts {
-            ac,
+            ac: OnceLock::new(),
+            stems,
             by_byte,
             anywhere,
         }
@@ -405,8 +404,16 @@ impl Starts {
         if from >= text.len() {
             return None;
         }
-        self.ac
-            .find(aho_corasick::Input::new(text).span(from..text.len()))
+        // A contiguous NFA builds several times quicker than a DFA (this
+        // is start-up: the first notices only) and searches nearly as fast.
+        let ac = self.ac.get_or_init(|| {
+            AhoCorasick::builder()
+                .match_kind(MatchKind::LeftmostLongest)
+                .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
+                .build(&self.stems)
+                .expect("stems of a few KB build an automaton")
+        });
+        ac.find(aho_corasick::Input::new(text).span(from..text.len()))
             .map(|m| m.start())
     }
 
@@ -472,7 +479,7 @@ const ASCII_TAIL: u8 = 4;
 /// Flat: each node's children are a run of `labels`/`targets`, its terms a
 /// run of `ids` (a `Vec` per node was a pointer chase per step).
 #[derive(Debug, Clone)]
-struct Trie {
+pub(super) struct Trie {
     /// The root's children by byte (0: none; node ids start at 1).
     root: Box<[u32; 256]>,
     nodes: Vec<FlatNode>,
@@ -490,7 +497,7 @@ struct FlatNode {
 }
 
 impl Trie {
-    fn new(entries: &[(String, u32)]) -> Trie {
+    pub(super) fn new(entries: &[(String, u32)]) -> Trie {
         // Built with a list per node, then laid out flat.
         let mut root = Box::new([0u32; 256]);
         let mut children: Vec<Vec<(u8, u32)>> = vec![Vec::new()];
@@ -542,7 +549,7 @@ impl Trie {
 
     /// Calls `f` with the terms of every stem that `text` starts with.
     #[inline]
-    fn each_prefix(&self, text: &[u8], mut f: impl FnMut(&[u32])) {
+    pub(super) fn each_prefix(&self, text: &[u8], mut f: impl FnMut(&[u32])) {
         let Some(&first) = text.first() else { return };
         let mut node = self.root[first as usize] as usize;
         let mut i = 1;

@@ -1,0 +1,409 @@
+//! Where every term list of a catalogue may match in a notice, found in one
+//! pass.
+//!
+//! A rule engine run asks some fifty term lists whether and where they
+//! occur in the same notice text. Searching with each list's own automaton
+//! reads the text fifty times, and most of a run's time went there. Every
+//! match of a term starts with one of the stems of its first word
+//! ([`super::words::WordTerm`]), so one walk over the text, trying a trie of
+//! all the lists' first stems at each word edge (and at the few characters
+//! where a stem that needs no edge may start), lists for each term list the
+//! positions where one of its terms may start. A list's matches are then
+//! checked at those positions only ([`super::WordPart`]), with the same
+//! result as searching it alone: a position left out is one where no term
+//! of the list can match.
+
+use aho_corasick::{AhoCorasick, Input, MatchKind};
+
+use super::words::{tail_len, utf8_len, Trie};
+
+/// A byte trie as a dense transition table over byte classes: one load a
+/// step (a word walk is several steps, and a notice has a thousand word
+/// edges). State 0 is dead, 1 the root.
+#[derive(Debug, Clone)]
+struct DenseTrie {
+    class: Box<[u8; 256]>,
+    stride: usize,
+    next: Vec<u32>,
+    /// Per state: its range in `ids`.
+    terms: Vec<(u32, u32)>,
+    ids: Vec<u32>,
+}
+
+impl DenseTrie {
+    fn new(entries: &[(String, u32)]) -> DenseTrie {
+        let mut class = Box::new([0u8; 256]);
+        let mut n_classes = 1usize;
+        for (stem, _) in entries {
+            for &b in stem.as_bytes() {
+                if class[b as usize] == 0 {
+                    class[b as usize] = n_classes as u8;
+                    n_classes += 1;
+                }
+            }
+        }
+        assert!(n_classes <= 256, "at most 255 distinct bytes in stems");
+        let stride = n_classes;
+        // Each stem byte adds at most one state: the table is allocated
+        // once at that bound (zeroed pages that are never touched cost
+        // nothing; growing it state by state copied it over and over).
+        let bound = 2 + entries.iter().map(|(s, _)| s.len()).sum::<usize>();
+        let mut next = vec![0u32; bound * stride];
+        let mut n_states = 2;
+        let mut ends: Vec<(u32, u32)> = Vec::with_capacity(entries.len());
+        for (stem, id) in entries {
+            let mut state = 1usize;
+            for &b in stem.as_bytes() {
+                let k = state * stride + class[b as usize] as usize;
+                if next[k] == 0 {
+                    next[k] = n_states as u32;
+                    n_states += 1;
+                }
+                state = next[k] as usize;
+            }
+            ends.push((state as u32, *id));
+        }
+        next.truncate(n_states * stride);
+        ends.sort_unstable();
+        ends.dedup();
+        let mut terms: Vec<Vec<u32>> = vec![Vec::new(); n_states];
+        for (state, id) in ends {
+            terms[state as usize].push(id);
+        }
+        let mut flat = Vec::with_capacity(terms.len());
+        let mut ids = Vec::new();
+        for t in &terms {
+            flat.push((ids.len() as u32, t.len() as u32));
+            ids.extend_from_slice(t);
+        }
+        DenseTrie {
+            class,
+            stride,
+            next,
+            terms: flat,
+            ids,
+        }
+    }
+
+    /// Calls `f` with the ids of every stem that `text` starts with.
+    #[inline]
+    fn each_prefix(&self, text: &[u8], mut f: impl FnMut(&[u32])) {
+        let mut state = 1usize;
+        for &b in text {
+            state = self.next[state * self.stride + self.class[b as usize] as usize] as usize;
+            if state == 0 {
+                return;
+            }
+            let (from, len) = self.terms[state];
+            if len != 0 {
+                f(&self.ids[from as usize..(from + len) as usize]);
+            }
+        }
+    }
+}
+
+/// By byte: some stem of the edge trie starts with it.
+const EDGE_START: u8 = 1;
+/// By byte: an ASCII letter or digit that continues a word.
+const ASCII_TAIL: u8 = 2;
+
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each byte of `w` set where that byte is an ASCII
+/// lowercase letter or digit (SWAR: eight bytes in a few operations).
+#[inline]
+fn ascii_tail_bytes(w: u64) -> u64 {
+    const fn splat(b: u8) -> u64 {
+        0x0101_0101_0101_0101 * b as u64
+    }
+    // Bytes from 0x80 up (UTF-8) are zeroed first, so that the additions
+    // below cannot carry into the next byte; zero is no letter.
+    let high = (w & HIGH) >> 7;
+    let w = w & !(high * 0xFF);
+    // For x < 0x80, x + (0x80 - k) has its high bit set iff x >= k.
+    let ge = |k: u8| w + splat(0x80 - k);
+    let lower = ge(b'a') & !ge(b'z' + 1);
+    let digit = ge(b'0') & !ge(b'9' + 1);
+    (lower | digit) & HIGH
+}
+
+/// The first stems of many term lists (slots).
+#[derive(Debug, Clone)]
+pub(super) struct TermIndex {
+    /// Stems of lists whose terms start at a word edge, where the stem
+    /// starts with a letter or digit: walked from each word edge (a few
+    /// steps each; most words begin no stem).
+    edges: DenseTrie,
+    /// Stems of lists whose terms may start inside a word (`*seloste~`), and
+    /// stems that start outside words (`(s-postiosoite)`): a few dozen,
+    /// found by a leftmost search (SIMD prefilter), then all of those
+    /// starting at each place found by a walk in `inside`.
+    inside_ac: Option<AhoCorasick>,
+    inside: Trie,
+    class: Box<[u8; 256]>,
+    n_slots: usize,
+}
+
+/// The positions found in one text: for each slot, its candidate starts in
+/// ascending order.
+#[derive(Debug, Default)]
+pub(super) struct Starts {
+    offsets: Vec<u32>,
+    positions: Vec<u32>,
+}
+
+impl Starts {
+    pub(super) fn of(&self, slot: usize) -> &[u32] {
+        let (a, b) = (self.offsets[slot], self.offsets[slot + 1]);
+        &self.positions[a as usize..b as usize]
+    }
+}
+
+impl TermIndex {
+    /// `lists[slot]` gives each first stem of that slot's terms (none
+    /// empty), and whether the list's terms must start at a word edge.
+    pub(super) fn new(lists: &[(Vec<&str>, bool)]) -> TermIndex {
+        let mut edge = Vec::new();
+        let mut inside = Vec::new();
+        for (slot, (stems, at_edge)) in lists.iter().enumerate() {
+            let mut stems = stems.clone();
+            stems.sort_unstable();
+            stems.dedup();
+            for s in stems {
+                // `at_boundary` lets a term start after a letter only when
+                // its own first character is no letter or digit.
+                let starts_word = s.chars().next().is_some_and(char::is_alphanumeric);
+                let list = if *at_edge && starts_word {
+                    &mut edge
+                } else {
+                    &mut inside
+                };
+                list.push((s.to_string(), slot as u32));
+            }
+        }
+        let mut class = Box::new([0u8; 256]);
+        for (stem, _) in &edge {
+            class[stem.as_bytes()[0] as usize] |= EDGE_START;
+        }
+        for b in (b'0'..=b'9').chain(b'a'..=b'z') {
+            class[b as usize] |= ASCII_TAIL;
+        }
+        let mut inside_stems: Vec<&str> = inside.iter().map(|(s, _)| s.as_str()).collect();
+        inside_stems.sort_unstable();
+        inside_stems.dedup();
+        let inside_ac = (!inside_stems.is_empty()).then(|| {
+            // A contiguous NFA builds quicker than a DFA (start-up) and its
+            // search is mostly the SIMD prefilter anyway.
+            AhoCorasick::builder()
+                .match_kind(MatchKind::LeftmostFirst)
+                .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
+                .build(&inside_stems)
+                .expect("a few dozen stems build an automaton")
+        });
+        TermIndex {
+            edges: DenseTrie::new(&edge),
+            inside_ac,
+            inside: Trie::new(&inside),
+            class,
+            n_slots: lists.len(),
+        }
+    }
+
+    /// Each slot's candidate starts in `text` (under 4 GB).
+    pub(super) fn starts(&self, text: &str) -> Starts {
+        let bytes = text.as_bytes();
+        // (slot, position), then grouped by slot with a stable counting
+        // sort.
+        let mut hits: Vec<(u32, u32)> = Vec::new();
+        // Each slot's last position, so that two stems of one list found at
+        // one place (`tieto`, `tietosuoja`) give it once.
+        let mut last = vec![u32::MAX; self.n_slots];
+        let mut push = |at: usize, slots: &[u32]| {
+            for &s in slots {
+                let l = &mut last[s as usize];
+                if *l != at as u32 {
+                    *l = at as u32;
+                    hits.push((s, at as u32));
+                }
+            }
+        };
+        // Word edges: the text's start, and after a character that does
+        // not continue a word.
+        let class = &*self.class;
+        let mut prev_tail = false;
+        let mut at = 0;
+        while at < bytes.len() {
+            if prev_tail {
+                // Inside a word: skip its ASCII letters eight at a time.
+                while let Some(chunk) = bytes.get(at..at + 8) {
+                    let w = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+                    let t = ascii_tail_bytes(w);
+                    if t == HIGH {
+                        at += 8;
+                        continue;
+                    }
+                    at += ((!t & HIGH).trailing_zeros() / 8) as usize;
+                    break;
+                }
+                if at >= bytes.len() {
+                    break;
+                }
+            }
+            let b = bytes[at];
+            let c = class[b as usize];
+            if !prev_tail && c & EDGE_START != 0 {
+                self.edges.each_prefix(&bytes[at..], |ids| push(at, ids));
+            }
+            if c & ASCII_TAIL != 0 {
+                // The common case, inside a word.
+                prev_tail = true;
+                at += 1;
+                continue;
+            }
+            let n = tail_len(bytes, at);
+            prev_tail = n != 0;
+            at += if prev_tail { n } else { utf8_len(b) };
+        }
+        let mut from_inside = None;
+        if let Some(ac) = &self.inside_ac {
+            // No stem starts between two leftmost matches, but one may
+            // start inside a match (`lauseke` in `sopimuslauseke`): each
+            // character of a match is tried.
+            for m in ac.find_iter(Input::new(text)) {
+                from_inside.get_or_insert(());
+                for p in m.range() {
+                    if text.is_char_boundary(p) {
+                        self.inside.each_prefix(&bytes[p..], |ids| push(p, ids));
+                    }
+                }
+            }
+        }
+        let mut offsets = vec![0u32; self.n_slots + 1];
+        for &(s, _) in &hits {
+            offsets[s as usize + 1] += 1;
+        }
+        for i in 1..offsets.len() {
+            offsets[i] += offsets[i - 1];
+        }
+        let mut fill = offsets.clone();
+        let mut positions = vec![0u32; hits.len()];
+        for &(s, p) in &hits {
+            let f = &mut fill[s as usize];
+            positions[*f as usize] = p;
+            *f += 1;
+        }
+        if from_inside.is_some() {
+            // A slot with stems in both passes has two ascending runs.
+            for s in 0..self.n_slots {
+                let run = &mut positions[offsets[s] as usize..offsets[s + 1] as usize];
+                if !run.is_sorted() {
+                    run.sort_unstable();
+                }
+            }
+        }
+        Starts { offsets, positions }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::words::is_tail;
+    use super::*;
+
+    /// Where each slot's stems start in `text`, by brute force: at every
+    /// character, each stem; one that must start at a word edge not after a
+    /// letter that continues a word.
+    fn expected(lists: &[(Vec<&str>, bool)], text: &str) -> Vec<Vec<u32>> {
+        lists
+            .iter()
+            .map(|(stems, at_edge)| {
+                text.char_indices()
+                    .map(|(p, _)| p)
+                    .filter(|&p| {
+                        stems.iter().any(|s| {
+                            let starts_word = s.chars().next().is_some_and(char::is_alphanumeric);
+                            text[p..].starts_with(s)
+                                && !(*at_edge
+                                    && starts_word
+                                    && text[..p].chars().next_back().is_some_and(is_tail))
+                        })
+                    })
+                    .map(|p| p as u32)
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn starts_are_every_place_a_stem_may_begin() {
+        let lists: Vec<(Vec<&str>, bool)> = vec![
+            (vec!["tieto", "tietosuoja", "tiedo"], true),
+            (vec!["la", "lak", "laki"], true),
+            (vec!["lauseke", "sopimuslauseke", "lausekke"], false),
+            (vec!["(s-postiosoite)", "[", "muuta?"], true),
+            (vec!["eväste", "ä"], false),
+            (vec!["y-tunnus", "öljy", "x"], true),
+        ];
+        let index = TermIndex::new(&lists);
+        let pieces = [
+            "tieto",
+            "tietosuoja",
+            "tiedot",
+            "laki",
+            "lain",
+            "la",
+            "sopimuslauseke",
+            "lausekkeet",
+            "(s-postiosoite)",
+            "[yritys]",
+            "muuta?",
+            "evästeet",
+            "käyttää",
+            "y-tunnus",
+            "öljy",
+            "x",
+            "Ä",
+            "–",
+            " ",
+            " ",
+            "-",
+            ".",
+            "\n",
+            "a",
+            "ö",
+            "ß",
+            "5",
+            "xtieto",
+            "öla",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for round in 0..3000 {
+            let mut text = String::new();
+            for _ in 0..(round % 40) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                text.push_str(pieces[(seed % pieces.len() as u64) as usize]);
+            }
+            let starts = index.starts(&text);
+            for (slot, want) in expected(&lists, &text).iter().enumerate() {
+                assert_eq!(starts.of(slot), want.as_slice(), "slot {slot} in {text:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn ascii_tail_bytes_marks_lowercase_letters_and_digits() {
+        for b in 0u8..=255 {
+            let w = u64::from_le_bytes([b'a', b, b'z', b'0', 0x80, b'9', b, b'/']);
+            let t = ascii_tail_bytes(w);
+            let want = b.is_ascii_lowercase() || b.is_ascii_digit();
+            let marks: Vec<bool> = (0..8).map(|i| t >> (8 * i + 7) & 1 == 1).collect();
+            assert_eq!(
+                marks,
+                [true, want, true, true, false, true, want, false],
+                "{b:#x}"
+            );
+        }
+    }
+}
