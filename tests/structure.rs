@@ -267,6 +267,38 @@ fn contact_details_in_the_page_footer() {
     );
 }
 
+/// A business ID without a name identifies no controller for the reader
+/// (partial); the company's name in the page footer makes it present.
+#[test]
+fn business_id_alone_names_no_controller_unless_the_footer_does() {
+    let status = |html: &str| {
+        let r = Linter::builtin()
+            .lint_bytes("synthetic.html", html.as_bytes(), None)
+            .unwrap();
+        r.result
+            .elements
+            .iter()
+            .find(|(key, _)| key.name() == "controller")
+            .map(|(_, s)| format!("{:?}", s.status))
+            .unwrap()
+    };
+    let page = |footer: &str| {
+        format!(
+            "<!DOCTYPE html><html lang=\"fi\"><head><meta charset=\"utf-8\">\
+             <title>Tietosuojaseloste</title></head><body><main>\
+             <h1>Tietosuojaseloste</h1>\
+             <h2>Yhteystiedot</h2><p>Pajatie 7, 33100 Tampere. Y-tunnus 2077474-0.</p>\
+             <h2>Tarkoitus</h2><p>Tietoja käytetään tilausten toimittamiseen.</p>\
+             </main><footer class=\"site-footer\">{footer}</footer></body></html>"
+        )
+    };
+    assert_eq!(
+        status(&page("<p>Kaikki oikeudet pidätetään.</p>")),
+        "Partial"
+    );
+    assert_eq!(status(&page("<p>Pajapuu Oy</p>")), "Present");
+}
+
 /// The notice's own date: (text as written, ISO) for a notice in `src`.
 fn stated(src: &str, format: seloste::parse::Format) -> Option<(String, Option<String>)> {
     let n = Linter::builtin().notice(src, format);

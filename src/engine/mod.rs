@@ -597,7 +597,7 @@ impl Engine {
                 page_footer,
             } => {
                 let keep = demote_unless.as_ref().unwrap_or(present);
-                let mut st = element_status(
+                let (mut st, weaker_only) = element_status(
                     notice,
                     doc,
                     *element,
@@ -615,7 +615,10 @@ impl Engine {
                 {
                     st.status = Status::Partial;
                 }
-                if st.status == Status::Missing
+                // The footer may say what the notice leaves out, or says only
+                // in a weaker wording (a business ID without the company's
+                // name).
+                if (st.status == Status::Missing || weaker_only)
                     && *page_footer
                     && (notice.page_footer.as_ref()).is_some_and(|f| present.is_match(&f.text))
                 {
@@ -831,15 +834,18 @@ fn element_status(
     applies_if: Option<&TermSet>,
     section_terms: &TermSet,
     (not_in_sections, by_sentence): (&[Key], bool),
-) -> ElementStatus {
+) -> (ElementStatus, bool) {
     if let Some(cond) = applies_if {
         // Only what the text says counts: an empty "Suostumus" heading of the
         // template does not make consent a basis.
         if !doc.in_bodies(cond) {
-            return ElementStatus {
-                status: Status::NotApplicable,
-                section: None,
-            };
+            return (
+                ElementStatus {
+                    status: Status::NotApplicable,
+                    section: None,
+                },
+                false,
+            );
         }
     }
     // `within`: `t` is part of one of the notice's texts, so a set whose
@@ -917,27 +923,36 @@ fn element_status(
                 partial_section.get_or_insert(i);
                 continue;
             }
-            return ElementStatus {
-                status: Status::Present,
-                section: Some(i),
-            };
+            return (
+                ElementStatus {
+                    status: Status::Present,
+                    section: Some(i),
+                },
+                false,
+            );
         } else if empty_section.is_none() {
             empty_section = Some(i);
         }
     }
     if let Some(i) = partial_section {
-        return ElementStatus {
-            status: Status::Partial,
-            section: Some(i),
-        };
+        return (
+            ElementStatus {
+                status: Status::Partial,
+                section: Some(i),
+            },
+            false,
+        );
     }
     // 2. Words that say it, anywhere.
     // An empty section for the element is what the notice offers for it.
     if let Some(i) = empty_section {
-        return ElementStatus {
-            status: Status::Empty,
-            section: Some(i),
-        };
+        return (
+            ElementStatus {
+                status: Status::Empty,
+                section: Some(i),
+            },
+            false,
+        );
     }
     // Headings are left out here: a heading with no body says nothing.
     let in_body = |i: &usize| !matches!(doc.texts[*i].0, TextRef::Heading(_));
@@ -963,34 +978,44 @@ fn element_status(
             true
         });
         if let Some((i, _)) = said {
-            return ElementStatus {
-                status: Status::Present,
-                section: doc.texts[i].0.section(),
-            };
+            return (
+                ElementStatus {
+                    status: Status::Present,
+                    section: doc.texts[i].0.section(),
+                },
+                false,
+            );
         }
         if let Some(section) = first_demoted {
-            return ElementStatus {
-                status: Status::Partial,
-                section,
-            };
+            return (
+                ElementStatus {
+                    status: Status::Partial,
+                    section,
+                },
+                false,
+            );
         }
     }
     // 3. Only a weaker wording.
     if !partial.is_empty() {
         if let Some((i, _)) = doc.first_match(partial, |i, _| in_body(&i)) {
             let r = doc.texts[i].0;
-            {
-                return ElementStatus {
+            return (
+                ElementStatus {
                     status: Status::Partial,
                     section: r.section(),
-                };
-            }
+                },
+                true,
+            );
         }
     }
-    ElementStatus {
-        status: Status::Missing,
-        section: None,
-    }
+    (
+        ElementStatus {
+            status: Status::Missing,
+            section: None,
+        },
+        false,
+    )
 }
 
 /// Where to point a missing or partial element: its section if there is one,
