@@ -402,6 +402,10 @@ struct Doc<'a> {
     starts: Vec<usize>,
     /// The joined texts, scanned once for every rule's literals.
     scan: Scan<'a>,
+    /// Each text's address, length and start in the joined text, by
+    /// address: a slice of a text (a sentence, a body) is found in the
+    /// joined text, where the scan's index covers it.
+    by_address: Vec<(usize, usize, usize)>,
 }
 
 impl<'a> Doc<'a> {
@@ -417,10 +421,17 @@ impl<'a> Doc<'a> {
             // with a space or a hyphen).
             joined.push('\n');
         }
+        let mut by_address: Vec<(usize, usize, usize)> = texts
+            .iter()
+            .zip(&starts)
+            .map(|((_, t), &s)| (t.text.as_ptr() as usize, t.text.len(), s))
+            .collect();
+        by_address.sort_unstable();
         Doc {
             texts,
             starts,
             scan: prefilter.scan(joined),
+            by_address,
         }
     }
 
@@ -483,11 +494,35 @@ impl<'a> Doc<'a> {
         !set.is_empty() && set.is_match_in(&self.scan)
     }
 
-    /// `set.is_match(text)` for a `text` that is part of one of the
-    /// notice's texts (a sentence, a body): skipped when none of the set's
-    /// literals occurs anywhere in the notice.
+    /// Where `text`, a slice of one of the notice's texts, lies in the
+    /// joined text.
+    fn locate(&self, text: &str) -> Option<Range<usize>> {
+        let at = text.as_ptr() as usize;
+        let i = self
+            .by_address
+            .partition_point(|&(p, _, _)| p <= at)
+            .checked_sub(1)?;
+        let (p, len, start) = self.by_address[i];
+        let off = at - p;
+        (off + text.len() <= len).then(|| start + off..start + off + text.len())
+    }
+
+    /// `set.is_match(text)` for a `text` that is a slice of one of the
+    /// notice's texts (a sentence, a body), searched where the scan's index
+    /// says a term may start.
     fn is_match_within(&self, set: &TermSet, text: &str) -> bool {
-        set.may_match_in(&self.scan) && set.is_match(text)
+        match self.locate(text) {
+            Some(r) => set.is_match_in_range(&self.scan, r),
+            None => set.is_match(text),
+        }
+    }
+
+    /// `set.find_all(text)`, like [`Doc::is_match_within`].
+    fn find_all_within(&self, set: &TermSet, text: &str) -> Vec<Range<usize>> {
+        match self.locate(text) {
+            Some(r) => set.find_all_in_range(&self.scan, r),
+            None => set.find_all(text),
+        }
     }
 
     /// Whether `set` matches outside headings.
@@ -867,7 +902,12 @@ fn element_status(
         // What the regex matched does not keep the text: only a `keep` word
         // outside it does.
         let mut rest = t.to_string();
-        for r in demote_regex.find_all(t) {
+        let found = if within {
+            doc.find_all_within(demote_regex, t)
+        } else {
+            demote_regex.find_all(t)
+        };
+        for r in found {
             rest.replace_range(r.clone(), &" ".repeat(r.len()));
         }
         !keep.is_match(&rest)
@@ -906,7 +946,7 @@ fn element_status(
             // beside a general one is not enough), or the whole body where
             // no `present` word occurs.
             let said: Vec<Range<usize>> = if by_sentence && within {
-                present.find_all(&body)
+                doc.find_all_within(present, &body)
             } else {
                 Vec::new()
             };

@@ -791,23 +791,91 @@ impl TermSet {
     /// covers is tried at its listed starts only (nothing to compile), the
     /// others as [`TermSet::matchers`] chooses.
     fn matchers_in<'s>(&'s self, scan: &'s Scan<'_>) -> (Option<Matcher<'s>>, Option<Matcher<'s>>) {
-        // `None`: the part exists and the index does not cover it.
-        let listed = |p: &Option<Part>, w: &'s Option<WordPart>| match p {
+        let lists =
+            [&self.bounded, &self.compound].map(|p| p.as_ref().and_then(|p| scan.starts_of(p)));
+        self.listed_matchers(lists, scan.text.len())
+    }
+
+    /// The matchers when `lists` gives, for the bounded and the compound
+    /// part, where its terms may start (`None`: the part exists and the
+    /// index does not cover it, or the part does not exist).
+    fn listed_matchers<'s>(
+        &'s self,
+        lists: [Option<&'s [u32]>; 2],
+        len: usize,
+    ) -> (Option<Matcher<'s>>, Option<Matcher<'s>>) {
+        let listed = |p: &Option<Part>, w: &'s Option<WordPart>, list: Option<&'s [u32]>| match p {
             None => Some(None),
-            Some(p) => {
-                let list = scan.starts_of(p)?;
+            Some(_) => {
+                let list = list?;
                 Some(w.as_ref().map(|w| Matcher::Listed(w, list)))
             }
         };
-        let b = listed(&self.bounded, &self.words.bounded);
-        let c = listed(&self.compound, &self.words.compound);
+        let b = listed(&self.bounded, &self.words.bounded, lists[0]);
+        let c = listed(&self.compound, &self.words.compound, lists[1]);
         match (b, c) {
             (Some(b), Some(c)) => (b, c),
             (b, c) => {
-                let (mb, mc) = self.matchers(scan.text.len());
+                let (mb, mc) = self.matchers(len);
                 (b.unwrap_or(mb), c.unwrap_or(mc))
             }
         }
+    }
+
+    /// [`TermSet::find_all`] of `scan.text[range]`, as if it were the whole
+    /// text (a sentence or a body of the notice), relative to its start. The
+    /// index of the whole text gives the starts inside `range`, and its
+    /// first character is tried too: a word cut there starts a word here.
+    pub fn find_all_in_range(&self, scan: &Scan, range: Range<usize>) -> Vec<Range<usize>> {
+        let lists = self.range_lists(scan, &range);
+        let refs = [lists[0].as_deref(), lists[1].as_deref()];
+        if self.ruled_out_in_range(scan, refs) {
+            return Vec::new();
+        }
+        let (b, c) = self.listed_matchers(refs, range.len());
+        Self::find_all_with(b, c, &scan.text[range])
+    }
+
+    /// [`TermSet::is_match`] of `scan.text[range]` (see
+    /// [`TermSet::find_all_in_range`]).
+    pub fn is_match_in_range(&self, scan: &Scan, range: Range<usize>) -> bool {
+        let lists = self.range_lists(scan, &range);
+        let refs = [lists[0].as_deref(), lists[1].as_deref()];
+        if self.ruled_out_in_range(scan, refs) {
+            return false;
+        }
+        let (b, c) = self.listed_matchers(refs, range.len());
+        Self::find_with(b, c, &scan.text[range]).is_some()
+    }
+
+    /// For each part the index covers, its starts within `range`, relative
+    /// to it, with 0 first.
+    fn range_lists(&self, scan: &Scan, range: &Range<usize>) -> [Option<Vec<u32>>; 2] {
+        [&self.bounded, &self.compound].map(|p| {
+            let list = scan.starts_of(p.as_ref()?)?;
+            let (a, b) = (range.start as u32, range.end as u32);
+            let lo = list.partition_point(|&p| p <= a);
+            let hi = list.partition_point(|&p| p < b).max(lo);
+            let mut out = Vec::with_capacity(hi - lo + 1);
+            out.push(0);
+            out.extend(list[lo..hi].iter().map(|&p| p - a));
+            Some(out)
+        })
+    }
+
+    /// Whether the whole text rules every part out: a part the index
+    /// does not cover whose literals the text lacks (position-independent,
+    /// so it holds for any range). A covered part is searched: at its few
+    /// listed starts that costs little.
+    fn ruled_out_in_range(&self, scan: &Scan, lists: [Option<&[u32]>; 2]) -> bool {
+        [&self.bounded, &self.compound]
+            .iter()
+            .zip(lists)
+            .all(|(p, list)| match (p, list) {
+                (None, _) => true,
+                (Some(_), Some(_)) => false,
+                (Some(p), None) => matches!(scan.pre.slot(p), Some(slot) if !scan.present[slot]),
+            })
     }
 
     /// The matches of [`TermSet::find_all_in`], in order, each passed to
@@ -1333,6 +1401,41 @@ mod tests {
         // A user's own regex is computed.
         let _ = TermSet::lazy(&[], &["omaa (?:tekstiä|sisältöä)".to_string()]);
         assert_eq!(PREFIXES_COMPUTED.with(|n| n.get()), 1);
+    }
+
+    /// A range of a scanned text is searched as if it were the whole text,
+    /// also where the range cuts a word (a term may start at its first
+    /// character though the joined text has a letter before it).
+    #[test]
+    fn a_range_is_searched_as_its_own_text() {
+        let sets = [
+            set(&["tietosuoja~", "rekisteri*", "muuta?", "(s-postiosoite)"]),
+            set(&["*seloste~", "*rekisteri"]),
+            TermSet::new(
+                &["laki~".to_string(), "*seloste~".to_string()],
+                &[" (?:oy|ry)".to_string(), "[0-9]{7}-[0-9]".to_string()],
+            )
+            .unwrap(),
+            TermSet::new(&[], &["ei (?:kerätä|käytetä)".to_string()]).unwrap(),
+        ];
+        let pre = Prefilter::new(&sets);
+        let text = "xtietosuojaseloste on muuta? rekisteriseloste. Lain mukaan \
+                    (s-postiosoite) ja esimerkki oy 1234567-8: tietoja ei kerätä. laissa";
+        let scan = pre.scan(text);
+        let cuts: Vec<usize> = text
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain([text.len()])
+            .collect();
+        for s in &sets {
+            for (k, &a) in cuts.iter().enumerate() {
+                for &b in cuts[k..].iter().step_by(7).chain([&text.len()]) {
+                    let sub = &text[a..b];
+                    assert_eq!(s.find_all_in_range(&scan, a..b), s.find_all(sub), "{sub:?}");
+                    assert_eq!(s.is_match_in_range(&scan, a..b), s.is_match(sub), "{sub:?}");
+                }
+            }
+        }
     }
 
     /// `each_match_in` gives `find_all_in`'s matches in order and stops
