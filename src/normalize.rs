@@ -184,9 +184,11 @@ fn one_to_one_run(src: &str, i: usize, at_space: bool) -> usize {
                 prev_space,
             );
             if good > 0 {
+                // A taken space is always followed by a taken plain byte:
+                // the last byte taken is not a space.
                 last = j + good - 1;
-                prev_space = b[last] == b' ';
-                in_ascii_word = !prev_space;
+                prev_space = false;
+                in_ascii_word = true;
                 j += good;
                 continue;
             }
@@ -264,26 +266,20 @@ fn one_to_one_run(src: &str, i: usize, at_space: bool) -> usize {
 fn ascii_prefix(v: u64, prev_space: bool) -> usize {
     const L: u64 = 0x0101_0101_0101_0101;
     const H: u64 = 0x8080_8080_8080_8080;
-    // High bit of each byte that equals `x` (exact: no carries between
-    // bytes).
-    let eq = |x: u8| {
-        let d = v ^ (L * u64::from(x));
-        !(((d & !H) + !H) | d) & H
-    };
-    let non_ascii = v & H;
-    // Bytes whose low 7 bits are below 0x20: controls, tab, line breaks.
-    let control = !((v | H) - L * 0x20) & H;
-    let space = eq(b' ');
-    let other = non_ascii | control | eq(b'-');
-    // A space must be followed by a byte taken as it is (not another space,
-    // not the unknown byte after this word); the first may not follow a
-    // space.
-    let next_bad = ((other | space) >> 8) | (0x80 << 56);
-    let mut bad = other | (space & next_bad);
+    // Per byte, on the low 7 bits (no carries between bytes): the high bit
+    // of t + 0x5f is t >= 0x21; of (t ^ x) + 0x7f is t != x.
+    let t = v & !H;
+    let ascii = !v & H;
+    let plain = (t + L * 0x5f) & ((t ^ (L * u64::from(b'-'))) + L * 0x7f) & ascii;
+    let space = !((t ^ (L * u64::from(b' '))) + L * 0x7f) & ascii;
+    // A space must be followed by a plain byte in the same word of 8 (the
+    // top byte's follower is unknown: shifted in as not plain); the first
+    // may not follow a space.
+    let mut good = plain | (space & (plain >> 8));
     if prev_space {
-        bad |= space & 0x80;
+        good &= !(space & 0x80);
     }
-    (bad.trailing_zeros() / 8) as usize
+    ((!good & H).trailing_zeros() / 8) as usize
 }
 
 /// The ASCII bytes that end [`one_to_one_run`]'s tight loop: whitespace
