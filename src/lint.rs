@@ -99,44 +99,7 @@ pub fn detect_language(n: &Notice) -> &'static str {
     // [fi, sv, en]
     let mut counts = [0u32; 3];
     for (_, t) in n.texts() {
-        // `split(|c| !c.is_alphanumeric()).take(3000)`, with ASCII decided
-        // by a table, a run of ASCII letters skipped in a tight loop, and
-        // Latin-1 answered without the Unicode tables.
-        let text = t.text.as_str();
-        let b = text.as_bytes();
-        let (mut pieces, mut start, mut i) = (0, 0, 0);
-        while i < b.len() && pieces < 3000 {
-            let x = b[i];
-            let (sep, len) = if x < 0x80 {
-                if ASCII_ALNUM[x as usize] {
-                    i += 1;
-                    while i < b.len() && ALNUM_BYTE[b[i] as usize] {
-                        i += 1;
-                    }
-                    continue;
-                }
-                (true, 1)
-            } else if x == 0xc3 && i + 1 < b.len() {
-                // U+00C0..U+00FF: letters but × (C3 97) and ÷ (C3 B7).
-                (matches!(b[i + 1], 0x97 | 0xb7), 2)
-            } else {
-                let c = text[i..].chars().next().unwrap_or(' ');
-                (!is_alphanumeric(c), c.len_utf8())
-            };
-            if sep {
-                if let Some(lang) = function_word(&b[start..i]) {
-                    counts[lang] += 1;
-                }
-                pieces += 1;
-                start = i + len;
-            }
-            i += len;
-        }
-        if pieces < 3000 {
-            if let Some(lang) = function_word(&b[start..]) {
-                counts[lang] += 1;
-            }
-        }
+        count_function_words(&t.text, &mut counts);
     }
     let [fi, sv, en] = counts;
     if sv > fi && sv >= en {
@@ -148,23 +111,76 @@ pub fn detect_language(n: &Notice) -> &'static str {
     }
 }
 
+/// Adds the function words among the first 3,000 pieces of
+/// `text.split(|c: char| !c.is_alphanumeric())` to `counts`.
+///
+/// Bytes that cannot end a word are skipped in one tight loop: ASCII
+/// letters and digits, the lead byte 0xC3 (U+00C0..U+00FF: letters but ×
+/// and ÷) and continuation bytes but 0x97 and 0xB7 (the second bytes of ×
+/// and ÷). The loop stops only at ASCII separators, at × and ÷ (seen at
+/// their second byte), and at other lead bytes, whose character is decoded
+/// (a continuation byte is never reached otherwise: each decoded character
+/// is stepped over whole). The byte-at-a-time loop with a branch for 0xC3
+/// spent ~95 instructions per word.
+fn count_function_words(text: &str, counts: &mut [u32; 3]) {
+    let b = text.as_bytes();
+    let (mut pieces, mut start, mut i) = (0, 0, 0);
+    loop {
+        while i < b.len() && IN_WORD[b[i] as usize] {
+            i += 1;
+        }
+        let Some(&x) = b.get(i) else {
+            break;
+        };
+        // The separator's start and length, or none (a letter elsewhere).
+        let (at, len) = if x < 0x80 {
+            (i, 1)
+        } else if x == 0x97 || x == 0xb7 {
+            // × or ÷: the lead byte 0xC3 is just before (valid UTF-8).
+            (i - 1, 2)
+        } else {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            if is_alphanumeric(c) {
+                i += c.len_utf8();
+                continue;
+            }
+            (i, c.len_utf8())
+        };
+        if let Some(lang) = function_word(&b[start..at]) {
+            counts[lang] += 1;
+        }
+        pieces += 1;
+        if pieces == 3000 {
+            return;
+        }
+        start = at + len;
+        i = start;
+    }
+    if let Some(lang) = function_word(&b[start..]) {
+        counts[lang] += 1;
+    }
+}
+
+/// The bytes [`count_function_words`] steps over inside a word.
+static IN_WORD: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        let x = i as u8;
+        t[i] = x.is_ascii_alphanumeric()
+            || x == 0xc3
+            || (x >= 0x80 && x < 0xc0 && x != 0x97 && x != 0xb7);
+        i += 1;
+    }
+    t
+};
+
 /// `u8::is_ascii_alphanumeric` as a table.
 static ASCII_ALNUM: [bool; 128] = {
     let mut t = [false; 128];
     let mut i = 0;
     while i < 128 {
         t[i] = (i as u8).is_ascii_alphanumeric();
-        i += 1;
-    }
-    t
-};
-
-/// [`ASCII_ALNUM`] for any byte (false from 0x80 up).
-static ALNUM_BYTE: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut i = 0;
-    while i < 128 {
-        t[i] = ASCII_ALNUM[i];
         i += 1;
     }
     t
@@ -246,6 +262,10 @@ mod tests {
             ))
             .unwrap_or_default(),
         );
+        // Fixture and corpus text, 40 lines a notice.
+        for chunk in crate::sample_file_lines().chunks(40) {
+            cases.push(chunk.join("\n"));
+        }
         for c in &cases {
             let n = linter.notice(c, crate::parse::Format::Text);
             assert_eq!(super::detect_language(&n), reference(&n), "{c:.60}");
