@@ -236,6 +236,9 @@ pub struct HeadingTable {
     /// Group `2i`: the terms of `keys[i]`; group `2i + 1`: its `not` terms.
     /// Matched word by word (no regex to compile: start-up).
     sets: crate::pattern::WordSets,
+    /// Tells tables apart in the per-thread memo of [`Self::hits`] (a
+    /// clone has the same terms and keeps it).
+    id: u64,
 }
 
 /// The built-in heading tables.
@@ -254,7 +257,9 @@ impl HeadingTable {
             groups.push(&entry.not);
         }
         let sets = crate::pattern::WordSets::new(&groups)?;
-        Ok(HeadingTable { keys, sets })
+        static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let id = NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(HeadingTable { keys, sets, id })
     }
 
     pub fn builtin() -> HeadingTable {
@@ -278,13 +283,42 @@ impl HeadingTable {
     }
 
     /// The word sets' hits for a heading (0 when it is empty).
+    ///
+    /// Remembered per thread: the same heading texts come back (the text
+    /// parser asks about a line that `build` then classifies, and notices
+    /// of one template or site share their headings), and matching one
+    /// costs some 2,400 instructions against a hash lookup's ~100. The
+    /// answer depends only on the table and the text, so the memo changes
+    /// no result; it holds at most [`HITS_MEMO_MAX`] texts of at most
+    /// [`HITS_MEMO_LEN`] bytes (cleared when full), keyed with the standard
+    /// library's randomly seeded hasher (no crafted collisions).
     fn hits(&self, heading_norm: &str) -> u64 {
         let h = strip_numbering(heading_norm);
         let h = h.trim_end_matches([':', '.', '?']);
         if h.is_empty() {
             return 0;
         }
-        self.sets.matching(h)
+        if h.len() > HITS_MEMO_LEN {
+            return self.sets.matching(h);
+        }
+        HITS_MEMO.with(|memo| {
+            let Ok(mut memo) = memo.try_borrow_mut() else {
+                return self.sets.matching(h);
+            };
+            let memo = memo.get_or_insert_with(|| (self.id, Default::default()));
+            if memo.0 != self.id {
+                *memo = (self.id, Default::default());
+            }
+            if let Some(&hits) = memo.1.get(h) {
+                return hits;
+            }
+            let hits = self.sets.matching(h);
+            if memo.1.len() >= HITS_MEMO_MAX {
+                memo.1.clear();
+            }
+            memo.1.insert(h.into(), hits);
+            hits
+        })
     }
 
     /// Whether `keys[i]` is among `hits`: a term matched and no `not` term.
@@ -311,6 +345,19 @@ impl HeadingTable {
                 .fold(0, |bits, i| bits | 1 << i)
         })
     }
+}
+
+/// Texts remembered by [`HeadingTable::hits`] per thread.
+const HITS_MEMO_MAX: usize = 4096;
+/// The longest text [`HeadingTable::hits`] remembers (longer ones are rare:
+/// the oracle asks about lines of at most 120 characters).
+const HITS_MEMO_LEN: usize = 160;
+
+type HitsMemo = Option<(u64, std::collections::HashMap<Box<str>, u64>)>;
+
+thread_local! {
+    /// [`HeadingTable::hits`]'s answers: the table's id and text to hits.
+    static HITS_MEMO: std::cell::RefCell<HitsMemo> = const { std::cell::RefCell::new(None) };
 }
 
 /// Calls `f` with `text.to_lowercase()`, built in a buffer kept per thread.
