@@ -705,7 +705,15 @@ fn prune_purpose_subheadings(sections: &mut [Section]) {
 /// data portability, not a transfer abroad, unless it names a place.
 fn rights_subheadings(sections: &mut [Section]) {
     let mut open: Vec<(u8, bool)> = Vec::new();
-    for s in sections.iter_mut() {
+    for i in 0..sections.len() {
+        // A section's entry is read only by the deeper sections right
+        // after it (a section at its level or above pops it first): the
+        // rights words are looked for only when the next one is deeper
+        // (flat notices never; the search was 2 % of the front half).
+        let next_deeper = sections
+            .get(i + 1)
+            .is_some_and(|n| n.level > sections[i].level);
+        let s = &mut sections[i];
         while open.last().is_some_and(|&(l, _)| l >= s.level) {
             open.pop();
         }
@@ -718,7 +726,7 @@ fn rights_subheadings(sections: &mut [Section]) {
                 s.keys.sort();
             }
         }
-        open.push((s.level, any_word(h, &RIGHTS)));
+        open.push((s.level, next_deeper && any_word(&s.heading.text, &RIGHTS)));
     }
 }
 
