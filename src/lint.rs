@@ -124,6 +124,12 @@ pub fn detect_language(n: &Notice) -> &'static str {
 /// spent ~95 instructions per word.
 fn count_function_words(text: &str, counts: &mut [u32; 3]) {
     let b = text.as_bytes();
+    // Each piece but the last ends at a separator of at least one byte:
+    // under 3,000 bytes the limit cannot bind.
+    #[cfg(target_arch = "x86_64")]
+    if b.len() < 3000 {
+        return count_function_words_sse2(text, counts);
+    }
     let (mut pieces, mut start, mut i) = (0, 0, 0);
     loop {
         while i < b.len() && IN_WORD[b[i] as usize] {
@@ -159,6 +165,101 @@ fn count_function_words(text: &str, counts: &mut [u32; 3]) {
     if let Some(lang) = function_word(&b[start..]) {
         counts[lang] += 1;
     }
+}
+
+/// [`count_function_words`] for a text under 3,000 bytes, 16 bytes at a
+/// time: SSE2 (part of every x86-64 CPU) marks the bytes outside
+/// [`IN_WORD`] and only those are looked at, where the table loop spent
+/// ~7.6 instructions on every byte.
+#[cfg(target_arch = "x86_64")]
+fn count_function_words_sse2(text: &str, counts: &mut [u32; 3]) {
+    let b = text.as_bytes();
+    // `start`: where the current piece starts; `resume`: bytes before it
+    // belong to characters already dealt with.
+    let (mut start, mut resume) = (0, 0);
+    let mut i = 0;
+    while i < b.len() {
+        let mut stops = match b.get(i..i + 16) {
+            // SAFETY: SSE2 is part of x86-64 itself (every x86_64 target
+            // enables it); the function reads only its argument.
+            Some(chunk) => unsafe { stops16(chunk.try_into().expect("16 bytes")) },
+            None => {
+                // The last bytes: the same bits from the table.
+                let mut m = 0;
+                for (k, &x) in b[i..].iter().enumerate() {
+                    m |= u32::from(!IN_WORD[x as usize]) << k;
+                }
+                m
+            }
+        };
+        while stops != 0 {
+            let p = i + stops.trailing_zeros() as usize;
+            stops &= stops - 1;
+            if p < resume {
+                continue;
+            }
+            let x = b[p];
+            let (at, len) = if x < 0x80 {
+                (p, 1)
+            } else if x == 0x97 || x == 0xb7 {
+                // × or ÷: the lead byte 0xC3 is just before (any other
+                // lead byte was a stop itself and moved `resume` past its
+                // bytes).
+                (p - 1, 2)
+            } else {
+                let c = text[p..].chars().next().unwrap_or(' ');
+                if is_alphanumeric(c) {
+                    resume = p + c.len_utf8();
+                    continue;
+                }
+                (p, c.len_utf8())
+            };
+            // Function words have 2 to 7 bytes.
+            if (2..=7).contains(&(at - start)) {
+                if let Some(lang) = function_word(&b[start..at]) {
+                    counts[lang] += 1;
+                }
+            }
+            start = at + len;
+            resume = start;
+        }
+        i += 16;
+    }
+    if let Some(lang) = function_word(&b[start..]) {
+        counts[lang] += 1;
+    }
+}
+
+/// Bit `k` set: byte `k` of the 16 is not in [`IN_WORD`].
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "sse2")]
+fn stops16(chunk: &[u8; 16]) -> u32 {
+    use std::arch::x86_64::{
+        _mm_and_si128, _mm_cmpeq_epi8, _mm_cmpgt_epi8, _mm_cmplt_epi8, _mm_movemask_epi8,
+        _mm_or_si128, _mm_set1_epi8, _mm_set_epi64x,
+    };
+    let lo = i64::from_le_bytes(chunk[..8].try_into().expect("8 bytes"));
+    let hi = i64::from_le_bytes(chunk[8..].try_into().expect("8 bytes"));
+    let v = _mm_set_epi64x(hi, lo);
+    let mask = |m| _mm_movemask_epi8(m) as u32;
+    // Capitals folded onto small letters by setting bit 5 (which brings no
+    // other byte into a..z); bytes from 0x80 are negative as i8.
+    let u = _mm_or_si128(v, _mm_set1_epi8(0x20));
+    let letter = _mm_and_si128(
+        _mm_cmpgt_epi8(u, _mm_set1_epi8(b'a' as i8 - 1)),
+        _mm_cmplt_epi8(u, _mm_set1_epi8(b'z' as i8 + 1)),
+    );
+    let digit = _mm_and_si128(
+        _mm_cmpgt_epi8(v, _mm_set1_epi8(b'0' as i8 - 1)),
+        _mm_cmplt_epi8(v, _mm_set1_epi8(b'9' as i8 + 1)),
+    );
+    // 0x80..=0xBF: continuation bytes (below -64 as i8).
+    let cont = mask(_mm_cmplt_epi8(v, _mm_set1_epi8(0xc0_u8 as i8)));
+    let times = mask(_mm_cmpeq_epi8(v, _mm_set1_epi8(0x97_u8 as i8)));
+    let divide = mask(_mm_cmpeq_epi8(v, _mm_set1_epi8(0xb7_u8 as i8)));
+    let c3 = mask(_mm_cmpeq_epi8(v, _mm_set1_epi8(0xc3_u8 as i8)));
+    let good = mask(_mm_or_si128(letter, digit)) | c3 | (cont & !times & !divide);
+    !good & 0xffff
 }
 
 /// The bytes [`count_function_words`] steps over inside a word.
@@ -269,6 +370,76 @@ mod tests {
         for c in &cases {
             let n = linter.notice(c, crate::parse::Format::Text);
             assert_eq!(super::detect_language(&n), reference(&n), "{c:.60}");
+        }
+    }
+
+    /// The SSE2 counting agrees with `str::split` on random strings over
+    /// the characters its branches care about, and on corpus lines.
+    #[test]
+    fn counting_agrees_with_split() {
+        fn reference(t: &str) -> [u32; 3] {
+            let mut counts = [0; 3];
+            for w in t.split(|c: char| !c.is_alphanumeric()).take(3000) {
+                if let Some(l) = super::function_word(w.as_bytes()) {
+                    counts[l] += 1;
+                }
+            }
+            counts
+        }
+        const ALPHABET: &[&str] = &[
+            "ja",
+            "och",
+            "and",
+            "är",
+            "för",
+            "sekä",
+            "a",
+            "Z",
+            "7",
+            " ",
+            " ",
+            ",",
+            "-",
+            "×",
+            "÷",
+            "ä",
+            "Ö",
+            "\u{2017}",
+            "\u{2037}",
+            "’",
+            "–",
+            "š",
+            "ª",
+            "²",
+            "\u{a0}",
+            "\u{2003}",
+            "\u{3042}",
+            "ﬁ",
+            "\u{1f600}",
+            "\n",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut texts: Vec<String> = (0..20_000)
+            .map(|_| {
+                let len = (next() % 40) as usize;
+                (0..len)
+                    .map(|_| ALPHABET[(next() % ALPHABET.len() as u64) as usize])
+                    .collect()
+            })
+            .collect();
+        texts.extend(crate::sample_file_lines());
+        texts.push("och ".repeat(800));
+        texts.push(format!("{}och och", ",".repeat(2990)));
+        for t in &texts {
+            let mut got = [0; 3];
+            super::count_function_words(t, &mut got);
+            assert_eq!(got, reference(t), "{t:?}");
         }
     }
 
