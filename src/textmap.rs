@@ -123,6 +123,17 @@ impl MappedText {
         }
     }
 
+    /// [`Self::append`], taking `other`: into a text with nothing in it
+    /// yet, `other` moves in instead of being copied (the same text and
+    /// segments).
+    pub fn append_owned(&mut self, other: MappedText) {
+        if self.text.is_empty() && self.segs.is_empty() {
+            *self = other;
+        } else {
+            self.append(&other);
+        }
+    }
+
     fn seg_index(&self, pos: usize) -> Option<usize> {
         if self.segs.is_empty() {
             return None;

@@ -85,7 +85,7 @@ fn append_body(body: &mut MappedText, src: &str, a: usize, b: usize) {
     if !body.is_empty() {
         body.push_synthetic("\n", a);
     }
-    body.append(&piece);
+    body.append_owned(piece);
 }
 
 /// Whether `s` has a `<` or `&` that [`strip_inline_html`] may turn into
