@@ -236,6 +236,9 @@ pub struct HeadingTable {
     /// Group `2i`: the terms of `keys[i]`; group `2i + 1`: its `not` terms.
     /// Matched word by word (no regex to compile: start-up).
     sets: crate::pattern::WordSets,
+    /// Tells tables apart in the per-thread memo of [`Self::hits`] (a
+    /// clone has the same terms and keeps it).
+    id: u64,
 }
 
 /// The built-in heading tables.
@@ -254,7 +257,9 @@ impl HeadingTable {
             groups.push(&entry.not);
         }
         let sets = crate::pattern::WordSets::new(&groups)?;
-        Ok(HeadingTable { keys, sets })
+        static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let id = NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(HeadingTable { keys, sets, id })
     }
 
     pub fn builtin() -> HeadingTable {
@@ -267,22 +272,53 @@ impl HeadingTable {
         if hits == 0 {
             return Vec::new();
         }
-        let mut out: Vec<Key> = (0..self.keys.len())
-            .filter(|&i| self.hit_key(hits, i))
-            .map(|i| self.keys[i])
-            .collect();
+        let mut out = Vec::with_capacity(4);
+        out.extend(
+            (0..self.keys.len())
+                .filter(|&i| self.hit_key(hits, i))
+                .map(|i| self.keys[i]),
+        );
         out.sort();
         out
     }
 
     /// The word sets' hits for a heading (0 when it is empty).
+    ///
+    /// Remembered per thread: the same heading texts come back (the text
+    /// parser asks about a line that `build` then classifies, and notices
+    /// of one template or site share their headings), and matching one
+    /// costs some 2,400 instructions against a hash lookup's ~100. The
+    /// answer depends only on the table and the text, so the memo changes
+    /// no result; it holds at most [`HITS_MEMO_MAX`] texts of at most
+    /// [`HITS_MEMO_LEN`] bytes (cleared when full), keyed with the standard
+    /// library's randomly seeded hasher (no crafted collisions).
     fn hits(&self, heading_norm: &str) -> u64 {
         let h = strip_numbering(heading_norm);
         let h = h.trim_end_matches([':', '.', '?']);
         if h.is_empty() {
             return 0;
         }
-        self.sets.matching(h)
+        if h.len() > HITS_MEMO_LEN {
+            return self.sets.matching(h);
+        }
+        HITS_MEMO.with(|memo| {
+            let Ok(mut memo) = memo.try_borrow_mut() else {
+                return self.sets.matching(h);
+            };
+            let memo = memo.get_or_insert_with(|| (self.id, Default::default()));
+            if memo.0 != self.id {
+                *memo = (self.id, Default::default());
+            }
+            if let Some(&hits) = memo.1.get(h) {
+                return hits;
+            }
+            let hits = self.sets.matching(h);
+            if memo.1.len() >= HITS_MEMO_MAX {
+                memo.1.clear();
+            }
+            memo.1.insert(h.into(), hits);
+            hits
+        })
     }
 
     /// Whether `keys[i]` is among `hits`: a term matched and no `not` term.
@@ -309,6 +345,19 @@ impl HeadingTable {
                 .fold(0, |bits, i| bits | 1 << i)
         })
     }
+}
+
+/// Texts remembered by [`HeadingTable::hits`] per thread.
+const HITS_MEMO_MAX: usize = 4096;
+/// The longest text [`HeadingTable::hits`] remembers (longer ones are rare:
+/// the oracle asks about lines of at most 120 characters).
+const HITS_MEMO_LEN: usize = 160;
+
+type HitsMemo = Option<(u64, std::collections::HashMap<Box<str>, u64>)>;
+
+thread_local! {
+    /// [`HeadingTable::hits`]'s answers: the table's id and text to hits.
+    static HITS_MEMO: std::cell::RefCell<HitsMemo> = const { std::cell::RefCell::new(None) };
 }
 
 /// Calls `f` with `text.to_lowercase()`, built in a buffer kept per thread.
@@ -473,7 +522,7 @@ fn stated_date(notice_texts: &[(&NormText, Option<&str>)]) -> Option<StatedDate>
         // Every date form has a year: a text without a digit has no date
         // after any of its labels (most bodies; the search was 5 % of the
         // front half).
-        if !t.text.bytes().any(|b| b.is_ascii_digit()) {
+        if !has_ascii_digit(t.text.as_bytes()) {
             continue;
         }
         for m in date_labels().find_iter(&t.text) {
@@ -656,7 +705,15 @@ fn prune_purpose_subheadings(sections: &mut [Section]) {
 /// data portability, not a transfer abroad, unless it names a place.
 fn rights_subheadings(sections: &mut [Section]) {
     let mut open: Vec<(u8, bool)> = Vec::new();
-    for s in sections.iter_mut() {
+    for i in 0..sections.len() {
+        // A section's entry is read only by the deeper sections right
+        // after it (a section at its level or above pops it first): the
+        // rights words are looked for only when the next one is deeper
+        // (flat notices never; the search was 2 % of the front half).
+        let next_deeper = sections
+            .get(i + 1)
+            .is_some_and(|n| n.level > sections[i].level);
+        let s = &mut sections[i];
         while open.last().is_some_and(|&(l, _)| l >= s.level) {
             open.pop();
         }
@@ -669,7 +726,7 @@ fn rights_subheadings(sections: &mut [Section]) {
                 s.keys.sort();
             }
         }
-        open.push((s.level, any_word(h, &RIGHTS)));
+        open.push((s.level, next_deeper && any_word(&s.heading.text, &RIGHTS)));
     }
 }
 
@@ -771,8 +828,47 @@ fn any_word(h: &str, lits: &WordLits) -> bool {
     false
 }
 
+/// Whether `b` has an ASCII digit, eight bytes at a time (the byte-wise
+/// `any` over every text was 2 % of the front half).
+fn has_ascii_digit(b: &[u8]) -> bool {
+    const L: u64 = 0x0101_0101_0101_0101;
+    const H: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = b.chunks_exact(8);
+    for c in &mut chunks {
+        let v = u64::from_le_bytes(c.try_into().expect("8 bytes"));
+        // Per byte below 0x80 (no carries): high bit of x + 0x50 is x >= 0x30,
+        // of x + 0x46 is x >= 0x3a.
+        let low = v & !H;
+        if (low + L * 0x50) & !(low + L * 0x46) & !v & H != 0 {
+            return true;
+        }
+    }
+    chunks.remainder().iter().any(u8::is_ascii_digit)
+}
+
 /// `s.split_whitespace().collect::<Vec<_>>().join(" ")` without the Vec.
 fn collapse_ws(s: &str) -> String {
+    // Most headings are already single-spaced: one byte scan and a copy.
+    // Bytes that may start whitespace other than a single space (ASCII
+    // controls 9..=13; the lead bytes of U+0085, U+00A0, U+1680, U+2000..,
+    // U+3000) send the text the general way.
+    let b = s.as_bytes();
+    let mut prev_space = true;
+    let mut plain = true;
+    for &x in b {
+        let space = x == b' ';
+        if (space && prev_space) || matches!(x, 9..=13 | 0xc2 | 0xe1..=0xe3) {
+            plain = false;
+            break;
+        }
+        prev_space = space;
+    }
+    if plain && !prev_space {
+        return s.to_string();
+    }
+    if b.is_empty() {
+        return String::new();
+    }
     let mut out = String::with_capacity(s.len());
     for w in s.split_whitespace() {
         if !out.is_empty() {
@@ -794,6 +890,51 @@ pub fn norm_plain(s: &str) -> NormText {
 mod tests {
     use super::*;
     use regex::Regex;
+
+    /// The fast paths of `collapse_ws` and `has_ascii_digit` agree with the
+    /// plain definitions on fixture and corpus lines and awkward spacing.
+    #[test]
+    fn collapse_ws_and_digits_agree_with_reference() {
+        let mut cases: Vec<String> = crate::sample_file_lines();
+        for raw in [
+            "",
+            " ",
+            "  ",
+            "a",
+            " a",
+            "a ",
+            "a  b",
+            "a\tb",
+            "a\u{a0}b",
+            "a\u{2003}b",
+            "a\u{3000}b",
+            "ä ö",
+            "x\u{85}y",
+            "\u{1680}",
+            "a b c",
+            "1",
+            "abcdefg8",
+            "abcdefgh9",
+            "é9",
+            "\u{b9}",
+        ] {
+            cases.push(raw.to_string());
+        }
+        let spaced: Vec<String> = cases.iter().map(|c| format!(" {c}  {c}\n")).collect();
+        cases.extend(spaced);
+        for c in &cases {
+            let want = c.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(collapse_ws(c), want, "{c:?}");
+            for k in 0..c.len().min(9) {
+                let b = &c.as_bytes()[k..];
+                assert_eq!(
+                    has_ascii_digit(b),
+                    b.iter().any(u8::is_ascii_digit),
+                    "{c:?}"
+                );
+            }
+        }
+    }
 
     /// The heading tables as one regex per key (how they were matched
     /// before the word matcher), as the reference.

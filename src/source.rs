@@ -168,7 +168,8 @@ impl SourceText {
                 return Ok(text);
             }
         }
-        if bytes.contains(&0) {
+        // memchr's vector search: `<[u8]>::contains` was a third of decoding.
+        if memchr::memchr(0, bytes).is_some() {
             return Err(SourceError::Binary("it contains NUL bytes"));
         }
         let declared = meta_charset(bytes);

@@ -62,6 +62,8 @@ impl MappedText {
     }
 
     /// Appends `s`, which is a verbatim copy of `src_start..src_start + s.len()`.
+    /// (Inlined: the parsers and the normalizer call it for every run.)
+    #[inline]
     pub fn push_verbatim(&mut self, s: &str, src_start: usize) {
         if s.is_empty() {
             return;
@@ -118,6 +120,17 @@ impl MappedText {
                 text: s.text + base,
                 ..*s
             });
+        }
+    }
+
+    /// [`Self::append`], taking `other`: into a text with nothing in it
+    /// yet, `other` moves in instead of being copied (the same text and
+    /// segments).
+    pub fn append_owned(&mut self, other: MappedText) {
+        if self.text.is_empty() && self.segs.is_empty() {
+            *self = other;
+        } else {
+            self.append(&other);
         }
     }
 

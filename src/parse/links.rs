@@ -50,8 +50,11 @@ pub fn mismatched_mail_links(src: &str, format: Format) -> Vec<MailLink> {
         Format::Markdown => (md_link(), 1, 2),
         Format::Text => return Vec::new(),
     };
-    // A cheap test first: most pages have no mailto link at all.
-    if !src.contains("mailto:") && !src.contains("MAILTO:") {
+    // A cheap test first: most pages have no mailto link at all. (memchr's
+    // vector search: `str::contains` walked the page at ~1 instruction a
+    // byte, twice when there was no link.)
+    let has = |needle: &str| memchr::memmem::find(src.as_bytes(), needle.as_bytes()).is_some();
+    if !has("mailto:") && !has("MAILTO:") {
         return Vec::new();
     }
     let mut out = Vec::new();

@@ -873,7 +873,7 @@ impl Builder<'_> {
         if !target.is_empty() {
             target.push_synthetic("\n", at);
         }
-        target.append(&t);
+        target.append_owned(t);
     }
 
     fn finish_capture(&mut self) {
