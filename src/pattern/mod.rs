@@ -266,8 +266,8 @@ impl Part {
     }
 
     /// Whether a substring search shows that the pattern cannot match
-    /// `text`: it has a few literals (too short for the 4-gram prefilter,
-    /// like the `[` of a bracketed placeholder) and none occurs. Checked
+    /// `text`: it has a few literals (like the `[` of a bracketed
+    /// placeholder, which the index cannot hold) and none occurs. Checked
     /// before the regex is compiled or run.
     fn rules_out(&self, text: &str) -> bool {
         match &self.literals {
@@ -538,8 +538,8 @@ impl Matcher<'_> {
     }
 }
 
-/// Parts whose literals are all at least this long (one 4-gram) go through
-/// the prefilter.
+/// A term's literals grow word by word until each is longer than this (a
+/// literal that long is rare enough to tell texts apart).
 const MIN_LITERAL: usize = 4;
 
 impl TermSet {
@@ -829,9 +829,6 @@ impl TermSet {
     pub fn find_all_in_range(&self, scan: &Scan, range: Range<usize>) -> Vec<Range<usize>> {
         let lists = self.range_lists(scan, &range);
         let refs = [lists[0].as_deref(), lists[1].as_deref()];
-        if self.ruled_out_in_range(scan, refs) {
-            return Vec::new();
-        }
         let (b, c) = self.listed_matchers(refs, range.len());
         Self::find_all_with(b, c, &scan.text[range])
     }
@@ -841,9 +838,6 @@ impl TermSet {
     pub fn is_match_in_range(&self, scan: &Scan, range: Range<usize>) -> bool {
         let lists = self.range_lists(scan, &range);
         let refs = [lists[0].as_deref(), lists[1].as_deref()];
-        if self.ruled_out_in_range(scan, refs) {
-            return false;
-        }
         let (b, c) = self.listed_matchers(refs, range.len());
         Self::find_with(b, c, &scan.text[range]).is_some()
     }
@@ -861,21 +855,6 @@ impl TermSet {
             out.extend(list[lo..hi].iter().map(|&p| p - a));
             Some(out)
         })
-    }
-
-    /// Whether the whole text rules every part out: a part the index
-    /// does not cover whose literals the text lacks (position-independent,
-    /// so it holds for any range). A covered part is searched: at its few
-    /// listed starts that costs little.
-    fn ruled_out_in_range(&self, scan: &Scan, lists: [Option<&[u32]>; 2]) -> bool {
-        [&self.bounded, &self.compound]
-            .iter()
-            .zip(lists)
-            .all(|(p, list)| match (p, list) {
-                (None, _) => true,
-                (Some(_), Some(_)) => false,
-                (Some(p), None) => matches!(scan.pre.slot(p), Some(slot) if !scan.present[slot]),
-            })
     }
 
     /// The matches of [`TermSet::find_all_in`], in order, each passed to
@@ -909,18 +888,12 @@ impl TermSet {
         Self::find_with(b, c, scan.text).is_some()
     }
 
-    /// False when the set cannot match the scanned text or any part of it:
-    /// for each of its patterns, some four bytes of every literal it starts
-    /// with are missing from the text.
+    /// False when the set cannot match the scanned text: no part has a
+    /// listed start, and the index knows every way each may start.
     pub fn may_match_in(&self, scan: &Scan) -> bool {
-        self.parts().any(|p| match scan.pre.slot(p) {
-            Some(slot) => scan.present[slot],
-            // A part the index covers alone (no regex of its own) may
-            // match only where one of its terms may start.
-            None => match scan.pre.index_slots.get(&p.id) {
-                Some(&(_, true)) => scan.starts_of(p).is_none_or(|l| !l.is_empty()),
-                _ => true,
-            },
+        self.parts().any(|p| match scan.pre.index_slots.get(&p.id) {
+            Some(&(_, true)) => scan.starts_of(p).is_none_or(|l| !l.is_empty()),
+            _ => true,
         })
     }
 
@@ -933,54 +906,33 @@ impl TermSet {
     }
 }
 
-/// A quick test, once per notice, of which of many term sets (a whole
-/// catalogue) can match at all, so that only those run their regexes: most
-/// term lists do not occur in a given notice.
+/// Where, once per notice, each of many term sets (a whole catalogue) may
+/// match, so that a set searches only there, and not at all when it cannot
+/// match: most term lists do not occur in a given notice.
 ///
-/// Every match of a pattern starts with one of its literals (see
-/// [`term_literals`]), and a literal that occurs brings all of its
-/// four-byte windows with it. One pass over the text sets a bit for each
-/// 4-gram (hashed into 2^18 bits, 32 KB); a pattern none of whose literals
-/// has all its 4-grams there cannot match, and is skipped. A literal under
-/// four bytes ("xxx", "ei") is looked for with a substring search, once per
-/// text, when the pattern's longer literals left it out. (Trigrams were
-/// tried: Finnish words are built from common syllables, so nearly every
-/// list passed. A one-pass Aho-Corasick search for the literals themselves
-/// was exact but cost more than the regex searches it saved.) The test can
-/// only say "maybe" wrongly, never "no", so results are the same as running
-/// every regex (the engine's equivalence test checks this).
+/// Every match of a term starts with a stem of its first word, and every
+/// match of a regex with one of its literal prefixes. One walk over the
+/// text ([`index`]) lists, for each set's part, where such a stem starts
+/// (a regex literal counts from its first letter: ` oy` gives `oy`, which
+/// starts a word wherever the literal occurs). A part whose list is empty
+/// cannot match. A part with a regex whose literals the index cannot hold
+/// (none known, or one with no letter: `@`, `[`) is always searched; its
+/// regex skips ahead by its own prefilter. (A 4-gram bitmap filter stood
+/// here before the index: 6 % of a run, and it could only say "maybe".)
+/// The engine's equivalence test compares results with and without it.
 #[derive(Debug, Clone, Default)]
 pub struct Prefilter {
-    /// Part id → slot. Parts with the same pattern share a slot.
-    slots: HashMap<u64, u32>,
-    n_slots: usize,
-    /// (slot, range in `grams`) for each literal.
-    literals: Vec<(u32, Range<u32>)>,
-    grams: Vec<u32>,
-    /// For each slot: its literals too short for a 4-gram ("ei", "xxx",
-    /// "["), as indices in `short`, looked for with a substring search
-    /// when no longer literal of the slot can occur.
-    short_of: Vec<Vec<u32>>,
-    /// Those literals, each once.
-    short: Vec<String>,
-    /// The first stems of the parts matched word by word, in one pass
-    /// ([`index`]): part id → index slot, and whether the index covers the
-    /// whole part (it has no regex of its own).
+    /// Part id → index slot (parts with the same pattern share one), and
+    /// whether the index knows every way a match of the part may start.
     index_slots: HashMap<u64, (u32, bool)>,
     index: Option<index::TermIndex>,
 }
-
-/// A pattern with more literals under four bytes than this is always
-/// searched (a substring search each would cost more than it saves).
-const MAX_SHORT: usize = 8;
 
 /// A text checked by a [`Prefilter`].
 #[derive(Debug)]
 pub struct Scan<'a> {
     pub text: &'a str,
     pre: &'a Prefilter,
-    /// For each slot: whether a literal of it may occur in the text.
-    present: Vec<bool>,
     /// Where the indexed parts' terms may start.
     starts: Option<index::Starts>,
 }
@@ -994,129 +946,70 @@ impl Scan<'_> {
     }
 }
 
-const GRAM: usize = 4;
-const GRAM_BITS: u32 = 18;
-
-fn gram(b: &[u8]) -> u32 {
-    let k = u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
-    k.wrapping_mul(0x9e37_79b1) >> (32 - GRAM_BITS)
-}
-
 impl Prefilter {
     pub fn new<'a>(sets: impl IntoIterator<Item = &'a TermSet>) -> Prefilter {
-        let mut by_src: HashMap<&str, u32> = HashMap::new();
         let mut index_by_src: HashMap<&str, u32> = HashMap::new();
         let mut index_lists: Vec<(Vec<&str>, bool)> = Vec::new();
         let mut pre = Prefilter::default();
         for set in sets {
             for (p, w) in set.part_pairs() {
-                let Some(p) = p else { continue };
-                // Indexed: the word matcher's terms all start with a stem.
-                let firsts: Option<Vec<&str>> = w.filter(|w| !w.terms.is_empty()).and_then(|w| {
-                    let mut all = Vec::new();
-                    for t in &w.terms {
-                        all.extend(t.first_stems()?);
-                    }
-                    Some(all)
-                });
-                if let (Some(firsts), Some(w)) = (firsts, w) {
-                    let next = index_lists.len() as u32;
-                    let slot = *index_by_src.entry(p.src.as_str()).or_insert(next);
-                    if slot == next {
-                        index_lists.push((firsts, w.check_left));
-                    }
-                    pre.index_slots.insert(p.id, (slot, w.regex.is_none()));
-                    if w.regex.is_none() {
-                        // The index says exactly whether a term may
-                        // start; the 4-grams would add nothing.
-                        continue;
+                let (Some(p), Some(w)) = (p, w) else { continue };
+                // `exact`: every match starts with a listed stem, so a
+                // part with no start listed cannot match.
+                let mut firsts = Vec::new();
+                let mut exact = true;
+                let mut indexable = true;
+                for t in &w.terms {
+                    match t.first_stems() {
+                        Some(f) => firsts.extend(f),
+                        None => indexable = false,
                     }
                 }
-                let Some(lits) = &p.literals else { continue };
-                let (short, long): (Vec<&String>, Vec<&String>) =
-                    lits.iter().partition(|l| l.len() < MIN_LITERAL);
-                if short.len() > MAX_SHORT {
-                    continue;
-                }
-                let next = by_src.len() as u32;
-                let slot = *by_src.entry(p.src.as_str()).or_insert(next);
-                pre.slots.insert(p.id, slot);
-                if slot != next {
-                    continue;
-                }
-                let short_ids = short
-                    .into_iter()
-                    .map(|l| match pre.short.iter().position(|x| x == l) {
-                        Some(i) => i as u32,
-                        None => {
-                            pre.short.push(l.clone());
-                            pre.short.len() as u32 - 1
+                if let Some(re) = &w.regex {
+                    // Only the literal's presence counts here (the regex
+                    // is searched by itself), so its first letter on will
+                    // do; the index walks from word edges for those (a
+                    // stem starting with a space would stop its search
+                    // inside words everywhere).
+                    match &re.literals {
+                        Some(lits) => {
+                            for l in lits {
+                                let from_letter =
+                                    l.trim_start_matches(|c: char| !c.is_alphanumeric());
+                                if from_letter.is_empty() {
+                                    exact = false;
+                                } else {
+                                    firsts.push(from_letter);
+                                }
+                            }
                         }
-                    })
-                    .collect();
-                pre.short_of.push(short_ids);
-                for l in long {
-                    let from = pre.grams.len() as u32;
-                    let mut t: Vec<u32> = l.as_bytes().windows(GRAM).map(gram).collect();
-                    t.sort_unstable();
-                    t.dedup();
-                    pre.grams.extend(t);
-                    pre.literals.push((slot, from..pre.grams.len() as u32));
+                        None => exact = false,
+                    }
                 }
+                if !indexable || firsts.is_empty() {
+                    continue;
+                }
+                let next = index_lists.len() as u32;
+                let slot = *index_by_src.entry(p.src.as_str()).or_insert(next);
+                if slot == next {
+                    index_lists.push((firsts, w.check_left));
+                }
+                pre.index_slots.insert(p.id, (slot, exact));
             }
         }
-        pre.n_slots = by_src.len();
         if !index_lists.is_empty() {
             pre.index = Some(index::TermIndex::new(&index_lists));
         }
         pre
     }
 
-    fn slot(&self, p: &Part) -> Option<usize> {
-        self.slots.get(&p.id).map(|&s| s as usize)
-    }
-
     pub fn scan<'a>(&'a self, text: &'a str) -> Scan<'a> {
-        let mut present = vec![false; self.n_slots];
-        if self.n_slots > 0 {
-            let mut bits = vec![0u64; 1 << (GRAM_BITS - 6)];
-            for w in text.as_bytes().windows(GRAM) {
-                let h = gram(w);
-                bits[(h >> 6) as usize] |= 1 << (h & 63);
-            }
-            let has = |h: &u32| bits[(h >> 6) as usize] & (1 << (h & 63)) != 0;
-            for (slot, r) in &self.literals {
-                let slot = *slot as usize;
-                if !present[slot] {
-                    let t = &self.grams[r.start as usize..r.end as usize];
-                    present[slot] = t.iter().all(has);
-                }
-            }
-            // Short literals, each searched for at most once per text.
-            let mut found: Vec<Option<bool>> = vec![None; self.short.len()];
-            for (slot, ids) in self.short_of.iter().enumerate() {
-                if present[slot] {
-                    continue;
-                }
-                for &i in ids {
-                    let i = i as usize;
-                    let here = *found[i].get_or_insert_with(|| {
-                        memchr::memmem::find(text.as_bytes(), self.short[i].as_bytes()).is_some()
-                    });
-                    if here {
-                        present[slot] = true;
-                        break;
-                    }
-                }
-            }
-        }
         let starts = (self.index.as_ref())
             .filter(|_| u32::try_from(text.len()).is_ok())
             .map(|ix| ix.starts(text));
         Scan {
             text,
             pre: self,
-            present,
             starts,
         }
     }
@@ -1481,23 +1374,31 @@ mod tests {
         }
     }
 
-    /// Literals under four bytes of a regex rule it out by a substring
-    /// search; a regex with too many of them is always searched. Terms go
-    /// through the index, which rules them out exactly however short.
+    /// The index rules a set out exactly, however short its terms or its
+    /// regexes' literals (`q3`, ` oy` from its letter on); a regex whose
+    /// literals have no letter (`[`) is always searched.
     #[test]
-    fn short_literals_go_through_the_prefilter() {
+    fn short_terms_and_literals_go_through_the_index() {
         let few = set(&["xxx", "tbd", "tietosuojaseloste"]);
-        let many_short: Vec<String> = (0..=MAX_SHORT).map(|i| format!("q{i}")).collect();
-        let many_regexes = TermSet::new(&[], &many_short).unwrap();
-        let many_terms = TermSet::new(&many_short, &[]).unwrap();
-        let pre = Prefilter::new([&few, &many_regexes, &many_terms]);
+        let short: Vec<String> = (0..10).map(|i| format!("q{i}")).collect();
+        let terms = TermSet::new(&short, &[]).unwrap();
+        let regexes = TermSet::new(&[], &short).unwrap();
+        let spaced = TermSet::new(&[], &[" (?:oy|ry)".to_string()]).unwrap();
+        let bracket = TermSet::new(&[], &[r"\[[a-z]+\]".to_string()]).unwrap();
+        let pre = Prefilter::new([&few, &terms, &regexes, &spaced, &bracket]);
         let none = pre.scan("rekisteriseloste ilman paikkamerkkejä");
-        assert!(!few.may_match_in(&none));
-        assert!(many_regexes.may_match_in(&none));
-        assert!(!many_terms.may_match_in(&none));
-        let q3 = pre.scan("kohta q3 on tyhjä");
-        assert!(many_terms.may_match_in(&q3));
-        assert_eq!(many_terms.find_all_in(&q3), vec![6..8]);
+        for s in [&few, &terms, &regexes, &spaced] {
+            assert!(!s.may_match_in(&none));
+        }
+        assert!(bracket.may_match_in(&none));
+        let text = "kohta q3 on tyhjä, esimerkki oy [nimi]";
+        let scan = pre.scan(text);
+        assert_eq!(terms.find_all_in(&scan), vec![6..8]);
+        assert_eq!(regexes.find_all_in(&scan), vec![6..8]);
+        let oy = text.find(" oy").unwrap();
+        assert_eq!(spaced.find_all_in(&scan), vec![oy..oy + 3]);
+        let name = text.find("[nimi]").unwrap();
+        assert_eq!(bracket.find_all_in(&scan), vec![name..name + 6]);
         for text in ["nimi: xxx", "tbd", "tietosuojaseloste"] {
             let scan = pre.scan(text);
             assert!(few.may_match_in(&scan), "{text}");
