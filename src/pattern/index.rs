@@ -24,14 +24,17 @@ use super::words::{tail_len, utf8_len, Trie};
 struct DenseTrie {
     class: Box<[u8; 256]>,
     stride: usize,
-    next: Vec<u32>,
+    /// State ids as u16: half the table to fault in at start-up.
+    next: Vec<u16>,
     /// Per state: its range in `ids`.
     terms: Vec<(u32, u32)>,
     ids: Vec<u32>,
 }
 
 impl DenseTrie {
-    fn new(entries: &[(String, u32)]) -> DenseTrie {
+    /// `None` past 65,535 states (a catalogue of some ten thousand stems:
+    /// then each list searches on its own, as without an index).
+    fn new(entries: &[(String, u32)]) -> Option<DenseTrie> {
         let mut class = Box::new([0u8; 256]);
         let mut n_classes = 1usize;
         for (stem, _) in entries {
@@ -48,7 +51,7 @@ impl DenseTrie {
         // once at that bound (zeroed pages that are never touched cost
         // nothing; growing it state by state copied it over and over).
         let bound = 2 + entries.iter().map(|(s, _)| s.len()).sum::<usize>();
-        let mut next = vec![0u32; bound * stride];
+        let mut next = vec![0u16; bound.min(1 << 16) * stride];
         let mut n_states = 2;
         let mut ends: Vec<(u32, u32)> = Vec::with_capacity(entries.len());
         for (stem, id) in entries {
@@ -56,7 +59,7 @@ impl DenseTrie {
             for &b in stem.as_bytes() {
                 let k = state * stride + class[b as usize] as usize;
                 if next[k] == 0 {
-                    next[k] = n_states as u32;
+                    next[k] = u16::try_from(n_states).ok()?;
                     n_states += 1;
                 }
                 state = next[k] as usize;
@@ -76,13 +79,13 @@ impl DenseTrie {
             flat.push((ids.len() as u32, t.len() as u32));
             ids.extend_from_slice(t);
         }
-        DenseTrie {
+        Some(DenseTrie {
             class,
             stride,
             next,
             terms: flat,
             ids,
-        }
+        })
     }
 
     /// Calls `f` with the ids of every stem that `text` starts with.
@@ -162,7 +165,7 @@ impl Starts {
 impl TermIndex {
     /// `lists[slot]` gives each first stem of that slot's terms (none
     /// empty), and whether the list's terms must start at a word edge.
-    pub(super) fn new(lists: &[(Vec<&str>, bool)]) -> TermIndex {
+    pub(super) fn new(lists: &[(Vec<&str>, bool)]) -> Option<TermIndex> {
         let mut edge = Vec::new();
         let mut inside = Vec::new();
         for (slot, (stems, at_edge)) in lists.iter().enumerate() {
@@ -200,13 +203,13 @@ impl TermIndex {
                 .build(&inside_stems)
                 .expect("a few dozen stems build an automaton")
         });
-        TermIndex {
-            edges: DenseTrie::new(&edge),
+        Some(TermIndex {
+            edges: DenseTrie::new(&edge)?,
             inside_ac,
             inside: Trie::new(&inside),
             class,
             n_slots: lists.len(),
-        }
+        })
     }
 
     /// Each slot's candidate starts in `text` (under 4 GB).
@@ -345,7 +348,7 @@ mod tests {
             (vec!["eväste", "ä"], false),
             (vec!["y-tunnus", "öljy", "x"], true),
         ];
-        let index = TermIndex::new(&lists);
+        let index = TermIndex::new(&lists).unwrap();
         let pieces = [
             "tieto",
             "tietosuoja",
@@ -391,6 +394,31 @@ mod tests {
                 assert_eq!(starts.of(slot), want.as_slice(), "slot {slot} in {text:?}");
             }
         }
+    }
+
+    /// Past 65,535 trie states there is no index (each list then searches
+    /// by itself); a catalogue that large still lints.
+    #[test]
+    fn too_many_stems_give_no_index_and_lists_still_match() {
+        let stems: Vec<String> = (0..20_000u32)
+            .map(|i| {
+                let mut x = i.wrapping_mul(2_654_435_761);
+                (0..6)
+                    .map(|_| {
+                        x = x.rotate_left(5) ^ 0x9e37;
+                        char::from(b'a' + (x % 26) as u8)
+                    })
+                    .collect()
+            })
+            .collect();
+        let refs: Vec<&str> = stems.iter().map(String::as_str).collect();
+        assert!(TermIndex::new(&[(refs, true)]).is_none());
+        let set = super::super::TermSet::new(&stems, &[]).unwrap();
+        let pre = super::super::Prefilter::new([&set]);
+        let text = format!("alku {} loppu", stems[12_345]);
+        let scan = pre.scan(&text);
+        assert!(set.may_match_in(&scan));
+        assert_eq!(set.find_all_in(&scan), vec![5..11]);
     }
 
     #[test]

@@ -998,7 +998,7 @@ impl Prefilter {
             }
         }
         if !index_lists.is_empty() {
-            pre.index = Some(index::TermIndex::new(&index_lists));
+            pre.index = index::TermIndex::new(&index_lists);
         }
         pre
     }
