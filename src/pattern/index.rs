@@ -1,9 +1,9 @@
 //! Where every term list of a catalogue may match in a notice, found in one
 //! pass.
 //!
-//! A rule engine run asks some fifty term lists whether and where they
+//! A rule engine run asks some eighty term lists whether and where they
 //! occur in the same notice text. Searching with each list's own automaton
-//! reads the text fifty times, and most of a run's time went there. Every
+//! read the text that many times, and most of a run's time went there. Every
 //! match of a term starts with one of the stems of its first word
 //! ([`super::words::WordTerm`]), so one walk over the text, trying a trie of
 //! all the lists' first stems at each word edge (and at the few characters
@@ -11,7 +11,8 @@
 //! positions where one of its terms may start. A list's matches are then
 //! checked at those positions only ([`super::WordPart`]), with the same
 //! result as searching it alone: a position left out is one where no term
-//! of the list can match.
+//! of the list can match. A list's regex literals are listed the same way
+//! ([`super::Prefilter`]), so that a list with no start at all is skipped.
 
 use aho_corasick::{AhoCorasick, Input, MatchKind};
 
@@ -216,8 +217,8 @@ impl TermIndex {
     pub(super) fn starts(&self, text: &str) -> Starts {
         let bytes = text.as_bytes();
         // (slot, position), then grouped by slot with a stable counting
-        // sort.
-        // About one hit in 16 bytes of notice text.
+        // sort. A notice gives about one hit in 16 bytes; room for twice
+        // that.
         let mut hits: Vec<(u32, u32)> = Vec::with_capacity(text.len() / 8);
         // Each slot's last position, so that two stems of one list found at
         // one place (`tieto`, `tietosuoja`) give it once.
