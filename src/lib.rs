@@ -45,6 +45,18 @@ pub(crate) fn files_under(rel: &str) -> Vec<std::path::PathBuf> {
     out
 }
 
+/// Test support: a xorshift64 generator from `seed` (not zero), for the
+/// randomized tests: the same seed gives the same inputs on every run.
+#[cfg(test)]
+pub(crate) fn xorshift(mut seed: u64) -> impl FnMut() -> u64 {
+    move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    }
+}
+
 /// Test support: every line, trimmed, of the text files (under 1 MB) of the
 /// fixtures and, where present, the real corpus.
 #[cfg(test)]

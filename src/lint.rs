@@ -418,13 +418,7 @@ mod tests {
             "\u{1f600}",
             "\n",
         ];
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = crate::xorshift(0x2545_f491_4f6c_dd1d);
         let mut texts: Vec<String> = (0..20_000)
             .map(|_| {
                 let len = (next() % 40) as usize;

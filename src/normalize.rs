@@ -486,11 +486,9 @@ mod tests {
             0x20 | 0x80,
             0x2d | 0x80,
         ];
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = crate::xorshift(0x9e37_79b9_7f4a_7c15);
         for _ in 0..200_000 {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
+            let seed = next();
             let bytes: [u8; 8] = std::array::from_fn(|k| {
                 alphabet[((seed >> (5 * k)) % alphabet.len() as u64) as usize]
             });
@@ -532,12 +530,10 @@ mod tests {
             b'a', b'Z', b' ', b'-', b'\t', b'\n', 0x0b, 0x01, 0x1f, 0x20, 0x21, 0x7f, b'.', 0xc3,
             0xa4, 0xa0, 0x9f, 0xbf, 0xc0, 0xc2, 0x80, 0xe2, 0xff, 0xad,
         ];
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = crate::xorshift(0x2545_f491_4f6c_dd1d);
         for round in 0..300_000 {
             let bytes: [u8; 16] = std::array::from_fn(|_| {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
+                let seed = next();
                 if round % 8 == 0 {
                     seed as u8
                 } else {
@@ -705,29 +701,13 @@ mod tests {
             "\r\n", "\u{a0}", "\u{2003}", "-", "-\n", "\u{ad}", "\u{200b}", "\u{308}", "\u{301}",
             "o\u{308}", "A\u{30a}", "’", "–", "€", "ǅ", "7", ".", "(", "ﬁ",
         ];
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = crate::xorshift(0x2545_f491_4f6c_dd1d);
         for _ in 0..3000 {
             let len = (next() % 40) as usize;
             let src: String = (0..len)
                 .map(|_| ALPHABET[(next() % ALPHABET.len() as u64) as usize])
                 .collect();
-            let mk = || {
-                let mut m = MappedText::new();
-                m.push_verbatim(&src, 0);
-                m
-            };
-            let fast = normalize(mk());
-            let slow = reference_normalize(mk());
-            assert_eq!(fast.text, slow.text, "{src:?}");
-            let cuts: Vec<usize> = (0..=fast.text.len())
-                .filter(|&p| fast.text.is_char_boundary(p))
-                .collect();
+            let (fast, slow, cuts) = both_normalizers(&src);
             for (k, &a) in cuts.iter().enumerate() {
                 for &b in &cuts[k..] {
                     assert_eq!(
@@ -741,6 +721,23 @@ mod tests {
         }
     }
 
+    /// `src` normalized by the fast normalizer and by the reference, which
+    /// must give the same text, and that text's character boundaries.
+    fn both_normalizers(src: &str) -> (NormText, NormText, Vec<usize>) {
+        let mk = || {
+            let mut m = MappedText::new();
+            m.push_verbatim(src, 0);
+            m
+        };
+        let fast = normalize(mk());
+        let slow = reference_normalize(mk());
+        assert_eq!(fast.text, slow.text, "{src:?}");
+        let cuts: Vec<usize> = (0..=fast.text.len())
+            .filter(|&p| fast.text.is_char_boundary(p))
+            .collect();
+        (fast, slow, cuts)
+    }
+
     /// The same on fixture and corpus text (long runs, where the 16-byte
     /// prefix does most of the work): text, and the source of every
     /// character and of every prefix.
@@ -750,17 +747,7 @@ mod tests {
         let mut texts: Vec<String> = lines.chunks(5).map(|c| c.join("\n")).collect();
         texts.extend(lines.chunks(3).map(|c| c.join("  -\n")));
         for src in &texts {
-            let mk = || {
-                let mut m = MappedText::new();
-                m.push_verbatim(src, 0);
-                m
-            };
-            let fast = normalize(mk());
-            let slow = reference_normalize(mk());
-            assert_eq!(fast.text, slow.text, "{src:?}");
-            let cuts: Vec<usize> = (0..=fast.text.len())
-                .filter(|&p| fast.text.is_char_boundary(p))
-                .collect();
+            let (fast, slow, cuts) = both_normalizers(src);
             for w in cuts.windows(2) {
                 assert_eq!(fast.source_range(w[0]..w[1]), slow.source_range(w[0]..w[1]));
                 assert_eq!(fast.source_range(0..w[1]), slow.source_range(0..w[1]));

@@ -1270,13 +1270,8 @@ mod tests {
                 }
             }
         }
-        let mut seed = 0x51_7cc1_b727_220au64;
-        let mut next = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut rng = crate::xorshift(0x51_7cc1_b727_220a);
+        let mut next = |n: usize| (rng() % n as u64) as usize;
         for k in 0..300 {
             let mut doc = String::from("# Tietosuojaseloste\n\n");
             for _ in 0..(5 + next(40)) {

@@ -868,19 +868,13 @@ fn random_markup_soup() {
         "<textarea>",
         "<plaintext>",
     ];
-    let mut seed: u64 = 0x5e1_05fe;
-    let mut next = || {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        seed
-    };
+    let mut next = crate::xorshift(0x5e1_05fe);
     for _ in 0..3000 {
         let n = (next() % 60) as usize;
         let mut src = String::new();
         for _ in 0..n {
             let r = next();
-            if r % 7 == 0 {
+            if r.is_multiple_of(7) {
                 src.push(char::from_u32((r >> 8) as u32 % 0x3000).unwrap_or('x'));
             } else {
                 src.push_str(PIECES[(r >> 3) as usize % PIECES.len()]);
@@ -1351,13 +1345,7 @@ fn corpus_mutations_hold() {
         .iter()
         .map(|p| std::fs::read_to_string(p).unwrap())
         .collect();
-    let mut seed: u64 = 0x1234_5678_9abc;
-    let mut next = || {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        seed
-    };
+    let mut next = crate::xorshift(0x1234_5678_9abc);
     for _ in 0..20000 {
         let a = &srcs[next() as usize % srcs.len()];
         let b = &srcs[next() as usize % srcs.len()];

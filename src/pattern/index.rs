@@ -381,14 +381,11 @@ mod tests {
             "xtieto",
             "öla",
         ];
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = crate::xorshift(0x2545_f491_4f6c_dd1d);
         for round in 0..3000 {
             let mut text = String::new();
             for _ in 0..(round % 40) {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                text.push_str(pieces[(seed % pieces.len() as u64) as usize]);
+                text.push_str(pieces[(next() % pieces.len() as u64) as usize]);
             }
             let starts = index.starts(&text);
             for (slot, want) in expected(&lists, &text).iter().enumerate() {

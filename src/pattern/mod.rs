@@ -1251,11 +1251,9 @@ mod tests {
             out.extend([t.clone(), format!("{t}~"), format!("*{t}*")]);
         }
         let letters: Vec<char> = "aeiouyäöklmnprstdhgvj".chars().collect();
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = crate::xorshift(0x9e37_79b9_7f4a_7c15);
         for _ in 0..20_000 {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
+            let seed = next();
             let len = 1 + (seed % 9) as usize;
             let w: String = (0..len)
                 .map(|k| letters[((seed >> (k * 5 + 4)) % letters.len() as u64) as usize])
