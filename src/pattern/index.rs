@@ -16,7 +16,9 @@
 
 use aho_corasick::{AhoCorasick, Input, MatchKind};
 
-use super::words::{tail_len, utf8_len, Trie};
+// The byte classes of the heading oracle's walk (`WordSets::matching`),
+// which this one follows.
+use super::words::{tail_len, utf8_len, Trie, ASCII_TAIL, EDGE_START};
 
 /// A byte trie as a dense transition table over byte classes: one load a
 /// step (a word walk is several steps, and a notice has a thousand word
@@ -106,11 +108,6 @@ impl DenseTrie {
     }
 }
 
-/// By byte: some stem of the edge trie starts with it.
-const EDGE_START: u8 = 1;
-/// By byte: an ASCII letter or digit that continues a word.
-const ASCII_TAIL: u8 = 2;
-
 const HIGH: u64 = 0x8080_8080_8080_8080;
 
 /// The high bit of each byte of `w` set where that byte is an ASCII
@@ -151,12 +148,12 @@ pub(super) struct TermIndex {
 /// The positions found in one text: for each slot, its candidate starts in
 /// ascending order.
 #[derive(Debug, Default)]
-pub(super) struct Starts {
+pub(super) struct StartLists {
     offsets: Vec<u32>,
     positions: Vec<u32>,
 }
 
-impl Starts {
+impl StartLists {
     pub(super) fn of(&self, slot: usize) -> &[u32] {
         let (a, b) = (self.offsets[slot], self.offsets[slot + 1]);
         &self.positions[a as usize..b as usize]
@@ -214,7 +211,7 @@ impl TermIndex {
     }
 
     /// Each slot's candidate starts in `text` (under 4 GB).
-    pub(super) fn starts(&self, text: &str) -> Starts {
+    pub(super) fn starts(&self, text: &str) -> StartLists {
         let bytes = text.as_bytes();
         // (slot, position), then grouped by slot with a stable counting
         // sort. A notice gives about one hit in 16 bytes; room for twice
@@ -306,7 +303,7 @@ impl TermIndex {
                 }
             }
         }
-        Starts { offsets, positions }
+        StartLists { offsets, positions }
     }
 }
 

@@ -934,7 +934,7 @@ pub struct Scan<'a> {
     pub text: &'a str,
     pre: &'a Prefilter,
     /// Where the indexed parts' terms may start.
-    starts: Option<index::Starts>,
+    starts: Option<index::StartLists>,
 }
 
 impl Scan<'_> {

@@ -41,6 +41,19 @@ pub(super) fn tail_len(text: &[u8], i: usize) -> usize {
     }
 }
 
+/// Where the letters that continue a word from byte `at` end (an open
+/// stem's ending).
+#[inline]
+fn word_end(text: &[u8], mut at: usize) -> usize {
+    loop {
+        let n = tail_len(text, at);
+        if n == 0 {
+            return at;
+        }
+        at += n;
+    }
+}
+
 /// The byte length of a character from its first byte.
 #[inline]
 pub(super) fn utf8_len(lead: u8) -> usize {
@@ -197,13 +210,7 @@ impl WordTerm {
             }
             let mut end = pos + f.stem.len();
             if f.open {
-                loop {
-                    let n = tail_len(text, end);
-                    if n == 0 {
-                        break;
-                    }
-                    end += n;
-                }
+                end = word_end(text, end);
             }
             if last {
                 if tail_len(text, end) == 0 {
@@ -225,13 +232,7 @@ impl WordTerm {
         let f = &self.words[0][form];
         let mut end = pos + f.stem.len();
         if f.open {
-            loop {
-                let n = tail_len(text, end);
-                if n == 0 {
-                    break;
-                }
-                end += n;
-            }
+            end = word_end(text, end);
         }
         if self.words.len() == 1 {
             tail_len(text, end) == 0
@@ -471,9 +472,9 @@ pub struct WordSets {
 /// term's first word has the stem.
 const FORM_BITS: u32 = 8;
 
-const EDGE_START: u8 = 1;
+pub(super) const EDGE_START: u8 = 1;
 const INSIDE_START: u8 = 2;
-const ASCII_TAIL: u8 = 4;
+pub(super) const ASCII_TAIL: u8 = 4;
 
 /// A byte trie of stems; each node lists the terms whose stem ends there.
 /// Flat: each node's children are a run of `labels`/`targets`, its terms a
