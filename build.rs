@@ -1,7 +1,7 @@
 //! Compiles what start-up would otherwise work out from the built-in rule
-//! files on every run: the literal prefixes of their regexes (the 4-gram
-//! prefilter needs them before the first notice; parsing about forty
-//! regexes was a quarter of start-up). `src/pattern/regex_prefixes.rs` is
+//! files on every run: the literal prefixes of their regexes and where they
+//! can match (the index needs them before the first notice; parsing about
+//! forty regexes was a quarter of start-up). `src/pattern/regex_prefixes.rs` is
 //! the same code the binary falls back to for users' own rule files.
 
 #[path = "src/pattern/regex_prefixes.rs"]
@@ -23,6 +23,8 @@ fn regexes(v: &toml::Value, key: &str, out: &mut Vec<String>) {
 fn main() {
     println!("cargo:rerun-if-changed=rules");
     println!("cargo:rerun-if-changed=src/pattern/regex_prefixes.rs");
+    println!("cargo:rerun-if-changed=fixtures");
+    let sample = regex_prefixes::fixture_sample(Path::new("fixtures"));
     let mut files: Vec<_> = std::fs::read_dir("rules")
         .expect("rules/ is beside Cargo.toml")
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -30,6 +32,7 @@ fn main() {
         .collect();
     files.sort();
     let mut table: BTreeMap<String, Option<Vec<String>>> = BTreeMap::new();
+    let mut windows: BTreeMap<String, Option<regex_prefixes::Window>> = BTreeMap::new();
     for f in &files {
         println!("cargo:rerun-if-changed={}", f.display());
         let src = std::fs::read_to_string(f).expect("rule file is readable");
@@ -41,6 +44,7 @@ fn main() {
         let mut found = Vec::new();
         regexes(&toml::Value::Table(doc), "", &mut found);
         for re in found {
+            windows.insert(re.clone(), regex_prefixes::window(&re, &sample));
             let lits = regex_prefixes::compute(&re);
             table.insert(re, lits);
         }
@@ -57,6 +61,33 @@ fn main() {
         out += &format!("    ({re:?}, {lits}),\n");
     }
     out += "];\n";
+    out += "/// Where the built-in rule files' regexes can match (build.rs).\n\
+            static BUILTIN_REGEX_WINDOWS: &[(&str, Option<BuiltinWindow>)] = &[\n";
+    for (re, w) in &windows {
+        let w = match w {
+            Some((f, b)) => format!("Some((&{f:?}, &{b:?}))"),
+            None => "None".to_string(),
+        };
+        out += &format!("    ({re:?}, {w}),\n");
+    }
+    out += "];\n";
+    // How common each byte is in lowercased notice text, as ranks from 0
+    // (rarest) to 255: substring searches look for a literal's rarest
+    // bytes, and for Finnish text the UTF-8 bytes of ä and ö are not rare.
+    let mut counts = [0usize; 256];
+    for &b in sample.as_bytes() {
+        counts[b as usize] += 1;
+    }
+    let mut order: Vec<usize> = (0..256).collect();
+    order.sort_by_key(|&b| (counts[b], b));
+    let mut rank = [0u8; 256];
+    for (r, &b) in order.iter().enumerate() {
+        rank[b] = r as u8;
+    }
+    out += &format!(
+        "/// Byte ranks in the bundled notices' text (build.rs).\n\
+         static BYTE_RANK: [u8; 256] = {rank:?};\n"
+    );
     let dest =
         Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("regex_prefixes.rs");
     std::fs::write(dest, out).expect("OUT_DIR is writable");

@@ -189,7 +189,23 @@ thread_local! {
     static PREFIXES_COMPUTED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
-// `BUILTIN_REGEX_PREFIXES: &[(&str, Option<&[&str]>)]`, sorted by regex.
+/// Where a user's regex can match (see [`regex_prefixes::window`]): for
+/// the built-in rule files, from the table `build.rs` made.
+fn regex_window(re: &str) -> Option<regex_prefixes::Window> {
+    match BUILTIN_REGEX_WINDOWS.binary_search_by(|(r, _)| (*r).cmp(re)) {
+        Ok(i) => BUILTIN_REGEX_WINDOWS[i]
+            .1
+            .map(|(f, b)| (f.iter().map(|x| x.to_string()).collect(), b.to_vec())),
+        Err(_) => regex_prefixes::window(re, ""),
+    }
+}
+
+/// A built-in regex's [`regex_prefixes::Window`], as `build.rs` writes it.
+type BuiltinWindow = (&'static [&'static str], &'static [u8]);
+
+// `BUILTIN_REGEX_PREFIXES: &[(&str, Option<&[&str]>)]` and
+// `BUILTIN_REGEX_WINDOWS: &[(&str, Option<BuiltinWindow>)]`, sorted by
+// regex, and `BYTE_RANK: [u8; 256]`.
 include!(concat!(env!("OUT_DIR"), "/regex_prefixes.rs"));
 
 /// Limits for regexes written by users: a pathological pattern fails to
@@ -209,10 +225,127 @@ struct Part {
     re: OnceLock<Option<meta::Regex>>,
     /// Every match starts with one of these (none empty); `None`: unknown.
     literals: Option<Vec<String>>,
+    window: Option<Window>,
+}
+
+/// How common a byte is in notice text (memchr's own ranks are for
+/// English and take the bytes of ä and ö for rare ones).
+#[derive(Debug, Clone, Copy)]
+struct NoticeByteRank;
+
+impl memchr::arch::all::packedpair::HeuristicFrequencyRank for NoticeByteRank {
+    fn rank(&self, byte: u8) -> u8 {
+        BYTE_RANK[byte as usize]
+    }
+}
+
+/// Where a part's regex can match: every match contains one of `factor`
+/// and none of the bytes `barriers`. So the regex runs only between the
+/// barriers around each place the factor occurs (a sentence that names
+/// the supervisory authority, not the whole notice: the regexes begin
+/// with words as common as "voi" or "ei", which their own prefilter
+/// stops at everywhere).
+#[derive(Debug, Clone)]
+struct Window {
+    /// One substring search per literal (memmem looks for each literal's
+    /// rarest bytes; a multi-literal automaton would look for their first
+    /// bytes, as common as "tie" or "per").
+    factor: Vec<memchr::memmem::Finder<'static>>,
+    barriers: Vec<u8>,
+}
+
+impl Window {
+    /// The window of parts joined as alternatives: any of their factors,
+    /// the barriers they share; `None` if one has no window.
+    fn of_alternatives(
+        windows: impl IntoIterator<Item = Option<regex_prefixes::Window>>,
+    ) -> Option<Window> {
+        let mut factor = Vec::new();
+        let mut barriers: Option<Vec<u8>> = None;
+        for w in windows {
+            let (f, b) = w?;
+            factor.extend(f);
+            barriers = Some(match barriers {
+                None => b,
+                Some(mut all) => {
+                    all.retain(|x| b.contains(x));
+                    all
+                }
+            });
+        }
+        factor.sort();
+        factor.dedup();
+        (!factor.is_empty()).then(|| Window {
+            factor: factor
+                .iter()
+                .map(|l| {
+                    memchr::memmem::FinderBuilder::new()
+                        .build_forward_with_ranker_owned(NoticeByteRank, l.as_bytes())
+                })
+                .collect(),
+            barriers: barriers.unwrap_or_default(),
+        })
+    }
+
+    /// The first match of `re` starting at or after `pos`, as
+    /// `re.find(Input::new(text).range(pos..))` gives it. A match that
+    /// starts at or after `pos` contains a factor occurrence that starts
+    /// there too, at or after the first such occurrence `q`; no barrier
+    /// lies inside it, so it starts after the last barrier before `q` and
+    /// ends at the first barrier after `q` at the latest, or else lies
+    /// wholly past that barrier. Each window is searched as a range of the
+    /// whole text, so that look-around sees the same bytes.
+    fn find(&self, re: &meta::Regex, text: &str, pos: usize) -> Option<Range<usize>> {
+        let bytes = text.as_bytes();
+        let barrier_in = |r: &[u8], last: bool| -> Option<usize> {
+            match (self.barriers.as_slice(), last) {
+                ([], _) => None,
+                ([a], false) => memchr::memchr(*a, r),
+                ([a], true) => memchr::memrchr(*a, r),
+                ([a, b], false) => memchr::memchr2(*a, *b, r),
+                ([a, b], true) => memchr::memrchr2(*a, *b, r),
+                (bs, false) => r.iter().position(|x| bs.contains(x)),
+                (bs, true) => r.iter().rposition(|x| bs.contains(x)),
+            }
+        };
+        // Each literal's next occurrence at or after `from` (usize::MAX:
+        // none), searched again only once `from` passes it.
+        const NONE: usize = usize::MAX;
+        let mut next: Vec<Option<usize>> = vec![None; self.factor.len()];
+        let mut from = pos;
+        while from <= text.len() {
+            let mut q = NONE;
+            for (f, n) in self.factor.iter().zip(&mut next) {
+                let at = match *n {
+                    Some(at) if at >= from => at,
+                    _ => {
+                        let at = f.find(&bytes[from..]).map_or(NONE, |i| from + i);
+                        *n = Some(at);
+                        at
+                    }
+                };
+                q = q.min(at);
+            }
+            if q == NONE {
+                return None;
+            }
+            let start = barrier_in(&bytes[from..q], true).map_or(from, |i| from + i + 1);
+            let end = barrier_in(&bytes[q..], false).map_or(text.len(), |i| q + i);
+            if let Some(m) = re.find(Input::new(text).range(start..end)) {
+                return Some(m.range());
+            }
+            from = end + 1;
+        }
+        None
+    }
 }
 
 impl Part {
-    fn new(parts: &[String], literals: Option<Vec<String>>) -> Option<Part> {
+    fn new(
+        parts: &[String],
+        literals: Option<Vec<String>>,
+        window: Option<Window>,
+    ) -> Option<Part> {
         if parts.is_empty() {
             return None;
         }
@@ -222,7 +355,16 @@ impl Part {
             src: format!("(?:{})", parts.join("|")),
             re: OnceLock::new(),
             literals,
+            window,
         })
+    }
+
+    /// The first match starting at or after `pos`.
+    fn find_from(&self, re: &meta::Regex, text: &str, pos: usize) -> Option<Range<usize>> {
+        match &self.window {
+            Some(w) => w.find(re, text, pos),
+            None => re.find(Input::new(text).range(pos..)).map(|m| m.range()),
+        }
     }
 
     fn compile(src: &str) -> Result<meta::Regex, String> {
@@ -299,10 +441,9 @@ impl Part {
         let Some(re) = self.regex() else { return };
         let mut pos = 0;
         while pos <= text.len() {
-            let Some(m) = re.find(Input::new(text).range(pos..)) else {
+            let Some(r) = self.find_from(re, text, pos) else {
                 return;
             };
-            let r = m.range();
             if r.start < r.end && at_boundary(text, r.start, r.end, check_left) {
                 if !f(r.clone()) {
                     return;
@@ -422,9 +563,10 @@ impl WordPart {
         let mut pos = 0;
         while pos <= text.len() {
             if !re_done && next_re.as_ref().is_none_or(|r| r.start < pos) {
-                next_re = re
-                    .and_then(|re| re.find(Input::new(text).range(pos..)))
-                    .map(|m| m.range());
+                next_re = re.and_then(|re| {
+                    let part = self.regex.as_ref().expect("a regex comes from its part");
+                    part.find_from(re, text, pos)
+                });
                 re_done = next_re.is_none();
             }
             // The leftmost start where a term matches (not past the regex's).
@@ -641,10 +783,19 @@ impl TermSet {
         let compound_src = sources(&compound);
         open.extend(literal);
         TermSet {
-            bounded: Part::new(&bounded, bounded_lits),
-            compound: Part::new(&compound_src, compound_lits),
+            bounded: Part::new(&bounded, bounded_lits, None),
+            compound: Part::new(&compound_src, compound_lits, None),
             words: WordParts {
-                bounded: word_part(open, n_open, Part::new(&user_regexes, regex_lits), true),
+                bounded: word_part(
+                    open,
+                    n_open,
+                    Part::new(
+                        &user_regexes,
+                        regex_lits,
+                        Window::of_alternatives(regexes.iter().map(|r| regex_window(r))),
+                    ),
+                    true,
+                ),
                 compound: word_part(compound, 0, None, false),
             },
             searched: AtomicU64::new(0),
@@ -1292,6 +1443,122 @@ mod tests {
         // A user's own regex is computed.
         let _ = TermSet::lazy(&[], &["omaa (?:tekstiä|sisältöä)".to_string()]);
         assert_eq!(PREFIXES_COMPUTED.with(|n| n.get()), 1);
+    }
+
+    /// `build.rs` gives the same windows as the code a user's regex goes
+    /// through, ranked by the same sample.
+    #[test]
+    fn builtin_regex_windows_come_from_the_build() {
+        let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let sample = regex_prefixes::fixture_sample(&fixtures);
+        assert!(BUILTIN_REGEX_WINDOWS.len() >= 30);
+        assert!(
+            BUILTIN_REGEX_WINDOWS
+                .iter()
+                .filter(|(_, w)| w.is_some())
+                .count()
+                >= 20
+        );
+        for (re, w) in BUILTIN_REGEX_WINDOWS {
+            let expected = regex_prefixes::window(re, &sample);
+            let got = w.map(|(f, b)| (f.iter().map(|x| x.to_string()).collect(), b.to_vec()));
+            assert_eq!(got, expected, "{re}");
+        }
+    }
+
+    #[test]
+    fn a_window_is_a_necessary_factor_and_the_bytes_no_match_has() {
+        let w = |re: &str| regex_prefixes::window(re, "");
+        let owned =
+            |f: &[&str], b: &[u8]| Some((f.iter().map(|x| x.to_string()).collect(), b.to_vec()));
+        // The longest literals win without a sample; `[^.]` keeps matches
+        // within a sentence but lets them cross lines.
+        assert_eq!(
+            w(r"oikeu[a-zåäö]* [^.]{0,120}?tietojen siirtämiseen"),
+            owned(&["tietojen siirtämiseen"], b".")
+        );
+        assert_eq!(
+            w(r"(?:ei|emme)\s(?:[^\s.]+\s){0,3}?(?:pidä|ylläpidä)\srekisteriä"),
+            owned(&["rekisteriä"], b".")
+        );
+        // One factor from each branch of an alternation; past eight bytes,
+        // fewer literals are better than longer ones.
+        assert_eq!(
+            w("tiedot (?:poistetaan|säilytetään)|data is (?:deleted|kept)"),
+            owned(
+                &["data is ", "tiedot poistetaan", "tiedot säilytetään"],
+                b".\n"
+            )
+        );
+        // A sample ranks factors by how often they occur in it.
+        assert_eq!(
+            regex_prefixes::window("tietoja [a-z]+ kerää", "tietoja tietoja"),
+            Some((vec![" kerää".to_string()], b".\n".to_vec()))
+        );
+        // `.` may be any character but a newline; no factor in a branch, or
+        // one as short as a space, gives no window.
+        assert_eq!(w("maksu.*euro"), owned(&["maksu"], b"\n"));
+        assert_eq!(w("maksu|[0-9]+ e"), None);
+        assert_eq!(w("[0-9]{5} [a-z]+"), None);
+    }
+
+    /// Searching only the windows around a regex's factor finds the same
+    /// matches as searching the whole text, for every built-in regex with a
+    /// window: on the fixtures and the corpus (when present), and on random
+    /// texts made of the regexes' own words, spaces, commas, sentence ends
+    /// and line breaks, where matches and near misses are dense.
+    #[test]
+    fn a_window_finds_what_the_whole_regex_finds() {
+        let lines = crate::sample_file_lines();
+        let real = lines.join("\n").to_lowercase();
+        let mut next = crate::xorshift(0x5eed);
+        let mut checked = 0;
+        for (re, w) in BUILTIN_REGEX_WINDOWS {
+            let Some((f, b)) = w else { continue };
+            let window = Window::of_alternatives([Some((
+                f.iter().map(|x| x.to_string()).collect(),
+                b.to_vec(),
+            ))])
+            .expect("a factor");
+            let compiled = Part::compile(&format!("(?:{re})")).expect("built-in regexes compile");
+            let mut words: Vec<String> = re
+                .split(|c: char| !c.is_alphanumeric() && c != ':')
+                .filter(|x| !x.is_empty())
+                .map(str::to_string)
+                .collect();
+            words.extend(f.iter().map(|x| x.to_string()));
+            words.extend(["12345", "euro", "ei", "voi", "a"].map(String::from));
+            let seps = [" ", " ", " ", ", ", ". ", "\n", "."];
+            let mut texts = vec![real.clone()];
+            for _ in 0..300 {
+                let mut t = String::new();
+                for _ in 0..(next() % 40) {
+                    t.push_str(&words[next() as usize % words.len()]);
+                    t.push_str(seps[next() as usize % seps.len()]);
+                }
+                texts.push(t);
+            }
+            for text in &texts {
+                let mut pos = 0;
+                while pos <= text.len() {
+                    let whole = compiled
+                        .find(Input::new(text).range(pos..))
+                        .map(|m| m.range());
+                    assert_eq!(
+                        window.find(&compiled, text, pos),
+                        whole,
+                        "{re} in {text:?} from {pos}"
+                    );
+                    let Some(m) = whole else { break };
+                    checked += 1;
+                    pos = if m.end > m.start { m.end } else { m.start + 1 };
+                    while !text.is_char_boundary(pos.min(text.len())) {
+                        pos += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 1000, "only {checked} matches compared");
     }
 
     /// A range of a scanned text is searched as if it were the whole text,

@@ -17,3 +17,184 @@ pub fn compute(re: &str) -> Option<Vec<String>> {
         .map(|l| String::from_utf8(l.as_bytes().to_vec()).ok())
         .collect()
 }
+
+/// A necessary factor's literals, and the bytes no match contains.
+pub type Window = (Vec<String>, Vec<u8>);
+
+/// Bytes tried as window edges: the ends of sentences and of the texts a
+/// notice's search joins.
+const BARRIER_CANDIDATES: &[u8] = b".\n";
+
+/// Where a user's regex can match, for searching only there: every match
+/// contains one of the returned literals (none empty) and none of the
+/// returned bytes (from [`BARRIER_CANDIDATES`]). `None` when no such
+/// literals are known (a match may then be anywhere) or when they are too
+/// short to be worth searching for.
+///
+/// The literals are a necessary factor: at each position of each
+/// concatenation, the prefixes of what follows it (any match of the rest
+/// starts with one), and recursively in groups and alternations (one per
+/// branch). Of those, the one whose literals occur least often in `sample`
+/// (lowercased notice text; `build.rs` gives the bundled fixtures) is
+/// taken, then the one with the longest shortest literal, then the one
+/// with fewer literals (each is one more substring search).
+pub fn window(re: &str, sample: &str) -> Option<Window> {
+    let hir = regex_syntax::ParserBuilder::new()
+        .multi_line(true)
+        .build()
+        .parse(re)
+        .ok()?;
+    let score = |f: &[String]| {
+        let seen: usize = f.iter().map(|l| sample.matches(l.as_str()).count()).sum();
+        // Past eight bytes a literal is rare enough by length alone.
+        let shortest = f.iter().map(String::len).min().unwrap_or(0);
+        (
+            std::cmp::Reverse(seen),
+            shortest.min(8),
+            std::cmp::Reverse(f.len()),
+        )
+    };
+    let factor = necessary_factor(&hir, &score)?;
+    // A factor as common as the regex's own prefix (a space, "@") would
+    // only split one search into many.
+    if factor.iter().any(|l| l.trim().len() < MIN_FACTOR_LEN) {
+        return None;
+    }
+    let mut possible = [false; 128];
+    possible_ascii(&hir, &mut possible);
+    let barriers = BARRIER_CANDIDATES
+        .iter()
+        .copied()
+        .filter(|&b| !possible[b as usize])
+        .collect();
+    Some((factor, barriers))
+}
+
+/// Each literal of a factor worth searching for has this many bytes
+/// besides spaces.
+const MIN_FACTOR_LEN: usize = 3;
+
+/// At most this many literals in a factor (each is one more substring
+/// search over the text).
+const MAX_FACTOR_LITERALS: usize = 16;
+
+fn necessary_factor<K: Ord>(
+    h: &regex_syntax::hir::Hir,
+    score: &dyn Fn(&[String]) -> K,
+) -> Option<Vec<String>> {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    use regex_syntax::hir::{Hir, HirKind};
+    let usable = |lits: Option<Vec<String>>| {
+        lits.filter(|l| !l.is_empty() && l.len() <= MAX_FACTOR_LITERALS)
+            .filter(|l| l.iter().all(|x| !x.is_empty()))
+    };
+    match h.kind() {
+        HirKind::Literal(l) => usable(String::from_utf8(l.0.to_vec()).ok().map(|s| vec![s])),
+        HirKind::Capture(c) => necessary_factor(&c.sub, score),
+        HirKind::Repetition(r) if r.min >= 1 => necessary_factor(&r.sub, score),
+        HirKind::Alternation(alts) => {
+            let mut all = Vec::new();
+            for a in alts {
+                all.extend(necessary_factor(a, score)?);
+            }
+            all.sort();
+            all.dedup();
+            usable(Some(all))
+        }
+        HirKind::Concat(xs) => {
+            let mut best: Option<(K, Vec<String>)> = None;
+            let mut consider = |f: Option<Vec<String>>| {
+                if let Some(f) = usable(f) {
+                    let k = score(&f);
+                    if best.as_ref().is_none_or(|(b, _)| k > *b) {
+                        best = Some((k, f));
+                    }
+                }
+            };
+            for i in 0..xs.len() {
+                let rest = Hir::concat(xs[i..].to_vec());
+                let seq = Extractor::new().kind(ExtractKind::Prefix).extract(&rest);
+                let lits = seq.literals().and_then(|ls| {
+                    ls.iter()
+                        .map(|l| String::from_utf8(l.as_bytes().to_vec()).ok())
+                        .collect::<Option<Vec<_>>>()
+                });
+                consider(lits);
+                consider(necessary_factor(&xs[i], score));
+            }
+            best.map(|(_, f)| f)
+        }
+        _ => None,
+    }
+}
+/// Marks every ASCII byte that a match of `h` may contain.
+fn possible_ascii(h: &regex_syntax::hir::Hir, out: &mut [bool; 128]) {
+    use regex_syntax::hir::{Class, HirKind};
+    match h.kind() {
+        HirKind::Empty | HirKind::Look(_) => {}
+        HirKind::Literal(l) => {
+            for &b in l.0.iter() {
+                if b < 128 {
+                    out[b as usize] = true;
+                }
+            }
+        }
+        HirKind::Class(Class::Unicode(c)) => {
+            for r in c.ranges() {
+                for b in 0u8..128 {
+                    if r.start() <= b as char && b as char <= r.end() {
+                        out[b as usize] = true;
+                    }
+                }
+            }
+        }
+        HirKind::Class(Class::Bytes(c)) => {
+            for r in c.ranges() {
+                for b in 0u8..128 {
+                    if r.start() <= b && b <= r.end() {
+                        out[b as usize] = true;
+                    }
+                }
+            }
+        }
+        HirKind::Repetition(r) => possible_ascii(&r.sub, out),
+        HirKind::Capture(c) => possible_ascii(&c.sub, out),
+        HirKind::Concat(xs) | HirKind::Alternation(xs) => {
+            xs.iter().for_each(|x| possible_ascii(x, out))
+        }
+    }
+}
+
+/// The bundled notices' text, lowercased, that `build.rs` ranks the
+/// built-in regexes' factors by: the files under `fixtures/` with a text,
+/// Markdown or HTML extension, in name order.
+#[allow(dead_code)] // used by build.rs and the tests
+pub fn fixture_sample(fixtures: &std::path::Path) -> String {
+    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p
+                .extension()
+                .is_some_and(|x| x == "txt" || x == "md" || x == "html")
+            {
+                out.push(p);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(fixtures, &mut files);
+    files.sort();
+    let mut sample = String::new();
+    for f in files {
+        if let Ok(bytes) = std::fs::read(&f) {
+            sample.push_str(&String::from_utf8_lossy(&bytes).to_lowercase());
+            sample.push('\n');
+        }
+    }
+    sample
+}
