@@ -377,6 +377,13 @@ mod tests {
             "5",
             "xtieto",
             "öla",
+            "œ",
+            "š",
+            "÷",
+            "×",
+            "A",
+            "äöå",
+            "é",
         ];
         let mut next = crate::xorshift(0x2545_f491_4f6c_dd1d);
         for round in 0..3000 {
