@@ -331,9 +331,9 @@ fn sentence_around(text: &str, r: &Range<usize>) -> Range<usize> {
     let lo = crate::parse::floor_char_boundary(text, lo);
     // Byte searches: the marks are ASCII, which no byte of a multi-byte
     // character equals (the `char` pattern searches were 3 % of a run).
-    let start = text.as_bytes()[lo..r.start]
-        .iter()
-        .rposition(|&b| matches!(b, b'.' | b'!' | b'?' | b';'))
+    let before = &text.as_bytes()[lo..r.start];
+    let start = memchr::memrchr3(b'.', b'!', b'?', before)
+        .max(memchr::memrchr(b';', before))
         .map(|p| lo + p + 1)
         .filter(|&p| {
             // "3. " or "10 §:n" are not sentence ends: require a following space.
@@ -342,17 +342,18 @@ fn sentence_around(text: &str, r: &Range<usize>) -> Range<usize> {
         .unwrap_or(lo);
     let hi = crate::parse::floor_char_boundary(text, r.end + MAX);
     let tail = &text[r.end..hi];
+    let bytes = tail.as_bytes();
     let mut end = hi;
     let mut from = 0;
-    while let Some(p) = memchr::memmem::find(&tail.as_bytes()[from..], b". ") {
+    while let Some(p) = memchr::memchr(b'.', &bytes[from..]) {
         let at = from + p;
-        if !ends_in_abbreviation(&tail[..at]) {
+        if bytes.get(at + 1) == Some(&b' ') && !ends_in_abbreviation(&tail[..at]) {
             end = r.end + at + 1;
             break;
         }
-        from = at + 2;
+        from = at + 1;
     }
-    if let Some(p) = (tail.as_bytes().iter()).position(|&b| matches!(b, b'!' | b'?' | b';')) {
+    if let Some(p) = memchr::memchr3(b'!', b'?', b';', bytes) {
         end = end.min(r.end + p + 1);
     }
     start..end.max(r.end)
@@ -1173,6 +1174,69 @@ fn dedupe(d: &mut Vec<Diagnostic>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The sentence around a match, by its definition: back to after the
+    /// last `.`, `!`, `?` or `;` that a space follows (within 300 bytes),
+    /// forward to the first `!`, `?`, `;` or `. ` not after an abbreviation.
+    fn sentence_by_chars(text: &str, r: &Range<usize>) -> Range<usize> {
+        let lo = crate::parse::floor_char_boundary(text, r.start.saturating_sub(300));
+        let start = text[lo..r.start]
+            .char_indices()
+            .rfind(|(_, c)| matches!(c, '.' | '!' | '?' | ';'))
+            .map(|(p, _)| lo + p + 1)
+            .filter(|&p| text[p..].starts_with(' '))
+            .unwrap_or(lo);
+        let hi = crate::parse::floor_char_boundary(text, r.end + 300);
+        let tail = &text[r.end..hi];
+        let mut end = hi;
+        for (at, _) in tail.match_indices(". ") {
+            if !ends_in_abbreviation(&tail[..at]) {
+                end = r.end + at + 1;
+                break;
+            }
+        }
+        if let Some(p) = tail.find(['!', '?', ';']) {
+            end = end.min(r.end + p + 1);
+        }
+        start..end.max(r.end)
+    }
+
+    #[test]
+    fn sentence_around_a_match() {
+        // Back to the last mark that a space follows; forward past "mm. ".
+        let text = "Alku. Palvelut, esim. Google ja mm. muut käsittelevät tietoja; 3. kohta.";
+        let at = text.find("Google").unwrap();
+        let s = sentence_around(text, &(at..at + 6));
+        assert_eq!(&text[s], " Google ja mm. muut käsittelevät tietoja;");
+        let at = text.find("Palvelut").unwrap();
+        let s = sentence_around(text, &(at..at + 8));
+        assert_eq!(
+            &text[s],
+            " Palvelut, esim. Google ja mm. muut käsittelevät tietoja;"
+        );
+        let pieces = [
+            "esim. ", "mm. ", ". ", ".", "! ", "?", ";", "3. ", "sana ", "ä", "öljy ", "€", " ",
+            "x",
+        ];
+        let mut next = crate::xorshift(0x5e17);
+        for round in 0..2000 {
+            let mut text = String::new();
+            for _ in 0..(round % 200) {
+                text.push_str(pieces[next() as usize % pieces.len()]);
+            }
+            let bounds: Vec<usize> = (0..=text.len())
+                .filter(|&i| text.is_char_boundary(i))
+                .collect();
+            let a = bounds[next() as usize % bounds.len()];
+            let b = bounds[next() as usize % bounds.len()];
+            let r = a.min(b)..a.max(b);
+            assert_eq!(
+                sentence_around(&text, &r),
+                sentence_by_chars(&text, &r),
+                "{text:?} {r:?}"
+            );
+        }
+    }
 
     /// The prefilter only skips term lists that cannot match: linting with
     /// it gives exactly what running every regex gives. Over the fixtures,
