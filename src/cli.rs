@@ -877,8 +877,9 @@ impl CheckRun<'_> {
                 vec![String::from_utf8_lossy(buf.as_slice()).into_owned()]
             }
             OutputFormat::Json => {
-                let text = report::json::file_text(f, (chosen.by(), &chosen.detail()), 2);
-                vec![format!("\n    {text}")]
+                let mut text = String::from("\n    ");
+                report::json::write_file(&mut text, f, (chosen.by(), &chosen.detail()), 2);
+                vec![text]
             }
             OutputFormat::Sarif => report::sarif::file_results(f, &self.linter.engine)
                 .iter()
