@@ -624,7 +624,7 @@ pub fn build(raw: RawDocument, format: Format, table: &HeadingTable) -> Notice {
         .iter()
         .find(|s| s.has_key(Key::RegisterName) && !s.body.is_empty())
         .map(|s| collapse_ws(&s.body.raw.text));
-    let mut date_texts: Vec<(&NormText, Option<&str>)> = Vec::new();
+    let mut date_texts: Vec<(&NormText, Option<&str>)> = Vec::with_capacity(2 + 2 * sections.len());
     if let Some(t) = &title {
         date_texts.push((t, None));
     }
