@@ -7,7 +7,7 @@ use super::{totals, FileError};
 use crate::engine::Diagnostic;
 use crate::lint::FileReport;
 use crate::schema::{Key, Notice};
-use crate::source::SourceText;
+use crate::source::{LineCol, SourceText};
 
 /// An object key as written: `"name": ` (a constant, nothing to escape).
 macro_rules! key {
@@ -148,6 +148,7 @@ pub fn write_file(out: &mut String, f: &FileReport, chosen: (&str, &str), levels
         out,
         level: levels,
         empty: true,
+        last_span: None,
     };
     w.open(b'{');
     // Keys in alphabetical order: the order of `serde_json::Map`.
@@ -207,6 +208,8 @@ struct Pretty<'o> {
     level: usize,
     /// Nothing written yet in the innermost open object or array.
     empty: bool,
+    /// The last span written, with its start's and end's lines and columns.
+    last_span: Option<(std::ops::Range<usize>, LineCol, LineCol)>,
 }
 
 /// A newline and the indentation of up to 40 levels, after the comma that
@@ -291,8 +294,16 @@ impl Pretty<'_> {
     }
 
     fn span(&mut self, src: &SourceText, r: &std::ops::Range<usize>) {
-        let lc = src.line_col(r.start);
-        let end = src.line_col(r.end);
+        // The findings of missing elements all point at the title.
+        let (lc, end) = match &self.last_span {
+            Some((last, lc, end)) if last == r => (*lc, *end),
+            _ => {
+                let lc = src.line_col(r.start);
+                let end = src.line_col(r.end);
+                self.last_span = Some((r.clone(), lc, end));
+                (lc, end)
+            }
+        };
         self.open(b'{');
         self.key(key!("column"));
         self.num(lc.column as usize);
@@ -376,19 +387,22 @@ impl Pretty<'_> {
     }
 }
 
-/// Appends `n` in decimal.
+/// Appends `n` in decimal, a character at a time (most numbers here have
+/// a few digits: no string to validate and copy).
 fn push_decimal(out: &mut String, mut n: u64) {
-    let mut buf = [0u8; 20];
-    let mut i = buf.len();
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
     loop {
         i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
+        digits[i] = b'0' + (n % 10) as u8;
         n /= 10;
         if n == 0 {
             break;
         }
     }
-    out.push_str(std::str::from_utf8(&buf[i..]).expect("ASCII digits"));
+    for &d in &digits[i..] {
+        out.push(char::from(d));
+    }
 }
 
 /// Appends `s` as a JSON string the way serde_json writes it: `"`, the backslash
