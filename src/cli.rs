@@ -904,6 +904,7 @@ impl CheckRun<'_> {
             done.chosen = Some((f.path.clone(), chosen.clone()));
         }
         done.items = self.render(&f, &chosen);
+        f.notice.recycle();
         done
     }
 

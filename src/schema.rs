@@ -133,6 +133,27 @@ pub struct Section {
     pub body_span: Option<Range<usize>>,
 }
 
+impl Notice {
+    /// Gives the normalized texts' buffers to the next notice normalized
+    /// on this thread, last first: [`build`] takes them back in the order
+    /// it normalizes (title, preamble, each heading and body, footer), so
+    /// a notice like this one finds a buffer of about the right size each
+    /// time.
+    pub fn recycle(self) {
+        if let Some(t) = self.page_footer {
+            t.recycle();
+        }
+        for s in self.sections.into_iter().rev() {
+            s.body.recycle();
+            s.heading.recycle();
+        }
+        self.preamble.recycle();
+        if let Some(t) = self.title {
+            t.recycle();
+        }
+    }
+}
+
 impl Section {
     pub fn has_key(&self, k: Key) -> bool {
         self.keys.contains(&k)

@@ -58,13 +58,14 @@ impl MappedText {
         self.text.is_empty()
     }
 
-    /// [`Self::with_capacity`] whose segment list is this thread's spare
+    /// An empty text whose segment list is this thread's spare
     /// one (see [`Self::recycle`]): the normalizer's maps are nearly all
     /// identities ([`Self::is_identity`]) and then not kept, so one list
     /// serves text after text instead of one allocation each.
-    pub fn with_spare_segs(n: usize) -> Self {
+    /// It writes into `text` (empty, with room for the text to come).
+    pub fn with_spare_segs(text: String) -> Self {
         MappedText {
-            text: String::with_capacity(n),
+            text,
             segs: SPARE_SEGS.with(|s| std::mem::take(&mut *s.borrow_mut())),
         }
     }
