@@ -16,9 +16,21 @@ pub struct NormText {
     /// Lowercase, NFC, single spaces.
     pub text: String,
     /// Maps `text` positions into `raw.text` positions.
-    to_raw: MappedText,
+    to_raw: ToRaw,
     /// The parsed text (entities decoded, tags dropped) with its source map.
     pub raw: MappedText,
+}
+
+/// How normalized positions map to the parsed text.
+#[derive(Debug, Clone, Default)]
+enum ToRaw {
+    /// Each position to itself (the map's [`MappedText::is_identity`]):
+    /// nearly every heading and body, since lowercasing keeps most byte
+    /// lengths and the parsers already fold whitespace. Nothing allocated.
+    #[default]
+    Identity,
+    /// The segments (the map's text is left empty: it is `NormText::text`).
+    Map(MappedText),
 }
 
 impl NormText {
@@ -28,18 +40,81 @@ impl NormText {
 
     /// Source range of a byte range of the normalized text.
     pub fn source_range(&self, r: Range<usize>) -> Range<usize> {
-        let raw = self.to_raw.source_range(r);
+        let raw = self.to_raw_range(r);
         self.raw.source_range(raw)
     }
 
     /// The parsed (not case-folded) text for a normalized range: for quoting.
     pub fn raw_slice(&self, r: Range<usize>) -> &str {
-        let raw = self.to_raw.source_range(r);
+        let raw = self.to_raw_range(r);
         &self.raw.text[raw]
+    }
+
+    fn to_raw_range(&self, r: Range<usize>) -> Range<usize> {
+        match &self.to_raw {
+            ToRaw::Identity => {
+                let len = self.text.len();
+                r.start.min(len)..r.end.min(len)
+            }
+            ToRaw::Map(m) => m.source_range(r),
+        }
     }
 
     pub fn full_source_range(&self) -> Option<Range<usize>> {
         self.raw.full_source_range()
+    }
+}
+
+/// Normalized texts' buffers given back by [`NormText::recycle`], for the
+/// next notice on the same thread: `check` lints notice after notice, and
+/// a new buffer for each of their ~50 texts, freed with the notice, kept
+/// glibc's allocator sorting freed chunks.
+#[derive(Default)]
+struct SpareTexts {
+    texts: Vec<String>,
+    /// Their capacities added up: at most [`SPARE_TEXT_BYTES`].
+    bytes: usize,
+}
+
+const SPARE_TEXT_BYTES: usize = 1 << 20;
+
+thread_local! {
+    static SPARE_TEXTS: std::cell::RefCell<SpareTexts> = std::cell::RefCell::default();
+}
+
+/// An empty buffer for a normalized text of about `n` bytes: the last one
+/// given back if it is large enough.
+fn spare_text(n: usize) -> String {
+    let kept = SPARE_TEXTS.with(|t| {
+        let mut t = t.borrow_mut();
+        let s = t.texts.pop()?;
+        t.bytes -= s.capacity();
+        Some(s)
+    });
+    match kept {
+        Some(mut s) if s.capacity() >= n => {
+            s.clear();
+            s
+        }
+        _ => String::with_capacity(n),
+    }
+}
+
+impl NormText {
+    /// Gives the normalized text's buffer to the next [`normalize`] on
+    /// this thread (see [`crate::schema::Notice::recycle`]).
+    pub fn recycle(self) {
+        let text = self.text;
+        if text.capacity() == 0 {
+            return;
+        }
+        SPARE_TEXTS.with(|t| {
+            let mut t = t.borrow_mut();
+            if t.bytes + text.capacity() <= SPARE_TEXT_BYTES {
+                t.bytes += text.capacity();
+                t.texts.push(text);
+            }
+        });
     }
 }
 
@@ -57,7 +132,7 @@ fn is_vowel(c: char) -> bool {
 /// Normalizes parsed text for matching.
 pub fn normalize(raw: MappedText) -> NormText {
     let src = raw.text.as_str();
-    let mut out = MappedText::with_capacity(src.len());
+    let mut out = MappedText::with_spare_segs(spare_text(src.len()));
     // Whether the last thing written was a space (or nothing yet).
     let mut at_space = true;
     let mut i = 0;
@@ -156,12 +231,15 @@ pub fn normalize(raw: MappedText) -> NormText {
     }
     // The map needs only its segments: the text moves out instead of being
     // copied.
+    let identity = out.is_identity();
     let text = std::mem::take(&mut out.text);
-    NormText {
-        text,
-        to_raw: out,
-        raw,
-    }
+    let to_raw = if identity {
+        out.recycle();
+        ToRaw::Identity
+    } else {
+        ToRaw::Map(out)
+    };
+    NormText { text, to_raw, raw }
 }
 
 /// End of the run from `i` that normalizes one byte for one byte: ASCII other
@@ -686,7 +764,7 @@ mod tests {
         };
         NormText {
             text: trimmed.text.clone(),
-            to_raw: trimmed,
+            to_raw: ToRaw::Map(trimmed),
             raw,
         }
     }
@@ -702,12 +780,25 @@ mod tests {
             "o\u{308}", "A\u{30a}", "’", "–", "€", "ǅ", "7", ".", "(", "ﬁ",
         ];
         let mut next = crate::xorshift(0x2545_f491_4f6c_dd1d);
-        for _ in 0..3000 {
+        // Texts whose map is the identity (not stored), and others.
+        let (mut identities, mut maps) = (0, 0);
+        for round in 0..3000 {
+            // Every third text from the characters that often map one to
+            // one (the identity), the others from all.
+            let alphabet = if round % 3 == 0 {
+                &ALPHABET[..7]
+            } else {
+                ALPHABET
+            };
             let len = (next() % 40) as usize;
             let src: String = (0..len)
-                .map(|_| ALPHABET[(next() % ALPHABET.len() as u64) as usize])
+                .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
                 .collect();
             let (fast, slow, cuts) = both_normalizers(&src);
+            match fast.to_raw {
+                ToRaw::Identity => identities += 1,
+                ToRaw::Map(_) => maps += 1,
+            }
             for (k, &a) in cuts.iter().enumerate() {
                 for &b in &cuts[k..] {
                     assert_eq!(
@@ -719,6 +810,7 @@ mod tests {
                 }
             }
         }
+        assert!(identities > 500 && maps > 500, "{identities} {maps}");
     }
 
     /// `src` normalized by the fast normalizer and by the reference, which
@@ -751,6 +843,31 @@ mod tests {
             for w in cuts.windows(2) {
                 assert_eq!(fast.source_range(w[0]..w[1]), slow.source_range(w[0]..w[1]));
                 assert_eq!(fast.source_range(0..w[1]), slow.source_range(0..w[1]));
+            }
+        }
+    }
+
+    /// A recycled buffer gives the same text and map as a new one.
+    #[test]
+    fn recycled_buffers_change_nothing() {
+        let texts = [
+            "Rekisterinpitäjä",
+            "",
+            "  A  b\tc  ",
+            "x",
+            "Tietosuoja-\nseloste",
+        ];
+        for a in texts {
+            for b in texts {
+                let fresh = norm(b);
+                norm(a).recycle();
+                let reused = norm(b);
+                assert_eq!(reused.text, fresh.text);
+                for i in 0..=fresh.text.len() {
+                    for j in i..=fresh.text.len() {
+                        assert_eq!(reused.source_range(i..j), fresh.source_range(i..j));
+                    }
+                }
             }
         }
     }

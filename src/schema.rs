@@ -133,6 +133,27 @@ pub struct Section {
     pub body_span: Option<Range<usize>>,
 }
 
+impl Notice {
+    /// Gives the normalized texts' buffers to the next notice normalized
+    /// on this thread, last first: [`build`] takes them back in the order
+    /// it normalizes (title, preamble, each heading and body, footer), so
+    /// a notice like this one finds a buffer of about the right size each
+    /// time.
+    pub fn recycle(self) {
+        if let Some(t) = self.page_footer {
+            t.recycle();
+        }
+        for s in self.sections.into_iter().rev() {
+            s.body.recycle();
+            s.heading.recycle();
+        }
+        self.preamble.recycle();
+        if let Some(t) = self.title {
+            t.recycle();
+        }
+    }
+}
+
 impl Section {
     pub fn has_key(&self, k: Key) -> bool {
         self.keys.contains(&k)
@@ -624,7 +645,7 @@ pub fn build(raw: RawDocument, format: Format, table: &HeadingTable) -> Notice {
         .iter()
         .find(|s| s.has_key(Key::RegisterName) && !s.body.is_empty())
         .map(|s| collapse_ws(&s.body.raw.text));
-    let mut date_texts: Vec<(&NormText, Option<&str>)> = Vec::new();
+    let mut date_texts: Vec<(&NormText, Option<&str>)> = Vec::with_capacity(2 + 2 * sections.len());
     if let Some(t) = &title {
         date_texts.push((t, None));
     }

@@ -172,7 +172,6 @@ impl SourceText {
         if memchr::memchr(0, bytes).is_some() {
             return Err(SourceError::Binary("it contains NUL bytes"));
         }
-        let declared = meta_charset(bytes);
         // encoding_rs validates UTF-8 the same way as `str::from_utf8` (no
         // surrogates, overlongs or code points past U+10FFFF) but several
         // times faster on Finnish text, whose ä and ö keep breaking the
@@ -182,7 +181,10 @@ impl SourceText {
             // A page that is valid UTF-8 is read as UTF-8 even when its meta
             // tag claims Latin-1: the tag is the stale part.
             Some(s) => SourceText::new(s.into_owned(), "UTF-8"),
+            // The `<meta>` prescan only when it can matter (it lowercased
+            // and searched 1 KB of every page).
             None => {
+                let declared = meta_charset(bytes);
                 let enc = declared.filter(|e| *e != UTF_8).unwrap_or(WINDOWS_1252);
                 decode_with(bytes, enc)
             }

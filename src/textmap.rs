@@ -30,6 +30,11 @@ impl Seg {
     }
 }
 
+thread_local! {
+    /// See [`MappedText::with_spare_segs`].
+    static SPARE_SEGS: std::cell::RefCell<Vec<Seg>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// A string with a byte-exact map back to the text it was derived from.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MappedText {
@@ -51,6 +56,39 @@ impl MappedText {
 
     pub fn is_empty(&self) -> bool {
         self.text.is_empty()
+    }
+
+    /// An empty text whose segment list is this thread's spare
+    /// one (see [`Self::recycle`]): the normalizer's maps are nearly all
+    /// identities ([`Self::is_identity`]) and then not kept, so one list
+    /// serves text after text instead of one allocation each.
+    /// It writes into `text` (empty, with room for the text to come).
+    pub fn with_spare_segs(text: String) -> Self {
+        MappedText {
+            text,
+            segs: SPARE_SEGS.with(|s| std::mem::take(&mut *s.borrow_mut())),
+        }
+    }
+
+    /// Gives the segment list back for the next [`Self::with_spare_segs`].
+    pub fn recycle(self) {
+        let mut segs = self.segs;
+        segs.clear();
+        SPARE_SEGS.with(|s| *s.borrow_mut() = segs);
+    }
+
+    /// Whether this map takes every position to itself, over a source as
+    /// long as the text (or longer): no segment, or one verbatim segment
+    /// from 0 covering the whole text. [`Self::source_range`] is then
+    /// `r.start.min(len)..r.end.min(len)`.
+    pub fn is_identity(&self) -> bool {
+        match self.segs.as_slice() {
+            [] => true,
+            [s] => {
+                s.verbatim() && s.text == 0 && s.src == 0 && s.text_len as usize == self.text.len()
+            }
+            _ => false,
+        }
     }
 
     pub fn len(&self) -> usize {
