@@ -938,7 +938,8 @@ impl Builder<'_> {
         }
         self.cur = Some(RawSection {
             heading,
-            body: MappedText::new(),
+            // Room for a typical body, which grows block by block.
+            body: MappedText::with_capacity(512),
             level,
         });
     }
