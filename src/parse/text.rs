@@ -138,6 +138,34 @@ fn append_body(body: &mut MappedText, src: &str, a: usize, b: usize) {
     body.append_owned(piece);
 }
 
+/// [`append_body`] of a whole line. `markup_free`: the document has no `<`
+/// or `&` at all, so no line needs [`has_markup`]'s search, and the line's
+/// trimmed range is known.
+fn append_line(body: &mut MappedText, src: &str, l: &Line, markup_free: bool) {
+    if !markup_free {
+        return append_body(body, src, l.start, l.end);
+    }
+    let piece = l.trimmed(src);
+    if piece.is_empty() {
+        return;
+    }
+    if !body.is_empty() {
+        body.push_synthetic("\n", l.start);
+    }
+    body.push_verbatim(piece, l.trim_start);
+}
+
+/// [`stripped`] of a whole line (see [`append_line`]).
+fn stripped_line(src: &str, l: &Line, markup_free: bool) -> MappedText {
+    if !markup_free {
+        return stripped(src, l.start, l.end);
+    }
+    let t = l.trimmed(src);
+    let mut out = MappedText::with_capacity(t.len());
+    out.push_verbatim(t, l.trim_start);
+    out
+}
+
 /// Whether `s` has a `<` or `&` that [`strip_inline_html`] may turn into
 /// something else.
 fn has_markup(s: &str) -> bool {
@@ -456,6 +484,7 @@ fn parse_plain(
     let mut current: Option<RawSection> = None;
     let known = Known::new(oracle, lines.len());
     let tight = tight_headings(src, lines, &known);
+    let markup_free = memchr::memchr2(b'<', b'&', src.as_bytes()).is_none();
     let mut prev_blank = true;
     let mut seen_content = false;
     for (i, l) in lines.iter().enumerate() {
@@ -475,7 +504,7 @@ fn parse_plain(
                 known.text(i, strip_numbering(t).trim_end_matches(':'), bare_line(s));
             let address_like = t.bytes().any(|c| c.is_ascii_digit()) && !names_the_notice(t);
             if chars_upto(t, 120) <= 120 && !t.ends_with('.') && !known_heading && !address_like {
-                doc.title = Some(stripped(src, l.start, l.end));
+                doc.title = Some(stripped_line(src, l, markup_free));
                 prev_blank = false;
                 continue;
             }
@@ -483,7 +512,7 @@ fn parse_plain(
         // A subtitle in capitals right under the title ("JÄSENREKISTERIN
         // REKISTERISELOSTE") belongs to the title block, not a section.
         if doc.sections.is_empty() && current.is_none() && is_all_caps(s) && names_the_notice(s) {
-            append_body(&mut doc.preamble, src, l.start, l.end);
+            append_line(&mut doc.preamble, src, l, markup_free);
             prev_blank = false;
             continue;
         }
@@ -576,7 +605,7 @@ fn parse_plain(
             if let Some(sec) = current.take() {
                 doc.sections.push(sec);
             }
-            let heading = stripped(src, l.start, l.end);
+            let heading = stripped_line(src, l, markup_free);
             current = Some(RawSection {
                 heading,
                 // Room for a typical body, which grows line by line.
@@ -585,8 +614,8 @@ fn parse_plain(
             });
         } else {
             match current.as_mut() {
-                Some(sec) => append_body(&mut sec.body, src, l.start, l.end),
-                None => append_body(&mut doc.preamble, src, l.start, l.end),
+                Some(sec) => append_line(&mut sec.body, src, l, markup_free),
+                None => append_line(&mut doc.preamble, src, l, markup_free),
             }
         }
         prev_blank = false;
