@@ -305,6 +305,10 @@ struct Known<'a> {
     oracle: &'a dyn HeadingOracle,
     /// 0: not asked yet; 1: no; 2: yes.
     answers: Vec<std::cell::Cell<u8>>,
+    /// [`heading_kind`] of a line after a blank line, as the
+    /// [`tight_headings`] pre-pass found it (0: not found; 1: no; 2: yes):
+    /// the main pass needs the same answer for the same line.
+    kinds: Vec<std::cell::Cell<u8>>,
 }
 
 impl<'a> Known<'a> {
@@ -312,6 +316,22 @@ impl<'a> Known<'a> {
         Known {
             oracle,
             answers: vec![std::cell::Cell::new(0); lines],
+            kinds: vec![std::cell::Cell::new(0); lines],
+        }
+    }
+
+    /// Notes [`heading_kind`]`(line i, standalone: the next line is blank)`
+    /// for line `i`, which follows a blank line.
+    fn set_kind(&self, i: usize, kind: bool) {
+        self.kinds[i].set(1 + u8::from(kind));
+    }
+
+    /// What [`Self::set_kind`] noted for line `i`, if anything.
+    fn kind(&self, i: usize) -> Option<bool> {
+        match self.kinds[i].get() {
+            1 => Some(false),
+            2 => Some(true),
+            _ => None,
         }
     }
 
@@ -426,7 +446,9 @@ fn tight_headings(src: &str, lines: &[Line], known: &Known<'_>) -> bool {
             continue;
         }
         let s = line.text(src);
-        if !heading_kind(s, || known.line(i, bare_line(s)), blank(i + 1)) {
+        let kind = heading_kind(s, || known.line(i, bare_line(s)), blank(i + 1));
+        known.set_kind(i, kind);
+        if !kind {
             continue;
         }
         all += 1;
@@ -572,10 +594,9 @@ fn parse_plain(
         // empty section.
         let last_line = i + 1 == lines.len();
         let complete = l.end < src.len();
-        // The shape comes first: most lines are sentences, bullets or long,
-        // and are then no heading whatever the heading table would say.
-        let is_heading = HeadingShape::of(t).is_some_and(|shape| {
-            let bare = bare_line(s);
+        // The line's other tests, given its bare text and its
+        // `heading_kind` (asked last, as the pre-pass may know it).
+        let heading_if = |bare: &str, kind: &dyn Fn() -> bool| {
             let strong_form = || is_all_caps(s) || strip_numbering(s).len() != s.trim_start().len();
             // It must have its own text right under it: a register's name
             // ("SM-viikon yhteystietorekisteri") under "Rekisterin nimi" ends
@@ -589,12 +610,25 @@ fn parse_plain(
             };
             (prev_blank || is_all_caps(s) || known.text(i, t, bare))
                 && (!right_under_heading || strong_form() || other_heading())
-                && shape.reads_as_heading(|| known.line(i, bare), prev_blank && next_blank_or_end)
+                && kind()
                 && (!last_line
                     || (complete
                         && known.line(i, bare)
                         && !bare.bytes().any(|c| c.is_ascii_digit())))
-        });
+        };
+        // After a blank line the pre-pass may have read the line's kind
+        // already (with the same `standalone`: the next line blank).
+        // Otherwise the shape comes first: most lines are sentences, bullets
+        // or long, and are then no heading whatever the heading table says.
+        let is_heading = match known.kind(i).filter(|_| prev_blank) {
+            Some(kind) => kind && heading_if(bare_line(s), &|| true),
+            None => HeadingShape::of(t).is_some_and(|shape| {
+                let bare = bare_line(s);
+                heading_if(bare, &|| {
+                    shape.reads_as_heading(|| known.line(i, bare), prev_blank && next_blank_or_end)
+                })
+            }),
+        };
         let is_heading = is_heading
             || (tight
                 && prev_blank
