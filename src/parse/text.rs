@@ -402,17 +402,18 @@ impl<'a> HeadingShape<'a> {
     }
 
     fn reads_as_heading(&self, known: impl FnOnce() -> bool, standalone: bool) -> bool {
+        // A known heading, or a line in heading form (numbered, or in
+        // capitals, starting with a capital letter). The form is tested
+        // first: a numbered heading then needs no question to the heading
+        // table (each costs thousands of instructions), and the answer is
+        // the same either way round.
+        self.in_heading_form() || self.known_words(known, standalone)
+    }
+
+    /// Numbered (at most 90 characters) or in capitals (at most 80), and
+    /// starting with a capital letter.
+    fn in_heading_form(&self) -> bool {
         let (bare, chars) = (self.bare, self.chars);
-        let bare_nocolon = bare.trim_end_matches(':').trim_end();
-        // Known heading words count only in a short line without clauses; a
-        // line standing alone between blank lines may be longer.
-        let max_words = if standalone { 14 } else { 7 };
-        if !bare_nocolon.contains(',')
-            && bare_nocolon.split_whitespace().nth(max_words).is_none()
-            && known()
-        {
-            return true;
-        }
         let first = bare.chars().next().unwrap_or(' ');
         if !first.is_alphabetic() || first.is_lowercase() {
             return false;
@@ -421,6 +422,17 @@ impl<'a> HeadingShape<'a> {
             return true;
         }
         is_all_caps(bare) && chars <= 80
+    }
+
+    /// A short line without clauses that the heading table knows.
+    fn known_words(&self, known: impl FnOnce() -> bool, standalone: bool) -> bool {
+        let bare_nocolon = self.bare.trim_end_matches(':').trim_end();
+        // Known heading words count only in a short line without clauses; a
+        // line standing alone between blank lines may be longer.
+        let max_words = if standalone { 14 } else { 7 };
+        !bare_nocolon.contains(',')
+            && bare_nocolon.split_whitespace().nth(max_words).is_none()
+            && known()
     }
 }
 
@@ -594,8 +606,8 @@ fn parse_plain(
         // empty section.
         let last_line = i + 1 == lines.len();
         let complete = l.end < src.len();
-        // The line's other tests, given its bare text and its
-        // `heading_kind` (asked last, as the pre-pass may know it).
+        // The line's tests, given its bare text and its `heading_kind`
+        // (which the pre-pass may know).
         let heading_if = |bare: &str, kind: &dyn Fn() -> bool| {
             let strong_form = || is_all_caps(s) || strip_numbering(s).len() != s.trim_start().len();
             // It must have its own text right under it: a register's name
@@ -608,9 +620,11 @@ fn parse_plain(
                         .as_ref()
                         .is_some_and(|c| !oracle.same_element(&c.heading.text, bare))
             };
-            (prev_blank || is_all_caps(s) || known.text(i, t, bare))
+            // (`kind` first: its own tests reject most short lines without
+            // the heading table, which the first test would ask.)
+            kind()
+                && (prev_blank || is_all_caps(s) || known.text(i, t, bare))
                 && (!right_under_heading || strong_form() || other_heading())
-                && kind()
                 && (!last_line
                     || (complete
                         && known.line(i, bare)
