@@ -721,7 +721,12 @@ struct Builder<'a> {
     sections: Vec<RawSection>,
     preamble: Option<MappedText>,
     heading: Option<(MappedText, u8)>,
+    /// The current section's body, built here and copied out at its size
+    /// when the section closes (the buffer is reused: growing a fresh body
+    /// from empty for every section reallocated it several times).
     body: MappedText,
+    /// A cleared capture text, kept for the next capture for the same reason.
+    spare: MappedText,
     /// The current line has text in `body`.
     line_open: bool,
     /// `body` length before the current line's separator.
@@ -767,6 +772,7 @@ impl<'a> Builder<'a> {
             preamble: None,
             heading: None,
             body: MappedText::with_capacity(1024),
+            spare: MappedText::new(),
             line_open: false,
             line_mark: 0,
             line_start: 0,
@@ -1003,7 +1009,8 @@ impl<'a> Builder<'a> {
             };
             if heading {
                 let heading = self.body.slice(self.line_start..self.body.len());
-                self.body = self.body.slice(0..self.line_mark);
+                // The same text and map as `slice(0..line_mark)`, in place.
+                self.body.truncate(self.line_mark);
                 let level = self.derived_level();
                 self.new_section(heading, level);
             }
@@ -1053,13 +1060,19 @@ impl<'a> Builder<'a> {
             kind,
             owner: i as u32,
             level,
-            text: MappedText::new(),
+            text: std::mem::take(&mut self.spare),
         });
     }
 
     fn finish_capture(&mut self) {
-        let Some(c) = self.cap.take() else { return };
-        let text = c.text.into_trimmed();
+        let Some(mut c) = self.cap.take() else {
+            return;
+        };
+        // `into_trimmed` gives the same text and map; a copy at its size
+        // leaves the buffer for the next capture.
+        let text = c.text.trimmed();
+        c.text.truncate(0);
+        self.spare = c.text;
         if text.is_empty() {
             return;
         }
@@ -1099,14 +1112,10 @@ impl<'a> Builder<'a> {
     }
 
     fn close_section(&mut self) {
-        let body = std::mem::replace(&mut self.body, MappedText::with_capacity(512));
-        let body = if body.text.starts_with(char::is_whitespace)
-            || body.text.ends_with(char::is_whitespace)
-        {
-            body.into_trimmed()
-        } else {
-            body
-        };
+        // A copy at its size (`trimmed` is `into_trimmed` without taking
+        // the buffer), and the buffer cleared for the next section.
+        let body = self.body.trimmed();
+        self.body.truncate(0);
         match self.heading.take() {
             Some((heading, level)) => self.sections.push(RawSection {
                 heading,

@@ -642,7 +642,7 @@ impl Builder<'_> {
             }
             Tag::TableCell => {
                 self.pending = Pending::None;
-                self.line = MappedText::new();
+                self.line.truncate(0);
             }
             Tag::Image { .. } => self.image += 1,
             Tag::HtmlBlock => {
@@ -809,16 +809,40 @@ impl Builder<'_> {
         }
     }
 
-    /// Takes the finished line (held-back whitespace dropped).
+    /// Takes the finished line (held-back whitespace dropped): a copy at
+    /// its size, leaving the line's buffer (cleared) for the next one.
+    /// (Only masked template syntax can leave whitespace at an end; `trimmed`
+    /// gives the same text and map as `into_trimmed`.)
     fn take_line(&mut self) -> MappedText {
         self.pending = Pending::None;
-        let t = std::mem::take(&mut self.line);
-        // Only masked template syntax can leave whitespace at an end.
-        if t.text.starts_with(char::is_whitespace) || t.text.ends_with(char::is_whitespace) {
-            t.into_trimmed()
-        } else {
-            t
+        let t = self.line.trimmed();
+        self.line.truncate(0);
+        t
+    }
+
+    /// [`Self::append_block`] of [`Self::take_line`], without the copy when
+    /// the line needs no trimming: appended from the line's buffer.
+    fn line_to_body(&mut self) {
+        let line = &self.line.text;
+        if line.starts_with(char::is_whitespace) || line.ends_with(char::is_whitespace) {
+            let t = self.take_line();
+            self.append_block(t);
+            return;
         }
+        self.pending = Pending::None;
+        if self.line.is_empty() {
+            return;
+        }
+        let at = self.line.full_source_range().map_or(0, |r| r.start);
+        let target = match self.cur.as_mut() {
+            Some(sec) => &mut sec.body,
+            None => &mut self.doc.preamble,
+        };
+        if !target.is_empty() {
+            target.push_synthetic("\n", at);
+        }
+        target.append(&self.line);
+        self.line.truncate(0);
     }
 
     fn is_masked(&self, r: &Range<usize>) -> bool {
@@ -857,8 +881,7 @@ impl Builder<'_> {
             self.finish_capture();
             return;
         }
-        let t = self.take_line();
-        self.append_block(t);
+        self.line_to_body();
     }
 
     fn append_block(&mut self, t: MappedText) {
@@ -879,10 +902,10 @@ impl Builder<'_> {
     fn finish_capture(&mut self) {
         self.heading_ends_at_break = false;
         let capture = std::mem::replace(&mut self.capture, Capture::Body);
-        let t = self.take_line();
         match capture {
-            Capture::Body => self.append_block(t),
+            Capture::Body => self.line_to_body(),
             Capture::Title => {
+                let t = self.take_line();
                 if t.is_empty() {
                 } else if self.doc.title.is_none() {
                     self.doc.title = Some(t);
@@ -890,7 +913,10 @@ impl Builder<'_> {
                     self.append_block(t);
                 }
             }
-            Capture::Heading { level, structural } => self.open_section(t, level, structural),
+            Capture::Heading { level, structural } => {
+                let t = self.take_line();
+                self.open_section(t, level, structural)
+            }
         }
     }
 
@@ -912,7 +938,8 @@ impl Builder<'_> {
         }
         self.cur = Some(RawSection {
             heading,
-            body: MappedText::new(),
+            // Room for a typical body, which grows block by block.
+            body: MappedText::with_capacity(512),
             level,
         });
     }

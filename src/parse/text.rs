@@ -15,11 +15,42 @@ use super::inline::strip_inline_html;
 use super::{names_the_notice, HeadingOracle, RawDocument, RawSection};
 use crate::textmap::MappedText;
 
-/// A line of the source: its range without the line terminator.
+/// A line of the source: its range without the line terminator, and the
+/// range of its text without surrounding whitespace (every line is trimmed
+/// once here instead of at each of the parser's questions).
 #[derive(Debug, Clone, Copy)]
 struct Line {
     start: usize,
     end: usize,
+    trim_start: usize,
+    trim_end: usize,
+}
+
+impl Line {
+    fn new(src: &str, start: usize, end: usize) -> Line {
+        let s = &src[start..end];
+        let trimmed_start = s.trim_start();
+        let lead = s.len() - trimmed_start.len();
+        Line {
+            start,
+            end,
+            trim_start: start + lead,
+            trim_end: start + lead + trimmed_start.trim_end().len(),
+        }
+    }
+
+    fn text<'a>(&self, src: &'a str) -> &'a str {
+        &src[self.start..self.end]
+    }
+
+    /// `text().trim()`.
+    fn trimmed<'a>(&self, src: &'a str) -> &'a str {
+        &src[self.trim_start..self.trim_end]
+    }
+
+    fn is_blank(&self) -> bool {
+        self.trim_start == self.trim_end
+    }
 }
 
 fn lines(src: &str) -> Vec<Line> {
@@ -30,7 +61,7 @@ fn lines(src: &str) -> Vec<Line> {
         if end > start && src.as_bytes()[end - 1] == b'\r' {
             end -= 1;
         }
-        out.push(Line { start, end });
+        out.push(Line::new(src, start, end));
         start = nl + 1;
     }
     if start < src.len() {
@@ -38,25 +69,44 @@ fn lines(src: &str) -> Vec<Line> {
         if src.as_bytes()[end - 1] == b'\r' {
             end -= 1;
         }
-        out.push(Line { start, end });
+        out.push(Line::new(src, start, end));
     }
     out
 }
 
+/// The number of characters in `s` if at most `limit`, else `limit + 1`
+/// (a long line is not counted to its end).
+fn chars_upto(s: &str, limit: usize) -> usize {
+    // A character has at most four bytes: the first `limit + 1` characters,
+    // if there are that many, begin in the first `4 * (limit + 1)` bytes, and
+    // a text of at most `limit` characters lies there whole. Each character
+    // begins with a byte that is no continuation byte (0b10xx_xxxx).
+    let head = &s.as_bytes()[..s.len().min(4 * (limit + 1))];
+    let starts = head.iter().filter(|&&b| (b as i8) >= -0x40).count();
+    starts.min(limit + 1)
+}
+
 pub fn parse(src: &str, oracle: &dyn HeadingOracle) -> RawDocument {
     let lines = lines(src);
-    let tab_rows = lines
-        .iter()
-        .filter(|l| {
-            let s = &src[l.start..l.end];
-            memchr::memchr(b'\t', s.as_bytes())
-                .is_some_and(|t| !s[..t].trim().is_empty() && t < 200)
-        })
-        .count();
+    // Text copied from a web page seldom has a tab: one search of the whole
+    // text then spares a search of every line.
+    let has_tab = memchr::memchr(b'\t', src.as_bytes()).is_some();
+    let tab_rows = if !has_tab {
+        0
+    } else {
+        lines
+            .iter()
+            .filter(|l| {
+                let s = &src[l.start..l.end];
+                memchr::memchr(b'\t', s.as_bytes())
+                    .is_some_and(|t| !s[..t].trim().is_empty() && t < 200)
+            })
+            .count()
+    };
     if tab_rows >= 3 {
         parse_tab_export(src, &lines)
     } else {
-        parse_plain(src, &lines, oracle)
+        parse_plain(src, &lines, has_tab, oracle)
     }
 }
 
@@ -88,6 +138,34 @@ fn append_body(body: &mut MappedText, src: &str, a: usize, b: usize) {
     body.append_owned(piece);
 }
 
+/// [`append_body`] of a whole line. `markup_free`: the document has no `<`
+/// or `&` at all, so no line needs [`has_markup`]'s search, and the line's
+/// trimmed range is known.
+fn append_line(body: &mut MappedText, src: &str, l: &Line, markup_free: bool) {
+    if !markup_free {
+        return append_body(body, src, l.start, l.end);
+    }
+    let piece = l.trimmed(src);
+    if piece.is_empty() {
+        return;
+    }
+    if !body.is_empty() {
+        body.push_synthetic("\n", l.start);
+    }
+    body.push_verbatim(piece, l.trim_start);
+}
+
+/// [`stripped`] of a whole line (see [`append_line`]).
+fn stripped_line(src: &str, l: &Line, markup_free: bool) -> MappedText {
+    if !markup_free {
+        return stripped(src, l.start, l.end);
+    }
+    let t = l.trimmed(src);
+    let mut out = MappedText::with_capacity(t.len());
+    out.push_verbatim(t, l.trim_start);
+    out
+}
+
 /// Whether `s` has a `<` or `&` that [`strip_inline_html`] may turn into
 /// something else.
 fn has_markup(s: &str) -> bool {
@@ -114,8 +192,8 @@ fn parse_tab_export(src: &str, lines: &[Line]) -> RawDocument {
     let mut doc = RawDocument::default();
     let mut current: Option<RawSection> = None;
     for l in lines {
-        let s = &src[l.start..l.end];
-        if s.trim().is_empty() {
+        let s = l.text(src);
+        if l.is_blank() {
             continue;
         }
         match s.find('\t') {
@@ -159,6 +237,10 @@ fn parse_tab_export(src: &str, lines: &[Line]) -> RawDocument {
 
 /// Leading list bullets that never start a heading.
 fn is_bullet(s: &str) -> bool {
+    // Every bullet starts with punctuation; most lines with a letter.
+    if s.as_bytes().first().is_some_and(u8::is_ascii_alphanumeric) {
+        return false;
+    }
     let t = s.trim_start();
     t.starts_with('•')
         || t.starts_with("- ")
@@ -172,6 +254,10 @@ fn is_bullet(s: &str) -> bool {
 /// text after the number.
 pub fn strip_numbering(s: &str) -> &str {
     let t = s.trim_start();
+    // Most lines start with a letter.
+    if !t.as_bytes().first().is_some_and(u8::is_ascii_digit) {
+        return t;
+    }
     let digits = t
         .bytes()
         .take_while(|c| c.is_ascii_digit() || *c == b'.')
@@ -219,6 +305,10 @@ struct Known<'a> {
     oracle: &'a dyn HeadingOracle,
     /// 0: not asked yet; 1: no; 2: yes.
     answers: Vec<std::cell::Cell<u8>>,
+    /// [`heading_kind`] of a line after a blank line, as the
+    /// [`tight_headings`] pre-pass found it (0: not found; 1: no; 2: yes):
+    /// the main pass needs the same answer for the same line.
+    kinds: Vec<std::cell::Cell<u8>>,
 }
 
 impl<'a> Known<'a> {
@@ -226,6 +316,22 @@ impl<'a> Known<'a> {
         Known {
             oracle,
             answers: vec![std::cell::Cell::new(0); lines],
+            kinds: vec![std::cell::Cell::new(0); lines],
+        }
+    }
+
+    /// Notes [`heading_kind`]`(line i, standalone: the next line is blank)`
+    /// for line `i`, which follows a blank line.
+    fn set_kind(&self, i: usize, kind: bool) {
+        self.kinds[i].set(1 + u8::from(kind));
+    }
+
+    /// What [`Self::set_kind`] noted for line `i`, if anything.
+    fn kind(&self, i: usize) -> Option<bool> {
+        match self.kinds[i].get() {
+            1 => Some(false),
+            2 => Some(true),
+            _ => None,
         }
     }
 
@@ -256,36 +362,78 @@ impl<'a> Known<'a> {
 /// Whether a line reads as a heading in text copied from a web page.
 /// `known` says whether the heading table knows the line's [`bare_line`].
 fn heading_kind(s: &str, known: impl FnOnce() -> bool, standalone: bool) -> bool {
-    let t = s.trim();
-    let chars = t.chars().count();
-    if t.is_empty() || chars > 110 || is_bullet(t) {
-        return false;
+    HeadingShape::of(s.trim()).is_some_and(|shape| shape.reads_as_heading(known, standalone))
+}
+
+/// What [`heading_kind`] reads of a trimmed line before it may ask the
+/// heading table: `None` for a line that is no heading whatever the table
+/// says (empty, long, a bullet, a sentence), which the parser then need not
+/// ask about.
+struct HeadingShape<'a> {
+    /// The line without its numbering.
+    bare: &'a str,
+    numbered: bool,
+    /// Its characters, counted up to 111.
+    chars: usize,
+}
+
+impl<'a> HeadingShape<'a> {
+    fn of(t: &'a str) -> Option<HeadingShape<'a>> {
+        // The cheapest tests first (each rejects on its own).
+        if t.is_empty() || is_bullet(t) {
+            return None;
+        }
+        let bare = strip_numbering(t);
+        let numbered = bare.len() != t.len();
+        // A sentence is not a heading, whatever words it has.
+        let ends_like_sentence = bare.ends_with('.') || bare.ends_with(',') || bare.ends_with(';');
+        if ends_like_sentence {
+            return None;
+        }
+        let chars = chars_upto(t, 110);
+        if chars > 110 {
+            return None;
+        }
+        Some(HeadingShape {
+            bare,
+            numbered,
+            chars,
+        })
     }
-    let bare = strip_numbering(t);
-    let numbered = bare.len() != t.len();
-    // A sentence is not a heading, whatever words it has.
-    let ends_like_sentence = bare.ends_with('.') || bare.ends_with(',') || bare.ends_with(';');
-    if ends_like_sentence {
-        return false;
+
+    fn reads_as_heading(&self, known: impl FnOnce() -> bool, standalone: bool) -> bool {
+        // A known heading, or a line in heading form (numbered, or in
+        // capitals, starting with a capital letter). The form is tested
+        // first: a numbered heading then needs no question to the heading
+        // table (each costs thousands of instructions), and the answer is
+        // the same either way round.
+        self.in_heading_form() || self.known_words(known, standalone)
     }
-    let bare_nocolon = bare.trim_end_matches(':').trim_end();
-    // Known heading words count only in a short line without clauses; a
-    // line standing alone between blank lines may be longer.
-    let max_words = if standalone { 14 } else { 7 };
-    if !bare_nocolon.contains(',')
-        && bare_nocolon.split_whitespace().nth(max_words).is_none()
-        && known()
-    {
-        return true;
+
+    /// Numbered (at most 90 characters) or in capitals (at most 80), and
+    /// starting with a capital letter.
+    fn in_heading_form(&self) -> bool {
+        let (bare, chars) = (self.bare, self.chars);
+        let first = bare.chars().next().unwrap_or(' ');
+        if !first.is_alphabetic() || first.is_lowercase() {
+            return false;
+        }
+        if self.numbered && chars <= 90 {
+            return true;
+        }
+        is_all_caps(bare) && chars <= 80
     }
-    let first = bare.chars().next().unwrap_or(' ');
-    if !first.is_alphabetic() || first.is_lowercase() {
-        return false;
+
+    /// A short line without clauses that the heading table knows.
+    fn known_words(&self, known: impl FnOnce() -> bool, standalone: bool) -> bool {
+        let bare_nocolon = self.bare.trim_end_matches(':').trim_end();
+        // Known heading words count only in a short line without clauses; a
+        // line standing alone between blank lines may be longer.
+        let max_words = if standalone { 14 } else { 7 };
+        !bare_nocolon.contains(',')
+            && bare_nocolon.split_whitespace().nth(max_words).is_none()
+            && known()
     }
-    if numbered && chars <= 90 {
-        return true;
-    }
-    is_all_caps(bare) && chars <= 80
 }
 
 /// Whether the notice writes its headings right above their text
@@ -295,23 +443,24 @@ fn heading_kind(s: &str, known: impl FnOnce() -> bool, standalone: bool) -> bool
 /// capitals or in the heading table ("Tietojen päivittäminen"), and a known
 /// template heading may be long.
 fn tight_headings(src: &str, lines: &[Line], known: &Known<'_>) -> bool {
-    let text = |i: usize| lines.get(i).map_or("", |l: &Line| &src[l.start..l.end]);
-    let blank = |i: usize| text(i).trim().is_empty();
+    let blank = |i: usize| lines.get(i).is_none_or(Line::is_blank);
     // Hard-wrapped text starts every paragraph with a short unpunctuated line.
     // (A line of at most 120 bytes has at most 120 characters.)
     if !lines
         .iter()
-        .any(|l| l.end - l.start > 120 && src[l.start..l.end].chars().count() > 120)
+        .any(|l| l.end - l.start > 120 && l.text(src).chars().nth(120).is_some())
     {
         return false;
     }
     let (mut tight, mut all) = (0, 0);
-    for i in 1..lines.len() {
-        if blank(i) || !blank(i - 1) {
+    for (i, line) in lines.iter().enumerate().skip(1) {
+        if line.is_blank() || !blank(i - 1) {
             continue;
         }
-        let s = text(i);
-        if !heading_kind(s, || known.line(i, bare_line(s)), blank(i + 1)) {
+        let s = line.text(src);
+        let kind = heading_kind(s, || known.line(i, bare_line(s)), blank(i + 1));
+        known.set_kind(i, kind);
+        if !kind {
             continue;
         }
         all += 1;
@@ -353,33 +502,43 @@ fn tight_heading(s: &str, next: &str, oracle: &dyn HeadingOracle) -> bool {
         && next.split_whitespace().count() >= 6
 }
 
-/// Text copied from a web page.
-fn parse_plain(src: &str, lines: &[Line], oracle: &dyn HeadingOracle) -> RawDocument {
+/// The bytes a section body starts with room for (most bodies of text
+/// copied from a web page are a few hundred bytes; growing one from empty
+/// took a reallocation every few lines).
+const BODY_CAPACITY: usize = 512;
+
+/// Text copied from a web page. `has_tab`: whether `src` has a tab at all.
+fn parse_plain(
+    src: &str,
+    lines: &[Line],
+    has_tab: bool,
+    oracle: &dyn HeadingOracle,
+) -> RawDocument {
     let mut doc = RawDocument::default();
     let mut current: Option<RawSection> = None;
     let known = Known::new(oracle, lines.len());
     let tight = tight_headings(src, lines, &known);
+    let markup_free = memchr::memchr2(b'<', b'&', src.as_bytes()).is_none();
     let mut prev_blank = true;
     let mut seen_content = false;
     for (i, l) in lines.iter().enumerate() {
-        let s = &src[l.start..l.end];
-        if s.trim().is_empty() {
+        let s = l.text(src);
+        // `s.trim()`.
+        let t = l.trimmed(src);
+        if t.is_empty() {
             prev_blank = true;
             continue;
         }
-        let next_blank_or_end = lines
-            .get(i + 1)
-            .is_none_or(|n| src[n.start..n.end].trim().is_empty());
+        let next_blank_or_end = lines.get(i + 1).is_none_or(Line::is_blank);
         // The first short line of the file is its title, unless it is a
         // section heading itself or an address line (digits, no notice word).
         if !seen_content {
             seen_content = true;
-            let t = s.trim();
             let known_heading =
                 known.text(i, strip_numbering(t).trim_end_matches(':'), bare_line(s));
-            let address_like = t.chars().any(|c| c.is_ascii_digit()) && !names_the_notice(t);
-            if t.chars().count() <= 120 && !t.ends_with('.') && !known_heading && !address_like {
-                doc.title = Some(stripped(src, l.start, l.end));
+            let address_like = t.bytes().any(|c| c.is_ascii_digit()) && !names_the_notice(t);
+            if chars_upto(t, 120) <= 120 && !t.ends_with('.') && !known_heading && !address_like {
+                doc.title = Some(stripped_line(src, l, markup_free));
                 prev_blank = false;
                 continue;
             }
@@ -387,7 +546,7 @@ fn parse_plain(src: &str, lines: &[Line], oracle: &dyn HeadingOracle) -> RawDocu
         // A subtitle in capitals right under the title ("JÄSENREKISTERIN
         // REKISTERISELOSTE") belongs to the title block, not a section.
         if doc.sections.is_empty() && current.is_none() && is_all_caps(s) && names_the_notice(s) {
-            append_body(&mut doc.preamble, src, l.start, l.end);
+            append_line(&mut doc.preamble, src, l, markup_free);
             prev_blank = false;
             continue;
         }
@@ -396,7 +555,11 @@ fn parse_plain(src: &str, lines: &[Line], oracle: &dyn HeadingOracle) -> RawDocu
         // A colon that ends a label is followed by a space ("EU:n" is a word).
         // (memchr's searches: `str::find` and `match_indices` set up a
         // searcher on every line, 8 % of the parser.)
-        let tab_at = memchr::memchr(b'\t', s.as_bytes());
+        let tab_at = if has_tab {
+            memchr::memchr(b'\t', s.as_bytes())
+        } else {
+            None
+        };
         let colon_at = || {
             memchr::memchr_iter(b':', s.as_bytes()).find(|&i| s[i + 1..].starts_with([' ', '\t']))
         };
@@ -405,8 +568,8 @@ fn parse_plain(src: &str, lines: &[Line], oracle: &dyn HeadingOracle) -> RawDocu
             let value = s[colon + 1..].trim();
             if !value.is_empty()
                 && !label.is_empty()
-                && label.chars().count() <= 60
-                && label.split_whitespace().count() <= 6
+                && chars_upto(label, 60) <= 60
+                && label.split_whitespace().nth(6).is_none()
                 && !label.contains('\t')
                 && !label.contains(['(', ')', '['])
                 && !is_bullet(label)
@@ -415,7 +578,7 @@ fn parse_plain(src: &str, lines: &[Line], oracle: &dyn HeadingOracle) -> RawDocu
                 if let Some(sec) = current.take() {
                     doc.sections.push(sec);
                 }
-                let lead = s.len() - s.trim_start().len();
+                let lead = l.trim_start - l.start;
                 let heading = stripped(src, l.start + lead, l.start + colon);
                 let mut body = MappedText::new();
                 append_body(&mut body, src, l.start + colon + 1, l.end);
@@ -433,54 +596,74 @@ fn parse_plain(src: &str, lines: &[Line], oracle: &dyn HeadingOracle) -> RawDocu
         // capitals, or a known heading of another element with its own text
         // ("Evästeet" right above "Tarkastusoikeus" and its text: the first
         // heading has none).
-        let bare = bare_line(s);
         let right_under_heading =
             !prev_blank && current.as_ref().is_some_and(|c| c.body.is_empty());
-        let strong_form = is_all_caps(s) || strip_numbering(s).len() != s.trim_start().len();
-        // It must have its own text right under it: a register's name
-        // ("SM-viikon yhteystietorekisteri") under "Rekisterin nimi" ends
-        // its block.
-        let other_heading = || {
-            !next_blank_or_end
-                && known.line(i, bare)
-                && current
-                    .as_ref()
-                    .is_some_and(|c| !oracle.same_element(&c.heading.text, bare))
-        };
         // The last line of the file has no text under it: a heading there
         // only if the heading table knows it, it holds no date or number,
         // and the line is complete (ends with a line break). A file that
         // stops mid-line may have been cut ("Tietojen siirto EU:n tai
         // Euroopan talousalueen u" in an excerpt): a cut heading is no
         // empty section.
-        let last_line = lines.get(i + 1).is_none();
+        let last_line = i + 1 == lines.len();
         let complete = l.end < src.len();
-        let next_text = lines.get(i + 1).map_or("", |n| &src[n.start..n.end]);
-        let is_heading = (prev_blank || is_all_caps(s) || known.text(i, s.trim(), bare))
-            && (!right_under_heading || strong_form || other_heading())
-            && heading_kind(s, || known.line(i, bare), prev_blank && next_blank_or_end)
-            && (!last_line
-                || (complete && known.line(i, bare) && !bare.chars().any(|c| c.is_ascii_digit())));
+        // The line's tests, given its bare text and its `heading_kind`
+        // (which the pre-pass may know).
+        let heading_if = |bare: &str, kind: &dyn Fn() -> bool| {
+            let strong_form = || is_all_caps(s) || strip_numbering(s).len() != s.trim_start().len();
+            // It must have its own text right under it: a register's name
+            // ("SM-viikon yhteystietorekisteri") under "Rekisterin nimi" ends
+            // its block.
+            let other_heading = || {
+                !next_blank_or_end
+                    && known.line(i, bare)
+                    && current
+                        .as_ref()
+                        .is_some_and(|c| !oracle.same_element(&c.heading.text, bare))
+            };
+            // (`kind` first: its own tests reject most short lines without
+            // the heading table, which the first test would ask.)
+            kind()
+                && (prev_blank || is_all_caps(s) || known.text(i, t, bare))
+                && (!right_under_heading || strong_form() || other_heading())
+                && (!last_line
+                    || (complete
+                        && known.line(i, bare)
+                        && !bare.bytes().any(|c| c.is_ascii_digit())))
+        };
+        // After a blank line the pre-pass may have read the line's kind
+        // already (with the same `standalone`: the next line blank).
+        // Otherwise the shape comes first: most lines are sentences, bullets
+        // or long, and are then no heading whatever the heading table says.
+        let is_heading = match known.kind(i).filter(|_| prev_blank) {
+            Some(kind) => kind && heading_if(bare_line(s), &|| true),
+            None => HeadingShape::of(t).is_some_and(|shape| {
+                let bare = bare_line(s);
+                heading_if(bare, &|| {
+                    shape.reads_as_heading(|| known.line(i, bare), prev_blank && next_blank_or_end)
+                })
+            }),
+        };
         let is_heading = is_heading
             || (tight
                 && prev_blank
                 && !next_blank_or_end
                 && current.is_some()
-                && tight_heading(s, next_text, oracle));
+                && tight_heading(s, lines[i + 1].text(src), oracle));
         if is_heading {
             if let Some(sec) = current.take() {
                 doc.sections.push(sec);
             }
-            let heading = stripped(src, l.start, l.end);
+            let heading = stripped_line(src, l, markup_free);
             current = Some(RawSection {
                 heading,
-                body: MappedText::new(),
+                // Room for a typical body, which grows line by line.
+                body: MappedText::with_capacity(BODY_CAPACITY),
                 level: 2,
             });
         } else {
             match current.as_mut() {
-                Some(sec) => append_body(&mut sec.body, src, l.start, l.end),
-                None => append_body(&mut doc.preamble, src, l.start, l.end),
+                Some(sec) => append_line(&mut sec.body, src, l, markup_free),
+                None => append_line(&mut doc.preamble, src, l, markup_free),
             }
         }
         prev_blank = false;
@@ -536,6 +719,89 @@ mod tests {
             .collect();
         assert_eq!(heads, ["1. Rekisterinpitäjä", "REKISTERIN NIMI"]);
         assert_eq!(doc.sections[1].body.text, "Jäsenrekisteri\nTämä on lause.");
+    }
+
+    /// `strip_numbering` as it was before its first-byte exit.
+    fn strip_numbering_reference(s: &str) -> &str {
+        let t = s.trim_start();
+        let digits = t
+            .bytes()
+            .take_while(|c| c.is_ascii_digit() || *c == b'.')
+            .count();
+        let bare_digits = t[..digits].bytes().filter(u8::is_ascii_digit).count();
+        if digits == 0 || !t.as_bytes()[0].is_ascii_digit() || bare_digits > 3 {
+            return t;
+        }
+        let rest = &t[digits..];
+        let rest = rest.strip_prefix(')').unwrap_or(rest);
+        if rest.starts_with(char::is_whitespace) {
+            rest.trim_start()
+        } else {
+            t
+        }
+    }
+
+    /// The fast paths (`chars_upto`, the first-byte exits of `is_bullet`
+    /// and `strip_numbering`) against the plain definitions, on random lines
+    /// of letters, digits, bullets, spaces and one- to four-byte characters,
+    /// and on the fixture and corpus lines.
+    #[test]
+    fn fast_paths_match_the_definitions() {
+        let pieces = [
+            "a",
+            "Ä",
+            "ö",
+            "1",
+            "2.",
+            "10",
+            "3)",
+            " ",
+            "\t",
+            "•",
+            "- ",
+            "* ",
+            "–",
+            "·",
+            "▪",
+            ".",
+            ",",
+            ";",
+            ":",
+            "€",
+            "𝄞",
+            "\u{a0}",
+            "x",
+            "-",
+            "*",
+            "Rekisteri ",
+        ];
+        let mut next = crate::xorshift(0x7a3c_91e5_0b42_d6f8);
+        let mut lines = crate::sample_file_lines();
+        for _ in 0..20_000 {
+            let n = next() % if next().is_multiple_of(4) { 400 } else { 12 };
+            let line: String = (0..n)
+                .map(|_| pieces[(next() % pieces.len() as u64) as usize])
+                .collect();
+            lines.push(line);
+        }
+        for s in &lines {
+            for limit in [0, 1, 5, 60, 110, 120] {
+                assert_eq!(
+                    chars_upto(s, limit),
+                    s.chars().count().min(limit + 1),
+                    "{s:?}"
+                );
+            }
+            let t = s.trim_start();
+            let bullet = t.starts_with('•')
+                || t.starts_with("- ")
+                || t.starts_with("* ")
+                || t.starts_with('–')
+                || t.starts_with('·')
+                || t.starts_with('▪');
+            assert_eq!(is_bullet(s), bullet, "{s:?}");
+            assert_eq!(strip_numbering(s), strip_numbering_reference(s), "{s:?}");
+        }
     }
 
     #[test]
