@@ -308,11 +308,11 @@ impl HeadingTable {
     /// Remembered per thread: the same heading texts come back (the text
     /// parser asks about a line that `build` then classifies, and notices
     /// of one template or site share their headings), and matching one
-    /// costs some 2,400 instructions against a hash lookup's ~100. The
-    /// answer depends only on the table and the text, so the memo changes
-    /// no result; it holds at most [`HITS_MEMO_MAX`] texts of at most
-    /// [`HITS_MEMO_LEN`] bytes (cleared when full), keyed with the standard
-    /// library's randomly seeded hasher (no crafted collisions).
+    /// costs some 2,400 instructions. The answer depends only on the table
+    /// and the text, so the memo changes no result. It is direct-mapped
+    /// ([`HitsMemo`]): a text's slot holds the last text hashed there, so a
+    /// collision only costs a match, and a cheap hash is enough (SipHash
+    /// and the hash map's probing were most of a remembered answer's cost).
     fn hits(&self, heading_norm: &str) -> u64 {
         let h = strip_numbering(heading_norm);
         let h = h.trim_end_matches([':', '.', '?']);
@@ -326,18 +326,17 @@ impl HeadingTable {
             let Ok(mut memo) = memo.try_borrow_mut() else {
                 return self.sets.matching(h);
             };
-            let memo = memo.get_or_insert_with(|| (self.id, Default::default()));
-            if memo.0 != self.id {
-                *memo = (self.id, Default::default());
+            let memo = memo.get_or_insert_with(|| HitsMemo::new(self.id));
+            if memo.table != self.id {
+                *memo = HitsMemo::new(self.id);
             }
-            if let Some(&hits) = memo.1.get(h) {
-                return hits;
+            let at = memo.slot_of(h.as_bytes());
+            let slot = &mut memo.slots[at];
+            if &*slot.0 == h {
+                return slot.1;
             }
             let hits = self.sets.matching(h);
-            if memo.1.len() >= HITS_MEMO_MAX {
-                memo.1.clear();
-            }
-            memo.1.insert(h.into(), hits);
+            *slot = (h.into(), hits);
             hits
         })
     }
@@ -368,17 +367,55 @@ impl HeadingTable {
     }
 }
 
-/// Texts remembered by [`HeadingTable::hits`] per thread.
-const HITS_MEMO_MAX: usize = 4096;
+/// Slots of [`HeadingTable::hits`]'s memo per thread (a power of two).
+const HITS_MEMO_SLOTS: usize = 4096;
 /// The longest text [`HeadingTable::hits`] remembers (longer ones are rare:
 /// the oracle asks about lines of at most 120 characters).
 const HITS_MEMO_LEN: usize = 160;
 
-type HitsMemo = Option<(u64, std::collections::HashMap<Box<str>, u64>)>;
+/// [`HeadingTable::hits`]'s answers for one table: a direct-mapped cache
+/// of text to hits (an empty text marks a free slot: `hits` never asks
+/// about one).
+struct HitsMemo {
+    /// The id of the table the answers are for.
+    table: u64,
+    /// Seeds the slot hash at random per thread, so that no fixed set of
+    /// texts always lands in one slot.
+    seed: u64,
+    slots: Vec<(Box<str>, u64)>,
+}
+
+impl HitsMemo {
+    fn new(table: u64) -> HitsMemo {
+        use std::hash::BuildHasher;
+        HitsMemo {
+            table,
+            seed: std::collections::hash_map::RandomState::new().hash_one(table) | 1,
+            slots: vec![(Box::from(""), 0); HITS_MEMO_SLOTS],
+        }
+    }
+
+    /// The slot of `text`: a multiply-rotate hash over 8-byte words.
+    fn slot_of(&self, text: &[u8]) -> usize {
+        const K: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut h = self.seed ^ text.len() as u64;
+        let mut words = text.chunks_exact(8);
+        for w in &mut words {
+            let w = u64::from_le_bytes(w.try_into().expect("8 bytes"));
+            h = (h ^ w).wrapping_mul(K).rotate_left(29);
+        }
+        let mut last = [0u8; 8];
+        last[..words.remainder().len()].copy_from_slice(words.remainder());
+        h = (h ^ u64::from_le_bytes(last)).wrapping_mul(K);
+        h ^= h >> 32;
+        h = h.wrapping_mul(K);
+        (h >> (64 - HITS_MEMO_SLOTS.trailing_zeros())) as usize
+    }
+}
 
 thread_local! {
-    /// [`HeadingTable::hits`]'s answers: the table's id and text to hits.
-    static HITS_MEMO: std::cell::RefCell<HitsMemo> = const { std::cell::RefCell::new(None) };
+    /// [`HeadingTable::hits`]'s answers.
+    static HITS_MEMO: std::cell::RefCell<Option<HitsMemo>> = const { std::cell::RefCell::new(None) };
 }
 
 /// Calls `f` with `text.to_lowercase()`, built in a buffer kept per thread.
@@ -1121,6 +1158,45 @@ mod tests {
             }
         }
         assert!(hits.iter().all(|&n| n > 100), "{hits:?}");
+    }
+
+    /// The memo's answers are the word sets' own, asked in several rounds
+    /// (so that texts are both remembered and evicted by colliding ones).
+    #[test]
+    fn remembered_hits_are_the_matched_hits() {
+        let table = HeadingTable::builtin();
+        let mut texts: Vec<String> = crate::sample_file_lines()
+            .iter()
+            .map(|l| l.to_lowercase())
+            .filter(|l| l.len() <= 200)
+            .collect();
+        let mut rng = crate::xorshift(19);
+        let words = [
+            "tietojen",
+            "rekisterinpitäjä",
+            "oikeudet",
+            "privacy",
+            "säilytys",
+            "x",
+        ];
+        for _ in 0..20_000 {
+            let n = 1 + rng() as usize % 4;
+            let t: Vec<&str> = (0..n)
+                .map(|_| words[rng() as usize % words.len()])
+                .collect();
+            texts.push(t.join(" "));
+        }
+        for round in 0..3 {
+            for t in &texts {
+                let h = strip_numbering(t).trim_end_matches([':', '.', '?']);
+                let want = if h.is_empty() {
+                    0
+                } else {
+                    table.sets.matching(h)
+                };
+                assert_eq!(table.hits(t), want, "round {round}: {t:?}");
+            }
+        }
     }
 
     #[test]
