@@ -904,6 +904,22 @@ fn has_ascii_digit(b: &[u8]) -> bool {
     chunks.remainder().iter().any(u8::is_ascii_digit)
 }
 
+/// Per byte for [`collapse_ws`]: 1 for a space, 2 for a byte that may
+/// start other whitespace (ASCII controls 9..=13; the lead bytes of U+0085,
+/// U+00A0, U+1680, U+2000.., U+3000), 0 otherwise.
+static WS_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    t[b' ' as usize] = 1;
+    let mut x = 0;
+    while x < 256 {
+        if matches!(x, 9..=13 | 0xc2 | 0xe1..=0xe3) {
+            t[x] = 2;
+        }
+        x += 1;
+    }
+    t
+};
+
 /// `s.split_whitespace().collect::<Vec<_>>().join(" ")` without the Vec.
 fn collapse_ws(s: &str) -> String {
     // Most headings are already single-spaced: one byte scan and a copy.
@@ -911,17 +927,17 @@ fn collapse_ws(s: &str) -> String {
     // controls 9..=13; the lead bytes of U+0085, U+00A0, U+1680, U+2000..,
     // U+3000) send the text the general way.
     let b = s.as_bytes();
-    let mut prev_space = true;
-    let mut plain = true;
+    // Branch-free over the bytes (headings rarely leave the plain case):
+    // a bad bit for a special byte or a space after a space (or at the
+    // start), and whether the last byte was a space.
+    let mut prev_space = 1u8;
+    let mut bad = 0u8;
     for &x in b {
-        let space = x == b' ';
-        if (space && prev_space) || matches!(x, 9..=13 | 0xc2 | 0xe1..=0xe3) {
-            plain = false;
-            break;
-        }
-        prev_space = space;
+        let class = WS_CLASS[x as usize];
+        bad |= (class & prev_space) | (class >> 1);
+        prev_space = class & 1;
     }
-    if plain && !prev_space {
+    if bad == 0 && prev_space == 0 {
         return s.to_string();
     }
     if b.is_empty() {
