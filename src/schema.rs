@@ -309,10 +309,13 @@ impl HeadingTable {
     /// parser asks about a line that `build` then classifies, and notices
     /// of one template or site share their headings), and matching one
     /// costs some 2,400 instructions. The answer depends only on the table
-    /// and the text, so the memo changes no result. It is direct-mapped
-    /// ([`HitsMemo`]): a text's slot holds the last text hashed there, so a
-    /// collision only costs a match, and a cheap hash is enough (SipHash
-    /// and the hash map's probing were most of a remembered answer's cost).
+    /// and the text, so the memo changes no result. It is a two-way
+    /// set-associative cache ([`HitsMemo`]): a text's bucket holds the two
+    /// texts last used of those hashed there, so a collision only costs a
+    /// match, and a cheap hash is enough (SipHash and the hash map's
+    /// probing were most of a remembered answer's cost). One slot per
+    /// bucket thrashed: two frequent headings sharing it (one chance in a
+    /// few, with a random seed) cost more than the hash saved.
     fn hits(&self, heading_norm: &str) -> u64 {
         let h = strip_numbering(heading_norm);
         let h = h.trim_end_matches([':', '.', '?']);
@@ -330,13 +333,18 @@ impl HeadingTable {
             if memo.table != self.id {
                 *memo = HitsMemo::new(self.id);
             }
-            let at = memo.slot_of(h.as_bytes());
-            let slot = &mut memo.slots[at];
-            if &*slot.0 == h {
-                return slot.1;
+            let at = memo.bucket_of(h.as_bytes());
+            let bucket = &mut memo.slots[at..at + 2];
+            if &*bucket[0].0 == h {
+                return bucket[0].1;
+            }
+            if &*bucket[1].0 == h {
+                bucket.swap(0, 1);
+                return bucket[0].1;
             }
             let hits = self.sets.matching(h);
-            *slot = (h.into(), hits);
+            bucket[1] = (h.into(), hits);
+            bucket.swap(0, 1);
             hits
         })
     }
@@ -373,8 +381,9 @@ const HITS_MEMO_SLOTS: usize = 4096;
 /// the oracle asks about lines of at most 120 characters).
 const HITS_MEMO_LEN: usize = 160;
 
-/// [`HeadingTable::hits`]'s answers for one table: a direct-mapped cache
-/// of text to hits (an empty text marks a free slot: `hits` never asks
+/// [`HeadingTable::hits`]'s answers for one table: a two-way
+/// set-associative cache of text to hits, buckets of two slots with the
+/// one used last first (an empty text marks a free slot: `hits` never asks
 /// about one).
 struct HitsMemo {
     /// The id of the table the answers are for.
@@ -395,8 +404,9 @@ impl HitsMemo {
         }
     }
 
-    /// The slot of `text`: a multiply-rotate hash over 8-byte words.
-    fn slot_of(&self, text: &[u8]) -> usize {
+    /// The first slot of `text`'s bucket: a multiply-rotate hash over
+    /// 8-byte words.
+    fn bucket_of(&self, text: &[u8]) -> usize {
         const K: u64 = 0x9e37_79b9_7f4a_7c15;
         let mut h = self.seed ^ text.len() as u64;
         let mut words = text.chunks_exact(8);
@@ -409,7 +419,7 @@ impl HitsMemo {
         h = (h ^ u64::from_le_bytes(last)).wrapping_mul(K);
         h ^= h >> 32;
         h = h.wrapping_mul(K);
-        (h >> (64 - HITS_MEMO_SLOTS.trailing_zeros())) as usize
+        (h >> (64 - HITS_MEMO_SLOTS.trailing_zeros())) as usize & !1
     }
 }
 
