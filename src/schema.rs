@@ -289,16 +289,15 @@ impl HeadingTable {
 
     /// Keys for a normalized heading text.
     pub fn classify(&self, heading_norm: &str) -> Vec<Key> {
-        let hits = self.hits(heading_norm);
-        if hits == 0 {
+        let mut on = key_mask(self.hits(heading_norm));
+        if on == 0 {
             return Vec::new();
         }
         let mut out = Vec::with_capacity(4);
-        out.extend(
-            (0..self.keys.len())
-                .filter(|&i| self.hit_key(hits, i))
-                .map(|i| self.keys[i]),
-        );
+        while on != 0 {
+            out.push(self.keys[on.trailing_zeros() as usize / 2]);
+            on &= on - 1;
+        }
         out.sort();
         out
     }
@@ -349,30 +348,32 @@ impl HeadingTable {
         })
     }
 
-    /// Whether `keys[i]` is among `hits`: a term matched and no `not` term.
-    fn hit_key(&self, hits: u64, i: usize) -> bool {
-        hits & (1 << (2 * i)) != 0 && hits & (1 << (2 * i + 1)) == 0
-    }
-
     /// `!classify(&text.to_lowercase()).is_empty()`, without a key list,
     /// and with the lowercase copy in a reused buffer (the text parser asks
     /// this of most lines; a fresh String each time was 5 % of parsing).
     fn names_any(&self, text: &str) -> bool {
-        with_lowercase(text, |lower| {
-            let hits = self.hits(lower);
-            hits != 0 && (0..self.keys.len()).any(|i| self.hit_key(hits, i))
-        })
+        with_lowercase(text, |lower| key_mask(self.hits(lower)) != 0)
     }
 
     /// The keys of `text.to_lowercase()` as a bit set (bit `i`: `keys[i]`).
     fn key_bits(&self, text: &str) -> u64 {
         with_lowercase(text, |lower| {
-            let hits = self.hits(lower);
-            (0..self.keys.len())
-                .filter(|&i| hits != 0 && self.hit_key(hits, i))
-                .fold(0, |bits, i| bits | 1 << i)
+            let mut on = key_mask(self.hits(lower));
+            let mut bits = 0;
+            while on != 0 {
+                bits |= 1 << (on.trailing_zeros() / 2);
+                on &= on - 1;
+            }
+            bits
         })
     }
+}
+
+/// The keys among `hits` (bit `2i` for `keys[i]`): a term of the key
+/// matched (group `2i`) and none of its `not` terms (group `2i + 1`).
+fn key_mask(hits: u64) -> u64 {
+    const EVEN: u64 = 0x5555_5555_5555_5555;
+    hits & EVEN & !((hits >> 1) & EVEN)
 }
 
 /// Slots of [`HeadingTable::hits`]'s memo per thread (a power of two).
