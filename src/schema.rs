@@ -289,16 +289,15 @@ impl HeadingTable {
 
     /// Keys for a normalized heading text.
     pub fn classify(&self, heading_norm: &str) -> Vec<Key> {
-        let hits = self.hits(heading_norm);
-        if hits == 0 {
+        let mut on = key_mask(self.hits(heading_norm));
+        if on == 0 {
             return Vec::new();
         }
         let mut out = Vec::with_capacity(4);
-        out.extend(
-            (0..self.keys.len())
-                .filter(|&i| self.hit_key(hits, i))
-                .map(|i| self.keys[i]),
-        );
+        while on != 0 {
+            out.push(self.keys[on.trailing_zeros() as usize / 2]);
+            on &= on - 1;
+        }
         out.sort();
         out
     }
@@ -308,11 +307,14 @@ impl HeadingTable {
     /// Remembered per thread: the same heading texts come back (the text
     /// parser asks about a line that `build` then classifies, and notices
     /// of one template or site share their headings), and matching one
-    /// costs some 2,400 instructions against a hash lookup's ~100. The
-    /// answer depends only on the table and the text, so the memo changes
-    /// no result; it holds at most [`HITS_MEMO_MAX`] texts of at most
-    /// [`HITS_MEMO_LEN`] bytes (cleared when full), keyed with the standard
-    /// library's randomly seeded hasher (no crafted collisions).
+    /// costs some 2,400 instructions. The answer depends only on the table
+    /// and the text, so the memo changes no result. It is a two-way
+    /// set-associative cache ([`HitsMemo`]): a text's bucket holds the two
+    /// texts last used of those hashed there, so a collision only costs a
+    /// match, and a cheap hash is enough (SipHash and the hash map's
+    /// probing were most of a remembered answer's cost). One slot per
+    /// bucket thrashed: two frequent headings sharing it (one chance in a
+    /// few, with a random seed) cost more than the hash saved.
     fn hits(&self, heading_norm: &str) -> u64 {
         let h = strip_numbering(heading_norm);
         let h = h.trim_end_matches([':', '.', '?']);
@@ -326,59 +328,105 @@ impl HeadingTable {
             let Ok(mut memo) = memo.try_borrow_mut() else {
                 return self.sets.matching(h);
             };
-            let memo = memo.get_or_insert_with(|| (self.id, Default::default()));
-            if memo.0 != self.id {
-                *memo = (self.id, Default::default());
+            let memo = memo.get_or_insert_with(|| HitsMemo::new(self.id));
+            if memo.table != self.id {
+                *memo = HitsMemo::new(self.id);
             }
-            if let Some(&hits) = memo.1.get(h) {
-                return hits;
+            let at = memo.bucket_of(h.as_bytes());
+            let bucket = &mut memo.slots[at..at + 2];
+            if &*bucket[0].0 == h {
+                return bucket[0].1;
+            }
+            if &*bucket[1].0 == h {
+                bucket.swap(0, 1);
+                return bucket[0].1;
             }
             let hits = self.sets.matching(h);
-            if memo.1.len() >= HITS_MEMO_MAX {
-                memo.1.clear();
-            }
-            memo.1.insert(h.into(), hits);
+            bucket[1] = (h.into(), hits);
+            bucket.swap(0, 1);
             hits
         })
-    }
-
-    /// Whether `keys[i]` is among `hits`: a term matched and no `not` term.
-    fn hit_key(&self, hits: u64, i: usize) -> bool {
-        hits & (1 << (2 * i)) != 0 && hits & (1 << (2 * i + 1)) == 0
     }
 
     /// `!classify(&text.to_lowercase()).is_empty()`, without a key list,
     /// and with the lowercase copy in a reused buffer (the text parser asks
     /// this of most lines; a fresh String each time was 5 % of parsing).
     fn names_any(&self, text: &str) -> bool {
-        with_lowercase(text, |lower| {
-            let hits = self.hits(lower);
-            hits != 0 && (0..self.keys.len()).any(|i| self.hit_key(hits, i))
-        })
+        with_lowercase(text, |lower| key_mask(self.hits(lower)) != 0)
     }
 
     /// The keys of `text.to_lowercase()` as a bit set (bit `i`: `keys[i]`).
     fn key_bits(&self, text: &str) -> u64 {
         with_lowercase(text, |lower| {
-            let hits = self.hits(lower);
-            (0..self.keys.len())
-                .filter(|&i| hits != 0 && self.hit_key(hits, i))
-                .fold(0, |bits, i| bits | 1 << i)
+            let mut on = key_mask(self.hits(lower));
+            let mut bits = 0;
+            while on != 0 {
+                bits |= 1 << (on.trailing_zeros() / 2);
+                on &= on - 1;
+            }
+            bits
         })
     }
 }
 
-/// Texts remembered by [`HeadingTable::hits`] per thread.
-const HITS_MEMO_MAX: usize = 4096;
+/// The keys among `hits` (bit `2i` for `keys[i]`): a term of the key
+/// matched (group `2i`) and none of its `not` terms (group `2i + 1`).
+fn key_mask(hits: u64) -> u64 {
+    const EVEN: u64 = 0x5555_5555_5555_5555;
+    hits & EVEN & !((hits >> 1) & EVEN)
+}
+
+/// Slots of [`HeadingTable::hits`]'s memo per thread (a power of two).
+const HITS_MEMO_SLOTS: usize = 4096;
 /// The longest text [`HeadingTable::hits`] remembers (longer ones are rare:
 /// the oracle asks about lines of at most 120 characters).
 const HITS_MEMO_LEN: usize = 160;
 
-type HitsMemo = Option<(u64, std::collections::HashMap<Box<str>, u64>)>;
+/// [`HeadingTable::hits`]'s answers for one table: a two-way
+/// set-associative cache of text to hits, buckets of two slots with the
+/// one used last first (an empty text marks a free slot: `hits` never asks
+/// about one).
+struct HitsMemo {
+    /// The id of the table the answers are for.
+    table: u64,
+    /// Seeds the slot hash at random per thread, so that no fixed set of
+    /// texts always lands in one slot.
+    seed: u64,
+    slots: Vec<(Box<str>, u64)>,
+}
+
+impl HitsMemo {
+    fn new(table: u64) -> HitsMemo {
+        use std::hash::BuildHasher;
+        HitsMemo {
+            table,
+            seed: std::collections::hash_map::RandomState::new().hash_one(table) | 1,
+            slots: vec![(Box::from(""), 0); HITS_MEMO_SLOTS],
+        }
+    }
+
+    /// The first slot of `text`'s bucket: a multiply-rotate hash over
+    /// 8-byte words.
+    fn bucket_of(&self, text: &[u8]) -> usize {
+        const K: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut h = self.seed ^ text.len() as u64;
+        let mut words = text.chunks_exact(8);
+        for w in &mut words {
+            let w = u64::from_le_bytes(w.try_into().expect("8 bytes"));
+            h = (h ^ w).wrapping_mul(K).rotate_left(29);
+        }
+        let mut last = [0u8; 8];
+        last[..words.remainder().len()].copy_from_slice(words.remainder());
+        h = (h ^ u64::from_le_bytes(last)).wrapping_mul(K);
+        h ^= h >> 32;
+        h = h.wrapping_mul(K);
+        (h >> (64 - HITS_MEMO_SLOTS.trailing_zeros())) as usize & !1
+    }
+}
 
 thread_local! {
-    /// [`HeadingTable::hits`]'s answers: the table's id and text to hits.
-    static HITS_MEMO: std::cell::RefCell<HitsMemo> = const { std::cell::RefCell::new(None) };
+    /// [`HeadingTable::hits`]'s answers.
+    static HITS_MEMO: std::cell::RefCell<Option<HitsMemo>> = const { std::cell::RefCell::new(None) };
 }
 
 /// Calls `f` with `text.to_lowercase()`, built in a buffer kept per thread.
@@ -867,6 +915,22 @@ fn has_ascii_digit(b: &[u8]) -> bool {
     chunks.remainder().iter().any(u8::is_ascii_digit)
 }
 
+/// Per byte for [`collapse_ws`]: 1 for a space, 2 for a byte that may
+/// start other whitespace (ASCII controls 9..=13; the lead bytes of U+0085,
+/// U+00A0, U+1680, U+2000.., U+3000), 0 otherwise.
+static WS_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    t[b' ' as usize] = 1;
+    let mut x = 0;
+    while x < 256 {
+        if matches!(x, 9..=13 | 0xc2 | 0xe1..=0xe3) {
+            t[x] = 2;
+        }
+        x += 1;
+    }
+    t
+};
+
 /// `s.split_whitespace().collect::<Vec<_>>().join(" ")` without the Vec.
 fn collapse_ws(s: &str) -> String {
     // Most headings are already single-spaced: one byte scan and a copy.
@@ -874,17 +938,17 @@ fn collapse_ws(s: &str) -> String {
     // controls 9..=13; the lead bytes of U+0085, U+00A0, U+1680, U+2000..,
     // U+3000) send the text the general way.
     let b = s.as_bytes();
-    let mut prev_space = true;
-    let mut plain = true;
+    // Branch-free over the bytes (headings rarely leave the plain case):
+    // a bad bit for a special byte or a space after a space (or at the
+    // start), and whether the last byte was a space.
+    let mut prev_space = 1u8;
+    let mut bad = 0u8;
     for &x in b {
-        let space = x == b' ';
-        if (space && prev_space) || matches!(x, 9..=13 | 0xc2 | 0xe1..=0xe3) {
-            plain = false;
-            break;
-        }
-        prev_space = space;
+        let class = WS_CLASS[x as usize];
+        bad |= (class & prev_space) | (class >> 1);
+        prev_space = class & 1;
     }
-    if plain && !prev_space {
+    if bad == 0 && prev_space == 0 {
         return s.to_string();
     }
     if b.is_empty() {
@@ -1121,6 +1185,45 @@ mod tests {
             }
         }
         assert!(hits.iter().all(|&n| n > 100), "{hits:?}");
+    }
+
+    /// The memo's answers are the word sets' own, asked in several rounds
+    /// (so that texts are both remembered and evicted by colliding ones).
+    #[test]
+    fn remembered_hits_are_the_matched_hits() {
+        let table = HeadingTable::builtin();
+        let mut texts: Vec<String> = crate::sample_file_lines()
+            .iter()
+            .map(|l| l.to_lowercase())
+            .filter(|l| l.len() <= 200)
+            .collect();
+        let mut rng = crate::xorshift(19);
+        let words = [
+            "tietojen",
+            "rekisterinpitäjä",
+            "oikeudet",
+            "privacy",
+            "säilytys",
+            "x",
+        ];
+        for _ in 0..20_000 {
+            let n = 1 + rng() as usize % 4;
+            let t: Vec<&str> = (0..n)
+                .map(|_| words[rng() as usize % words.len()])
+                .collect();
+            texts.push(t.join(" "));
+        }
+        for round in 0..3 {
+            for t in &texts {
+                let h = strip_numbering(t).trim_end_matches([':', '.', '?']);
+                let want = if h.is_empty() {
+                    0
+                } else {
+                    table.sets.matching(h)
+                };
+                assert_eq!(table.hits(t), want, "round {round}: {t:?}");
+            }
+        }
     }
 
     #[test]
