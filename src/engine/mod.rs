@@ -1446,7 +1446,7 @@ not_in_sections = ["controller_contact"]
     #[test]
     fn business_ids_of_joined_texts_are_those_of_each_text() {
         // The rule searches the texts joined by newlines at once.
-        let mut rnd = crate::xorshift(0x5e10_57e);
+        let mut rnd = crate::xorshift(0x05e1_057e);
         let alphabet = ['0', '1', '2', '7', '9', '-', '+', ' ', 'a', 'ä', '.'];
         for _ in 0..2000 {
             let texts: Vec<String> = (0..1 + rnd() % 4)

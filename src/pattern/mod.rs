@@ -1241,7 +1241,11 @@ mod tests {
             let mut map = HashMap::new();
             let base = rnd() % 1000;
             for _ in 0..rnd() % 30 {
-                let (id, slot, exact) = (base + rnd() % 50, (rnd() % 9) as u32, rnd() % 2 == 0);
+                let (id, slot, exact) = (
+                    base + rnd() % 50,
+                    (rnd() % 9) as u32,
+                    rnd().is_multiple_of(2),
+                );
                 slots.insert(id, slot, exact);
                 map.insert(id, (slot, exact));
             }
