@@ -1078,8 +1078,8 @@ impl TermSet {
     /// False when the set cannot match the scanned text: no part has a
     /// listed start, and the index knows every way each may start.
     pub fn may_match_in(&self, scan: &Scan) -> bool {
-        self.parts().any(|p| match scan.pre.index_slots.get(&p.id) {
-            Some(&(_, true)) => scan.starts_of(p).is_none_or(|l| !l.is_empty()),
+        self.parts().any(|p| match scan.pre.index_slots.get(p.id) {
+            Some((_, true)) => scan.starts_of(p).is_none_or(|l| !l.is_empty()),
             _ => true,
         })
     }
@@ -1111,8 +1111,40 @@ impl TermSet {
 pub struct Prefilter {
     /// Part id → index slot (parts with the same pattern share one), and
     /// whether the index knows every way a match of the part may start.
-    index_slots: HashMap<u64, (u32, bool)>,
+    index_slots: PartSlots,
     index: Option<index::TermIndex>,
+}
+
+/// Part id → (index slot, exact), by position: ids are numbered in order
+/// of creation, and a catalogue's parts are made together, so the table is
+/// dense (looked up some sixty times a notice; a hash of the id cost more
+/// than the rest of the look-up).
+#[derive(Debug, Clone, Default)]
+struct PartSlots {
+    first: u64,
+    slots: Vec<Option<(u32, bool)>>,
+}
+
+impl PartSlots {
+    fn get(&self, id: u64) -> Option<(u32, bool)> {
+        let i = usize::try_from(id.checked_sub(self.first)?).ok()?;
+        self.slots.get(i).copied().flatten()
+    }
+
+    fn insert(&mut self, id: u64, slot: u32, exact: bool) {
+        if self.slots.is_empty() {
+            self.first = id;
+        } else if id < self.first {
+            let shift = (self.first - id) as usize;
+            self.slots.splice(0..0, std::iter::repeat_n(None, shift));
+            self.first = id;
+        }
+        let i = (id - self.first) as usize;
+        if i >= self.slots.len() {
+            self.slots.resize(i + 1, None);
+        }
+        self.slots[i] = Some((slot, exact));
+    }
 }
 
 /// A text checked by a [`Prefilter`].
@@ -1128,7 +1160,7 @@ impl Scan<'_> {
     /// Where the terms of `p` may start in the text, ascending, if the
     /// prefilter's index covers `p`.
     fn starts_of(&self, p: &Part) -> Option<&[u32]> {
-        let (slot, _) = *self.pre.index_slots.get(&p.id)?;
+        let (slot, _) = self.pre.index_slots.get(p.id)?;
         Some(self.starts.as_ref()?.of(slot as usize))
     }
 }
@@ -1181,7 +1213,7 @@ impl Prefilter {
                 if slot == next {
                     index_lists.push((firsts, w.check_left));
                 }
-                pre.index_slots.insert(p.id, (slot, exact));
+                pre.index_slots.insert(p.id, slot, exact);
             }
         }
         if !index_lists.is_empty() {
@@ -1235,6 +1267,28 @@ mod tests {
     fn set(terms: &[&str]) -> TermSet {
         let t: Vec<String> = terms.iter().map(|s| s.to_string()).collect();
         TermSet::new(&t, &[]).unwrap()
+    }
+
+    #[test]
+    fn part_slots_answer_as_a_map() {
+        let mut rnd = crate::xorshift(0x51075);
+        for _ in 0..200 {
+            let mut slots = PartSlots::default();
+            let mut map = HashMap::new();
+            let base = rnd() % 1000;
+            for _ in 0..rnd() % 30 {
+                let (id, slot, exact) = (
+                    base + rnd() % 50,
+                    (rnd() % 9) as u32,
+                    rnd().is_multiple_of(2),
+                );
+                slots.insert(id, slot, exact);
+                map.insert(id, (slot, exact));
+            }
+            for id in base.saturating_sub(5)..base + 60 {
+                assert_eq!(slots.get(id), map.get(&id).copied(), "{id}");
+            }
+        }
     }
 
     #[test]
