@@ -11,23 +11,9 @@ use seloste::parse::{self, Format};
 use seloste::schema::HeadingTable;
 use seloste::source::SourceText;
 
-fn files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-    if dir.is_file() {
-        out.push(dir.to_path_buf());
-        return;
-    }
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in rd.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            files(&p, out);
-        } else if p.extension().is_some_and(|e| e != "json") {
-            out.push(p);
-        }
-    }
-}
+#[path = "support/files.rs"]
+mod support;
+use support::files;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
