@@ -34,21 +34,35 @@ const BARRIER_CANDIDATES: &[u8] = b".\n";
 /// The literals are a necessary factor: at each position of each
 /// concatenation, the prefixes of what follows it (any match of the rest
 /// starts with one), and recursively in groups and alternations (one per
-/// branch). Of those, the one whose literals occur least often in `sample`
-/// (lowercased notice text; `build.rs` gives the bundled fixtures) is
-/// taken, then the one with the longest shortest literal, then the one
-/// with fewer literals (each is one more substring search).
+/// branch). Of those, the cheapest is taken: each literal is one more
+/// substring search over the text, and each occurrence in `sample`
+/// (lowercased notice text; `build.rs` gives the bundled fixtures) stands
+/// for regex searches of a sentence; then the rarer, then the one with the
+/// longest shortest literal, then the one with fewer literals.
 pub fn window(re: &str, sample: &str) -> Option<Window> {
     let hir = regex_syntax::ParserBuilder::new()
         .multi_line(true)
         .build()
         .parse(re)
         .ok()?;
+    // The cost of a factor in a notice (about 7,600 bytes of text): one
+    // substring search over the text per literal (about 2,000
+    // instructions each), and one regex search of a sentence per
+    // occurrence (about 500), estimated from the sample.
+    let per_notice = |n: usize| n * 7_600 / sample.len().max(1);
     let score = |f: &[String]| {
         let seen: usize = f.iter().map(|l| sample.matches(l.as_str()).count()).sum();
+        // (Without a sample, a user's regex at run time, the counts are
+        // unknown: length alone decides.)
+        let cost = if sample.is_empty() {
+            0
+        } else {
+            4 * f.len() + per_notice(seen)
+        };
         // Past eight bytes a literal is rare enough by length alone.
         let shortest = f.iter().map(String::len).min().unwrap_or(0);
         (
+            std::cmp::Reverse(cost),
             std::cmp::Reverse(seen),
             shortest.min(8),
             std::cmp::Reverse(f.len()),
