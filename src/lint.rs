@@ -138,19 +138,12 @@ fn count_function_words(text: &str, counts: &mut [u32; 3]) {
         let Some(&x) = b.get(i) else {
             break;
         };
-        // The separator's start and length, or none (a letter elsewhere).
-        let (at, len) = if x < 0x80 {
-            (i, 1)
-        } else if x == 0x97 || x == 0xb7 {
-            // × or ÷: the lead byte 0xC3 is just before (valid UTF-8).
-            (i - 1, 2)
-        } else {
-            let c = text[i..].chars().next().unwrap_or(' ');
-            if is_alphanumeric(c) {
-                i += c.len_utf8();
+        let (at, len) = match stop_at(text, i, x) {
+            Stop::Separator { at, len } => (at, len),
+            Stop::Letter { len } => {
+                i += len;
                 continue;
             }
-            (i, c.len_utf8())
         };
         if let Some(lang) = function_word(&b[start..at]) {
             counts[lang] += 1;
@@ -164,6 +157,36 @@ fn count_function_words(text: &str, counts: &mut [u32; 3]) {
     }
     if let Some(lang) = function_word(&b[start..]) {
         counts[lang] += 1;
+    }
+}
+
+/// What the byte `x` at `i` of `text`, one that [`IN_WORD`] does not step
+/// over, stands for.
+enum Stop {
+    /// A character that ends a word: where it starts, and its length.
+    Separator { at: usize, len: usize },
+    /// A letter or digit beyond à..ÿ, `len` bytes long.
+    Letter { len: usize },
+}
+
+#[inline]
+fn stop_at(text: &str, i: usize, x: u8) -> Stop {
+    if x < 0x80 {
+        Stop::Separator { at: i, len: 1 }
+    } else if x == 0x97 || x == 0xb7 {
+        // × or ÷, seen at their second byte: the lead byte 0xC3 is just
+        // before (valid UTF-8).
+        Stop::Separator { at: i - 1, len: 2 }
+    } else {
+        let c = text[i..].chars().next().unwrap_or(' ');
+        if is_alphanumeric(c) {
+            Stop::Letter { len: c.len_utf8() }
+        } else {
+            Stop::Separator {
+                at: i,
+                len: c.len_utf8(),
+            }
+        }
     }
 }
 
@@ -198,21 +221,14 @@ fn count_function_words_sse2(text: &str, counts: &mut [u32; 3]) {
             if p < resume {
                 continue;
             }
-            let x = b[p];
-            let (at, len) = if x < 0x80 {
-                (p, 1)
-            } else if x == 0x97 || x == 0xb7 {
-                // × or ÷: the lead byte 0xC3 is just before (any other
-                // lead byte was a stop itself and moved `resume` past its
-                // bytes).
-                (p - 1, 2)
-            } else {
-                let c = text[p..].chars().next().unwrap_or(' ');
-                if is_alphanumeric(c) {
-                    resume = p + c.len_utf8();
+            // (Any lead byte other than 0xC3 was a stop itself and moved
+            // `resume` past its bytes.)
+            let (at, len) = match stop_at(text, p, b[p]) {
+                Stop::Separator { at, len } => (at, len),
+                Stop::Letter { len } => {
+                    resume = p + len;
                     continue;
                 }
-                (p, c.len_utf8())
             };
             // Function words have 2 to 7 bytes.
             if (2..=7).contains(&(at - start)) {
