@@ -450,13 +450,17 @@ impl<'a> Doc<'a> {
         }
         set.find_all_in(&self.scan)
             .into_iter()
-            .filter_map(|m| {
-                let i = self.starts.partition_point(|&s| s <= m.start) - 1;
-                let base = self.starts[i];
-                let local = m.start - base..m.end - base;
-                (local.end <= self.texts[i].1.text.len()).then_some((i, local))
-            })
+            .filter_map(|m| self.in_text(&m))
             .collect()
+    }
+
+    /// A range of the joined text as the text it lies in and the range
+    /// there; `None` when it runs past that text's end.
+    fn in_text(&self, m: &Range<usize>) -> Option<(usize, Range<usize>)> {
+        let i = self.starts.partition_point(|&s| s <= m.start) - 1;
+        let base = self.starts[i];
+        let local = m.start - base..m.end - base;
+        (local.end <= self.texts[i].1.text.len()).then_some((i, local))
     }
 
     /// [`Doc::matches`] one at a time, until `f` returns false.
@@ -464,15 +468,9 @@ impl<'a> Doc<'a> {
         if set.is_empty() {
             return;
         }
-        set.each_match_in(&self.scan, |m| {
-            let i = self.starts.partition_point(|&s| s <= m.start) - 1;
-            let base = self.starts[i];
-            let local = m.start - base..m.end - base;
-            if local.end <= self.texts[i].1.text.len() {
-                f(i, local)
-            } else {
-                true
-            }
+        set.each_match_in(&self.scan, |m| match self.in_text(&m) {
+            Some((i, local)) => f(i, local),
+            None => true,
         });
     }
 
@@ -820,10 +818,8 @@ impl Engine {
                 // hyphen) never spans the newline between two texts, and
                 // the newline, like a text's edge, lets one end there.
                 for (r, ok) in business_ids(doc.joined()) {
-                    if !ok {
-                        let i = doc.starts.partition_point(|&s| s <= r.start) - 1;
-                        let base = doc.starts[i];
-                        let span = doc.texts[i].1.source_range(r.start - base..r.end - base);
+                    if let Some((i, local)) = doc.in_text(&r).filter(|_| !ok) {
+                        let span = doc.texts[i].1.source_range(local);
                         out.push(mk(span, rule.message(&opts.lang).to_string()));
                     }
                 }
