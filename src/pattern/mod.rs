@@ -1590,6 +1590,19 @@ mod tests {
         assert_eq!(w("maksu.*euro"), owned(&["maksu"], b"\n"));
         assert_eq!(w("maksu|[0-9]+ e"), None);
         assert_eq!(w("[0-9]{5} [a-z]+"), None);
+        // A factor too short to search for loses to a longer one however
+        // cheap the sample makes it (before, the cheap ":" won and then the
+        // regex had no window at all).
+        assert_eq!(
+            regex_prefixes::window(
+                r"(?:valvontaviranomai|dataombudsman)[a-zåäö]*\s*:",
+                "osoite: katu 1. puhelin: 123. sähköposti: x. ",
+            ),
+            Some((
+                vec!["valvontaviranomai".to_string(), "dataombudsman".to_string()],
+                b".".to_vec()
+            ))
+        );
     }
 
     /// Searching only the windows around a regex's factor finds the same

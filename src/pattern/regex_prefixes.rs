@@ -69,11 +69,6 @@ pub fn window(re: &str, sample: &str) -> Option<Window> {
         )
     };
     let factor = necessary_factor(&hir, &score)?;
-    // A factor as common as the regex's own prefix (a space, "@") would
-    // only split one search into many.
-    if factor.iter().any(|l| l.trim().len() < MIN_FACTOR_LEN) {
-        return None;
-    }
     let mut possible = [false; 128];
     possible_ascii(&hir, &mut possible);
     let barriers = BARRIER_CANDIDATES
@@ -98,9 +93,12 @@ fn necessary_factor<K: Ord>(
 ) -> Option<Vec<String>> {
     use regex_syntax::hir::literal::{ExtractKind, Extractor};
     use regex_syntax::hir::{Hir, HirKind};
+    // A factor as common as the regex's own prefix (a space, "@", ":")
+    // would only split one search into many; it is no candidate (when it
+    // competed and won on cost, the regex got no window at all).
     let usable = |lits: Option<Vec<String>>| {
         lits.filter(|l| !l.is_empty() && l.len() <= MAX_FACTOR_LITERALS)
-            .filter(|l| l.iter().all(|x| !x.is_empty()))
+            .filter(|l| l.iter().all(|x| x.trim().len() >= MIN_FACTOR_LEN))
     };
     match h.kind() {
         HirKind::Literal(l) => usable(String::from_utf8(l.0.to_vec()).ok().map(|s| vec![s])),
