@@ -146,6 +146,7 @@ impl Notice {
         for s in self.sections.into_iter().rev() {
             s.body.recycle();
             s.heading.recycle();
+            give_back_section_parts(s.heading_text, s.keys);
         }
         self.preamble.recycle();
         if let Some(t) = self.title {
@@ -158,6 +159,48 @@ impl Section {
     pub fn has_key(&self, k: Key) -> bool {
         self.keys.contains(&k)
     }
+}
+
+/// Sections' heading texts and key lists given back by [`Notice::recycle`]
+/// for the next [`build`] on the same thread (two small allocations per
+/// section otherwise, freed with the notice).
+#[derive(Default)]
+struct SpareSectionParts {
+    heading_texts: Vec<String>,
+    keys: Vec<Vec<Key>>,
+}
+
+/// At most this many of each are kept (a long notice has ~100 sections).
+const SPARE_SECTION_PARTS: usize = 512;
+
+thread_local! {
+    static SPARE_SECTION_PARTS_KEPT: std::cell::RefCell<SpareSectionParts> =
+        std::cell::RefCell::default();
+}
+
+fn give_back_section_parts(mut heading_text: String, mut keys: Vec<Key>) {
+    SPARE_SECTION_PARTS_KEPT.with(|p| {
+        let mut p = p.borrow_mut();
+        if heading_text.capacity() > 0 && p.heading_texts.len() < SPARE_SECTION_PARTS {
+            heading_text.clear();
+            p.heading_texts.push(heading_text);
+        }
+        if keys.capacity() > 0 && p.keys.len() < SPARE_SECTION_PARTS {
+            keys.clear();
+            p.keys.push(keys);
+        }
+    });
+}
+
+/// An empty heading text and key list, given back ones if there are any.
+fn spare_section_parts() -> (String, Vec<Key>) {
+    SPARE_SECTION_PARTS_KEPT.with(|p| {
+        let mut p = p.borrow_mut();
+        (
+            p.heading_texts.pop().unwrap_or_default(),
+            p.keys.pop().unwrap_or_default(),
+        )
+    })
 }
 
 /// The notice's own date as stated in it.
@@ -289,17 +332,25 @@ impl HeadingTable {
 
     /// Keys for a normalized heading text.
     pub fn classify(&self, heading_norm: &str) -> Vec<Key> {
+        let mut out = Vec::new();
+        self.classify_into(heading_norm, &mut out);
+        out
+    }
+
+    /// [`Self::classify`] into `out` (cleared first), which may be a
+    /// list given back by an earlier notice.
+    fn classify_into(&self, heading_norm: &str, out: &mut Vec<Key>) {
+        out.clear();
         let mut on = key_mask(self.hits(heading_norm));
         if on == 0 {
-            return Vec::new();
+            return;
         }
-        let mut out = Vec::with_capacity(4);
+        out.reserve(4);
         while on != 0 {
             out.push(self.keys[on.trailing_zeros() as usize / 2]);
             on &= on - 1;
         }
         out.sort();
-        out
     }
 
     /// The word sets' hits for a heading (0 when it is empty).
@@ -667,16 +718,16 @@ pub fn build(raw: RawDocument, format: Format, table: &HeadingTable) -> Notice {
                 .unwrap_or(0..0)
         });
         let body_span = s.body.full_source_range();
-        let heading_text = collapse_ws(&s.heading.text);
+        let (mut heading_text, mut keys) = spare_section_parts();
+        collapse_ws_into(&s.heading.text, &mut heading_text);
         let heading = normalize(s.heading);
         let body = normalize(s.body);
-        let keys = if s.level == 1 && is_document_name(&heading.text) {
+        if s.level == 1 && is_document_name(&heading.text) {
             // "Tietosuojaseloste ja evästeet – Oy": the page's title names
             // the document, not one of its elements.
-            Vec::new()
         } else {
-            table.classify(&heading.text)
-        };
+            table.classify_into(&heading.text, &mut keys);
+        }
         sections.push(Section {
             heading_text,
             heading,
@@ -933,6 +984,15 @@ static WS_CLASS: [u8; 256] = {
 
 /// `s.split_whitespace().collect::<Vec<_>>().join(" ")` without the Vec.
 fn collapse_ws(s: &str) -> String {
+    let mut out = String::new();
+    collapse_ws_into(s, &mut out);
+    out
+}
+
+/// [`collapse_ws`] into `out` (cleared first), which may be a buffer
+/// given back by an earlier notice.
+fn collapse_ws_into(s: &str, out: &mut String) {
+    out.clear();
     // Most headings are already single-spaced: one byte scan and a copy.
     // Bytes that may start whitespace other than a single space (ASCII
     // controls 9..=13; the lead bytes of U+0085, U+00A0, U+1680, U+2000..,
@@ -949,19 +1009,16 @@ fn collapse_ws(s: &str) -> String {
         prev_space = class & 1;
     }
     if bad == 0 && prev_space == 0 {
-        return s.to_string();
+        out.push_str(s);
+        return;
     }
-    if b.is_empty() {
-        return String::new();
-    }
-    let mut out = String::with_capacity(s.len());
+    out.reserve(s.len());
     for w in s.split_whitespace() {
         if !out.is_empty() {
             out.push(' ');
         }
         out.push_str(w);
     }
-    out
 }
 
 /// Normalizes a text that has no source (used by tests and examples).
@@ -1242,6 +1299,50 @@ mod tests {
                 t.to_lowercase(),
                 "{t}"
             );
+        }
+    }
+
+    /// Notices built from buffers that earlier notices gave back
+    /// ([`Notice::recycle`], [`MappedText::give_back`]) are the notices
+    /// built from fresh ones: every fixture, built alone on a fresh thread
+    /// and then in a run after all the others (in both orders), with
+    /// random cuts of them in between.
+    #[test]
+    fn recycled_buffers_build_the_same_notices() {
+        let mut docs: Vec<(String, Format)> = Vec::new();
+        for f in crate::files_under("fixtures") {
+            let Ok(text) = std::fs::read_to_string(&f) else {
+                continue;
+            };
+            let ext = f.extension().and_then(|e| e.to_str()).unwrap_or("");
+            let format = Format::from_extension(ext).unwrap_or_else(|| Format::sniff(&text));
+            docs.push((text, format));
+        }
+        let mut next = crate::xorshift(0x5eed_2026);
+        for i in 0..docs.len().min(40) {
+            let (text, format) = &docs[i];
+            let cut = crate::parse::floor_char_boundary(text, next() as usize % (text.len() + 1));
+            docs.push((text[..cut].to_string(), *format));
+        }
+        let table = HeadingTable::builtin();
+        let build_one = |(text, format): &(String, Format)| {
+            build(crate::parse::parse(text, *format, &table), *format, &table)
+        };
+        let fresh: Vec<String> = docs
+            .iter()
+            .map(|d| std::thread::scope(|s| s.spawn(|| format!("{:?}", build_one(d))).join()))
+            .map(|r| r.unwrap())
+            .collect();
+        for order in [false, true] {
+            let mut idx: Vec<usize> = (0..docs.len()).collect();
+            if order {
+                idx.reverse();
+            }
+            for i in idx {
+                let n = build_one(&docs[i]);
+                assert_eq!(format!("{n:?}"), fresh[i], "document {i}");
+                n.recycle();
+            }
         }
     }
 

@@ -35,6 +35,31 @@ thread_local! {
     static SPARE_SEGS: std::cell::RefCell<Vec<Seg>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
+/// Parsed texts given back with a linted notice ([`MappedText::give_back`])
+/// for the parsers of the next notice on the same thread
+/// ([`MappedText::spare`]): a notice's ~50 headings and bodies, each a
+/// text and a segment list freed with the notice, kept glibc's allocator
+/// sorting freed chunks at the next notice's allocations. Headings and
+/// bodies alternate, so short and long buffers are kept apart: a heading
+/// then does not take a body's buffer and leave the body to grow a
+/// heading's.
+#[derive(Default)]
+struct SpareMapped {
+    short: Vec<MappedText>,
+    long: Vec<MappedText>,
+    /// The kept buffers' capacities added up: at most [`SPARE_MAPPED_BYTES`].
+    bytes: usize,
+}
+
+const SPARE_MAPPED_BYTES: usize = 1 << 20;
+
+/// Texts shorter than this take (and give back) a short buffer.
+const SHORT_TEXT: usize = 256;
+
+thread_local! {
+    static SPARE_MAPPED: std::cell::RefCell<SpareMapped> = std::cell::RefCell::default();
+}
+
 /// A string with a byte-exact map back to the text it was derived from.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MappedText {
@@ -52,6 +77,65 @@ impl MappedText {
             text: String::with_capacity(n),
             segs: Vec::with_capacity(n / 16 + 1),
         }
+    }
+
+    /// An empty text with room for `n` bytes: a buffer given back by
+    /// [`Self::give_back`] on this thread if there is one of its length
+    /// class, else a new one (the same as [`Self::with_capacity`]).
+    pub fn spare(n: usize) -> Self {
+        let kept = SPARE_MAPPED.with(|p| {
+            let mut p = p.borrow_mut();
+            let m = if n < SHORT_TEXT {
+                p.short.pop()
+            } else {
+                p.long.pop()
+            }?;
+            p.bytes -= m.footprint();
+            Some(m)
+        });
+        match kept {
+            Some(mut m) => {
+                m.text.reserve(n);
+                m
+            }
+            None => MappedText::with_capacity(n),
+        }
+    }
+
+    /// Gives the text's buffers to a later [`Self::spare`] on this thread
+    /// (see [`crate::schema::Notice::recycle`]); dropped if the thread
+    /// already keeps [`SPARE_MAPPED_BYTES`].
+    pub fn give_back(mut self) {
+        if self.text.capacity() == 0 && self.segs.capacity() == 0 {
+            return;
+        }
+        self.text.clear();
+        self.segs.clear();
+        let size = self.footprint();
+        SPARE_MAPPED.with(|p| {
+            let mut p = p.borrow_mut();
+            if p.bytes + size <= SPARE_MAPPED_BYTES {
+                p.bytes += size;
+                if self.text.capacity() < SHORT_TEXT {
+                    p.short.push(self);
+                } else {
+                    p.long.push(self);
+                }
+            }
+        });
+    }
+
+    /// The bytes this text's buffers hold.
+    fn footprint(&self) -> usize {
+        self.text.capacity() + self.segs.capacity() * std::mem::size_of::<Seg>()
+    }
+
+    /// A copy in a [`Self::spare`] buffer (`clone` allocates two new ones).
+    pub fn spare_copy(&self) -> MappedText {
+        let mut out = MappedText::spare(self.text.len());
+        out.text.push_str(&self.text);
+        out.segs.extend_from_slice(&self.segs);
+        out
     }
 
     pub fn is_empty(&self) -> bool {
@@ -163,12 +247,14 @@ impl MappedText {
 
     /// [`Self::append`], taking `other`: into a text with nothing in it
     /// yet, `other` moves in instead of being copied (the same text and
-    /// segments).
+    /// segments). The buffers left over (this text's empty ones, or
+    /// `other`'s once copied) are given back for a later [`Self::spare`].
     pub fn append_owned(&mut self, other: MappedText) {
         if self.text.is_empty() && self.segs.is_empty() {
-            *self = other;
+            std::mem::replace(self, other).give_back();
         } else {
             self.append(&other);
+            other.give_back();
         }
     }
 
@@ -249,7 +335,7 @@ impl MappedText {
         let start = self.text.len() - self.text.trim_start().len();
         let end = self.text.trim_end().len();
         if start == 0 && end == self.text.len() {
-            return self.clone();
+            return self.spare_copy();
         }
         if start >= end {
             return MappedText::new();
@@ -264,13 +350,16 @@ impl MappedText {
         let start = self.text.len() - self.text.trim_start().len();
         let end = self.text.trim_end().len();
         if start >= end {
+            self.give_back();
             return MappedText::new();
         }
         if start == 0 {
             self.truncate(end);
             return self;
         }
-        self.slice(start..end)
+        let out = self.slice(start..end);
+        self.give_back();
+        out
     }
 
     /// Shortens the text to `len` bytes (a char boundary) in place: the same
@@ -292,7 +381,7 @@ impl MappedText {
 
     /// A sub-text with its map (range must lie on char boundaries).
     pub fn slice(&self, r: Range<usize>) -> MappedText {
-        let mut out = MappedText::with_capacity(r.len());
+        let mut out = MappedText::spare(r.len());
         if r.is_empty() {
             return out;
         }

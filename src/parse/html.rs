@@ -1090,6 +1090,8 @@ impl<'a> Builder<'a> {
                 if label.chars().count() <= 150 && (numbered(&label) || self.oracle_knows(&label)) {
                     let level = self.derived_level();
                     self.new_section(text, level);
+                } else {
+                    text.give_back();
                 }
             }
             CapKind::Dt | CapKind::Cell => {
@@ -1105,7 +1107,9 @@ impl<'a> Builder<'a> {
                         let at = text.source_range(0..0).start;
                         self.body.push_synthetic("\n", at);
                     }
+                    // Copied: the body keeps its roomy buffer.
                     self.body.append(&text);
+                    text.give_back();
                 }
             }
         }

@@ -514,9 +514,9 @@ fn tidy_lines(m: MappedText) -> MappedText {
         }
         let lead = line.len() - line.trim_start().len();
         if !out.is_empty() {
-            out.append(&m.slice(start - 1..start));
+            out.append_owned(m.slice(start - 1..start));
         }
-        out.append(&m.slice(start + lead..start + lead + t.len()));
+        out.append_owned(m.slice(start + lead..start + lead + t.len()));
     }
     out
 }
@@ -928,7 +928,7 @@ impl Builder<'_> {
             if level == 1 && !self.h1_seen {
                 self.h1_seen = true;
                 if self.doc.title.is_none() {
-                    self.doc.title = Some(heading.clone());
+                    self.doc.title = Some(heading.spare_copy());
                 }
             }
             self.last_level = Some(level);
@@ -939,7 +939,7 @@ impl Builder<'_> {
         self.cur = Some(RawSection {
             heading,
             // Room for a typical body, which grows block by block.
-            body: MappedText::with_capacity(512),
+            body: MappedText::spare(512),
             level,
         });
     }

@@ -161,7 +161,7 @@ fn stripped_line(src: &str, l: &Line, markup_free: bool) -> MappedText {
         return stripped(src, l.start, l.end);
     }
     let t = l.trimmed(src);
-    let mut out = MappedText::with_capacity(t.len());
+    let mut out = MappedText::spare(t.len());
     out.push_verbatim(t, l.trim_start);
     out
 }
@@ -176,11 +176,14 @@ fn has_markup(s: &str) -> bool {
 /// has no markup.
 fn stripped(src: &str, a: usize, b: usize) -> MappedText {
     if has_markup(&src[a..b]) {
-        return strip_inline_html(src, a..b).trimmed();
+        let stripped = strip_inline_html(src, a..b);
+        let out = stripped.trimmed();
+        stripped.give_back();
+        return out;
     }
     let s = &src[a..b];
     let t = s.trim();
-    let mut out = MappedText::with_capacity(t.len());
+    let mut out = MappedText::spare(t.len());
     out.push_verbatim(t, a + (s.len() - s.trim_start().len()));
     out
 }
@@ -657,7 +660,7 @@ fn parse_plain(
             current = Some(RawSection {
                 heading,
                 // Room for a typical body, which grows line by line.
-                body: MappedText::with_capacity(BODY_CAPACITY),
+                body: MappedText::spare(BODY_CAPACITY),
                 level: 2,
             });
         } else {
