@@ -143,10 +143,14 @@ impl Notice {
         if let Some(t) = self.page_footer {
             t.recycle();
         }
-        for s in self.sections.into_iter().rev() {
+        let mut sections = self.sections;
+        for s in sections.drain(..).rev() {
             s.body.recycle();
             s.heading.recycle();
             give_back_section_parts(s.heading_text, s.keys);
+        }
+        if sections.capacity() <= 4096 {
+            SPARE_NOTICE_SECTIONS.with(|s| *s.borrow_mut() = sections);
         }
         self.preamble.recycle();
         if let Some(t) = self.title {
@@ -176,6 +180,14 @@ const SPARE_SECTION_PARTS: usize = 512;
 thread_local! {
     static SPARE_SECTION_PARTS_KEPT: std::cell::RefCell<SpareSectionParts> =
         std::cell::RefCell::default();
+    /// The section list [`Notice::recycle`] last gave back.
+    static SPARE_NOTICE_SECTIONS: std::cell::RefCell<Vec<Section>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// An empty section list, the last one given back if any.
+fn spare_notice_sections() -> Vec<Section> {
+    SPARE_NOTICE_SECTIONS.with(|s| std::mem::take(&mut *s.borrow_mut()))
 }
 
 fn give_back_section_parts(mut heading_text: String, mut keys: Vec<Key>) {
@@ -484,7 +496,7 @@ thread_local! {
 /// Lowercasing char by char is `str::to_lowercase` except for a capital
 /// sigma, which depends on its neighbours: such a text takes the library
 /// function.
-fn with_lowercase<R>(text: &str, f: impl FnOnce(&str) -> R) -> R {
+pub(crate) fn with_lowercase<R>(text: &str, f: impl FnOnce(&str) -> R) -> R {
     use std::cell::RefCell;
     thread_local! {
         static BUF: RefCell<String> = const { RefCell::new(String::new()) };
@@ -709,8 +721,10 @@ pub fn build(raw: RawDocument, format: Format, table: &HeadingTable) -> Notice {
     };
     let title = raw_title.map(normalize);
     let preamble = normalize(raw.preamble);
-    let mut sections = Vec::with_capacity(raw.sections.len());
-    for s in raw.sections {
+    let mut raw_sections = raw.sections;
+    let mut sections = spare_notice_sections();
+    sections.reserve(raw_sections.len());
+    for s in raw_sections.drain(..) {
         let heading_span = s.heading.full_source_range().unwrap_or_else(|| {
             s.body
                 .full_source_range()
@@ -738,6 +752,7 @@ pub fn build(raw: RawDocument, format: Format, table: &HeadingTable) -> Notice {
             body_span,
         });
     }
+    crate::parse::give_back_sections(raw_sections);
     prune_purpose_subheadings(&mut sections);
     rights_subheadings(&mut sections);
     let register_name = sections
@@ -805,17 +820,49 @@ fn prune_purpose_subheadings(sections: &mut [Section]) {
         Key::DpoContact,
         Key::Security,
     ];
-    // Open ancestors: (level, is a purpose heading).
-    let mut open: Vec<(u8, bool)> = Vec::new();
+    // Open ancestors, flagged when a purpose heading.
+    let mut open = OpenAncestors::new();
     for s in sections.iter_mut() {
-        while open.last().is_some_and(|&(l, _)| l >= s.level) {
-            open.pop();
-        }
-        let under_purpose = open.iter().any(|&(_, p)| p);
-        if under_purpose {
+        open.close_from(s.level);
+        if open.any_flagged() {
             s.keys.retain(|k| !NOT_UNDER_PURPOSE.contains(k));
         }
-        open.push((s.level, s.has_key(Key::Purpose)));
+        open.push(s.level, s.has_key(Key::Purpose));
+    }
+}
+
+/// The sections still open above the current one while walking a notice,
+/// each with a flag: their levels strictly increase (a section closes
+/// those at its level or deeper before it opens), so there are at most
+/// 256 and they fit on the stack instead of a `Vec` per walk.
+struct OpenAncestors {
+    open: [(u8, bool); 256],
+    len: usize,
+}
+
+impl OpenAncestors {
+    fn new() -> Self {
+        OpenAncestors {
+            open: [(0, false); 256],
+            len: 0,
+        }
+    }
+
+    /// Closes the open sections at `level` or deeper.
+    fn close_from(&mut self, level: u8) {
+        while self.len > 0 && self.open[self.len - 1].0 >= level {
+            self.len -= 1;
+        }
+    }
+
+    fn any_flagged(&self) -> bool {
+        self.open[..self.len].iter().any(|&(_, f)| f)
+    }
+
+    /// Opens a section (after [`Self::close_from`] its level).
+    fn push(&mut self, level: u8, flag: bool) {
+        self.open[self.len] = (level, flag);
+        self.len += 1;
     }
 }
 
@@ -824,7 +871,7 @@ fn prune_purpose_subheadings(sections: &mut [Section]) {
 /// ("Tietojen tarkastaminen, saaminen ja siirtäminen") names the right to
 /// data portability, not a transfer abroad, unless it names a place.
 fn rights_subheadings(sections: &mut [Section]) {
-    let mut open: Vec<(u8, bool)> = Vec::new();
+    let mut open = OpenAncestors::new();
     for i in 0..sections.len() {
         // A section's entry is read only by the deeper sections right
         // after it (a section at its level or above pops it first): the
@@ -834,10 +881,8 @@ fn rights_subheadings(sections: &mut [Section]) {
             .get(i + 1)
             .is_some_and(|n| n.level > sections[i].level);
         let s = &mut sections[i];
-        while open.last().is_some_and(|&(l, _)| l >= s.level) {
-            open.pop();
-        }
-        let under_rights = open.iter().any(|&(_, r)| r);
+        open.close_from(s.level);
+        let under_rights = open.any_flagged();
         let h = &s.heading.text;
         if under_rights && any_word(h, &MOVING) && !any_word(h, &PLACE) {
             s.keys.retain(|&k| k != Key::Transfers);
@@ -846,7 +891,7 @@ fn rights_subheadings(sections: &mut [Section]) {
                 s.keys.sort();
             }
         }
-        open.push((s.level, next_deeper && any_word(&s.heading.text, &RIGHTS)));
+        open.push(s.level, next_deeper && any_word(&s.heading.text, &RIGHTS));
     }
 }
 

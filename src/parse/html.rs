@@ -768,7 +768,7 @@ impl<'a> Builder<'a> {
             st,
             oracle,
             stack: Vec::with_capacity(64),
-            sections: Vec::new(),
+            sections: super::spare_sections(),
             preamble: None,
             heading: None,
             body: MappedText::with_capacity(1024),

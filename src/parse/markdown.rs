@@ -99,6 +99,7 @@ pub fn parse(src: &str, oracle: &dyn HeadingOracle) -> RawDocument {
         sub_headings: facts.sub_headings,
         doc: RawDocument {
             title: prep.title.clone(),
+            sections: super::spare_sections(),
             ..Default::default()
         },
         cur: None,

@@ -50,13 +50,40 @@ impl Format {
     /// The format implied by a file extension, if the extension is one seloste
     /// knows.
     pub fn from_extension(ext: &str) -> Option<Format> {
-        match ext.to_ascii_lowercase().as_str() {
-            "html" | "htm" | "xhtml" | "shtml" | "php" | "phtml" | "jsx" | "tsx" | "js" | "ts"
-            | "vue" | "svelte" | "astro" | "erb" | "liquid" | "njk" | "ftl" | "tpl" | "hbs"
-            | "handlebars" | "twig" | "ejs" => Some(Format::Html),
-            "md" | "markdown" | "mdx" => Some(Format::Markdown),
-            "txt" | "text" => Some(Format::Text),
-            _ => None,
+        // Compared ignoring ASCII case, without a lowercase copy per file.
+        const HTML: [&str; 22] = [
+            "html",
+            "htm",
+            "xhtml",
+            "shtml",
+            "php",
+            "phtml",
+            "jsx",
+            "tsx",
+            "js",
+            "ts",
+            "vue",
+            "svelte",
+            "astro",
+            "erb",
+            "liquid",
+            "njk",
+            "ftl",
+            "tpl",
+            "hbs",
+            "handlebars",
+            "twig",
+            "ejs",
+        ];
+        let is = |names: &[&str]| names.iter().any(|n| n.eq_ignore_ascii_case(ext));
+        if is(&HTML) {
+            Some(Format::Html)
+        } else if is(&["md", "markdown", "mdx"]) {
+            Some(Format::Markdown)
+        } else if is(&["txt", "text"]) {
+            Some(Format::Text)
+        } else {
+            None
         }
     }
 
@@ -133,6 +160,28 @@ pub struct RawDocument {
     pub mail_links: Vec<links::MailLink>,
 }
 
+thread_local! {
+    /// See [`spare_sections`].
+    static SPARE_SECTIONS: std::cell::RefCell<Vec<RawSection>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// An empty section list for a parser: the one [`give_back_sections`] last
+/// gave back on this thread, so that a notice's list does not grow from
+/// nothing (four or five reallocations) and get freed again.
+pub fn spare_sections() -> Vec<RawSection> {
+    SPARE_SECTIONS.with(|s| std::mem::take(&mut *s.borrow_mut()))
+}
+
+/// Gives a section list's buffer back for [`spare_sections`] (emptied;
+/// lists of more than 4,096 sections are dropped).
+pub fn give_back_sections(mut sections: Vec<RawSection>) {
+    sections.clear();
+    if sections.capacity() <= 4096 {
+        SPARE_SECTIONS.with(|s| *s.borrow_mut() = sections);
+    }
+}
+
 /// Tells a parser whether a short line of text is a known notice heading.
 /// Plain text has no markup, so the heading tables (data in `rules/`) are
 /// the strongest signal there; the caller supplies them so that parsing does
@@ -186,7 +235,10 @@ pub fn parse(text: &str, format: Format, oracle: &dyn HeadingOracle) -> RawDocum
 /// Words that name the document type: a line with one of them is a title
 /// ("Tietosuojaseloste", "Privacy notice"), not a section heading.
 pub fn names_the_notice(s: &str) -> bool {
-    let l = s.to_lowercase();
+    crate::schema::with_lowercase(s, names_the_notice_lowercase)
+}
+
+fn names_the_notice_lowercase(l: &str) -> bool {
     [
         "seloste",
         "tietosuoja",

@@ -192,7 +192,10 @@ fn stripped(src: &str, a: usize, b: usize) -> MappedText {
 /// heading cell continues the previous section (a page break in the
 /// original); lines without a tab belong to the current body.
 fn parse_tab_export(src: &str, lines: &[Line]) -> RawDocument {
-    let mut doc = RawDocument::default();
+    let mut doc = RawDocument {
+        sections: super::spare_sections(),
+        ..Default::default()
+    };
     let mut current: Option<RawSection> = None;
     for l in lines {
         let s = l.text(src);
@@ -517,7 +520,10 @@ fn parse_plain(
     has_tab: bool,
     oracle: &dyn HeadingOracle,
 ) -> RawDocument {
-    let mut doc = RawDocument::default();
+    let mut doc = RawDocument {
+        sections: super::spare_sections(),
+        ..Default::default()
+    };
     let mut current: Option<RawSection> = None;
     let known = Known::new(oracle, lines.len());
     let tight = tight_headings(src, lines, &known);
