@@ -110,7 +110,32 @@ pub fn parse(src: &str, oracle: &dyn HeadingOracle) -> RawDocument {
     }
     doc.comments = comments;
     doc.page_footer = page_footer(src, &toks, &st);
+    super::html_lex::give_back_tokens(toks);
+    give_back_close(st.close);
     doc
+}
+
+thread_local! {
+    /// See [`give_back_close`].
+    static SPARE_CLOSE: std::cell::RefCell<Vec<u32>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Gives [`Structure::close`]'s buffer (one entry per token) to the next
+/// page parsed on this thread, as [`super::html_lex::give_back_tokens`].
+fn give_back_close(mut close: Vec<u32>) {
+    close.clear();
+    if close.capacity() <= 1 << 16 {
+        SPARE_CLOSE.with(|s| *s.borrow_mut() = close);
+    }
+}
+
+/// `vec![NONE; n]`, in the buffer [`give_back_close`] last gave back.
+fn spare_close(n: usize) -> Vec<u32> {
+    let mut close = SPARE_CLOSE.with(|s| std::mem::take(&mut *s.borrow_mut()));
+    close.clear();
+    close.resize(n, NONE);
+    close
 }
 
 /// The text of the page's own footers (`footer` outside any
@@ -335,7 +360,7 @@ impl Structure {
             open_p: 0,
             open_svg: 0,
             st: Structure {
-                close: vec![NONE; toks.len()],
+                close: spare_close(toks.len()),
                 headings: Vec::new(),
                 mains: Vec::new(),
                 articles: Vec::new(),
@@ -771,7 +796,7 @@ impl<'a> Builder<'a> {
             sections: super::spare_sections(),
             preamble: None,
             heading: None,
-            body: MappedText::with_capacity(1024),
+            body: MappedText::spare(1024),
             spare: MappedText::new(),
             line_open: false,
             line_mark: 0,
@@ -840,6 +865,9 @@ impl<'a> Builder<'a> {
         self.boundary(0..0, NONE, NONE);
         self.finish_capture();
         self.close_section();
+        // The working buffers, for the next page's sections.
+        std::mem::take(&mut self.body).give_back();
+        std::mem::take(&mut self.spare).give_back();
         RawDocument {
             title: None,
             preamble: self.preamble.unwrap_or_default(),
