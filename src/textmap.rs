@@ -39,22 +39,27 @@ thread_local! {
 /// for the parsers of the next notice on the same thread
 /// ([`MappedText::spare`]): a notice's ~50 headings and bodies, each a
 /// text and a segment list freed with the notice, kept glibc's allocator
-/// sorting freed chunks at the next notice's allocations. Headings and
-/// bodies alternate, so short and long buffers are kept apart: a heading
-/// then does not take a body's buffer and leave the body to grow a
-/// heading's.
+/// sorting freed chunks at the next notice's allocations. The buffers are
+/// kept by size (a power of two range each) so that a text takes one about
+/// its size: with one list, headings and bodies, which alternate, took
+/// each other's buffers, and a body grew a heading's by reallocating.
 #[derive(Default)]
 struct SpareMapped {
-    short: Vec<MappedText>,
-    long: Vec<MappedText>,
+    /// `by_size[k]`: buffers whose text capacity is in `2^k..2^(k+1)`
+    /// (the last one: anything larger).
+    by_size: [Vec<MappedText>; SPARE_SIZES],
     /// The kept buffers' capacities added up: at most [`SPARE_MAPPED_BYTES`].
     bytes: usize,
 }
 
 const SPARE_MAPPED_BYTES: usize = 1 << 20;
 
-/// Texts shorter than this take (and give back) a short buffer.
-const SHORT_TEXT: usize = 256;
+const SPARE_SIZES: usize = 20;
+
+/// The size range ([`SpareMapped::by_size`]) of a capacity.
+fn size_range(capacity: usize) -> usize {
+    (capacity.max(1).ilog2() as usize).min(SPARE_SIZES - 1)
+}
 
 thread_local! {
     static SPARE_MAPPED: std::cell::RefCell<SpareMapped> = std::cell::RefCell::default();
@@ -80,26 +85,20 @@ impl MappedText {
     }
 
     /// An empty text with room for `n` bytes: a buffer given back by
-    /// [`Self::give_back`] on this thread if there is one of its length
-    /// class, else a new one (the same as [`Self::with_capacity`]).
+    /// [`Self::give_back`] on this thread if one of at least `n` and less
+    /// than about 8 × `n` bytes is at hand, else a new one (the same as
+    /// [`Self::with_capacity`]).
     pub fn spare(n: usize) -> Self {
         let kept = SPARE_MAPPED.with(|p| {
             let mut p = p.borrow_mut();
-            let m = if n < SHORT_TEXT {
-                p.short.pop()
-            } else {
-                p.long.pop()
-            }?;
+            let first = size_range(n);
+            let k = (first..(first + 3).min(SPARE_SIZES))
+                .find(|&k| p.by_size[k].last().is_some_and(|m| m.text.capacity() >= n))?;
+            let m = p.by_size[k].pop()?;
             p.bytes -= m.footprint();
             Some(m)
         });
-        match kept {
-            Some(mut m) => {
-                m.text.reserve(n);
-                m
-            }
-            None => MappedText::with_capacity(n),
-        }
+        kept.unwrap_or_else(|| MappedText::with_capacity(n))
     }
 
     /// Gives the text's buffers to a later [`Self::spare`] on this thread
@@ -116,11 +115,7 @@ impl MappedText {
             let mut p = p.borrow_mut();
             if p.bytes + size <= SPARE_MAPPED_BYTES {
                 p.bytes += size;
-                if self.text.capacity() < SHORT_TEXT {
-                    p.short.push(self);
-                } else {
-                    p.long.push(self);
-                }
+                p.by_size[size_range(self.text.capacity())].push(self);
             }
         });
     }
