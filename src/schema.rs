@@ -632,7 +632,9 @@ struct Candidate<'a> {
 /// in a section headed as the date ("Laatimispäivä"); else the first date
 /// right after any date label. Dates elsewhere in the text are not the
 /// notice's date.
-fn stated_date(notice_texts: &[(&NormText, Option<&str>)]) -> Option<StatedDate> {
+fn stated_date<'a>(
+    notice_texts: impl Iterator<Item = (&'a NormText, Option<&'a str>)>,
+) -> Option<StatedDate> {
     let mut cands: Vec<Candidate<'_>> = Vec::new();
     let mut section_date: Option<Candidate<'_>> = None;
     for (t, date_heading) in notice_texts {
@@ -759,17 +761,17 @@ pub fn build(raw: RawDocument, format: Format, table: &HeadingTable) -> Notice {
         .iter()
         .find(|s| s.has_key(Key::RegisterName) && !s.body.is_empty())
         .map(|s| collapse_ws(&s.body.raw.text));
-    let mut date_texts: Vec<(&NormText, Option<&str>)> = Vec::with_capacity(2 + 2 * sections.len());
-    if let Some(t) = &title {
-        date_texts.push((t, None));
-    }
-    date_texts.push((&preamble, None));
-    for s in &sections {
-        date_texts.push((&s.heading, None));
-        let date_heading = s.has_key(Key::Date).then_some(s.heading.text.as_str());
-        date_texts.push((&s.body, date_heading));
-    }
-    let date = stated_date(&date_texts);
+    // Title, preamble, then each heading and body (the body with its
+    // heading's text when the heading names the date), without a list.
+    let date_texts = title
+        .iter()
+        .chain(std::iter::once(&preamble))
+        .map(|t| (t, None))
+        .chain(sections.iter().flat_map(|s| {
+            let date_heading = s.has_key(Key::Date).then_some(s.heading.text.as_str());
+            [(&s.heading, None), (&s.body, date_heading)]
+        }));
+    let date = stated_date(date_texts);
     let page_footer = raw.page_footer.map(normalize);
     Notice {
         format,

@@ -118,7 +118,10 @@ pub fn parse(src: &str, oracle: &dyn HeadingOracle) -> RawDocument {
     for (i, (ev, r)) in events.iter().enumerate() {
         b.event(ev, r.clone(), roles[i]);
     }
-    b.finish()
+    let doc = b.finish();
+    drop(events);
+    prep.give_back();
+    doc
 }
 
 // ---------------------------------------------------------------------------
