@@ -717,7 +717,7 @@ pub fn build(raw: RawDocument, format: Format, table: &HeadingTable) -> Notice {
                         .first()
                         .filter(|s| s.level == 1 && other.is_none())
                 })
-                .map(|s| s.heading.clone());
+                .map(|s| s.heading.spare_copy());
             heading.or(other)
         }
     };

@@ -111,31 +111,14 @@ pub fn parse(src: &str, oracle: &dyn HeadingOracle) -> RawDocument {
     doc.comments = comments;
     doc.page_footer = page_footer(src, &toks, &st);
     super::html_lex::give_back_tokens(toks);
-    give_back_close(st.close);
+    st.give_back();
     doc
 }
 
 thread_local! {
-    /// See [`give_back_close`].
-    static SPARE_CLOSE: std::cell::RefCell<Vec<u32>> =
-        const { std::cell::RefCell::new(Vec::new()) };
-}
-
-/// Gives [`Structure::close`]'s buffer (one entry per token) to the next
-/// page parsed on this thread, as [`super::html_lex::give_back_tokens`].
-fn give_back_close(mut close: Vec<u32>) {
-    close.clear();
-    if close.capacity() <= 1 << 16 {
-        SPARE_CLOSE.with(|s| *s.borrow_mut() = close);
-    }
-}
-
-/// `vec![NONE; n]`, in the buffer [`give_back_close`] last gave back.
-fn spare_close(n: usize) -> Vec<u32> {
-    let mut close = SPARE_CLOSE.with(|s| std::mem::take(&mut *s.borrow_mut()));
-    close.clear();
-    close.resize(n, NONE);
-    close
+    /// See [`Structure::give_back`].
+    static SPARE_STRUCTURE: std::cell::RefCell<Option<Structure>> =
+        const { std::cell::RefCell::new(None) };
 }
 
 /// The text of the page's own footers (`footer` outside any
@@ -351,6 +334,41 @@ struct Pass1<'a> {
 }
 
 impl Structure {
+    /// An empty structure for `n` tokens, in the buffers
+    /// [`Self::give_back`] last gave back on this thread if any.
+    fn spare(n: usize) -> Structure {
+        let mut st = SPARE_STRUCTURE
+            .with(|s| s.borrow_mut().take())
+            .unwrap_or(Structure {
+                close: Vec::new(),
+                headings: Vec::new(),
+                mains: Vec::new(),
+                articles: Vec::new(),
+                pairs: Vec::new(),
+                title: None,
+                page: false,
+            });
+        st.close.clear();
+        st.close.resize(n, NONE);
+        st.headings.clear();
+        st.mains.clear();
+        st.articles.clear();
+        st.pairs.clear();
+        st.title = None;
+        st.page = false;
+        st
+    }
+
+    /// Gives the structure's lists (the close table has an entry per
+    /// token) to the next page parsed on this thread, as
+    /// [`super::html_lex::give_back_tokens`]; a page's lists grew from
+    /// nothing and were freed again.
+    fn give_back(self) {
+        if self.close.capacity() <= 1 << 16 {
+            SPARE_STRUCTURE.with(|s| *s.borrow_mut() = Some(self));
+        }
+    }
+
     fn build(src: &[u8], toks: &[Token]) -> Structure {
         let mut p = Pass1 {
             src,
@@ -359,15 +377,7 @@ impl Structure {
             lists: Vec::new(),
             open_p: 0,
             open_svg: 0,
-            st: Structure {
-                close: spare_close(toks.len()),
-                headings: Vec::new(),
-                mains: Vec::new(),
-                articles: Vec::new(),
-                pairs: Vec::new(),
-                title: None,
-                page: false,
-            },
+            st: Structure::spare(toks.len()),
         };
         for (i, t) in toks.iter().enumerate() {
             match t.kind {
