@@ -905,6 +905,7 @@ impl CheckRun<'_> {
         }
         done.items = self.render(&f, &chosen);
         f.notice.recycle();
+        f.source.recycle();
         done
     }
 

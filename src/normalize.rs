@@ -102,8 +102,13 @@ fn spare_text(n: usize) -> String {
 
 impl NormText {
     /// Gives the normalized text's buffer to the next [`normalize`] on
-    /// this thread (see [`crate::schema::Notice::recycle`]).
+    /// this thread, and the parsed text's to the next parser's
+    /// [`MappedText::spare`] (see [`crate::schema::Notice::recycle`]).
     pub fn recycle(self) {
+        self.raw.give_back();
+        if let ToRaw::Map(m) = self.to_raw {
+            m.give_back();
+        }
         let text = self.text;
         if text.capacity() == 0 {
             return;

@@ -143,9 +143,14 @@ impl Notice {
         if let Some(t) = self.page_footer {
             t.recycle();
         }
-        for s in self.sections.into_iter().rev() {
+        let mut sections = self.sections;
+        for s in sections.drain(..).rev() {
             s.body.recycle();
             s.heading.recycle();
+            give_back_section_parts(s.heading_text, s.keys);
+        }
+        if sections.capacity() <= 4096 {
+            SPARE_NOTICE_SECTIONS.with(|s| *s.borrow_mut() = sections);
         }
         self.preamble.recycle();
         if let Some(t) = self.title {
@@ -158,6 +163,56 @@ impl Section {
     pub fn has_key(&self, k: Key) -> bool {
         self.keys.contains(&k)
     }
+}
+
+/// Sections' heading texts and key lists given back by [`Notice::recycle`]
+/// for the next [`build`] on the same thread (two small allocations per
+/// section otherwise, freed with the notice).
+#[derive(Default)]
+struct SpareSectionParts {
+    heading_texts: Vec<String>,
+    keys: Vec<Vec<Key>>,
+}
+
+/// At most this many of each are kept (a long notice has ~100 sections).
+const SPARE_SECTION_PARTS: usize = 512;
+
+thread_local! {
+    static SPARE_SECTION_PARTS_KEPT: std::cell::RefCell<SpareSectionParts> =
+        std::cell::RefCell::default();
+    /// The section list [`Notice::recycle`] last gave back.
+    static SPARE_NOTICE_SECTIONS: std::cell::RefCell<Vec<Section>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// An empty section list, the last one given back if any.
+fn spare_notice_sections() -> Vec<Section> {
+    SPARE_NOTICE_SECTIONS.with(|s| std::mem::take(&mut *s.borrow_mut()))
+}
+
+fn give_back_section_parts(mut heading_text: String, mut keys: Vec<Key>) {
+    SPARE_SECTION_PARTS_KEPT.with(|p| {
+        let mut p = p.borrow_mut();
+        if heading_text.capacity() > 0 && p.heading_texts.len() < SPARE_SECTION_PARTS {
+            heading_text.clear();
+            p.heading_texts.push(heading_text);
+        }
+        if keys.capacity() > 0 && p.keys.len() < SPARE_SECTION_PARTS {
+            keys.clear();
+            p.keys.push(keys);
+        }
+    });
+}
+
+/// An empty heading text and key list, given back ones if there are any.
+fn spare_section_parts() -> (String, Vec<Key>) {
+    SPARE_SECTION_PARTS_KEPT.with(|p| {
+        let mut p = p.borrow_mut();
+        (
+            p.heading_texts.pop().unwrap_or_default(),
+            p.keys.pop().unwrap_or_default(),
+        )
+    })
 }
 
 /// The notice's own date as stated in it.
@@ -289,17 +344,25 @@ impl HeadingTable {
 
     /// Keys for a normalized heading text.
     pub fn classify(&self, heading_norm: &str) -> Vec<Key> {
+        let mut out = Vec::new();
+        self.classify_into(heading_norm, &mut out);
+        out
+    }
+
+    /// [`Self::classify`] into `out` (cleared first), which may be a
+    /// list given back by an earlier notice.
+    fn classify_into(&self, heading_norm: &str, out: &mut Vec<Key>) {
+        out.clear();
         let mut on = key_mask(self.hits(heading_norm));
         if on == 0 {
-            return Vec::new();
+            return;
         }
-        let mut out = Vec::with_capacity(4);
+        out.reserve(4);
         while on != 0 {
             out.push(self.keys[on.trailing_zeros() as usize / 2]);
             on &= on - 1;
         }
         out.sort();
-        out
     }
 
     /// The word sets' hits for a heading (0 when it is empty).
@@ -433,7 +496,7 @@ thread_local! {
 /// Lowercasing char by char is `str::to_lowercase` except for a capital
 /// sigma, which depends on its neighbours: such a text takes the library
 /// function.
-fn with_lowercase<R>(text: &str, f: impl FnOnce(&str) -> R) -> R {
+pub(crate) fn with_lowercase<R>(text: &str, f: impl FnOnce(&str) -> R) -> R {
     use std::cell::RefCell;
     thread_local! {
         static BUF: RefCell<String> = const { RefCell::new(String::new()) };
@@ -569,7 +632,9 @@ struct Candidate<'a> {
 /// in a section headed as the date ("Laatimispäivä"); else the first date
 /// right after any date label. Dates elsewhere in the text are not the
 /// notice's date.
-fn stated_date(notice_texts: &[(&NormText, Option<&str>)]) -> Option<StatedDate> {
+fn stated_date<'a>(
+    notice_texts: impl Iterator<Item = (&'a NormText, Option<&'a str>)>,
+) -> Option<StatedDate> {
     let mut cands: Vec<Candidate<'_>> = Vec::new();
     let mut section_date: Option<Candidate<'_>> = None;
     for (t, date_heading) in notice_texts {
@@ -652,14 +717,16 @@ pub fn build(raw: RawDocument, format: Format, table: &HeadingTable) -> Notice {
                         .first()
                         .filter(|s| s.level == 1 && other.is_none())
                 })
-                .map(|s| s.heading.clone());
+                .map(|s| s.heading.spare_copy());
             heading.or(other)
         }
     };
     let title = raw_title.map(normalize);
     let preamble = normalize(raw.preamble);
-    let mut sections = Vec::with_capacity(raw.sections.len());
-    for s in raw.sections {
+    let mut raw_sections = raw.sections;
+    let mut sections = spare_notice_sections();
+    sections.reserve(raw_sections.len());
+    for s in raw_sections.drain(..) {
         let heading_span = s.heading.full_source_range().unwrap_or_else(|| {
             s.body
                 .full_source_range()
@@ -667,16 +734,16 @@ pub fn build(raw: RawDocument, format: Format, table: &HeadingTable) -> Notice {
                 .unwrap_or(0..0)
         });
         let body_span = s.body.full_source_range();
-        let heading_text = collapse_ws(&s.heading.text);
+        let (mut heading_text, mut keys) = spare_section_parts();
+        collapse_ws_into(&s.heading.text, &mut heading_text);
         let heading = normalize(s.heading);
         let body = normalize(s.body);
-        let keys = if s.level == 1 && is_document_name(&heading.text) {
+        if s.level == 1 && is_document_name(&heading.text) {
             // "Tietosuojaseloste ja evästeet – Oy": the page's title names
             // the document, not one of its elements.
-            Vec::new()
         } else {
-            table.classify(&heading.text)
-        };
+            table.classify_into(&heading.text, &mut keys);
+        }
         sections.push(Section {
             heading_text,
             heading,
@@ -687,23 +754,24 @@ pub fn build(raw: RawDocument, format: Format, table: &HeadingTable) -> Notice {
             body_span,
         });
     }
+    crate::parse::give_back_sections(raw_sections);
     prune_purpose_subheadings(&mut sections);
     rights_subheadings(&mut sections);
     let register_name = sections
         .iter()
         .find(|s| s.has_key(Key::RegisterName) && !s.body.is_empty())
         .map(|s| collapse_ws(&s.body.raw.text));
-    let mut date_texts: Vec<(&NormText, Option<&str>)> = Vec::with_capacity(2 + 2 * sections.len());
-    if let Some(t) = &title {
-        date_texts.push((t, None));
-    }
-    date_texts.push((&preamble, None));
-    for s in &sections {
-        date_texts.push((&s.heading, None));
-        let date_heading = s.has_key(Key::Date).then_some(s.heading.text.as_str());
-        date_texts.push((&s.body, date_heading));
-    }
-    let date = stated_date(&date_texts);
+    // Title, preamble, then each heading and body (the body with its
+    // heading's text when the heading names the date), without a list.
+    let date_texts = title
+        .iter()
+        .chain(std::iter::once(&preamble))
+        .map(|t| (t, None))
+        .chain(sections.iter().flat_map(|s| {
+            let date_heading = s.has_key(Key::Date).then_some(s.heading.text.as_str());
+            [(&s.heading, None), (&s.body, date_heading)]
+        }));
+    let date = stated_date(date_texts);
     let page_footer = raw.page_footer.map(normalize);
     Notice {
         format,
@@ -754,17 +822,49 @@ fn prune_purpose_subheadings(sections: &mut [Section]) {
         Key::DpoContact,
         Key::Security,
     ];
-    // Open ancestors: (level, is a purpose heading).
-    let mut open: Vec<(u8, bool)> = Vec::new();
+    // Open ancestors, flagged when a purpose heading.
+    let mut open = OpenAncestors::new();
     for s in sections.iter_mut() {
-        while open.last().is_some_and(|&(l, _)| l >= s.level) {
-            open.pop();
-        }
-        let under_purpose = open.iter().any(|&(_, p)| p);
-        if under_purpose {
+        open.close_from(s.level);
+        if open.any_flagged() {
             s.keys.retain(|k| !NOT_UNDER_PURPOSE.contains(k));
         }
-        open.push((s.level, s.has_key(Key::Purpose)));
+        open.push(s.level, s.has_key(Key::Purpose));
+    }
+}
+
+/// The sections still open above the current one while walking a notice,
+/// each with a flag: their levels strictly increase (a section closes
+/// those at its level or deeper before it opens), so there are at most
+/// 256 and they fit on the stack instead of a `Vec` per walk.
+struct OpenAncestors {
+    open: [(u8, bool); 256],
+    len: usize,
+}
+
+impl OpenAncestors {
+    fn new() -> Self {
+        OpenAncestors {
+            open: [(0, false); 256],
+            len: 0,
+        }
+    }
+
+    /// Closes the open sections at `level` or deeper.
+    fn close_from(&mut self, level: u8) {
+        while self.len > 0 && self.open[self.len - 1].0 >= level {
+            self.len -= 1;
+        }
+    }
+
+    fn any_flagged(&self) -> bool {
+        self.open[..self.len].iter().any(|&(_, f)| f)
+    }
+
+    /// Opens a section (after [`Self::close_from`] its level).
+    fn push(&mut self, level: u8, flag: bool) {
+        self.open[self.len] = (level, flag);
+        self.len += 1;
     }
 }
 
@@ -773,7 +873,7 @@ fn prune_purpose_subheadings(sections: &mut [Section]) {
 /// ("Tietojen tarkastaminen, saaminen ja siirtäminen") names the right to
 /// data portability, not a transfer abroad, unless it names a place.
 fn rights_subheadings(sections: &mut [Section]) {
-    let mut open: Vec<(u8, bool)> = Vec::new();
+    let mut open = OpenAncestors::new();
     for i in 0..sections.len() {
         // A section's entry is read only by the deeper sections right
         // after it (a section at its level or above pops it first): the
@@ -783,10 +883,8 @@ fn rights_subheadings(sections: &mut [Section]) {
             .get(i + 1)
             .is_some_and(|n| n.level > sections[i].level);
         let s = &mut sections[i];
-        while open.last().is_some_and(|&(l, _)| l >= s.level) {
-            open.pop();
-        }
-        let under_rights = open.iter().any(|&(_, r)| r);
+        open.close_from(s.level);
+        let under_rights = open.any_flagged();
         let h = &s.heading.text;
         if under_rights && any_word(h, &MOVING) && !any_word(h, &PLACE) {
             s.keys.retain(|&k| k != Key::Transfers);
@@ -795,7 +893,7 @@ fn rights_subheadings(sections: &mut [Section]) {
                 s.keys.sort();
             }
         }
-        open.push((s.level, next_deeper && any_word(&s.heading.text, &RIGHTS)));
+        open.push(s.level, next_deeper && any_word(&s.heading.text, &RIGHTS));
     }
 }
 
@@ -933,6 +1031,15 @@ static WS_CLASS: [u8; 256] = {
 
 /// `s.split_whitespace().collect::<Vec<_>>().join(" ")` without the Vec.
 fn collapse_ws(s: &str) -> String {
+    let mut out = String::new();
+    collapse_ws_into(s, &mut out);
+    out
+}
+
+/// [`collapse_ws`] into `out` (cleared first), which may be a buffer
+/// given back by an earlier notice.
+fn collapse_ws_into(s: &str, out: &mut String) {
+    out.clear();
     // Most headings are already single-spaced: one byte scan and a copy.
     // Bytes that may start whitespace other than a single space (ASCII
     // controls 9..=13; the lead bytes of U+0085, U+00A0, U+1680, U+2000..,
@@ -949,19 +1056,16 @@ fn collapse_ws(s: &str) -> String {
         prev_space = class & 1;
     }
     if bad == 0 && prev_space == 0 {
-        return s.to_string();
+        out.push_str(s);
+        return;
     }
-    if b.is_empty() {
-        return String::new();
-    }
-    let mut out = String::with_capacity(s.len());
+    out.reserve(s.len());
     for w in s.split_whitespace() {
         if !out.is_empty() {
             out.push(' ');
         }
         out.push_str(w);
     }
-    out
 }
 
 /// Normalizes a text that has no source (used by tests and examples).
@@ -1242,6 +1346,50 @@ mod tests {
                 t.to_lowercase(),
                 "{t}"
             );
+        }
+    }
+
+    /// Notices built from buffers that earlier notices gave back
+    /// ([`Notice::recycle`], [`MappedText::give_back`]) are the notices
+    /// built from fresh ones: every fixture, built alone on a fresh thread
+    /// and then in a run after all the others (in both orders), with
+    /// random cuts of them in between.
+    #[test]
+    fn recycled_buffers_build_the_same_notices() {
+        let mut docs: Vec<(String, Format)> = Vec::new();
+        for f in crate::files_under("fixtures") {
+            let Ok(text) = std::fs::read_to_string(&f) else {
+                continue;
+            };
+            let ext = f.extension().and_then(|e| e.to_str()).unwrap_or("");
+            let format = Format::from_extension(ext).unwrap_or_else(|| Format::sniff(&text));
+            docs.push((text, format));
+        }
+        let mut next = crate::xorshift(0x5eed_2026);
+        for i in 0..docs.len().min(40) {
+            let (text, format) = &docs[i];
+            let cut = crate::parse::floor_char_boundary(text, next() as usize % (text.len() + 1));
+            docs.push((text[..cut].to_string(), *format));
+        }
+        let table = HeadingTable::builtin();
+        let build_one = |(text, format): &(String, Format)| {
+            build(crate::parse::parse(text, *format, &table), *format, &table)
+        };
+        let fresh: Vec<String> = docs
+            .iter()
+            .map(|d| std::thread::scope(|s| s.spawn(|| format!("{:?}", build_one(d))).join()))
+            .map(|r| r.unwrap())
+            .collect();
+        for order in [false, true] {
+            let mut idx: Vec<usize> = (0..docs.len()).collect();
+            if order {
+                idx.reverse();
+            }
+            for i in idx {
+                let n = build_one(&docs[i]);
+                assert_eq!(format!("{n:?}"), fresh[i], "document {i}");
+                n.recycle();
+            }
         }
     }
 

@@ -35,6 +35,36 @@ thread_local! {
     static SPARE_SEGS: std::cell::RefCell<Vec<Seg>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
+/// Parsed texts given back with a linted notice ([`MappedText::give_back`])
+/// for the parsers of the next notice on the same thread
+/// ([`MappedText::spare`]): a notice's ~50 headings and bodies, each a
+/// text and a segment list freed with the notice, kept glibc's allocator
+/// sorting freed chunks at the next notice's allocations. The buffers are
+/// kept by size (a power of two range each) so that a text takes one about
+/// its size: with one list, headings and bodies, which alternate, took
+/// each other's buffers, and a body grew a heading's by reallocating.
+#[derive(Default)]
+struct SpareMapped {
+    /// `by_size[k]`: buffers whose text capacity is in `2^k..2^(k+1)`
+    /// (the last one: anything larger).
+    by_size: [Vec<MappedText>; SPARE_SIZES],
+    /// The kept buffers' capacities added up: at most [`SPARE_MAPPED_BYTES`].
+    bytes: usize,
+}
+
+const SPARE_MAPPED_BYTES: usize = 1 << 20;
+
+const SPARE_SIZES: usize = 20;
+
+/// The size range ([`SpareMapped::by_size`]) of a capacity.
+fn size_range(capacity: usize) -> usize {
+    (capacity.max(1).ilog2() as usize).min(SPARE_SIZES - 1)
+}
+
+thread_local! {
+    static SPARE_MAPPED: std::cell::RefCell<SpareMapped> = std::cell::RefCell::default();
+}
+
 /// A string with a byte-exact map back to the text it was derived from.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MappedText {
@@ -52,6 +82,55 @@ impl MappedText {
             text: String::with_capacity(n),
             segs: Vec::with_capacity(n / 16 + 1),
         }
+    }
+
+    /// An empty text with room for `n` bytes: a buffer given back by
+    /// [`Self::give_back`] on this thread if one of at least `n` and less
+    /// than about 8 × `n` bytes is at hand, else a new one (the same as
+    /// [`Self::with_capacity`]).
+    pub fn spare(n: usize) -> Self {
+        let kept = SPARE_MAPPED.with(|p| {
+            let mut p = p.borrow_mut();
+            let first = size_range(n);
+            let k = (first..(first + 3).min(SPARE_SIZES))
+                .find(|&k| p.by_size[k].last().is_some_and(|m| m.text.capacity() >= n))?;
+            let m = p.by_size[k].pop()?;
+            p.bytes -= m.footprint();
+            Some(m)
+        });
+        kept.unwrap_or_else(|| MappedText::with_capacity(n))
+    }
+
+    /// Gives the text's buffers to a later [`Self::spare`] on this thread
+    /// (see [`crate::schema::Notice::recycle`]); dropped if the thread
+    /// already keeps [`SPARE_MAPPED_BYTES`].
+    pub fn give_back(mut self) {
+        if self.text.capacity() == 0 && self.segs.capacity() == 0 {
+            return;
+        }
+        self.text.clear();
+        self.segs.clear();
+        let size = self.footprint();
+        SPARE_MAPPED.with(|p| {
+            let mut p = p.borrow_mut();
+            if p.bytes + size <= SPARE_MAPPED_BYTES {
+                p.bytes += size;
+                p.by_size[size_range(self.text.capacity())].push(self);
+            }
+        });
+    }
+
+    /// The bytes this text's buffers hold.
+    fn footprint(&self) -> usize {
+        self.text.capacity() + self.segs.capacity() * std::mem::size_of::<Seg>()
+    }
+
+    /// A copy in a [`Self::spare`] buffer (`clone` allocates two new ones).
+    pub fn spare_copy(&self) -> MappedText {
+        let mut out = MappedText::spare(self.text.len());
+        out.text.push_str(&self.text);
+        out.segs.extend_from_slice(&self.segs);
+        out
     }
 
     pub fn is_empty(&self) -> bool {
@@ -163,12 +242,14 @@ impl MappedText {
 
     /// [`Self::append`], taking `other`: into a text with nothing in it
     /// yet, `other` moves in instead of being copied (the same text and
-    /// segments).
+    /// segments). The buffers left over (this text's empty ones, or
+    /// `other`'s once copied) are given back for a later [`Self::spare`].
     pub fn append_owned(&mut self, other: MappedText) {
         if self.text.is_empty() && self.segs.is_empty() {
-            *self = other;
+            std::mem::replace(self, other).give_back();
         } else {
             self.append(&other);
+            other.give_back();
         }
     }
 
@@ -249,7 +330,7 @@ impl MappedText {
         let start = self.text.len() - self.text.trim_start().len();
         let end = self.text.trim_end().len();
         if start == 0 && end == self.text.len() {
-            return self.clone();
+            return self.spare_copy();
         }
         if start >= end {
             return MappedText::new();
@@ -264,13 +345,16 @@ impl MappedText {
         let start = self.text.len() - self.text.trim_start().len();
         let end = self.text.trim_end().len();
         if start >= end {
+            self.give_back();
             return MappedText::new();
         }
         if start == 0 {
             self.truncate(end);
             return self;
         }
-        self.slice(start..end)
+        let out = self.slice(start..end);
+        self.give_back();
+        out
     }
 
     /// Shortens the text to `len` bytes (a char boundary) in place: the same
@@ -292,7 +376,7 @@ impl MappedText {
 
     /// A sub-text with its map (range must lie on char boundaries).
     pub fn slice(&self, r: Range<usize>) -> MappedText {
-        let mut out = MappedText::with_capacity(r.len());
+        let mut out = MappedText::spare(r.len());
         if r.is_empty() {
             return out;
         }

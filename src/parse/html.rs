@@ -110,7 +110,15 @@ pub fn parse(src: &str, oracle: &dyn HeadingOracle) -> RawDocument {
     }
     doc.comments = comments;
     doc.page_footer = page_footer(src, &toks, &st);
+    super::html_lex::give_back_tokens(toks);
+    st.give_back();
     doc
+}
+
+thread_local! {
+    /// See [`Structure::give_back`].
+    static SPARE_STRUCTURE: std::cell::RefCell<Option<Structure>> =
+        const { std::cell::RefCell::new(None) };
 }
 
 /// The text of the page's own footers (`footer` outside any
@@ -326,6 +334,41 @@ struct Pass1<'a> {
 }
 
 impl Structure {
+    /// An empty structure for `n` tokens, in the buffers
+    /// [`Self::give_back`] last gave back on this thread if any.
+    fn spare(n: usize) -> Structure {
+        let mut st = SPARE_STRUCTURE
+            .with(|s| s.borrow_mut().take())
+            .unwrap_or(Structure {
+                close: Vec::new(),
+                headings: Vec::new(),
+                mains: Vec::new(),
+                articles: Vec::new(),
+                pairs: Vec::new(),
+                title: None,
+                page: false,
+            });
+        st.close.clear();
+        st.close.resize(n, NONE);
+        st.headings.clear();
+        st.mains.clear();
+        st.articles.clear();
+        st.pairs.clear();
+        st.title = None;
+        st.page = false;
+        st
+    }
+
+    /// Gives the structure's lists (the close table has an entry per
+    /// token) to the next page parsed on this thread, as
+    /// [`super::html_lex::give_back_tokens`]; a page's lists grew from
+    /// nothing and were freed again.
+    fn give_back(self) {
+        if self.close.capacity() <= 1 << 16 {
+            SPARE_STRUCTURE.with(|s| *s.borrow_mut() = Some(self));
+        }
+    }
+
     fn build(src: &[u8], toks: &[Token]) -> Structure {
         let mut p = Pass1 {
             src,
@@ -334,15 +377,7 @@ impl Structure {
             lists: Vec::new(),
             open_p: 0,
             open_svg: 0,
-            st: Structure {
-                close: vec![NONE; toks.len()],
-                headings: Vec::new(),
-                mains: Vec::new(),
-                articles: Vec::new(),
-                pairs: Vec::new(),
-                title: None,
-                page: false,
-            },
+            st: Structure::spare(toks.len()),
         };
         for (i, t) in toks.iter().enumerate() {
             match t.kind {
@@ -768,10 +803,10 @@ impl<'a> Builder<'a> {
             st,
             oracle,
             stack: Vec::with_capacity(64),
-            sections: Vec::new(),
+            sections: super::spare_sections(),
             preamble: None,
             heading: None,
-            body: MappedText::with_capacity(1024),
+            body: MappedText::spare(1024),
             spare: MappedText::new(),
             line_open: false,
             line_mark: 0,
@@ -840,6 +875,9 @@ impl<'a> Builder<'a> {
         self.boundary(0..0, NONE, NONE);
         self.finish_capture();
         self.close_section();
+        // The working buffers, for the next page's sections.
+        std::mem::take(&mut self.body).give_back();
+        std::mem::take(&mut self.spare).give_back();
         RawDocument {
             title: None,
             preamble: self.preamble.unwrap_or_default(),
@@ -1090,6 +1128,8 @@ impl<'a> Builder<'a> {
                 if label.chars().count() <= 150 && (numbered(&label) || self.oracle_knows(&label)) {
                     let level = self.derived_level();
                     self.new_section(text, level);
+                } else {
+                    text.give_back();
                 }
             }
             CapKind::Dt | CapKind::Cell => {
@@ -1105,7 +1145,9 @@ impl<'a> Builder<'a> {
                         let at = text.source_range(0..0).start;
                         self.body.push_synthetic("\n", at);
                     }
+                    // Copied: the body keeps its roomy buffer.
                     self.body.append(&text);
+                    text.give_back();
                 }
             }
         }

@@ -178,7 +178,7 @@ pub fn named_entity(name: &str) -> Option<&'static str> {
 
 /// Converts `src[range]` (text with inline HTML) into mapped plain text.
 pub fn strip_inline_html(src: &str, range: Range<usize>) -> MappedText {
-    let mut out = MappedText::with_capacity(range.len());
+    let mut out = MappedText::spare(range.len());
     let s = &src[range.clone()];
     let base = range.start;
     let bytes = s.as_bytes();

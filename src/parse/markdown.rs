@@ -99,6 +99,7 @@ pub fn parse(src: &str, oracle: &dyn HeadingOracle) -> RawDocument {
         sub_headings: facts.sub_headings,
         doc: RawDocument {
             title: prep.title.clone(),
+            sections: super::spare_sections(),
             ..Default::default()
         },
         cur: None,
@@ -117,7 +118,10 @@ pub fn parse(src: &str, oracle: &dyn HeadingOracle) -> RawDocument {
     for (i, (ev, r)) in events.iter().enumerate() {
         b.event(ev, r.clone(), roles[i]);
     }
-    b.finish()
+    let doc = b.finish();
+    drop(events);
+    prep.give_back();
+    doc
 }
 
 // ---------------------------------------------------------------------------
@@ -514,9 +518,9 @@ fn tidy_lines(m: MappedText) -> MappedText {
         }
         let lead = line.len() - line.trim_start().len();
         if !out.is_empty() {
-            out.append(&m.slice(start - 1..start));
+            out.append_owned(m.slice(start - 1..start));
         }
-        out.append(&m.slice(start + lead..start + lead + t.len()));
+        out.append_owned(m.slice(start + lead..start + lead + t.len()));
     }
     out
 }
@@ -928,7 +932,7 @@ impl Builder<'_> {
             if level == 1 && !self.h1_seen {
                 self.h1_seen = true;
                 if self.doc.title.is_none() {
-                    self.doc.title = Some(heading.clone());
+                    self.doc.title = Some(heading.spare_copy());
                 }
             }
             self.last_level = Some(level);
@@ -939,7 +943,7 @@ impl Builder<'_> {
         self.cur = Some(RawSection {
             heading,
             // Room for a typical body, which grows block by block.
-            body: MappedText::with_capacity(512),
+            body: MappedText::spare(512),
             level,
         });
     }

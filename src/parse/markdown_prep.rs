@@ -27,6 +27,25 @@ pub(crate) struct Prepared<'a> {
     pub title: Option<MappedText>,
 }
 
+thread_local! {
+    /// See [`Prepared::give_back`].
+    static SPARE_MASKED: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+impl Prepared<'_> {
+    /// Gives the masked copy's buffer (about the size of the source) to the
+    /// next [`prepare`] on this thread, instead of a large chunk freed and
+    /// allocated again per document.
+    pub fn give_back(self) {
+        if let Cow::Owned(mut text) = self.text {
+            text.clear();
+            if text.capacity() <= 1 << 20 {
+                SPARE_MASKED.with(|s| *s.borrow_mut() = text);
+            }
+        }
+    }
+}
+
 pub(crate) fn prepare(src: &str) -> Prepared<'_> {
     let mut masks: Vec<Range<usize>> = Vec::new();
     let mut title = None;
@@ -56,7 +75,9 @@ pub(crate) fn prepare(src: &str) -> Prepared<'_> {
     if !simple {
         return mask_bytes(src, masks, title);
     }
-    let mut text = String::with_capacity(src.len());
+    let mut text = SPARE_MASKED.with(|s| std::mem::take(&mut *s.borrow_mut()));
+    text.clear();
+    text.reserve(src.len());
     let mut copied = 0;
     for m in &masks {
         let whole_lines = src[line_start(src, m.start)..m.start].trim().is_empty()

@@ -50,27 +50,47 @@ impl Format {
     /// The format implied by a file extension, if the extension is one seloste
     /// knows.
     pub fn from_extension(ext: &str) -> Option<Format> {
-        match ext.to_ascii_lowercase().as_str() {
-            "html" | "htm" | "xhtml" | "shtml" | "php" | "phtml" | "jsx" | "tsx" | "js" | "ts"
-            | "vue" | "svelte" | "astro" | "erb" | "liquid" | "njk" | "ftl" | "tpl" | "hbs"
-            | "handlebars" | "twig" | "ejs" => Some(Format::Html),
-            "md" | "markdown" | "mdx" => Some(Format::Markdown),
-            "txt" | "text" => Some(Format::Text),
-            _ => None,
+        // Compared ignoring ASCII case, without a lowercase copy per file.
+        const HTML: [&str; 22] = [
+            "html",
+            "htm",
+            "xhtml",
+            "shtml",
+            "php",
+            "phtml",
+            "jsx",
+            "tsx",
+            "js",
+            "ts",
+            "vue",
+            "svelte",
+            "astro",
+            "erb",
+            "liquid",
+            "njk",
+            "ftl",
+            "tpl",
+            "hbs",
+            "handlebars",
+            "twig",
+            "ejs",
+        ];
+        let is = |names: &[&str]| names.iter().any(|n| n.eq_ignore_ascii_case(ext));
+        if is(&HTML) {
+            Some(Format::Html)
+        } else if is(&["md", "markdown", "mdx"]) {
+            Some(Format::Markdown)
+        } else if is(&["txt", "text"]) {
+            Some(Format::Text)
+        } else {
+            None
         }
     }
 
     /// Guesses the format of text that came without a telling extension.
     pub fn sniff(text: &str) -> Format {
         let head = &text[..floor_char_boundary(text, 4096)];
-        let lower = head.to_ascii_lowercase();
-        if lower.contains("<html")
-            || lower.contains("<!doctype html")
-            || lower.contains("<body")
-            || lower.contains("<h1")
-            || lower.contains("<h2")
-            || lower.contains("<div")
-        {
+        if has_html_tag(head.as_bytes()) {
             return Format::Html;
         }
         let md_signals = head
@@ -88,6 +108,20 @@ impl Format {
         }
         Format::Text
     }
+}
+
+/// Whether `head` has `<html`, `<!doctype html`, `<body`, `<h1`, `<h2` or
+/// `<div` in any ASCII case: `head.to_ascii_lowercase().contains(..)` for
+/// each, without the lowercase copy (the `<` is the same in both, so every
+/// match starts at one of the text's `<`).
+fn has_html_tag(head: &[u8]) -> bool {
+    const AFTER_LT: [&[u8]; 6] = [b"html", b"!doctype html", b"body", b"h1", b"h2", b"div"];
+    memchr::memchr_iter(b'<', head).any(|i| {
+        let rest = &head[i + 1..];
+        AFTER_LT
+            .iter()
+            .any(|t| rest.len() >= t.len() && rest[..t.len()].eq_ignore_ascii_case(t))
+    })
 }
 
 /// One heading and the text under it, as the author wrote them.
@@ -131,6 +165,28 @@ pub struct RawDocument {
     /// E-mail links that show one address and send to another (outside
     /// comments).
     pub mail_links: Vec<links::MailLink>,
+}
+
+thread_local! {
+    /// See [`spare_sections`].
+    static SPARE_SECTIONS: std::cell::RefCell<Vec<RawSection>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// An empty section list for a parser: the one [`give_back_sections`] last
+/// gave back on this thread, so that a notice's list does not grow from
+/// nothing (four or five reallocations) and get freed again.
+pub fn spare_sections() -> Vec<RawSection> {
+    SPARE_SECTIONS.with(|s| std::mem::take(&mut *s.borrow_mut()))
+}
+
+/// Gives a section list's buffer back for [`spare_sections`] (emptied;
+/// lists of more than 4,096 sections are dropped).
+pub fn give_back_sections(mut sections: Vec<RawSection>) {
+    sections.clear();
+    if sections.capacity() <= 4096 {
+        SPARE_SECTIONS.with(|s| *s.borrow_mut() = sections);
+    }
 }
 
 /// Tells a parser whether a short line of text is a known notice heading.
@@ -186,7 +242,10 @@ pub fn parse(text: &str, format: Format, oracle: &dyn HeadingOracle) -> RawDocum
 /// Words that name the document type: a line with one of them is a title
 /// ("Tietosuojaseloste", "Privacy notice"), not a section heading.
 pub fn names_the_notice(s: &str) -> bool {
-    let l = s.to_lowercase();
+    crate::schema::with_lowercase(s, names_the_notice_lowercase)
+}
+
+fn names_the_notice_lowercase(l: &str) -> bool {
     [
         "seloste",
         "tietosuoja",
@@ -208,4 +267,93 @@ pub fn floor_char_boundary(s: &str, mut i: usize) -> usize {
         i -= 1;
     }
     i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The tag test the format guess used before `has_html_tag`.
+    fn reference_has_html_tag(head: &str) -> bool {
+        let lower = head.to_ascii_lowercase();
+        lower.contains("<html")
+            || lower.contains("<!doctype html")
+            || lower.contains("<body")
+            || lower.contains("<h1")
+            || lower.contains("<h2")
+            || lower.contains("<div")
+    }
+
+    #[test]
+    fn html_tags_are_found_as_the_lowercase_copy_found_them() {
+        let mut next = crate::xorshift(0x7a65_2026);
+        let pieces = [
+            "<",
+            "<!",
+            "<!DOCTYPE",
+            "<!doctype",
+            " html",
+            " HTML",
+            "html",
+            "HTML",
+            "<H",
+            "h",
+            "1",
+            "2",
+            "3",
+            "Body",
+            "bOdY",
+            "div",
+            "DIV",
+            "dIv",
+            "<d",
+            "iv",
+            "<h1",
+            "<H2",
+            "<html",
+            "ä",
+            "Ö",
+            "\u{212a}",
+            "İ",
+            " ",
+            "\n",
+            "<<",
+            ">",
+            "x",
+            "!doctype  html",
+        ];
+        let mut cases: Vec<String> = crate::sample_file_lines();
+        for _ in 0..20_000 {
+            let n = (next() % 8) as usize;
+            let s: String = (0..n)
+                .map(|_| pieces[(next() % pieces.len() as u64) as usize])
+                .collect();
+            cases.push(s);
+        }
+        for c in &cases {
+            assert_eq!(
+                has_html_tag(c.as_bytes()),
+                reference_has_html_tag(c),
+                "{c:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn extensions_map_as_lowercase_names_did() {
+        for ext in [
+            "html", "HTM", "Php", "mdx", "MarkDown", "TXT", "text", "rs", "", "htmlx",
+        ] {
+            let lower = ext.to_ascii_lowercase();
+            let want = match lower.as_str() {
+                "html" | "htm" | "xhtml" | "shtml" | "php" | "phtml" | "jsx" | "tsx" | "js"
+                | "ts" | "vue" | "svelte" | "astro" | "erb" | "liquid" | "njk" | "ftl" | "tpl"
+                | "hbs" | "handlebars" | "twig" | "ejs" => Some(Format::Html),
+                "md" | "markdown" | "mdx" => Some(Format::Markdown),
+                "txt" | "text" => Some(Format::Text),
+                _ => None,
+            };
+            assert_eq!(Format::from_extension(ext), want, "{ext}");
+        }
+    }
 }

@@ -161,7 +161,7 @@ fn stripped_line(src: &str, l: &Line, markup_free: bool) -> MappedText {
         return stripped(src, l.start, l.end);
     }
     let t = l.trimmed(src);
-    let mut out = MappedText::with_capacity(t.len());
+    let mut out = MappedText::spare(t.len());
     out.push_verbatim(t, l.trim_start);
     out
 }
@@ -176,11 +176,14 @@ fn has_markup(s: &str) -> bool {
 /// has no markup.
 fn stripped(src: &str, a: usize, b: usize) -> MappedText {
     if has_markup(&src[a..b]) {
-        return strip_inline_html(src, a..b).trimmed();
+        let stripped = strip_inline_html(src, a..b);
+        let out = stripped.trimmed();
+        stripped.give_back();
+        return out;
     }
     let s = &src[a..b];
     let t = s.trim();
-    let mut out = MappedText::with_capacity(t.len());
+    let mut out = MappedText::spare(t.len());
     out.push_verbatim(t, a + (s.len() - s.trim_start().len()));
     out
 }
@@ -189,7 +192,10 @@ fn stripped(src: &str, a: usize, b: usize) -> MappedText {
 /// heading cell continues the previous section (a page break in the
 /// original); lines without a tab belong to the current body.
 fn parse_tab_export(src: &str, lines: &[Line]) -> RawDocument {
-    let mut doc = RawDocument::default();
+    let mut doc = RawDocument {
+        sections: super::spare_sections(),
+        ..Default::default()
+    };
     let mut current: Option<RawSection> = None;
     for l in lines {
         let s = l.text(src);
@@ -514,7 +520,10 @@ fn parse_plain(
     has_tab: bool,
     oracle: &dyn HeadingOracle,
 ) -> RawDocument {
-    let mut doc = RawDocument::default();
+    let mut doc = RawDocument {
+        sections: super::spare_sections(),
+        ..Default::default()
+    };
     let mut current: Option<RawSection> = None;
     let known = Known::new(oracle, lines.len());
     let tight = tight_headings(src, lines, &known);
@@ -657,7 +666,7 @@ fn parse_plain(
             current = Some(RawSection {
                 heading,
                 // Room for a typical body, which grows line by line.
-                body: MappedText::with_capacity(BODY_CAPACITY),
+                body: MappedText::spare(BODY_CAPACITY),
                 level: 2,
             });
         } else {
