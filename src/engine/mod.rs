@@ -410,6 +410,10 @@ struct Doc<'a> {
     /// address: a slice of a text (a sentence, a body) is found in the
     /// joined text, where the scan's index covers it.
     by_address: Vec<(usize, usize, usize)>,
+    /// Each section's keys as (key, section index), sorted: the sections
+    /// headed for an element without going over every section's keys for
+    /// every element rule.
+    key_sections: Vec<(Key, usize)>,
 }
 
 impl<'a> Doc<'a> {
@@ -431,12 +435,31 @@ impl<'a> Doc<'a> {
             .map(|((_, t), &s)| (t.text.as_ptr() as usize, t.text.len(), s))
             .collect();
         by_address.sort_unstable();
+        let mut key_sections: Vec<(Key, usize)> = notice
+            .sections
+            .iter()
+            .enumerate()
+            .flat_map(|(i, s)| s.keys.iter().map(move |&k| (k, i)))
+            .collect();
+        key_sections.sort_unstable();
+        key_sections.dedup();
         Doc {
             texts,
             starts,
             scan: prefilter.scan(joined),
             by_address,
+            key_sections,
         }
+    }
+
+    /// The indices of the sections with `key` ([`crate::schema::Section::has_key`]), in
+    /// order.
+    fn sections_with(&self, key: Key) -> impl Iterator<Item = usize> + '_ {
+        let from = self.key_sections.partition_point(|&(k, _)| k < key);
+        self.key_sections[from..]
+            .iter()
+            .take_while(move |&&(k, _)| k == key)
+            .map(|&(_, i)| i)
     }
 
     fn joined(&self) -> &str {
@@ -909,10 +932,8 @@ fn element_status(
     // 1. A section headed for the element, with a body.
     let mut empty_section = None;
     let mut partial_section = None;
-    for (i, s) in notice.sections.iter().enumerate() {
-        if !s.has_key(element) {
-            continue;
-        }
+    for i in doc.sections_with(element) {
+        let s = &notice.sections[i];
         // A parent heading's body may be in its sub-sections.
         let subs = notice.sections[i + 1..]
             .iter()
