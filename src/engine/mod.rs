@@ -573,7 +573,9 @@ impl Engine {
 
     /// Lints a canonical notice. `source` is the decoded file text.
     pub fn lint(&self, notice: &Notice, source: &str, opts: &Options) -> LintResult {
-        let mut diags = Vec::new();
+        // Room for a typical notice's findings (the vector of large items grew
+        // from 4 a notice).
+        let mut diags = Vec::with_capacity(16);
         let mut elements = BTreeMap::new();
         let mut joined = String::new();
         let doc = Doc::new(notice, &self.prefilter, &mut joined);

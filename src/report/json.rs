@@ -170,14 +170,14 @@ pub fn write_file(out: &mut String, f: &FileReport, chosen: (&str, &str), levels
         w.key(key!("section"));
         w.opt_num(st.and_then(|s| s.section));
         w.key(key!("status"));
-        w.str(st.map(|s| s.status.name()).unwrap_or("missing"));
+        w.name(st.map(|s| s.status.name()).unwrap_or("missing"));
         w.close(b'}');
     }
     w.close(b'}');
     w.key(key!("encoding"));
     w.str(src.encoding);
     w.key(key!("format"));
-    w.str(f.format.name());
+    w.name(f.format.name());
     w.key(key!("language"));
     w.str(f.language);
     w.key(key!("path"));
@@ -275,6 +275,17 @@ impl Pretty<'_> {
         escape_into(self.out, s);
     }
 
+    /// The name of a variant (a status, a severity, a format, an element
+    /// key): nothing in it to escape (a test checks every one), so it is
+    /// not scanned.
+    fn name(&mut self, s: &'static str) {
+        debug_assert_eq!(next_special(s.as_bytes(), 0), s.len(), "{s}");
+        self.out.reserve(s.len() + 2);
+        self.out.push('"');
+        self.out.push_str(s);
+        self.out.push('"');
+    }
+
     fn num(&mut self, n: usize) {
         push_decimal(self.out, n as u64);
     }
@@ -282,13 +293,6 @@ impl Pretty<'_> {
     fn opt_num(&mut self, n: Option<usize>) {
         match n {
             Some(n) => self.num(n),
-            None => self.out.push_str("null"),
-        }
-    }
-
-    fn opt_str(&mut self, s: Option<&str>) {
-        match s {
-            Some(s) => self.str(s),
             None => self.out.push_str("null"),
         }
     }
@@ -334,7 +338,10 @@ impl Pretty<'_> {
         self.key(key!("category"));
         self.str(&d.category);
         self.key(key!("element"));
-        self.opt_str(d.element.map(|k| k.name()));
+        match d.element {
+            Some(k) => self.name(k.name()),
+            None => self.out.push_str("null"),
+        }
         if let Some(fix) = &d.fix {
             self.key(key!("fix"));
             self.open(b'{');
@@ -371,7 +378,7 @@ impl Pretty<'_> {
         self.key(key!("rule"));
         self.str(&d.rule);
         self.key(key!("severity"));
-        self.str(d.severity.name());
+        self.name(d.severity.name());
         self.key(key!("span"));
         self.span(src, &d.span);
         if let Some(reason) = &d.suppressed {
@@ -467,6 +474,35 @@ fn next_special(b: &[u8], mut i: usize) -> usize {
 
 #[cfg(test)]
 mod tests {
+    /// What [`super::Pretty::name`] writes unscanned needs no escaping.
+    #[test]
+    fn variant_names_need_no_escaping() {
+        use crate::engine::{Severity, Status};
+        use crate::parse::Format;
+        let names = crate::schema::Key::ALL
+            .iter()
+            .map(|k| k.name())
+            .chain([Severity::Info, Severity::Warning, Severity::Error].map(Severity::name))
+            .chain(
+                [
+                    Status::Present,
+                    Status::Partial,
+                    Status::Empty,
+                    Status::Missing,
+                    Status::NotApplicable,
+                ]
+                .map(Status::name),
+            )
+            .chain([Format::Html, Format::Markdown, Format::Text].map(Format::name));
+        for name in names {
+            assert_eq!(
+                super::next_special(name.as_bytes(), 0),
+                name.len(),
+                "{name}"
+            );
+        }
+    }
+
     /// The 8-byte escaping writes what serde_json does, on random strings
     /// of ASCII (controls, quotes and backslashes often), ä and €, with
     /// the special bytes at every offset of a chunk.
