@@ -81,7 +81,7 @@ impl Linter {
         let format = format.unwrap_or_else(|| Linter::detect_format(name, &source.text));
         let notice = self.notice(&source.text, format);
         let result = self.engine.lint(&notice, &source.text, &self.options);
-        let language = detect_language(&notice);
+        let language = result.language;
         FileReport {
             path: name.to_string(),
             format,
@@ -118,7 +118,32 @@ pub fn detect_language(n: &Notice) -> &'static str {
         }
         count_pieces(joined, false, &mut counts);
     });
-    let [fi, sv, en] = counts;
+    verdict(counts)
+}
+
+/// [`detect_language`] of a notice whose texts the engine has joined, each
+/// followed by '\n' (text `i` starting at `starts[i]`): the runs of texts
+/// under 3,000 bytes are counted where they are, without a copy.
+pub(crate) fn language_of_joined(joined: &str, starts: &[usize]) -> &'static str {
+    let mut counts = [0u32; 3];
+    // Start of the texts not counted yet.
+    let mut from = 0;
+    for (i, &start) in starts.iter().enumerate() {
+        // The text's end: its '\n' is just before the next text.
+        let end = starts.get(i + 1).map_or(joined.len(), |&next| next) - 1;
+        if end - start >= 3000 {
+            count_pieces(&joined[from..start], false, &mut counts);
+            count_function_words(&joined[start..end], &mut counts);
+            from = end;
+        }
+    }
+    count_pieces(&joined[from..], false, &mut counts);
+    verdict(counts)
+}
+
+/// The language with the most function words ([fi, sv, en]); Finnish on a
+/// tie with it, Swedish on a tie with English.
+fn verdict([fi, sv, en]: [u32; 3]) -> &'static str {
     if sv > fi && sv >= en {
         "sv"
     } else if en > fi && en > sv {
@@ -611,9 +636,34 @@ mod tests {
         for chunk in crate::sample_file_lines().chunks(40) {
             cases.push(chunk.join("\n"));
         }
-        for c in &cases {
-            let n = linter.notice(c, crate::parse::Format::Text);
-            assert_eq!(super::detect_language(&n), reference(&n), "{c:.60}");
+        let mut markdown = vec![
+            format!(
+                "# Ja\n\nja ja\n\n# B\n\n{}\n\n# C\n\noch och och",
+                "and ".repeat(900)
+            ),
+            format!(
+                "# A\n\n{}\n\n# Tai\n\n{}",
+                "och ".repeat(800),
+                "ja ".repeat(1100)
+            ),
+            format!("Otsikko\n\n{}ja", "the, ".repeat(700)),
+        ];
+        markdown.extend(
+            cases
+                .iter()
+                .map(|c| format!("# Otsikko\n\n{c}\n\n## Och\n\n{c}")),
+        );
+        let notices = cases
+            .iter()
+            .map(|c| (c, crate::parse::Format::Text))
+            .chain(markdown.iter().map(|c| (c, crate::parse::Format::Markdown)));
+        for (c, format) in notices {
+            let n = linter.notice(c, format);
+            let want = reference(&n);
+            assert_eq!(super::detect_language(&n), want, "{c:.60}");
+            // From the texts as the engine joins them.
+            let result = linter.engine.lint(&n, c, &linter.options);
+            assert_eq!(result.language, want, "{c:.60}");
         }
     }
 

@@ -257,6 +257,9 @@ pub struct LintResult {
     pub diagnostics: Vec<Diagnostic>,
     /// Findings silenced by inline suppressions (kept for SARIF/JSON).
     pub suppressed: Vec<Diagnostic>,
+    /// The notice's main language, [`crate::lint::detect_language`] (from
+    /// the texts as joined here).
+    pub language: &'static str,
 }
 
 /// Options that change what is reported.
@@ -579,6 +582,7 @@ impl Engine {
         let mut elements = BTreeMap::new();
         let mut joined = String::new();
         let doc = Doc::new(notice, &self.prefilter, &mut joined);
+        let language = crate::lint::language_of_joined(doc.joined(), &doc.starts);
         // Findings of one rule beyond a few times the cap are dropped as they
         // come (and counted), so that memory stays bounded too.
         let mut dropped: BTreeMap<String, usize> = BTreeMap::new();
@@ -614,6 +618,7 @@ impl Engine {
             elements,
             diagnostics: active,
             suppressed,
+            language,
         }
     }
 
