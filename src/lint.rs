@@ -192,7 +192,8 @@ fn count_pieces(text: &str, limited: bool, counts: &mut [u32; 3]) {
             }
         };
         let stops = block_stops(block);
-        let simple = !stops.other && !(limited && pieces + stops.ascii.count_ones() >= 3000);
+        // Not simple: other stops, or piece 3,000 may end in the block.
+        let simple = !(stops.other || (limited && pieces + stops.ascii.count_ones() >= 3000));
         if simple {
             let s = stops.ascii;
             if s != 0 {
