@@ -163,16 +163,20 @@ pub fn write_file(out: &mut String, f: &FileReport, chosen: (&str, &str), levels
     w.diagnostics(src, &f.result.diagnostics);
     w.key(key!("elements"));
     w.open(b'{');
-    for (k, key) in elements_by_name() {
-        let st = f.result.elements.get(k).copied();
-        w.key(key);
-        w.open(b'{');
-        w.key(key!("section"));
+    // Each element's object with its fixed text in three pieces, where the
+    // item by item writing made 12 pushes of it.
+    let pieces = element_pieces(w.level);
+    for (i, piece) in pieces.iter().enumerate() {
+        let st = f.result.elements.get(&piece.key).copied();
+        // The first item has no comma before it.
+        w.out.push_str(&piece.head[usize::from(i == 0)..]);
         w.opt_num(st.and_then(|s| s.section));
-        w.key(key!("status"));
-        w.name(st.map(|s| s.status.name()).unwrap_or("missing"));
-        w.close(b'}');
+        w.out.push_str(&piece.middle);
+        w.out
+            .push_str(st.map(|s| s.status.name()).unwrap_or("missing"));
+        w.out.push_str(&piece.tail);
     }
+    w.empty = pieces.is_empty();
     w.close(b'}');
     w.key(key!("encoding"));
     w.str(src.encoding);
@@ -185,6 +189,53 @@ pub fn write_file(out: &mut String, f: &FileReport, chosen: (&str, &str), levels
     w.key(key!("suppressed"));
     w.diagnostics(src, &f.result.suppressed);
     w.close(b'}');
+}
+
+/// The text of one entry of the `elements` object at one nesting level
+/// but its section and status: what [`Pretty`] writes item by item.
+struct ElementPiece {
+    key: Key,
+    /// `,`, the newline and indentation, the key, `{`, and the `section`
+    /// key on its line.
+    head: String,
+    /// `,`, the `status` key on its line and the opening quote.
+    middle: String,
+    /// The closing quote and the object's `}` on its line.
+    tail: String,
+}
+
+/// [`ElementPiece`]s for the entries of an `elements` object opened at
+/// `level` (its entries one level deeper), made once per level and thread.
+fn element_pieces(level: usize) -> std::rc::Rc<[ElementPiece]> {
+    thread_local! {
+        static BY_LEVEL: std::cell::RefCell<Vec<Option<std::rc::Rc<[ElementPiece]>>>> =
+            const { std::cell::RefCell::new(Vec::new()) };
+    }
+    BY_LEVEL.with_borrow_mut(|by_level| {
+        if by_level.len() <= level {
+            by_level.resize(level + 1, None);
+        }
+        by_level[level]
+            .get_or_insert_with(|| {
+                // `level` is the entries' level (inside the open `{`).
+                let indent = |n: usize| "  ".repeat(n);
+                elements_by_name()
+                    .iter()
+                    .map(|(key, written)| ElementPiece {
+                        key: *key,
+                        head: format!(
+                            ",\n{}{written}{{\n{}{}",
+                            indent(level),
+                            indent(level + 1),
+                            key!("section")
+                        ),
+                        middle: format!(",\n{}{}\"", indent(level + 1), key!("status")),
+                        tail: format!("\"\n{}}}", indent(level)),
+                    })
+                    .collect()
+            })
+            .clone()
+    })
 }
 
 /// [`Key::ELEMENTS`] sorted by name (the order of the `elements` object),
@@ -582,6 +633,15 @@ mod tests {
             let want = crate::report::sarif::indent(&serde_json::to_string_pretty(&v).unwrap(), 4);
             let got = super::file_text(&f, ("named", "a \"quoted\" detail"), 2);
             assert_eq!(got, want, "{name}");
+            // Other nesting levels (the elements' text is made per level).
+            for levels in [0, 1, 3] {
+                let want = crate::report::sarif::indent(
+                    &serde_json::to_string_pretty(&v).unwrap(),
+                    2 * levels,
+                );
+                let got = super::file_text(&f, ("named", "a \"quoted\" detail"), levels);
+                assert_eq!(got, want, "{name} {levels}");
+            }
             n += 1;
             let all = f.result.diagnostics.iter().chain(&f.result.suppressed);
             for d in all {
