@@ -827,7 +827,7 @@ fn outcome(linter: &Linter, input: &Input, args: &CheckArgs) -> Outcome {
         return Outcome::Skipped;
     }
     let result = linter.engine.lint(&notice, &source.text, &linter.options);
-    let language = crate::lint::detect_language(&notice);
+    let language = result.language;
     Outcome::Linted(
         Box::new(FileReport {
             path: name,

@@ -81,7 +81,7 @@ impl Linter {
         let format = format.unwrap_or_else(|| Linter::detect_format(name, &source.text));
         let notice = self.notice(&source.text, format);
         let result = self.engine.lint(&notice, &source.text, &self.options);
-        let language = detect_language(&notice);
+        let language = result.language;
         FileReport {
             path: name.to_string(),
             format,
@@ -98,10 +98,52 @@ impl Linter {
 pub fn detect_language(n: &Notice) -> &'static str {
     // [fi, sv, en]
     let mut counts = [0u32; 3];
-    for (_, t) in n.texts() {
-        count_function_words(&t.text, &mut counts);
+    // The texts that the 3,000-word limit cannot cut (see
+    // [`count_function_words`]) are counted in one pass, joined by a
+    // separator (so that each text's words stay the same): most texts are
+    // headings and short paragraphs, and each text's last bytes cost a
+    // padded block. The buffer is kept from notice to notice.
+    thread_local! {
+        static JOINED: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
     }
-    let [fi, sv, en] = counts;
+    JOINED.with_borrow_mut(|joined| {
+        joined.clear();
+        for (_, t) in n.texts() {
+            if t.text.len() < 3000 {
+                joined.push_str(&t.text);
+                joined.push('\n');
+            } else {
+                count_function_words(&t.text, &mut counts);
+            }
+        }
+        count_pieces(joined, false, &mut counts);
+    });
+    verdict(counts)
+}
+
+/// [`detect_language`] of a notice whose texts the engine has joined, each
+/// followed by '\n' (text `i` starting at `starts[i]`): the runs of texts
+/// under 3,000 bytes are counted where they are, without a copy.
+pub(crate) fn language_of_joined(joined: &str, starts: &[usize]) -> &'static str {
+    let mut counts = [0u32; 3];
+    // Start of the texts not counted yet.
+    let mut from = 0;
+    for (i, &start) in starts.iter().enumerate() {
+        // The text's end: its '\n' is just before the next text.
+        let end = starts.get(i + 1).map_or(joined.len(), |&next| next) - 1;
+        if end - start >= 3000 {
+            count_pieces(&joined[from..start], false, &mut counts);
+            count_function_words(&joined[start..end], &mut counts);
+            from = end;
+        }
+    }
+    count_pieces(&joined[from..], false, &mut counts);
+    verdict(counts)
+}
+
+/// The language with the most function words ([fi, sv, en]); Finnish on a
+/// tie with it, Swedish on a tie with English.
+fn verdict([fi, sv, en]: [u32; 3]) -> &'static str {
     if sv > fi && sv >= en {
         "sv"
     } else if en > fi && en > sv {
@@ -114,51 +156,187 @@ pub fn detect_language(n: &Notice) -> &'static str {
 /// Adds the function words among the first 3,000 pieces of
 /// `text.split(|c: char| !c.is_alphanumeric())` to `counts`.
 ///
-/// Bytes that cannot end a word are skipped in one tight loop: ASCII
-/// letters and digits, the lead byte 0xC3 (U+00C0..U+00FF: letters but ×
-/// and ÷) and continuation bytes but 0x97 and 0xB7 (the second bytes of ×
-/// and ÷). The loop stops only at ASCII separators, at × and ÷ (seen at
-/// their second byte), and at other lead bytes, whose character is decoded
-/// (a continuation byte is never reached otherwise: each decoded character
-/// is stepped over whole). The byte-at-a-time loop with a branch for 0xC3
-/// spent ~95 instructions per word.
+/// The text goes 64 bytes at a time: [`block_stops`] marks the bytes that
+/// can end a word. In a block whose stops are all ASCII separators (the
+/// usual case: the letters of Finnish and Swedish are à..ÿ, two bytes led
+/// by 0xC3, which never end a word), only the words of 2 to 7 bytes (the
+/// function words' lengths) are looked at: they are found with a few
+/// shifts of the stop mask, where the loop over every stop spent ~22
+/// instructions on each. Blocks with other stops (× and ÷, characters led
+/// by other bytes, which are decoded), and the block where the 3,000th
+/// piece may end, go stop by stop.
 fn count_function_words(text: &str, counts: &mut [u32; 3]) {
-    let b = text.as_bytes();
     // Each piece but the last ends at a separator of at least one byte:
-    // under 3,000 bytes the limit cannot bind.
-    #[cfg(target_arch = "x86_64")]
-    if b.len() < 3000 {
-        return count_function_words_sse2(text, counts);
-    }
-    let (mut pieces, mut start, mut i) = (0, 0, 0);
-    loop {
-        while i < b.len() && IN_WORD[b[i] as usize] {
-            i += 1;
-        }
-        let Some(&x) = b.get(i) else {
-            break;
-        };
-        let (at, len) = match stop_at(text, i, x) {
-            Stop::Separator { at, len } => (at, len),
-            Stop::Letter { len } => {
-                i += len;
-                continue;
+    // under 3,000 bytes there are at most 3,000 pieces and the limit
+    // cannot bind.
+    count_pieces(text, text.len() >= 3000, counts);
+}
+
+/// [`count_function_words`], among the first 3,000 pieces if `limited`,
+/// else among all.
+fn count_pieces(text: &str, limited: bool, counts: &mut [u32; 3]) {
+    let b = text.as_bytes();
+    // `start`: where the current piece starts; `resume`: bytes before it
+    // belong to characters already dealt with; `pieces`: pieces ended so
+    // far (kept exactly only for limited texts).
+    let (mut start, mut resume, mut pieces) = (0, 0, 0u32);
+    let mut base = 0;
+    let mut padded = [b'a'; 64];
+    while base < b.len() {
+        let block: &[u8; 64] = match b.get(base..base + 64) {
+            Some(block) => block.try_into().expect("64 bytes"),
+            None => {
+                // The last bytes, padded with a letter (never a stop).
+                padded[..b.len() - base].copy_from_slice(&b[base..]);
+                &padded
             }
         };
-        if let Some(lang) = function_word(&b[start..at]) {
-            counts[lang] += 1;
+        let stops = block_stops(block);
+        // Not simple: other stops, or piece 3,000 may end in the block.
+        let simple = !(stops.other || (limited && pieces + stops.ascii.count_ones() >= 3000));
+        if simple {
+            let s = stops.ascii;
+            if s != 0 {
+                // The first stop ends the piece that began before it (not
+                // before `start`: bytes from a character that an earlier
+                // block stepped over are continuation bytes, which end no
+                // word unless 0x97 or 0xB7, and those make a block not
+                // simple).
+                let first = base + s.trailing_zeros() as usize;
+                if (2..=7).contains(&(first - start)) {
+                    count_word(b, start, first, counts);
+                }
+                // The other pieces of 2 to 7 bytes end at a stop `q` with
+                // none at q-1 and q-2 but one in q-8..=q-3.
+                let near = s | s << 1;
+                let within_6 = near | near << 2 | near << 4;
+                let mut ends = s & !(near << 1) & (within_6 << 3);
+                while ends != 0 {
+                    let q = ends.trailing_zeros();
+                    ends &= ends - 1;
+                    // q >= 3 (a stop lies 3 to 8 bytes before it); the
+                    // bytes since the stop before.
+                    let len = (s << (64 - q)).leading_zeros() as usize;
+                    let end = base + q as usize;
+                    count_word(b, end - len, end, counts);
+                }
+                start = base + 64 - s.leading_zeros() as usize;
+                resume = start;
+                if limited {
+                    pieces += s.count_ones();
+                }
+            }
+        } else {
+            let mut all = stops.ascii | other_stops(block);
+            while all != 0 {
+                let p = base + all.trailing_zeros() as usize;
+                all &= all - 1;
+                if p < resume {
+                    continue;
+                }
+                let (at, len) = match stop_at(text, p, b[p]) {
+                    Stop::Separator { at, len } => (at, len),
+                    Stop::Letter { len } => {
+                        resume = p + len;
+                        continue;
+                    }
+                };
+                if (2..=7).contains(&(at - start)) {
+                    count_word(b, start, at, counts);
+                }
+                pieces += 1;
+                if pieces == 3000 {
+                    return;
+                }
+                start = at + len;
+                resume = start;
+            }
         }
-        pieces += 1;
-        if pieces == 3000 {
-            return;
-        }
-        start = at + len;
-        i = start;
+        base += 64;
     }
-    if let Some(lang) = function_word(&b[start..]) {
-        counts[lang] += 1;
+    if (2..=7).contains(&(b.len() - start)) {
+        count_word(b, start, b.len(), counts);
     }
 }
+
+/// Counts `b[start..end]` (2 to 7 bytes) if it is a function word.
+#[inline]
+fn count_word(b: &[u8], start: usize, end: usize, counts: &mut [u32; 3]) {
+    let len = end - start;
+    // The word's bytes as a little-endian number, the bytes past it zero.
+    let key = match b.get(start..start + 8) {
+        Some(eight) => {
+            u64::from_le_bytes(eight.try_into().expect("8 bytes")) & (u64::MAX >> (64 - 8 * len))
+        }
+        None => {
+            let mut k = [0u8; 8];
+            k[..len].copy_from_slice(&b[start..end]);
+            u64::from_le_bytes(k)
+        }
+    };
+    let (word, lang) = FUNCTION_WORD_TABLE[function_word_slot(key)];
+    if word == key {
+        counts[lang as usize] += 1;
+    }
+}
+
+/// The function words counted, each with its language (0 fi, 1 sv, 2 en).
+const FUNCTION_WORDS: [(&[u8], u8); 26] = [
+    (b"ja", 0),
+    (b"tai", 0),
+    (b"on", 0),
+    (b"ei", 0),
+    (b"tietoja", 0),
+    (b"tiedot", 0),
+    (b"sek\xc3\xa4", 0),
+    (b"voi", 0),
+    (b"jos", 0),
+    (b"och", 1),
+    (b"eller", 1),
+    (b"\xc3\xa4r", 1),
+    (b"att", 1),
+    (b"som", 1),
+    (b"f\xc3\xb6r", 1),
+    (b"av", 1),
+    (b"inte", 1),
+    (b"and", 2),
+    (b"or", 2),
+    (b"the", 2),
+    (b"is", 2),
+    (b"of", 2),
+    (b"to", 2),
+    (b"we", 2),
+    (b"your", 2),
+    (b"not", 2),
+];
+
+/// A word's slot in [`FUNCTION_WORD_TABLE`]: a multiplicative hash, its
+/// factor picked so that the 26 function words land in 26 different slots
+/// of 64 (checked when the table is built).
+const fn function_word_slot(key: u64) -> usize {
+    (key.wrapping_mul(0x2298_bdb1_c85f_0d47) >> 58) as usize
+}
+
+/// Each slot: the function word there as a number (see [`count_word`]; 0
+/// where none is: no word is empty) and its language.
+static FUNCTION_WORD_TABLE: [(u64, u8); 64] = {
+    let mut table = [(0u64, 0u8); 64];
+    let mut i = 0;
+    while i < FUNCTION_WORDS.len() {
+        let (w, lang) = FUNCTION_WORDS[i];
+        let mut key = 0u64;
+        let mut k = 0;
+        while k < w.len() {
+            key |= (w[k] as u64) << (8 * k);
+            k += 1;
+        }
+        let slot = function_word_slot(key);
+        assert!(table[slot].0 == 0, "two function words share a slot");
+        table[slot] = (key, lang);
+        i += 1;
+    }
+    table
+};
 
 /// What the byte `x` at `i` of `text`, one that [`IN_WORD`] does not step
 /// over, stands for.
@@ -190,92 +368,132 @@ fn stop_at(text: &str, i: usize, x: u8) -> Stop {
     }
 }
 
-/// [`count_function_words`] for a text under 3,000 bytes, 16 bytes at a
-/// time: SSE2 (part of every x86-64 CPU) marks the bytes outside
-/// [`IN_WORD`] and only those are looked at, where the table loop spent
-/// ~7.6 instructions on every byte.
+/// The bytes of a 64-byte block outside [`IN_WORD`] (bit k: byte k).
+#[derive(Debug, PartialEq, Eq)]
+struct BlockStops {
+    /// ASCII bytes but letters and digits: each ends a word.
+    ascii: u64,
+    /// Whether there are others: lead bytes but 0xC3, and 0x97 and 0xB7
+    /// (see [`stop_at`]), where [`other_stops`] tells which.
+    other: bool,
+}
+
+/// [`BlockStops`], 16 bytes at a time with SSE2 (part of every x86-64
+/// CPU).
 #[cfg(target_arch = "x86_64")]
-fn count_function_words_sse2(text: &str, counts: &mut [u32; 3]) {
-    let b = text.as_bytes();
-    // `start`: where the current piece starts; `resume`: bytes before it
-    // belong to characters already dealt with.
-    let (mut start, mut resume) = (0, 0);
-    let mut i = 0;
-    while i < b.len() {
-        let mut stops = match b.get(i..i + 16) {
-            // SAFETY: SSE2 is part of x86-64 itself (every x86_64 target
-            // enables it); the function reads only its argument.
-            Some(chunk) => unsafe { stops16(chunk.try_into().expect("16 bytes")) },
-            None => {
-                // The last bytes: the same bits from the table.
-                let mut m = 0;
-                for (k, &x) in b[i..].iter().enumerate() {
-                    m |= u32::from(!IN_WORD[x as usize]) << k;
-                }
-                m
-            }
-        };
-        while stops != 0 {
-            let p = i + stops.trailing_zeros() as usize;
-            stops &= stops - 1;
-            if p < resume {
-                continue;
-            }
-            // (Any lead byte other than 0xC3 was a stop itself and moved
-            // `resume` past its bytes.)
-            let (at, len) = match stop_at(text, p, b[p]) {
-                Stop::Separator { at, len } => (at, len),
-                Stop::Letter { len } => {
-                    resume = p + len;
-                    continue;
-                }
-            };
-            // Function words have 2 to 7 bytes.
-            if (2..=7).contains(&(at - start)) {
-                if let Some(lang) = function_word(&b[start..at]) {
-                    counts[lang] += 1;
-                }
-            }
-            start = at + len;
-            resume = start;
-        }
-        i += 16;
+fn block_stops(block: &[u8; 64]) -> BlockStops {
+    // SAFETY: SSE2 is part of x86-64 itself (every x86_64 target enables
+    // it); the function reads only its argument.
+    unsafe { sse2::block_stops(block) }
+}
+
+/// The bytes of [`BlockStops::other`].
+#[cfg(target_arch = "x86_64")]
+fn other_stops(block: &[u8; 64]) -> u64 {
+    // SAFETY: as in `block_stops`.
+    unsafe { sse2::other_stops(block) }
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn block_stops(block: &[u8; 64]) -> BlockStops {
+    block_stops_bytewise(block)
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn other_stops(block: &[u8; 64]) -> u64 {
+    other_stops_bytewise(block)
+}
+
+/// [`BlockStops`] a byte at a time, by [`IN_WORD`].
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+fn block_stops_bytewise(block: &[u8; 64]) -> BlockStops {
+    let mut ascii = 0;
+    for (k, &x) in block.iter().enumerate() {
+        ascii |= u64::from(x < 0x80 && !IN_WORD[x as usize]) << k;
     }
-    if let Some(lang) = function_word(&b[start..]) {
-        counts[lang] += 1;
+    BlockStops {
+        ascii,
+        other: other_stops_bytewise(block) != 0,
     }
 }
 
-/// Bit `k` set: byte `k` of the 16 is not in [`IN_WORD`].
+/// [`other_stops`] a byte at a time, by [`IN_WORD`].
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+fn other_stops_bytewise(block: &[u8; 64]) -> u64 {
+    let mut other = 0;
+    for (k, &x) in block.iter().enumerate() {
+        other |= u64::from(x >= 0x80 && !IN_WORD[x as usize]) << k;
+    }
+    other
+}
+
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "sse2")]
-fn stops16(chunk: &[u8; 16]) -> u32 {
+mod sse2 {
     use std::arch::x86_64::{
-        _mm_and_si128, _mm_cmpeq_epi8, _mm_cmpgt_epi8, _mm_cmplt_epi8, _mm_movemask_epi8,
-        _mm_or_si128, _mm_set1_epi8, _mm_set_epi64x,
+        __m128i, _mm_add_epi8, _mm_andnot_si128, _mm_cmpeq_epi8, _mm_cmplt_epi8, _mm_max_epu8,
+        _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8, _mm_set_epi64x,
     };
-    let lo = i64::from_le_bytes(chunk[..8].try_into().expect("8 bytes"));
-    let hi = i64::from_le_bytes(chunk[8..].try_into().expect("8 bytes"));
-    let v = _mm_set_epi64x(hi, lo);
-    let mask = |m| _mm_movemask_epi8(m) as u32;
-    // Capitals folded onto small letters by setting bit 5 (which brings no
-    // other byte into a..z); bytes from 0x80 are negative as i8.
-    let u = _mm_or_si128(v, _mm_set1_epi8(0x20));
-    let letter = _mm_and_si128(
-        _mm_cmpgt_epi8(u, _mm_set1_epi8(b'a' as i8 - 1)),
-        _mm_cmplt_epi8(u, _mm_set1_epi8(b'z' as i8 + 1)),
-    );
-    let digit = _mm_and_si128(
-        _mm_cmpgt_epi8(v, _mm_set1_epi8(b'0' as i8 - 1)),
-        _mm_cmplt_epi8(v, _mm_set1_epi8(b'9' as i8 + 1)),
-    );
-    // 0x80..=0xBF: continuation bytes (below -64 as i8).
-    let cont = mask(_mm_cmplt_epi8(v, _mm_set1_epi8(0xc0_u8 as i8)));
-    let times = mask(_mm_cmpeq_epi8(v, _mm_set1_epi8(0x97_u8 as i8)));
-    let divide = mask(_mm_cmpeq_epi8(v, _mm_set1_epi8(0xb7_u8 as i8)));
-    let c3 = mask(_mm_cmpeq_epi8(v, _mm_set1_epi8(0xc3_u8 as i8)));
-    let good = mask(_mm_or_si128(letter, digit)) | c3 | (cont & !times & !divide);
-    !good & 0xffff
+
+    use super::BlockStops;
+
+    #[target_feature(enable = "sse2")]
+    pub(super) fn block_stops(block: &[u8; 64]) -> BlockStops {
+        let (mut ascii, mut others) = (0u64, _mm_set1_epi8(0));
+        for (k, chunk) in block.chunks_exact(16).enumerate() {
+            let v = load(chunk);
+            // Capitals folded onto small letters by setting bit 5 (which
+            // brings no other byte into a..z).
+            let folded = _mm_or_si128(v, _mm_set1_epi8(0x20));
+            let alnum = _mm_or_si128(in_range(folded, b'a', 26), in_range(v, b'0', 10));
+            // movemask(v): the bytes from 0x80.
+            let non_ascii = _mm_movemask_epi8(v) as u32;
+            let ascii16 = !(_mm_movemask_epi8(alnum) as u32 | non_ascii) & 0xffff;
+            ascii |= u64::from(ascii16) << (16 * k);
+            others = _mm_or_si128(others, other16(v));
+        }
+        BlockStops {
+            ascii,
+            other: _mm_movemask_epi8(others) != 0,
+        }
+    }
+
+    #[target_feature(enable = "sse2")]
+    pub(super) fn other_stops(block: &[u8; 64]) -> u64 {
+        let mut other = 0u64;
+        for (k, chunk) in block.chunks_exact(16).enumerate() {
+            let others = _mm_movemask_epi8(other16(load(chunk))) as u32;
+            other |= u64::from(others) << (16 * k);
+        }
+        other
+    }
+
+    #[target_feature(enable = "sse2")]
+    fn load(chunk: &[u8]) -> __m128i {
+        let lo = i64::from_le_bytes(chunk[..8].try_into().expect("8 bytes"));
+        let hi = i64::from_le_bytes(chunk[8..16].try_into().expect("8 bytes"));
+        _mm_set_epi64x(hi, lo)
+    }
+
+    /// Bytes lo..lo+n, as one signed comparison: x - lo + 0x80 is below
+    /// -128 + n exactly for x in the range.
+    #[target_feature(enable = "sse2")]
+    fn in_range(x: __m128i, lo: u8, n: u8) -> __m128i {
+        _mm_cmplt_epi8(
+            _mm_add_epi8(x, _mm_set1_epi8(0x80_u8.wrapping_sub(lo) as i8)),
+            _mm_set1_epi8((0x80 + n) as i8),
+        )
+    }
+
+    /// Lead bytes 0xC0..=0xFF but 0xC3, and 0x97 and 0xB7 (the only bytes
+    /// that come out as 0xB7 with bit 5 set).
+    #[target_feature(enable = "sse2")]
+    fn other16(v: __m128i) -> __m128i {
+        let lead = _mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(0xc0_u8 as i8)), v);
+        let c3 = _mm_cmpeq_epi8(v, _mm_set1_epi8(0xc3_u8 as i8));
+        let folded = _mm_or_si128(v, _mm_set1_epi8(0x20));
+        let times_divide = _mm_cmpeq_epi8(folded, _mm_set1_epi8(0xb7_u8 as i8));
+        _mm_or_si128(_mm_andnot_si128(c3, lead), times_divide)
+    }
 }
 
 /// The bytes [`count_function_words`] steps over inside a word.
@@ -319,21 +537,57 @@ fn is_alphanumeric(c: char) -> bool {
     }
 }
 
-/// Which language's function word `w` is (0 fi, 1 sv, 2 en). Byte patterns
-/// compile to a decision tree on length and bytes, where the string match
-/// compared `w` with each word in turn.
-fn function_word(w: &[u8]) -> Option<usize> {
-    Some(match w {
-        b"ja" | b"tai" | b"on" | b"ei" | b"tietoja" | b"tiedot" | b"sek\xc3\xa4" | b"voi"
-        | b"jos" => 0,
-        b"och" | b"eller" | b"\xc3\xa4r" | b"att" | b"som" | b"f\xc3\xb6r" | b"av" | b"inte" => 1,
-        b"and" | b"or" | b"the" | b"is" | b"of" | b"to" | b"we" | b"your" | b"not" => 2,
-        _ => return None,
-    })
-}
-
 #[cfg(test)]
 mod tests {
+    use super::{stop_at, Stop, IN_WORD};
+
+    /// Which language's function word `w` is (0 fi, 1 sv, 2 en): the
+    /// match the hashed table replaced.
+    fn function_word(w: &[u8]) -> Option<usize> {
+        Some(match w {
+            b"ja" | b"tai" | b"on" | b"ei" | b"tietoja" | b"tiedot" | b"sek\xc3\xa4" | b"voi"
+            | b"jos" => 0,
+            b"och" | b"eller" | b"\xc3\xa4r" | b"att" | b"som" | b"f\xc3\xb6r" | b"av"
+            | b"inte" => 1,
+            b"and" | b"or" | b"the" | b"is" | b"of" | b"to" | b"we" | b"your" | b"not" => 2,
+            _ => return None,
+        })
+    }
+
+    /// The counting that the 64-byte blocks replaced: a table loop over
+    /// the bytes inside words, each stop looked at in turn.
+    fn reference_count(text: &str, counts: &mut [u32; 3]) {
+        let b = text.as_bytes();
+        let (mut pieces, mut start, mut i) = (0, 0, 0);
+        loop {
+            while i < b.len() && IN_WORD[b[i] as usize] {
+                i += 1;
+            }
+            let Some(&x) = b.get(i) else {
+                break;
+            };
+            let (at, len) = match stop_at(text, i, x) {
+                Stop::Separator { at, len } => (at, len),
+                Stop::Letter { len } => {
+                    i += len;
+                    continue;
+                }
+            };
+            if let Some(lang) = function_word(&b[start..at]) {
+                counts[lang] += 1;
+            }
+            pieces += 1;
+            if pieces == 3000 {
+                return;
+            }
+            start = at + len;
+            i = start;
+        }
+        if let Some(lang) = function_word(&b[start..]) {
+            counts[lang] += 1;
+        }
+    }
+
     /// The byte-wise splitting counts the same words as `str::split`.
     #[test]
     fn language_split_matches_str_split() {
@@ -383,9 +637,34 @@ mod tests {
         for chunk in crate::sample_file_lines().chunks(40) {
             cases.push(chunk.join("\n"));
         }
-        for c in &cases {
-            let n = linter.notice(c, crate::parse::Format::Text);
-            assert_eq!(super::detect_language(&n), reference(&n), "{c:.60}");
+        let mut markdown = vec![
+            format!(
+                "# Ja\n\nja ja\n\n# B\n\n{}\n\n# C\n\noch och och",
+                "and ".repeat(900)
+            ),
+            format!(
+                "# A\n\n{}\n\n# Tai\n\n{}",
+                "och ".repeat(800),
+                "ja ".repeat(1100)
+            ),
+            format!("Otsikko\n\n{}ja", "the, ".repeat(700)),
+        ];
+        markdown.extend(
+            cases
+                .iter()
+                .map(|c| format!("# Otsikko\n\n{c}\n\n## Och\n\n{c}")),
+        );
+        let notices = cases
+            .iter()
+            .map(|c| (c, crate::parse::Format::Text))
+            .chain(markdown.iter().map(|c| (c, crate::parse::Format::Markdown)));
+        for (c, format) in notices {
+            let n = linter.notice(c, format);
+            let want = reference(&n);
+            assert_eq!(super::detect_language(&n), want, "{c:.60}");
+            // From the texts as the engine joins them.
+            let result = linter.engine.lint(&n, c, &linter.options);
+            assert_eq!(result.language, want, "{c:.60}");
         }
     }
 
@@ -396,7 +675,7 @@ mod tests {
         fn reference(t: &str) -> [u32; 3] {
             let mut counts = [0; 3];
             for w in t.split(|c: char| !c.is_alphanumeric()).take(3000) {
-                if let Some(l) = super::function_word(w.as_bytes()) {
+                if let Some(l) = function_word(w.as_bytes()) {
                     counts[l] += 1;
                 }
             }
@@ -433,11 +712,31 @@ mod tests {
             "ﬁ",
             "\u{1f600}",
             "\n",
+            "tietoja",
+            "tietojaa",
+            "Ja",
+            "the",
+            "your",
+            "eller",
+            "ä",
+            "ö",
+            "·",
+            "ŷ",
+            "ė",
+            "—",
+            "ok",
+            "abcdefgh",
         ];
         let mut next = crate::xorshift(0x2545_f491_4f6c_dd1d);
+        // Mostly within one 64-byte block; some over several blocks; some
+        // over 3,000 bytes, where the 3,000-piece limit can bind.
         let mut texts: Vec<String> = (0..20_000)
             .map(|_| {
-                let len = (next() % 40) as usize;
+                let len = match next() % 20 {
+                    0..=13 => next() % 40,
+                    14..=18 => next() % 400,
+                    _ => 1000 + next() % 2500,
+                } as usize;
                 (0..len)
                     .map(|_| ALPHABET[(next() % ALPHABET.len() as u64) as usize])
                     .collect()
@@ -446,10 +745,86 @@ mod tests {
         texts.extend(crate::sample_file_lines());
         texts.push("och ".repeat(800));
         texts.push(format!("{}och och", ",".repeat(2990)));
+        for n in [2990, 2995, 2998, 2999, 3000, 3001, 3010] {
+            texts.push(format!("{}och och och", ",".repeat(n)));
+            texts.push(format!("{}och och och", "ja ".repeat(n / 3)));
+            texts.push(format!("{}och och och", "–".repeat(n / 3)));
+        }
         for t in &texts {
             let mut got = [0; 3];
             super::count_function_words(t, &mut got);
             assert_eq!(got, reference(t), "{t:?}");
+            let mut old = [0; 3];
+            reference_count(t, &mut old);
+            assert_eq!(got, old, "{t:?}");
+        }
+    }
+
+    /// The SSE2 block masks are the byte table's, on random bytes (UTF-8
+    /// or not) and on each byte value repeated.
+    #[test]
+    fn block_stops_agree_with_the_byte_table() {
+        let mut next = crate::xorshift(0x9e37_79b9_7f4a_7c15);
+        let mut blocks: Vec<[u8; 64]> = (0..=255u8).map(|x| [x; 64]).collect();
+        for _ in 0..100_000 {
+            let mut block = [0u8; 64];
+            for x in block.iter_mut() {
+                *x = next() as u8;
+            }
+            blocks.push(block);
+        }
+        for block in &blocks {
+            assert_eq!(
+                super::block_stops(block),
+                super::block_stops_bytewise(block),
+                "{block:?}"
+            );
+            assert_eq!(
+                super::other_stops(block),
+                super::other_stops_bytewise(block),
+                "{block:?}"
+            );
+        }
+    }
+
+    /// The hashed table finds exactly the listed words, with bytes after
+    /// the word (read and masked) and without (copied).
+    #[test]
+    fn hashed_function_words_agree_with_the_match() {
+        let mut words: Vec<Vec<u8>> = super::FUNCTION_WORDS
+            .iter()
+            .map(|(w, _)| w.to_vec())
+            .collect();
+        for w in super::FUNCTION_WORDS.iter().map(|(w, _)| *w) {
+            for k in 0..w.len() {
+                let mut v = w.to_vec();
+                v[k] ^= 0x20;
+                words.push(v);
+                words.push(w[..k].to_vec());
+                words.push([w, b"s"].concat());
+            }
+        }
+        let mut next = crate::xorshift(0x1234_5678_9abc_def1);
+        for _ in 0..100_000 {
+            let len = 2 + (next() % 6) as usize;
+            words.push(
+                (0..len)
+                    .map(|_| b"jaoneitsvkrhdfu"[(next() % 15) as usize])
+                    .collect(),
+            );
+        }
+        for w in words.iter().filter(|w| (2..=7).contains(&w.len())) {
+            let want = function_word(w).map_or([0; 3], |l| {
+                let mut c = [0; 3];
+                c[l] = 1;
+                c
+            });
+            for tail in [&b""[..], b" and more"] {
+                let b = [&w[..], tail].concat();
+                let mut got = [0; 3];
+                super::count_word(&b, 0, w.len(), &mut got);
+                assert_eq!(got, want, "{:?}", String::from_utf8_lossy(&b));
+            }
         }
     }
 
@@ -477,7 +852,7 @@ mod tests {
             ("tietojaa", None),
         ];
         for (w, lang) in words {
-            assert_eq!(super::function_word(w.as_bytes()), lang, "{w}");
+            assert_eq!(function_word(w.as_bytes()), lang, "{w}");
         }
     }
 }

@@ -257,6 +257,9 @@ pub struct LintResult {
     pub diagnostics: Vec<Diagnostic>,
     /// Findings silenced by inline suppressions (kept for SARIF/JSON).
     pub suppressed: Vec<Diagnostic>,
+    /// The notice's main language, [`crate::lint::detect_language`] (from
+    /// the texts as joined here).
+    pub language: &'static str,
 }
 
 /// Options that change what is reported.
@@ -410,6 +413,10 @@ struct Doc<'a> {
     /// address: a slice of a text (a sentence, a body) is found in the
     /// joined text, where the scan's index covers it.
     by_address: Vec<(usize, usize, usize)>,
+    /// Each section's keys as (key, section index), sorted: the sections
+    /// headed for an element without going over every section's keys for
+    /// every element rule.
+    key_sections: Vec<(Key, usize)>,
 }
 
 impl<'a> Doc<'a> {
@@ -431,12 +438,31 @@ impl<'a> Doc<'a> {
             .map(|((_, t), &s)| (t.text.as_ptr() as usize, t.text.len(), s))
             .collect();
         by_address.sort_unstable();
+        let mut key_sections: Vec<(Key, usize)> = notice
+            .sections
+            .iter()
+            .enumerate()
+            .flat_map(|(i, s)| s.keys.iter().map(move |&k| (k, i)))
+            .collect();
+        key_sections.sort_unstable();
+        key_sections.dedup();
         Doc {
             texts,
             starts,
             scan: prefilter.scan(joined),
             by_address,
+            key_sections,
         }
+    }
+
+    /// The indices of the sections with `key` ([`crate::schema::Section::has_key`]), in
+    /// order.
+    fn sections_with(&self, key: Key) -> impl Iterator<Item = usize> + '_ {
+        let from = self.key_sections.partition_point(|&(k, _)| k < key);
+        self.key_sections[from..]
+            .iter()
+            .take_while(move |&&(k, _)| k == key)
+            .map(|&(_, i)| i)
     }
 
     fn joined(&self) -> &str {
@@ -550,10 +576,13 @@ impl Engine {
 
     /// Lints a canonical notice. `source` is the decoded file text.
     pub fn lint(&self, notice: &Notice, source: &str, opts: &Options) -> LintResult {
-        let mut diags = Vec::new();
+        // Room for a typical notice's findings (the vector of large items grew
+        // from 4 a notice).
+        let mut diags = Vec::with_capacity(16);
         let mut elements = BTreeMap::new();
         let mut joined = String::new();
         let doc = Doc::new(notice, &self.prefilter, &mut joined);
+        let language = crate::lint::language_of_joined(doc.joined(), &doc.starts);
         // Findings of one rule beyond a few times the cap are dropped as they
         // come (and counted), so that memory stays bounded too.
         let mut dropped: BTreeMap<String, usize> = BTreeMap::new();
@@ -589,6 +618,7 @@ impl Engine {
             elements,
             diagnostics: active,
             suppressed,
+            language,
         }
     }
 
@@ -909,10 +939,8 @@ fn element_status(
     // 1. A section headed for the element, with a body.
     let mut empty_section = None;
     let mut partial_section = None;
-    for (i, s) in notice.sections.iter().enumerate() {
-        if !s.has_key(element) {
-            continue;
-        }
+    for i in doc.sections_with(element) {
+        let s = &notice.sections[i];
         // A parent heading's body may be in its sub-sections.
         let subs = notice.sections[i + 1..]
             .iter()
@@ -1114,7 +1142,43 @@ pub fn ytunnus_valid(digits: &[u32], check: u32) -> bool {
 }
 
 fn collapse(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    // The words copied run by run, where collecting them and joining the
+    // list cost two allocations and a char-by-char split.
+    let b = s.as_bytes();
+    let mut out = String::with_capacity(s.len());
+    // Start of the current word, if in one.
+    let mut word = None;
+    let mut i = 0;
+    while i < b.len() {
+        let x = b[i];
+        let (space, len) = if x < 0x80 {
+            (matches!(x, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r'), 1)
+        } else {
+            let c = s[i..].chars().next().unwrap_or(' ');
+            (c.is_whitespace(), c.len_utf8())
+        };
+        match (space, word) {
+            (true, Some(start)) => {
+                push_word(&mut out, &s[start..i]);
+                word = None;
+            }
+            (false, None) => word = Some(i),
+            _ => {}
+        }
+        i += len;
+    }
+    if let Some(start) = word {
+        push_word(&mut out, &s[start..]);
+    }
+    out
+}
+
+/// Appends `word` to the words in `out`, a space between.
+fn push_word(out: &mut String, word: &str) {
+    if !out.is_empty() {
+        out.push(' ');
+    }
+    out.push_str(word);
 }
 
 /// Most findings of one rule kept per file. A 10 MB page that repeats a
@@ -1157,13 +1221,121 @@ fn cap_per_rule(d: &mut Vec<Diagnostic>, lang: &str, dropped: &BTreeMap<String, 
 }
 
 fn dedupe(d: &mut Vec<Diagnostic>) {
+    let same = |x: &Diagnostic, y: &Diagnostic| x.span == y.span && x.rule == y.rule;
+    // A notice has a few findings: comparing each with those before it
+    // beats hashing a copy of each one's rule ID.
+    if d.len() <= 64 {
+        let mut repeated = 0u64;
+        for (i, x) in d.iter().enumerate() {
+            if d[..i].iter().any(|y| same(x, y)) {
+                repeated |= 1 << i;
+            }
+        }
+        if repeated != 0 {
+            let mut i = 0;
+            d.retain(|_| {
+                i += 1;
+                repeated & (1 << (i - 1)) == 0
+            });
+        }
+        return;
+    }
     let mut seen = std::collections::HashSet::new();
-    d.retain(|x| seen.insert((x.rule.clone(), x.span.start, x.span.end)));
+    let keep: Vec<bool> = d
+        .iter()
+        .map(|x| seen.insert((x.rule.as_str(), x.span.start, x.span.end)))
+        .collect();
+    drop(seen);
+    let mut keep = keep.into_iter();
+    d.retain(|_| keep.next().unwrap_or(true));
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The run-by-run collapsing gives what joining `split_whitespace`
+    /// does, on random strings of ASCII and Unicode spaces and letters.
+    #[test]
+    fn collapse_is_split_whitespace_joined() {
+        let pieces = [
+            "a",
+            "sana",
+            " ",
+            "  ",
+            "\t",
+            "\n",
+            "\r\n",
+            "\u{b}",
+            "\u{c}",
+            "\u{a0}",
+            "\u{85}",
+            "\u{2003}",
+            "\u{2028}",
+            "\u{3000}",
+            "ä",
+            "€",
+            "\u{1f600}",
+            "\u{1c}",
+            "\u{200b}",
+            ".",
+        ];
+        let mut next = crate::xorshift(0x3c6e_f372_fe94_f82b);
+        let mut texts: Vec<String> = (0..20_000)
+            .map(|_| {
+                let len = (next() % 30) as usize;
+                (0..len)
+                    .map(|_| pieces[(next() % pieces.len() as u64) as usize])
+                    .collect()
+            })
+            .collect();
+        texts.extend(crate::sample_file_lines());
+        for t in &texts {
+            let want = t.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(collapse(t), want, "{t:?}");
+        }
+    }
+
+    /// Dropping repeated findings keeps the first of each (rule, span), in
+    /// order, as the set of seen keys did, for few findings and many.
+    #[test]
+    fn dedupe_keeps_the_first_of_each() {
+        let finding = |rule: &str, span: Range<usize>| Diagnostic {
+            rule: rule.to_string(),
+            category: String::new(),
+            element: None,
+            severity: Severity::Info,
+            message: format!("{rule} {span:?}"),
+            help: String::new(),
+            reference: String::new(),
+            span,
+            text: String::new(),
+            quote: String::new(),
+            related: Vec::new(),
+            fix: None,
+            suppressed: None,
+        };
+        let mut next = crate::xorshift(0xa54f_f53a_5f1d_36f1);
+        for n in (0..70).chain([100, 300]) {
+            for _ in 0..20 {
+                let d: Vec<Diagnostic> = (0..n)
+                    .map(|k| {
+                        let rule = ["a", "b", "c"][(next() % 3) as usize];
+                        let start = (next() % 4) as usize;
+                        let mut x = finding(rule, start..start + (next() % 2) as usize);
+                        x.message.push_str(&format!(" #{k}"));
+                        x
+                    })
+                    .collect();
+                let mut want = d.clone();
+                let mut seen = std::collections::HashSet::new();
+                want.retain(|x| seen.insert((x.rule.clone(), x.span.start, x.span.end)));
+                let mut got = d;
+                dedupe(&mut got);
+                assert_eq!(got, want, "{n}");
+            }
+        }
+    }
 
     /// The sentence around a match, by its definition: back to after the
     /// last `.`, `!`, `?` or `;` that a space follows (within 300 bytes),

@@ -163,21 +163,25 @@ pub fn write_file(out: &mut String, f: &FileReport, chosen: (&str, &str), levels
     w.diagnostics(src, &f.result.diagnostics);
     w.key(key!("elements"));
     w.open(b'{');
-    for (k, key) in elements_by_name() {
-        let st = f.result.elements.get(k).copied();
-        w.key(key);
-        w.open(b'{');
-        w.key(key!("section"));
+    // Each element's object with its fixed text in three pieces, where the
+    // item by item writing made 12 pushes of it.
+    let pieces = element_pieces(w.level);
+    for (i, piece) in pieces.iter().enumerate() {
+        let st = f.result.elements.get(&piece.key).copied();
+        // The first item has no comma before it.
+        w.out.push_str(&piece.head[usize::from(i == 0)..]);
         w.opt_num(st.and_then(|s| s.section));
-        w.key(key!("status"));
-        w.str(st.map(|s| s.status.name()).unwrap_or("missing"));
-        w.close(b'}');
+        w.out.push_str(&piece.middle);
+        w.out
+            .push_str(st.map(|s| s.status.name()).unwrap_or("missing"));
+        w.out.push_str(&piece.tail);
     }
+    w.empty = pieces.is_empty();
     w.close(b'}');
     w.key(key!("encoding"));
     w.str(src.encoding);
     w.key(key!("format"));
-    w.str(f.format.name());
+    w.name(f.format.name());
     w.key(key!("language"));
     w.str(f.language);
     w.key(key!("path"));
@@ -185,6 +189,53 @@ pub fn write_file(out: &mut String, f: &FileReport, chosen: (&str, &str), levels
     w.key(key!("suppressed"));
     w.diagnostics(src, &f.result.suppressed);
     w.close(b'}');
+}
+
+/// The text of one entry of the `elements` object at one nesting level
+/// but its section and status: what [`Pretty`] writes item by item.
+struct ElementPiece {
+    key: Key,
+    /// `,`, the newline and indentation, the key, `{`, and the `section`
+    /// key on its line.
+    head: String,
+    /// `,`, the `status` key on its line and the opening quote.
+    middle: String,
+    /// The closing quote and the object's `}` on its line.
+    tail: String,
+}
+
+/// [`ElementPiece`]s for the entries of an `elements` object opened at
+/// `level` (its entries one level deeper), made once per level and thread.
+fn element_pieces(level: usize) -> std::rc::Rc<[ElementPiece]> {
+    thread_local! {
+        static BY_LEVEL: std::cell::RefCell<Vec<Option<std::rc::Rc<[ElementPiece]>>>> =
+            const { std::cell::RefCell::new(Vec::new()) };
+    }
+    BY_LEVEL.with_borrow_mut(|by_level| {
+        if by_level.len() <= level {
+            by_level.resize(level + 1, None);
+        }
+        by_level[level]
+            .get_or_insert_with(|| {
+                // `level` is the entries' level (inside the open `{`).
+                let indent = |n: usize| "  ".repeat(n);
+                elements_by_name()
+                    .iter()
+                    .map(|(key, written)| ElementPiece {
+                        key: *key,
+                        head: format!(
+                            ",\n{}{written}{{\n{}{}",
+                            indent(level),
+                            indent(level + 1),
+                            key!("section")
+                        ),
+                        middle: format!(",\n{}{}\"", indent(level + 1), key!("status")),
+                        tail: format!("\"\n{}}}", indent(level)),
+                    })
+                    .collect()
+            })
+            .clone()
+    })
 }
 
 /// [`Key::ELEMENTS`] sorted by name (the order of the `elements` object),
@@ -275,6 +326,17 @@ impl Pretty<'_> {
         escape_into(self.out, s);
     }
 
+    /// The name of a variant (a status, a severity, a format, an element
+    /// key): nothing in it to escape (a test checks every one), so it is
+    /// not scanned.
+    fn name(&mut self, s: &'static str) {
+        debug_assert_eq!(next_special(s.as_bytes(), 0), s.len(), "{s}");
+        self.out.reserve(s.len() + 2);
+        self.out.push('"');
+        self.out.push_str(s);
+        self.out.push('"');
+    }
+
     fn num(&mut self, n: usize) {
         push_decimal(self.out, n as u64);
     }
@@ -282,13 +344,6 @@ impl Pretty<'_> {
     fn opt_num(&mut self, n: Option<usize>) {
         match n {
             Some(n) => self.num(n),
-            None => self.out.push_str("null"),
-        }
-    }
-
-    fn opt_str(&mut self, s: Option<&str>) {
-        match s {
-            Some(s) => self.str(s),
             None => self.out.push_str("null"),
         }
     }
@@ -334,7 +389,10 @@ impl Pretty<'_> {
         self.key(key!("category"));
         self.str(&d.category);
         self.key(key!("element"));
-        self.opt_str(d.element.map(|k| k.name()));
+        match d.element {
+            Some(k) => self.name(k.name()),
+            None => self.out.push_str("null"),
+        }
         if let Some(fix) = &d.fix {
             self.key(key!("fix"));
             self.open(b'{');
@@ -371,7 +429,7 @@ impl Pretty<'_> {
         self.key(key!("rule"));
         self.str(&d.rule);
         self.key(key!("severity"));
-        self.str(d.severity.name());
+        self.name(d.severity.name());
         self.key(key!("span"));
         self.span(src, &d.span);
         if let Some(reason) = &d.suppressed {
@@ -467,6 +525,35 @@ fn next_special(b: &[u8], mut i: usize) -> usize {
 
 #[cfg(test)]
 mod tests {
+    /// What [`super::Pretty::name`] writes unscanned needs no escaping.
+    #[test]
+    fn variant_names_need_no_escaping() {
+        use crate::engine::{Severity, Status};
+        use crate::parse::Format;
+        let names = crate::schema::Key::ALL
+            .iter()
+            .map(|k| k.name())
+            .chain([Severity::Info, Severity::Warning, Severity::Error].map(Severity::name))
+            .chain(
+                [
+                    Status::Present,
+                    Status::Partial,
+                    Status::Empty,
+                    Status::Missing,
+                    Status::NotApplicable,
+                ]
+                .map(Status::name),
+            )
+            .chain([Format::Html, Format::Markdown, Format::Text].map(Format::name));
+        for name in names {
+            assert_eq!(
+                super::next_special(name.as_bytes(), 0),
+                name.len(),
+                "{name}"
+            );
+        }
+    }
+
     /// The 8-byte escaping writes what serde_json does, on random strings
     /// of ASCII (controls, quotes and backslashes often), ä and €, with
     /// the special bytes at every offset of a chunk.
@@ -546,6 +633,15 @@ mod tests {
             let want = crate::report::sarif::indent(&serde_json::to_string_pretty(&v).unwrap(), 4);
             let got = super::file_text(&f, ("named", "a \"quoted\" detail"), 2);
             assert_eq!(got, want, "{name}");
+            // Other nesting levels (the elements' text is made per level).
+            for levels in [0, 1, 3] {
+                let want = crate::report::sarif::indent(
+                    &serde_json::to_string_pretty(&v).unwrap(),
+                    2 * levels,
+                );
+                let got = super::file_text(&f, ("named", "a \"quoted\" detail"), levels);
+                assert_eq!(got, want, "{name} {levels}");
+            }
             n += 1;
             let all = f.result.diagnostics.iter().chain(&f.result.suppressed);
             for d in all {
