@@ -304,7 +304,11 @@ fn walk(
             return;
         }
     };
-    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    // One directory's entries share their parent, so the order of the
+    // whole paths' bytes is that of their names, which is `Path`'s order
+    // (comparing `Path`s splits both into components first: 5 M
+    // instructions to sort a directory of 1,000 notices).
+    entries.sort_by(|a, b| a.0.as_os_str().cmp(b.0.as_os_str()));
     for (p, file_type) in entries {
         let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
         if name.starts_with('.') || name == "node_modules" || name == "target" {
