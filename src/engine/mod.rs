@@ -745,12 +745,9 @@ impl Engine {
             }
             Kind::EmptySection { keys } => {
                 for (i, s) in notice.sections.iter().enumerate() {
-                    if !s
-                        .body
-                        .text
-                        .trim_matches(|c: char| !c.is_alphanumeric())
-                        .is_empty()
-                    {
+                    // Empty: not a letter or digit in it (what trimming the
+                    // others off both ends leaves empty), found from the start.
+                    if s.body.text.chars().any(char::is_alphanumeric) {
                         continue;
                     }
                     // A heading followed by a deeper heading is a parent, not empty.

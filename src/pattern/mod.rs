@@ -961,7 +961,23 @@ impl TermSet {
     }
 
     pub fn is_match(&self, text: &str) -> bool {
-        self.find(text).is_some()
+        let (b, c) = self.matchers(text.len());
+        Self::any_with(b, c, text)
+    }
+
+    /// `find_with(..).is_some()`, without looking for the compound part's
+    /// first match once the bounded part has one (only whether either
+    /// matches counts, not which match is leftmost).
+    fn any_with(b: Option<Matcher<'_>>, c: Option<Matcher<'_>>, text: &str) -> bool {
+        let any = |p: &Matcher<'_>, check_left: bool| {
+            let mut hit = false;
+            p.each_match(text, check_left, |_| {
+                hit = true;
+                false
+            });
+            hit
+        };
+        b.as_ref().is_some_and(|p| any(p, true)) || c.as_ref().is_some_and(|p| any(p, false))
     }
 
     /// [`TermSet::find_all`] over a scanned text: nothing is searched when
@@ -1015,7 +1031,10 @@ impl TermSet {
     /// first character is tried too: a word cut there starts a word here.
     pub fn find_all_in_range(&self, scan: &Scan, range: Range<usize>) -> Vec<Range<usize>> {
         let lists = self.range_lists(scan, &range);
-        let refs = [lists[0].as_deref(), lists[1].as_deref()];
+        let refs = [
+            lists[0].as_ref().map(RangeStarts::as_slice),
+            lists[1].as_ref().map(RangeStarts::as_slice),
+        ];
         let (b, c) = self.listed_matchers(refs, range.len());
         Self::find_all_with(b, c, &scan.text[range])
     }
@@ -1024,23 +1043,35 @@ impl TermSet {
     /// [`TermSet::find_all_in_range`]).
     pub fn is_match_in_range(&self, scan: &Scan, range: Range<usize>) -> bool {
         let lists = self.range_lists(scan, &range);
-        let refs = [lists[0].as_deref(), lists[1].as_deref()];
+        let refs = [
+            lists[0].as_ref().map(RangeStarts::as_slice),
+            lists[1].as_ref().map(RangeStarts::as_slice),
+        ];
         let (b, c) = self.listed_matchers(refs, range.len());
-        Self::find_with(b, c, &scan.text[range]).is_some()
+        Self::any_with(b, c, &scan.text[range])
     }
 
     /// For each part the index covers, its starts within `range`, relative
     /// to it, with 0 first.
-    fn range_lists(&self, scan: &Scan, range: &Range<usize>) -> [Option<Vec<u32>>; 2] {
+    fn range_lists(&self, scan: &Scan, range: &Range<usize>) -> [Option<RangeStarts>; 2] {
         [&self.bounded, &self.compound].map(|p| {
             let list = scan.starts_of(p.as_ref()?)?;
             let (a, b) = (range.start as u32, range.end as u32);
             let lo = list.partition_point(|&p| p <= a);
             let hi = list.partition_point(|&p| p < b).max(lo);
-            let mut out = Vec::with_capacity(hi - lo + 1);
-            out.push(0);
-            out.extend(list[lo..hi].iter().map(|&p| p - a));
-            Some(out)
+            let relative = list[lo..hi].iter().map(|&p| p - a);
+            Some(if hi - lo < RANGE_STARTS_INLINE {
+                let mut starts = [0; RANGE_STARTS_INLINE];
+                for (slot, p) in starts[1..].iter_mut().zip(relative) {
+                    *slot = p;
+                }
+                RangeStarts::Inline(starts, hi - lo + 1)
+            } else {
+                let mut out = Vec::with_capacity(hi - lo + 1);
+                out.push(0);
+                out.extend(relative);
+                RangeStarts::Heap(out)
+            })
         })
     }
 
@@ -1072,7 +1103,7 @@ impl TermSet {
             return false;
         }
         let (b, c) = self.matchers_in(scan);
-        Self::find_with(b, c, scan.text).is_some()
+        Self::any_with(b, c, scan.text)
     }
 
     /// False when the set cannot match the scanned text: no part has a
@@ -1090,6 +1121,25 @@ impl TermSet {
             (self.bounded.as_ref(), self.words.bounded.as_ref()),
             (self.compound.as_ref(), self.words.compound.as_ref()),
         ]
+    }
+}
+
+/// Listed starts inside a sentence or body: a sentence has a few, kept on
+/// the stack (a vector for each was about a tenth of a range search).
+const RANGE_STARTS_INLINE: usize = 24;
+
+/// A part's starts within a range ([`TermSet::range_lists`]).
+enum RangeStarts {
+    Inline([u32; RANGE_STARTS_INLINE], usize),
+    Heap(Vec<u32>),
+}
+
+impl RangeStarts {
+    fn as_slice(&self) -> &[u32] {
+        match self {
+            RangeStarts::Inline(starts, n) => &starts[..*n],
+            RangeStarts::Heap(v) => v,
+        }
     }
 }
 
@@ -1717,6 +1767,79 @@ mod tests {
                     let sub = &text[a..b];
                     assert_eq!(s.find_all_in_range(&scan, a..b), s.find_all(sub), "{sub:?}");
                     assert_eq!(s.is_match_in_range(&scan, a..b), s.is_match(sub), "{sub:?}");
+                }
+            }
+        }
+    }
+
+    /// The yes/no searches (`is_match`, `is_match_in`, `is_match_in_range`,
+    /// which stop at the bounded part's first match and keep a range's
+    /// starts on the stack when few) answer as the first match does, on
+    /// random texts and ranges with few and many listed starts.
+    #[test]
+    fn yes_no_searches_agree_with_the_first_match() {
+        let sets = [
+            set(&["tietosuoja~", "rekisteri*", "muuta?", "(s-postiosoite)"]),
+            set(&["*seloste~", "*rekisteri", "laki~"]),
+            TermSet::new(
+                &[
+                    "laki~".to_string(),
+                    "*seloste~".to_string(),
+                    "ei kerä*".to_string(),
+                ],
+                &[" (?:oy|ry)".to_string()],
+            )
+            .unwrap(),
+        ];
+        let pre = Prefilter::new(&sets);
+        let words = [
+            "tietosuojaseloste",
+            "rekisteri",
+            "rekisteriseloste",
+            "muuta",
+            "laki",
+            "lain",
+            "oy",
+            "ei",
+            "kerätä",
+            "tietoja",
+            "ja",
+            "seloste",
+            "(s-postiosoite)",
+            "laissa",
+            "x",
+            "ä",
+            "rekisterin.",
+            "tietosuoja.",
+            "",
+        ];
+        let mut rnd = crate::xorshift(0x7e5_5e7);
+        for _ in 0..300 {
+            let n = 1 + rnd() as usize % 120;
+            let text: Vec<&str> = (0..n)
+                .map(|_| words[rnd() as usize % words.len()])
+                .collect();
+            let text = text.join(if rnd().is_multiple_of(3) { "-" } else { " " });
+            let scan = pre.scan(&text);
+            let cuts: Vec<usize> = text
+                .char_indices()
+                .map(|(i, _)| i)
+                .chain([text.len()])
+                .collect();
+            for s in &sets {
+                assert_eq!(s.is_match(&text), s.find(&text).is_some(), "{text:?}");
+                assert_eq!(s.is_match_in(&scan), s.find(&text).is_some(), "{text:?}");
+                for _ in 0..20 {
+                    let a = cuts[rnd() as usize % cuts.len()];
+                    let b = cuts[rnd() as usize % cuts.len()];
+                    let (a, b) = (a.min(b), a.max(b));
+                    let sub = &text[a..b];
+                    assert_eq!(
+                        s.is_match_in_range(&scan, a..b),
+                        s.find(sub).is_some(),
+                        "{sub:?}"
+                    );
+                    assert_eq!(s.find_all_in_range(&scan, a..b), s.find_all(sub), "{sub:?}");
                 }
             }
         }
