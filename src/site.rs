@@ -512,7 +512,7 @@ mod tests {
         for _ in 0..20_000 {
             let n = 1 + (rng() % 5) as usize;
             let mut path = std::path::PathBuf::new();
-            if rng() % 8 == 0 {
+            if rng().is_multiple_of(8) {
                 path.push("/");
             }
             for _ in 0..n {
