@@ -197,7 +197,11 @@ fn name_says_notice(name: &str) -> bool {
         .filter(|w| !w.is_empty())
         .any(|w| {
             NAME_PREFIXES.iter().any(|p| w.starts_with(p))
-                || NAME_INFIXES.iter().any(|p| w.contains(p))
+                // (The length test first: `contains` sets up a two-way
+                // searcher at each call, and most name words are short.)
+                || NAME_INFIXES
+                    .iter()
+                    .any(|p| w.len() >= p.len() && w.contains(p))
         })
 }
 
