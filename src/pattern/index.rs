@@ -28,7 +28,7 @@ use super::words::{tail_len, utf8_len, Trie, ASCII_TAIL, EDGE_START};
 /// state (580 KB): each step of a walk waited on the L2 cache, and that
 /// wait was a tenth of a whole run.
 #[derive(Debug, Clone)]
-struct DenseTrie {
+struct DoubleArrayTrie {
     class: Box<[u8; 256]>,
     /// Per cell: `check` (the parent's cell; `FREE` when unused) in the low
     /// 15 bits, `ENDS` when a stem ends there, and `base` in the high 16:
@@ -46,10 +46,10 @@ const FREE: u32 = 0x7FFF;
 /// The bit of a cell where some stem ends.
 const ENDS: u32 = 0x8000;
 
-impl DenseTrie {
+impl DoubleArrayTrie {
     /// `None` past 32,767 cells (a catalogue of some five thousand stems:
     /// then each list searches on its own, as without an index).
-    fn new(entries: &[(String, u32)]) -> Option<DenseTrie> {
+    fn new(entries: &[(String, u32)]) -> Option<DoubleArrayTrie> {
         let mut class = Box::new([0u8; 256]);
         let mut n_classes = 1usize;
         for (stem, _) in entries {
@@ -142,7 +142,7 @@ impl DenseTrie {
             terms[cell] = (ids.len() as u32, found.len() as u32);
             ids.extend_from_slice(found);
         }
-        Some(DenseTrie {
+        Some(DoubleArrayTrie {
             class,
             cells,
             terms,
@@ -262,7 +262,7 @@ pub(super) struct TermIndex {
     /// Stems of lists whose terms start at a word edge, where the stem
     /// starts with a letter or digit: walked from each word edge (a few
     /// steps each; most words begin no stem).
-    edges: DenseTrie,
+    edges: DoubleArrayTrie,
     /// Stems of lists whose terms may start inside a word (`*seloste~`), and
     /// stems that start outside words (`(s-postiosoite)`): a few dozen,
     /// found by a leftmost search (SIMD prefilter), then all of those
@@ -335,7 +335,7 @@ impl TermIndex {
                 .expect("a few dozen stems build an automaton")
         });
         Some(TermIndex {
-            edges: DenseTrie::new(&edge)?,
+            edges: DoubleArrayTrie::new(&edge)?,
             inside_ac,
             inside: Trie::new(&inside),
             class,
