@@ -1314,6 +1314,15 @@ pub fn at_boundary(text: &str, start: usize, end: usize, check_left: bool) -> bo
 mod tests {
     use super::*;
 
+    /// Every char boundary of `text`, its end included: where a range may
+    /// start or end.
+    fn char_cuts(text: &str) -> Vec<usize> {
+        text.char_indices()
+            .map(|(i, _)| i)
+            .chain([text.len()])
+            .collect()
+    }
+
     fn set(terms: &[&str]) -> TermSet {
         let t: Vec<String> = terms.iter().map(|s| s.to_string()).collect();
         TermSet::new(&t, &[]).unwrap()
@@ -1756,11 +1765,7 @@ mod tests {
         let text = "xtietosuojaseloste on muuta? rekisteriseloste. Lain mukaan \
                     (s-postiosoite) ja esimerkki oy 1234567-8: tietoja ei kerätä. laissa";
         let scan = pre.scan(text);
-        let cuts: Vec<usize> = text
-            .char_indices()
-            .map(|(i, _)| i)
-            .chain([text.len()])
-            .collect();
+        let cuts = char_cuts(text);
         for s in &sets {
             for (k, &a) in cuts.iter().enumerate() {
                 for &b in cuts[k..].iter().step_by(7).chain([&text.len()]) {
@@ -1821,11 +1826,7 @@ mod tests {
                 .collect();
             let text = text.join(if rnd().is_multiple_of(3) { "-" } else { " " });
             let scan = pre.scan(&text);
-            let cuts: Vec<usize> = text
-                .char_indices()
-                .map(|(i, _)| i)
-                .chain([text.len()])
-                .collect();
+            let cuts = char_cuts(&text);
             for s in &sets {
                 assert_eq!(s.is_match(&text), s.find(&text).is_some(), "{text:?}");
                 assert_eq!(s.is_match_in(&scan), s.find(&text).is_some(), "{text:?}");
