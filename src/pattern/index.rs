@@ -322,9 +322,33 @@ impl TermIndex {
         for b in (b'0'..=b'9').chain(b'a'..=b'z') {
             class[b as usize] |= ASCII_TAIL;
         }
-        let mut inside_stems: Vec<&str> = inside.iter().map(|(s, _)| s.as_str()).collect();
-        inside_stems.sort_unstable();
-        inside_stems.dedup();
+        let mut stems: Vec<&str> = inside.iter().map(|(s, _)| s.as_str()).collect();
+        stems.sort_unstable();
+        stems.dedup();
+        // What the search looks for need only be a prefix of each stem (the
+        // walk in `inside` finds the stems themselves): stems that share
+        // five bytes or more (`tarkoitus`, `tarkoituk`…) are searched as
+        // their common prefix, and a stem another one begins is searched
+        // as that one. Fewer patterns, less for the search to verify.
+        let mut inside_stems: Vec<&str> = Vec::new();
+        for stem in stems {
+            match inside_stems.last_mut() {
+                Some(key) => {
+                    let common = (key.bytes().zip(stem.bytes()))
+                        .take_while(|(x, y)| x == y)
+                        .count();
+                    if common == key.len() {
+                        continue;
+                    }
+                    if common >= 5 && key.is_char_boundary(common) {
+                        *key = &key[..common];
+                    } else {
+                        inside_stems.push(stem);
+                    }
+                }
+                None => inside_stems.push(stem),
+            }
+        }
         let inside_ac = (!inside_stems.is_empty()).then(|| {
             // A contiguous NFA builds quicker than a DFA (start-up) and its
             // search is mostly the SIMD prefilter anyway.
