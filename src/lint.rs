@@ -94,31 +94,18 @@ impl Linter {
 }
 
 /// The notice's main language, by counting common function words (among the
-/// first 3,000 words of each text).
+/// first 3,000 words of each text). The engine guesses it on the texts it
+/// has already joined ([`language_of_joined`]); this joins them the same
+/// way for a notice linted without the engine.
 pub fn detect_language(n: &Notice) -> &'static str {
-    // [fi, sv, en]
-    let mut counts = [0u32; 3];
-    // The texts that the 3,000-word limit cannot cut (see
-    // [`count_function_words`]) are counted in one pass, joined by a
-    // separator (so that each text's words stay the same): most texts are
-    // headings and short paragraphs, and each text's last bytes cost a
-    // padded block. The buffer is kept from notice to notice.
-    thread_local! {
-        static JOINED: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    let mut joined = String::new();
+    let mut starts = Vec::new();
+    for (_, t) in n.texts() {
+        starts.push(joined.len());
+        joined.push_str(&t.text);
+        joined.push('\n');
     }
-    JOINED.with_borrow_mut(|joined| {
-        joined.clear();
-        for (_, t) in n.texts() {
-            if t.text.len() < 3000 {
-                joined.push_str(&t.text);
-                joined.push('\n');
-            } else {
-                count_function_words(&t.text, &mut counts);
-            }
-        }
-        count_pieces(joined, false, &mut counts);
-    });
-    verdict(counts)
+    language_of_joined(&joined, &starts)
 }
 
 /// [`detect_language`] of a notice whose texts the engine has joined, each
