@@ -126,9 +126,6 @@ impl DoubleArrayTrie {
                 first_free += 1;
             }
         }
-        // Room past the last cell for any class, so that a step needs no
-        // bounds check to fail: `base + class` of any state is in range.
-        cells.resize(cells.len() + n_classes, FREE);
         let mut terms = vec![(0u32, 0u32); cells.len()];
         let mut ids = Vec::new();
         for (node, found) in node_ids.iter_mut().enumerate() {
