@@ -293,7 +293,10 @@ fn each_word_start(bytes: &[u8], mut f: impl FnMut(usize, usize)) {
     let mut at = 0;
     while at < bytes.len() {
         let mut tail = 0u64;
-        let mut high = 0u64;
+        // Bytes from 0xC0 up: where a character of two bytes or more
+        // starts. (Asking `tail_len` at every byte from 0x80 up, the
+        // continuation bytes too, mispredicted a branch at most of them.)
+        let mut leads = 0u64;
         for k in 0..8 {
             let from = at + 8 * k;
             let w = match bytes.get(from..from + 8) {
@@ -306,12 +309,12 @@ fn each_word_start(bytes: &[u8], mut f: impl FnMut(usize, usize)) {
                 }
             };
             tail |= u64::from(byte_flags(ascii_tail_bytes(w))) << (8 * k);
-            high |= u64::from(byte_flags(w)) << (8 * k);
+            leads |= u64::from(byte_flags(w & w << 1)) << (8 * k);
         }
         let mut next_spill = 0;
-        while high != 0 {
-            let i = high.trailing_zeros();
-            high &= high - 1;
+        while leads != 0 {
+            let i = leads.trailing_zeros();
+            leads &= leads - 1;
             if tail_len(bytes, at + i as usize) == 2 {
                 tail |= 1 << i;
                 match 1u64.checked_shl(i + 1) {
