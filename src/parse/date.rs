@@ -227,6 +227,12 @@ pub fn find_date(t: &str, english: bool) -> Option<FoundDate> {
 
 /// A bare year right at the start of `t` (after a label: "Päivitetty: 2026").
 pub fn leading_year(t: &str) -> Option<FoundDate> {
+    // The year must come right after the leading `[\s:–-]*`, and begins
+    // with 1 or 2: otherwise the regex cannot match.
+    let rest = t.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, ':' | '–' | '-'));
+    if !rest.starts_with(['1', '2']) {
+        return None;
+    }
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| Regex::new(r"^[\s:–-]*((?:19|20)\d{2})(?:$|[\s.,;)])").unwrap());
     let y = re.captures(t)?.get(1)?;
@@ -319,6 +325,26 @@ mod tests {
         assert!(find_date("kesäkuussa", false).is_none());
         assert!(find_date("marraskuun 2019", false).is_some());
         assert!(find_date("lokakuulla", false).is_none());
+    }
+
+    /// The leading year's pretest (the first character after the label's
+    /// punctuation is 1 or 2) changes no answer of its regex.
+    #[test]
+    fn leading_year_pretest_agrees_with_regex() {
+        let re = Regex::new(r"^[\s:–-]*((?:19|20)\d{2})(?:$|[\s.,;)])").unwrap();
+        const PIECES: &[&str] = &[
+            "1", "2", "3", "0", "9", "19", "20", "2018", "1999", "٢", ".", " ", "-", ":", "–", "x",
+            ",", "\u{a0}", "\u{2003}", "ä", "\n", ")", ";",
+        ];
+        let mut next = crate::xorshift(0x5eed_da7e);
+        for _ in 0..30_000 {
+            let len = (next() % 8) as usize;
+            let t: String = (0..len)
+                .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
+                .collect();
+            let want = re.captures(&t).and_then(|c| Some(c.get(1)?.range()));
+            assert_eq!(leading_year(&t).map(|d| d.range), want, "{t:?}");
+        }
     }
 
     #[test]
