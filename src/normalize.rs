@@ -105,22 +105,45 @@ impl NormText {
     /// this thread, and the parsed text's to the next parser's
     /// [`MappedText::spare`] (see [`crate::schema::Notice::recycle`]).
     pub fn recycle(self) {
-        self.raw.give_back();
-        if let ToRaw::Map(m) = self.to_raw {
-            m.give_back();
-        }
-        let text = self.text;
-        if text.capacity() == 0 {
-            return;
-        }
-        SPARE_TEXTS.with(|t| {
-            let mut t = t.borrow_mut();
-            if t.bytes + text.capacity() <= SPARE_TEXT_BYTES {
-                t.bytes += text.capacity();
-                t.texts.push(text);
-            }
-        });
+        recycling(|r| r.give(self));
     }
+}
+
+/// This thread's pools of normalized and parsed texts, borrowed once for
+/// many [`Recycler::give`]s (a notice gives back ~50 texts, and each
+/// [`NormText::recycle`] borrows both pools again).
+pub(crate) struct Recycler<'a, 'b> {
+    spare: &'b mut SpareTexts,
+    pool: &'b mut crate::textmap::GiveBack<'a>,
+}
+
+impl Recycler<'_, '_> {
+    /// [`NormText::recycle`].
+    #[inline]
+    pub(crate) fn give(&mut self, t: NormText) {
+        self.pool.give(t.raw);
+        if let ToRaw::Map(m) = t.to_raw {
+            self.pool.give(m);
+        }
+        let text = t.text;
+        if text.capacity() > 0 && self.spare.bytes + text.capacity() <= SPARE_TEXT_BYTES {
+            self.spare.bytes += text.capacity();
+            self.spare.texts.push(text);
+        }
+    }
+}
+
+/// Calls `f` with this thread's [`Recycler`].
+pub(crate) fn recycling<R>(f: impl FnOnce(&mut Recycler<'_, '_>) -> R) -> R {
+    SPARE_TEXTS.with(|spare| {
+        let mut spare = spare.borrow_mut();
+        crate::textmap::giving_back(|pool| {
+            f(&mut Recycler {
+                spare: &mut spare,
+                pool,
+            })
+        })
+    })
 }
 
 fn is_invisible(c: char) -> bool {

@@ -140,21 +140,27 @@ impl Notice {
     /// a notice like this one finds a buffer of about the right size each
     /// time.
     pub fn recycle(self) {
-        if let Some(t) = self.page_footer {
-            t.recycle();
-        }
         let mut sections = self.sections;
-        for s in sections.drain(..).rev() {
-            s.body.recycle();
-            s.heading.recycle();
-            give_back_section_parts(s.heading_text, s.keys);
-        }
+        // Each pool borrowed once for the whole notice.
+        SPARE_SECTION_PARTS_KEPT.with(|parts| {
+            let mut parts = parts.borrow_mut();
+            crate::normalize::recycling(|r| {
+                if let Some(t) = self.page_footer {
+                    r.give(t);
+                }
+                for s in sections.drain(..).rev() {
+                    r.give(s.body);
+                    r.give(s.heading);
+                    parts.keep(s.heading_text, s.keys);
+                }
+                r.give(self.preamble);
+                if let Some(t) = self.title {
+                    r.give(t);
+                }
+            });
+        });
         if sections.capacity() <= 4096 {
             SPARE_NOTICE_SECTIONS.with(|s| *s.borrow_mut() = sections);
-        }
-        self.preamble.recycle();
-        if let Some(t) = self.title {
-            t.recycle();
         }
     }
 }
@@ -190,18 +196,19 @@ fn spare_notice_sections() -> Vec<Section> {
     SPARE_NOTICE_SECTIONS.with(|s| std::mem::take(&mut *s.borrow_mut()))
 }
 
-fn give_back_section_parts(mut heading_text: String, mut keys: Vec<Key>) {
-    SPARE_SECTION_PARTS_KEPT.with(|p| {
-        let mut p = p.borrow_mut();
-        if heading_text.capacity() > 0 && p.heading_texts.len() < SPARE_SECTION_PARTS {
+impl SpareSectionParts {
+    /// Keeps a section's heading text and key list, emptied, unless
+    /// [`SPARE_SECTION_PARTS`] of them are kept already.
+    fn keep(&mut self, mut heading_text: String, mut keys: Vec<Key>) {
+        if heading_text.capacity() > 0 && self.heading_texts.len() < SPARE_SECTION_PARTS {
             heading_text.clear();
-            p.heading_texts.push(heading_text);
+            self.heading_texts.push(heading_text);
         }
-        if keys.capacity() > 0 && p.keys.len() < SPARE_SECTION_PARTS {
+        if keys.capacity() > 0 && self.keys.len() < SPARE_SECTION_PARTS {
             keys.clear();
-            p.keys.push(keys);
+            self.keys.push(keys);
         }
-    });
+    }
 }
 
 /// An empty heading text and key list, given back ones if there are any.
