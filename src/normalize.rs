@@ -105,22 +105,45 @@ impl NormText {
     /// this thread, and the parsed text's to the next parser's
     /// [`MappedText::spare`] (see [`crate::schema::Notice::recycle`]).
     pub fn recycle(self) {
-        self.raw.give_back();
-        if let ToRaw::Map(m) = self.to_raw {
-            m.give_back();
-        }
-        let text = self.text;
-        if text.capacity() == 0 {
-            return;
-        }
-        SPARE_TEXTS.with(|t| {
-            let mut t = t.borrow_mut();
-            if t.bytes + text.capacity() <= SPARE_TEXT_BYTES {
-                t.bytes += text.capacity();
-                t.texts.push(text);
-            }
-        });
+        recycling(|r| r.give(self));
     }
+}
+
+/// This thread's pools of normalized and parsed texts, borrowed once for
+/// many [`Recycler::give`]s (a notice gives back ~50 texts, and each
+/// [`NormText::recycle`] borrows both pools again).
+pub(crate) struct Recycler<'a, 'b> {
+    spare: &'b mut SpareTexts,
+    pool: &'b mut crate::textmap::GiveBack<'a>,
+}
+
+impl Recycler<'_, '_> {
+    /// [`NormText::recycle`].
+    #[inline]
+    pub(crate) fn give(&mut self, t: NormText) {
+        self.pool.give(t.raw);
+        if let ToRaw::Map(m) = t.to_raw {
+            self.pool.give(m);
+        }
+        let text = t.text;
+        if text.capacity() > 0 && self.spare.bytes + text.capacity() <= SPARE_TEXT_BYTES {
+            self.spare.bytes += text.capacity();
+            self.spare.texts.push(text);
+        }
+    }
+}
+
+/// Calls `f` with this thread's [`Recycler`].
+pub(crate) fn recycling<R>(f: impl FnOnce(&mut Recycler<'_, '_>) -> R) -> R {
+    SPARE_TEXTS.with(|spare| {
+        let mut spare = spare.borrow_mut();
+        crate::textmap::giving_back(|pool| {
+            f(&mut Recycler {
+                spare: &mut spare,
+                pool,
+            })
+        })
+    })
 }
 
 fn is_invisible(c: char) -> bool {
@@ -150,10 +173,22 @@ pub fn normalize(raw: MappedText) -> NormText {
         // Fast path: most text is letters and single spaces that come out
         // the same length (ASCII lowercased, already-lowercase letters such
         // as ä and ö as they are). Such a run is copied in one piece.
-        let run_end = one_to_one_run(src, i, at_space);
+        let (run_end, has_newline) = one_to_one_run(src, i, at_space);
         if run_end > i {
-            out.push_verbatim(&src[i..run_end], i);
-            at_space = src.as_bytes()[run_end - 1] == b' ';
+            if has_newline {
+                // A line feed between words is one space, written where
+                // it stands (as the whitespace branch below writes it).
+                let mut from = i;
+                for k in memchr::memchr_iter(b'\n', &src.as_bytes()[i..run_end]) {
+                    out.push_verbatim(&src[from..i + k], from);
+                    out.push_verbatim(" ", i + k);
+                    from = i + k + 1;
+                }
+                out.push_verbatim(&src[from..run_end], from);
+            } else {
+                out.push_verbatim(&src[i..run_end], i);
+            }
+            at_space = matches!(src.as_bytes()[run_end - 1], b' ' | b'\n');
             i = run_end;
             continue;
         }
@@ -260,8 +295,10 @@ pub fn normalize(raw: MappedText) -> NormText {
 /// than hyphens and whitespace, characters that lowercasing leaves alone,
 /// and single spaces between words. A character followed by a combining
 /// mark is left out (it is composed instead). Returns `i` when there is no
-/// such run.
-fn one_to_one_run(src: &str, i: usize, at_space: bool) -> usize {
+/// such run. On x86-64 the run also takes hyphens that no line break
+/// follows and single line feeds between words (each to be written as a
+/// space: the second value says whether the run has one).
+fn one_to_one_run(src: &str, i: usize, at_space: bool) -> (usize, bool) {
     let b = src.as_bytes();
     let mut j = i;
     // Start of the last character taken, and whether it was a space.
@@ -269,38 +306,44 @@ fn one_to_one_run(src: &str, i: usize, at_space: bool) -> usize {
     let mut prev_space = at_space;
     // Whether the last character taken was ASCII other than a space.
     let mut in_ascii_word = false;
+    let mut has_newline = false;
     while j < b.len() {
         #[cfg(target_arch = "x86_64")]
         {
             // SAFETY: SSE2 is part of x86-64 itself (every x86_64 target
             // enables it); the function reads only `b`.
-            let taken = unsafe { run16(b, j, prev_space) };
-            if taken > 0 {
-                j += taken;
-                // The last byte taken is never a space (a taken space is
-                // followed by a taken plain byte); it is ASCII or the
-                // second byte of à..ÿ.
-                in_ascii_word = b[j - 1] < 0x80;
-                last = j - if in_ascii_word { 1 } else { 2 };
-                prev_space = false;
+            let (end, newline) = unsafe { run64(b, j, prev_space) };
+            if end > j {
+                j = end;
+                has_newline |= newline;
+                // The last byte taken: a space or line feed, a hyphen,
+                // other ASCII, or the second byte of à..ÿ.
+                let x = b[j - 1];
+                prev_space = x == b' ' || x == b'\n';
+                in_ascii_word = x < 0x80 && !prev_space && x != b'-';
+                last = j - if x < 0x80 { 1 } else { 2 };
                 if j == b.len() {
                     break;
                 }
             }
         }
-        if let Some(chunk) = b.get(j..j + 8) {
-            let good = ascii_prefix(
-                u64::from_le_bytes(chunk.try_into().expect("8 bytes")),
-                prev_space,
-            );
-            if good > 0 {
-                // A taken space is always followed by a taken plain byte:
-                // the last byte taken is not a space.
-                last = j + good - 1;
-                prev_space = false;
-                in_ascii_word = true;
-                j += good;
-                continue;
+        // (On x86-64 the 64-byte prefix above takes everything this would.)
+        #[cfg(not(target_arch = "x86_64"))]
+        {
+            if let Some(chunk) = b.get(j..j + 8) {
+                let good = ascii_prefix(
+                    u64::from_le_bytes(chunk.try_into().expect("8 bytes")),
+                    prev_space,
+                );
+                if good > 0 {
+                    // A taken space is always followed by a taken plain
+                    // byte: the last byte taken is not a space.
+                    last = j + good - 1;
+                    prev_space = false;
+                    in_ascii_word = true;
+                    j += good;
+                    continue;
+                }
             }
         }
         let x = b[j];
@@ -364,7 +407,7 @@ fn one_to_one_run(src: &str, i: usize, at_space: bool) -> usize {
         last = j;
         j += c.len_utf8();
     }
-    j
+    (j, has_newline)
 }
 
 /// How many of the 8 bytes in `v` (little-endian) [`one_to_one_run`] takes
@@ -372,7 +415,9 @@ fn one_to_one_run(src: &str, i: usize, at_space: bool) -> usize {
 /// other than controls, whitespace and the hyphen, and single spaces
 /// followed by such a byte in the same word of 8. Stopping early is safe
 /// (the byte-by-byte loop goes on from there); this only never takes a byte
-/// the loop would not take, with the same state after it.
+/// the loop would not take, with the same state after it. (Not used on
+/// x86-64, where [`prefix64`] takes a superset of it.)
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
 fn ascii_prefix(v: u64, prev_space: bool) -> usize {
     const L: u64 = 0x0101_0101_0101_0101;
     const H: u64 = 0x8080_8080_8080_8080;
@@ -392,13 +437,55 @@ fn ascii_prefix(v: u64, prev_space: bool) -> usize {
     ((!good & H).trailing_zeros() / 8) as usize
 }
 
-/// [`ascii_prefix`] for 16 bytes with SSE2 (part of every x86-64 CPU),
-/// also taking à..ÿ (0xC3 then 0xA0..=0xBF, both in the 16 bytes: ä and ö
+/// [`ascii_prefix`] for 64 bytes with SSE2 (part of every x86-64 CPU),
+/// also taking à..ÿ (0xC3 then 0xA0..=0xBF, both in the 64 bytes: ä and ö
 /// come every ten bytes or so in Finnish). The 8-byte version spent about
-/// 8 instructions a byte, stopping every 6 bytes on average.
+/// 8 instructions a byte, stopping every 6 bytes on average. The byte
+/// classes are compared 16 bytes at a time and their masks joined, so that
+/// the rule below runs once per 64 bytes (per 16 it was half the cost).
+///
+/// Besides a space, a line feed stays one space (written as a space where
+/// it stands: the second value says whether one was taken) when a word
+/// byte follows it: plain ASCII, a hyphen or the lead byte of À..ÿ (none of
+/// them whitespace, invisible or a combining mark, which would fold or
+/// compose with it). A hyphen is kept as it is unless whitespace with a
+/// line feed follows it ([`line_break_hyphen`]): taken before a word byte
+/// or a taken space. Each of these stopped the run, about every 140 bytes
+/// of a body (a Swedish word starting with å, ä or ö after a space, a
+/// compound "tietosuoja-asetus", a paragraph's line feed).
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "sse2")]
-fn prefix16(chunk: &[u8; 16], prev_space: bool) -> usize {
+fn prefix64(block: &[u8; 64], prev_space: bool) -> (usize, bool) {
+    let mut classes = [0u64; 6];
+    for (k, chunk) in block.chunks_exact(16).enumerate() {
+        let masks = classes16(chunk.try_into().expect("16 bytes"));
+        for (class, m) in classes.iter_mut().zip(masks) {
+            *class |= u64::from(m) << (16 * k);
+        }
+    }
+    let [printable, dash, space, newline, c3, tail] = classes;
+    let plain = printable & !dash;
+    let lead = c3 & (tail >> 1);
+    // Bytes before a word byte (the 64th byte's follower is unknown:
+    // shifted in as none).
+    let before_word = (printable | c3) >> 1;
+    let gap = (space | newline) & before_word;
+    let kept_dash = dash & (before_word | ((gap & space) >> 1));
+    let mut good = plain | gap | kept_dash | lead | (lead << 1);
+    if prev_space {
+        good &= !((space | newline) & 1);
+    }
+    let stop = !good;
+    // The bits below the first one not taken (all when every one is).
+    let taken_bits = stop.wrapping_sub(1) & !stop;
+    (stop.trailing_zeros() as usize, newline & taken_bits != 0)
+}
+
+/// Masks of the byte classes [`prefix64`] reads in 16 bytes: printable
+/// ASCII (0x21..=0x7F), hyphen, space, line feed, 0xC3, and 0xA0..=0xBF.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "sse2")]
+fn classes16(chunk: &[u8; 16]) -> [u32; 6] {
     use std::arch::x86_64::{
         _mm_and_si128, _mm_cmpeq_epi8, _mm_cmpgt_epi8, _mm_cmplt_epi8, _mm_movemask_epi8,
         _mm_set1_epi8, _mm_set_epi64x,
@@ -407,43 +494,53 @@ fn prefix16(chunk: &[u8; 16], prev_space: bool) -> usize {
     let hi = i64::from_le_bytes(chunk[8..].try_into().expect("8 bytes"));
     let v = _mm_set_epi64x(hi, lo);
     let mask = |m| _mm_movemask_epi8(m) as u32;
+    let eq = |x: u8| mask(_mm_cmpeq_epi8(v, _mm_set1_epi8(x as i8)));
     // Bytes as signed: 0x80..=0xFF are negative.
-    let printable = mask(_mm_cmpgt_epi8(v, _mm_set1_epi8(0x20)));
-    let dash = mask(_mm_cmpeq_epi8(v, _mm_set1_epi8(b'-' as i8)));
-    let space = mask(_mm_cmpeq_epi8(v, _mm_set1_epi8(b' ' as i8)));
-    let c3 = mask(_mm_cmpeq_epi8(v, _mm_set1_epi8(0xc3_u8 as i8)));
-    let tail = mask(_mm_and_si128(
-        _mm_cmpgt_epi8(v, _mm_set1_epi8(0x9f_u8 as i8)),
-        _mm_cmplt_epi8(v, _mm_set1_epi8(0xc0_u8 as i8)),
-    ));
-    let plain = printable & !dash;
-    let lead = c3 & (tail >> 1);
-    let mut good = plain | (space & (plain >> 1)) | lead | (lead << 1);
-    if prev_space {
-        good &= !(space & 1);
-    }
-    (!good | 1 << 16).trailing_zeros() as usize
+    [
+        mask(_mm_cmpgt_epi8(v, _mm_set1_epi8(0x20))),
+        eq(b'-'),
+        eq(b' '),
+        eq(b'\n'),
+        eq(0xc3),
+        mask(_mm_and_si128(
+            _mm_cmpgt_epi8(v, _mm_set1_epi8(0x9f_u8 as i8)),
+            _mm_cmplt_epi8(v, _mm_set1_epi8(0xc0_u8 as i8)),
+        )),
+    ]
 }
 
-/// How many bytes from `start` [`prefix16`] takes chunk after chunk, until
-/// a chunk's first byte is not taken or fewer than 16 bytes are left: the
-/// common case (Finnish text, nothing to change) in one tight loop, without
-/// the caller's bookkeeping per chunk. After a taken chunk the last byte is
-/// never a space, so the next chunk starts with `prev_space` false.
+/// Where the run from `start` that [`prefix64`] takes block after block
+/// ends, and whether it has a line feed: until a block's first byte is not
+/// taken, the last bytes (under 64) in a zero-padded block. The common case
+/// (Finnish text, nothing to change) in one tight loop, without the
+/// caller's bookkeeping per block. After a taken block the next byte is
+/// never whitespace (a taken space or line feed has a word byte after it),
+/// so the next block starts with `prev_space` false.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "sse2")]
-fn run16(b: &[u8], start: usize, prev_space: bool) -> usize {
+fn run64(b: &[u8], start: usize, prev_space: bool) -> (usize, bool) {
     let mut j = start;
     let mut prev_space = prev_space;
-    while let Some(chunk) = b.get(j..j + 16) {
-        let good = prefix16(chunk.try_into().expect("16 bytes"), prev_space);
+    let mut has_newline = false;
+    while let Some(block) = b.get(j..j + 64) {
+        let (good, newline) = prefix64(block.try_into().expect("64 bytes"), prev_space);
         if good == 0 {
-            break;
+            return (j, has_newline);
         }
         j += good;
+        has_newline |= newline;
         prev_space = false;
     }
-    j - start
+    if j < b.len() {
+        // Zero bytes after the text: no word byte, so the text's last byte
+        // is taken only as it would be without them.
+        let mut last = [0u8; 64];
+        last[..b.len() - j].copy_from_slice(&b[j..]);
+        let (good, newline) = prefix64(&last, prev_space);
+        j += good;
+        has_newline |= newline;
+    }
+    (j, has_newline)
 }
 
 /// The ASCII bytes that end [`one_to_one_run`]'s tight loop: whitespace
@@ -636,52 +733,65 @@ mod tests {
         }
     }
 
-    /// The 16-byte prefix takes what the byte-at-a-time loop of
-    /// `one_to_one_run` takes (ASCII rule as in `ascii_prefix`, plus à..ÿ).
+    /// The 64-byte prefix takes what a byte-at-a-time reading of its rule
+    /// takes: the ASCII rule of `ascii_prefix`, à..ÿ, line feeds as spaces,
+    /// and hyphens that no line break follows.
     #[cfg(target_arch = "x86_64")]
     #[test]
-    fn prefix16_agrees_with_bytes() {
+    fn prefix64_agrees_with_bytes() {
         let alphabet = [
             b'a', b'Z', b' ', b'-', b'\t', b'\n', 0x0b, 0x01, 0x1f, 0x20, 0x21, 0x7f, b'.', 0xc3,
-            0xa4, 0xa0, 0x9f, 0xbf, 0xc0, 0xc2, 0x80, 0xe2, 0xff, 0xad,
+            0xa4, 0xa0, 0x9f, 0xbf, 0xc0, 0xc2, 0x80, 0xe2, 0xff, 0xad, b' ', b'-', b'\n', 0xc3,
         ];
         let mut next = crate::xorshift(0x2545_f491_4f6c_dd1d);
-        for round in 0..300_000 {
-            let bytes: [u8; 16] = std::array::from_fn(|_| {
+        for round in 0..200_000 {
+            // Mostly plain letters, so that runs reach across the 16-byte
+            // chunks and the whole block.
+            let plain_share = [0, 50, 90, 97][round % 4];
+            let block: [u8; 64] = std::array::from_fn(|_| {
                 let seed = next();
-                if round % 8 == 0 {
+                if round % 16 == 0 {
                     seed as u8
+                } else if (seed >> 32) % 100 < plain_share {
+                    b'a'
                 } else {
                     alphabet[(seed % alphabet.len() as u64) as usize]
                 }
             });
             let prev_space = round % 3 == 0;
             let (mut want, mut prev) = (0, prev_space);
+            let mut newline = false;
+            let at = |k: usize| block.get(k).copied();
+            let plain = |y: Option<u8>| y.is_some_and(|y| (0x21..0x80).contains(&y) && y != b'-');
+            let word = |y: Option<u8>| plain(y) || y == Some(b'-') || y == Some(0xc3);
             let mut k = 0;
-            while k < 16 {
-                let x = bytes[k];
-                if x == 0xc3 && k + 1 < 16 && (0xa0..=0xbf).contains(&bytes[k + 1]) {
+            while k < 64 {
+                let x = block[k];
+                if x == 0xc3 && at(k + 1).is_some_and(|y| (0xa0..=0xbf).contains(&y)) {
                     k += 2;
                     want = k;
                     prev = false;
                     continue;
                 }
-                let plain = |y: u8| (0x21..0x80).contains(&y) && y != b'-';
-                let ok = if x == b' ' {
-                    !prev && k + 1 < 16 && plain(bytes[k + 1])
+                let gap = |k: usize| matches!(at(k), Some(b' ' | b'\n')) && word(at(k + 1));
+                let ok = if x == b' ' || x == b'\n' {
+                    !prev && gap(k)
+                } else if x == b'-' {
+                    word(at(k + 1)) || (at(k + 1) == Some(b' ') && gap(k + 1))
                 } else {
-                    plain(x)
+                    plain(Some(x))
                 };
                 if !ok {
                     break;
                 }
-                prev = x == b' ';
+                prev = x == b' ' || x == b'\n';
+                newline |= x == b'\n';
                 k += 1;
                 want = k;
             }
             // SAFETY: as in `one_to_one_run` (SSE2 is baseline x86-64).
-            let got = unsafe { prefix16(&bytes, prev_space) };
-            assert_eq!(got, want, "{bytes:?} {prev_space}");
+            let got = unsafe { prefix64(&block, prev_space) };
+            assert_eq!(got, (want, newline), "{block:?} {prev_space}");
         }
     }
 
@@ -852,7 +962,7 @@ mod tests {
 
     /// `src` normalized by the fast normalizer and by the reference, which
     /// must give the same text, and that text's character boundaries.
-    /// Long texts of mostly plain words, so that [`run16`] takes many
+    /// Long texts of mostly plain words, so that [`run64`] takes many
     /// chunks in a row and stops at every kind of byte, at every place in
     /// a chunk (a space or the first byte of ä as a chunk's last byte),
     /// and the deferred lowercasing meets hyphens after capitals.
@@ -882,6 +992,14 @@ mod tests {
             "\t",
             "ÿ",
             "À",
+            " ä",
+            "\nÄ",
+            "- ",
+            "-\t",
+            " -",
+            "- \n",
+            "\n-",
+            "--",
         ];
         let mut next = crate::xorshift(0x23);
         for _ in 0..2000 {

@@ -54,6 +54,40 @@ struct SpareMapped {
 
 const SPARE_MAPPED_BYTES: usize = 1 << 20;
 
+impl SpareMapped {
+    /// Keeps `m`'s buffers, emptied, unless that would pass
+    /// [`SPARE_MAPPED_BYTES`].
+    fn keep(&mut self, mut m: MappedText) {
+        if m.text.capacity() == 0 && m.segs.capacity() == 0 {
+            return;
+        }
+        m.text.clear();
+        m.segs.clear();
+        let size = m.footprint();
+        if self.bytes + size <= SPARE_MAPPED_BYTES {
+            self.bytes += size;
+            self.by_size[size_range(m.text.capacity())].push(m);
+        }
+    }
+}
+
+/// This thread's given-back texts, borrowed once for many
+/// [`GiveBack::give`]s: a notice gives back ~100 texts, and each
+/// [`MappedText::give_back`] borrows the pool again.
+pub(crate) struct GiveBack<'a>(std::cell::RefMut<'a, SpareMapped>);
+
+impl GiveBack<'_> {
+    /// [`MappedText::give_back`].
+    pub(crate) fn give(&mut self, m: MappedText) {
+        self.0.keep(m);
+    }
+}
+
+/// Calls `f` with this thread's pool of given-back texts.
+pub(crate) fn giving_back<R>(f: impl FnOnce(&mut GiveBack<'_>) -> R) -> R {
+    SPARE_MAPPED.with(|p| f(&mut GiveBack(p.borrow_mut())))
+}
+
 const SPARE_SIZES: usize = 20;
 
 /// The size range ([`SpareMapped::by_size`]) of a capacity.
@@ -104,20 +138,11 @@ impl MappedText {
     /// Gives the text's buffers to a later [`Self::spare`] on this thread
     /// (see [`crate::schema::Notice::recycle`]); dropped if the thread
     /// already keeps [`SPARE_MAPPED_BYTES`].
-    pub fn give_back(mut self) {
+    pub fn give_back(self) {
         if self.text.capacity() == 0 && self.segs.capacity() == 0 {
             return;
         }
-        self.text.clear();
-        self.segs.clear();
-        let size = self.footprint();
-        SPARE_MAPPED.with(|p| {
-            let mut p = p.borrow_mut();
-            if p.bytes + size <= SPARE_MAPPED_BYTES {
-                p.bytes += size;
-                p.by_size[size_range(self.text.capacity())].push(self);
-            }
-        });
+        SPARE_MAPPED.with(|p| p.borrow_mut().keep(self));
     }
 
     /// The bytes this text's buffers hold.

@@ -150,16 +150,64 @@ pub fn days_in_month(y: u32, m: u32) -> u32 {
 }
 
 fn ymd(y: u32, m: u32, d: u32) -> Option<String> {
-    ((1..=12).contains(&m) && d >= 1 && d <= days_in_month(y, m))
-        .then(|| format!("{y:04}-{m:02}-{d:02}"))
+    ((1..=12).contains(&m) && d >= 1 && d <= days_in_month(y, m)).then(|| {
+        let mut s = year_month(y, m);
+        s.push('-');
+        push_two_digits(&mut s, d);
+        s
+    })
 }
 
 fn ym(y: u32, m: u32) -> Option<String> {
-    (1..=12).contains(&m).then(|| format!("{y:04}-{m:02}"))
+    (1..=12).contains(&m).then(|| year_month(y, m))
 }
 
-fn num(c: &regex::Captures<'_>, name: &str) -> Option<u32> {
-    c.name(name)?.as_str().parse().ok()
+/// `format!("{y:04}-{m:02}")` for a month 1..=12 without the formatting
+/// machinery (a thousand instructions a date).
+fn year_month(y: u32, m: u32) -> String {
+    if y > 9999 {
+        return format!("{y:04}-{m:02}");
+    }
+    let mut s = String::with_capacity(10);
+    push_two_digits(&mut s, y / 100);
+    push_two_digits(&mut s, y % 100);
+    s.push('-');
+    push_two_digits(&mut s, m);
+    s
+}
+
+/// `n` (under 100) as two digits.
+fn push_two_digits(s: &mut String, n: u32) {
+    s.push(char::from(b'0' + (n / 10) as u8));
+    s.push(char::from(b'0' + (n % 10) as u8));
+}
+
+/// The date regex's groups by number, in the order they open in its
+/// pattern (`c.name` hashes the name at every lookup); a test checks them
+/// against the names.
+const ND: usize = 1;
+const NM: usize = 2;
+const NY: usize = 3;
+const IY: usize = 4;
+const IM: usize = 5;
+const ID: usize = 6;
+const SA: usize = 7;
+const SB: usize = 8;
+const SY: usize = 9;
+const FD: usize = 10;
+const FM: usize = 11;
+const FY: usize = 12;
+const ED: usize = 13;
+const EM: usize = 14;
+const EY: usize = 15;
+const UM: usize = 16;
+const UD: usize = 17;
+const UY: usize = 18;
+const PM: usize = 19;
+const PY: usize = 20;
+
+fn num(c: &regex::Captures<'_>, group: usize) -> Option<u32> {
+    c.get(group)?.as_str().parse().ok()
 }
 
 /// Whether the match at `r` stands alone: no digit or letter glued to it
@@ -185,12 +233,12 @@ pub fn find_date(t: &str, english: bool) -> Option<FoundDate> {
         if !stands_alone(t, &range) {
             continue;
         }
-        let iso = if let Some(y) = num(&c, "ny") {
-            ymd(y, num(&c, "nm")?, num(&c, "nd")?)
-        } else if let Some(y) = num(&c, "iy") {
-            ymd(y, num(&c, "im")?, num(&c, "id")?)
-        } else if let Some(y) = num(&c, "sy") {
-            let (a, b) = (num(&c, "sa")?, num(&c, "sb")?);
+        let iso = if let Some(y) = num(&c, NY) {
+            ymd(y, num(&c, NM)?, num(&c, ND)?)
+        } else if let Some(y) = num(&c, IY) {
+            ymd(y, num(&c, IM)?, num(&c, ID)?)
+        } else if let Some(y) = num(&c, SY) {
+            let (a, b) = (num(&c, SA)?, num(&c, SB)?);
             if a > 12 || a == b {
                 ymd(y, b, a)
             } else if b > 12 {
@@ -200,23 +248,23 @@ pub fn find_date(t: &str, english: bool) -> Option<FoundDate> {
             } else {
                 ymd(y, b, a)
             }
-        } else if let Some(y) = num(&c, "fy") {
-            let m = month_number(c.name("fm")?.as_str())?;
-            match num(&c, "fd") {
+        } else if let Some(y) = num(&c, FY) {
+            let m = month_number(c.get(FM)?.as_str())?;
+            match num(&c, FD) {
                 Some(d) => ymd(y, m, d),
                 None => ym(y, m),
             }
-        } else if let Some(y) = num(&c, "ey") {
-            let m = month_number(c.name("em")?.as_str())?;
-            match num(&c, "ed") {
+        } else if let Some(y) = num(&c, EY) {
+            let m = month_number(c.get(EM)?.as_str())?;
+            match num(&c, ED) {
                 Some(d) => ymd(y, m, d),
                 None => ym(y, m),
             }
-        } else if let Some(y) = num(&c, "uy") {
-            let m = month_number(c.name("um")?.as_str())?;
-            ymd(y, m, num(&c, "ud")?)
-        } else if let Some(y) = num(&c, "py") {
-            ym(y, num(&c, "pm")?)
+        } else if let Some(y) = num(&c, UY) {
+            let m = month_number(c.get(UM)?.as_str())?;
+            ymd(y, m, num(&c, UD)?)
+        } else if let Some(y) = num(&c, PY) {
+            ym(y, num(&c, PM)?)
         } else {
             None
         };
@@ -227,6 +275,12 @@ pub fn find_date(t: &str, english: bool) -> Option<FoundDate> {
 
 /// A bare year right at the start of `t` (after a label: "Päivitetty: 2026").
 pub fn leading_year(t: &str) -> Option<FoundDate> {
+    // The year must come right after the leading `[\s:–-]*`, and begins
+    // with 1 or 2: otherwise the regex cannot match.
+    let rest = t.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, ':' | '–' | '-'));
+    if !rest.starts_with(['1', '2']) {
+        return None;
+    }
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| Regex::new(r"^[\s:–-]*((?:19|20)\d{2})(?:$|[\s.,;)])").unwrap());
     let y = re.captures(t)?.get(1)?;
@@ -246,6 +300,47 @@ mod tests {
 
     fn text(t: &str) -> &str {
         &t[find_date(t, false).unwrap().range]
+    }
+
+    /// The group numbers used by `find_date` are those of the names.
+    #[test]
+    fn group_numbers_match_names() {
+        let names: Vec<Option<&str>> = date_regex().capture_names().collect();
+        let want = [
+            (ND, "nd"),
+            (NM, "nm"),
+            (NY, "ny"),
+            (IY, "iy"),
+            (IM, "im"),
+            (ID, "id"),
+            (SA, "sa"),
+            (SB, "sb"),
+            (SY, "sy"),
+            (FD, "fd"),
+            (FM, "fm"),
+            (FY, "fy"),
+            (ED, "ed"),
+            (EM, "em"),
+            (EY, "ey"),
+            (UM, "um"),
+            (UD, "ud"),
+            (UY, "uy"),
+            (PM, "pm"),
+            (PY, "py"),
+        ];
+        assert_eq!(names.len(), want.len() + 1);
+        for (i, name) in want {
+            assert_eq!(names[i], Some(name));
+        }
+        // And the ISO forms are those `format!` gave.
+        for y in [1900, 1999, 2000, 2018, 2099, 12345] {
+            for m in 1..=12 {
+                assert_eq!(ym(y, m), Some(format!("{y:04}-{m:02}")));
+                for d in 1..=days_in_month(y, m) {
+                    assert_eq!(ymd(y, m, d), Some(format!("{y:04}-{m:02}-{d:02}")));
+                }
+            }
+        }
     }
 
     #[test]
@@ -319,6 +414,26 @@ mod tests {
         assert!(find_date("kesäkuussa", false).is_none());
         assert!(find_date("marraskuun 2019", false).is_some());
         assert!(find_date("lokakuulla", false).is_none());
+    }
+
+    /// The leading year's pretest (the first character after the label's
+    /// punctuation is 1 or 2) changes no answer of its regex.
+    #[test]
+    fn leading_year_pretest_agrees_with_regex() {
+        let re = Regex::new(r"^[\s:–-]*((?:19|20)\d{2})(?:$|[\s.,;)])").unwrap();
+        const PIECES: &[&str] = &[
+            "1", "2", "3", "0", "9", "19", "20", "2018", "1999", "٢", ".", " ", "-", ":", "–", "x",
+            ",", "\u{a0}", "\u{2003}", "ä", "\n", ")", ";",
+        ];
+        let mut next = crate::xorshift(0x5eed_da7e);
+        for _ in 0..30_000 {
+            let len = (next() % 8) as usize;
+            let t: String = (0..len)
+                .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
+                .collect();
+            let want = re.captures(&t).and_then(|c| Some(c.get(1)?.range()));
+            assert_eq!(leading_year(&t).map(|d| d.range), want, "{t:?}");
+        }
     }
 
     #[test]
