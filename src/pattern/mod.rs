@@ -286,10 +286,43 @@ impl memchr::arch::all::packedpair::HeuristicFrequencyRank for NoticeByteRank {
 #[derive(Debug, Clone)]
 struct Window {
     /// One substring search per literal (memmem looks for each literal's
-    /// rarest bytes; a multi-literal automaton would look for their first
-    /// bytes, as common as "tie" or "per").
-    factor: Vec<memchr::memmem::Finder<'static>>,
+    /// rarest bytes; a multi-literal automaton looks for their first
+    /// bytes, as common as "tie" or "per"), or, for [`MANY_LITERALS`] or
+    /// more, one Teddy search for them all: a factor like the no-data
+    /// claim's five literals (none of them in most notices) read the
+    /// whole notice five times, and one pass with candidates to verify at
+    /// every "per" still costs less.
+    factor: Vec<FactorFinder>,
     barriers: Vec<u8>,
+}
+
+/// A window's factor literals from this many on are searched in one pass.
+const MANY_LITERALS: usize = 3;
+
+/// A search for one factor literal, or for the first of several.
+#[derive(Debug, Clone)]
+enum FactorFinder {
+    One(memchr::memmem::Finder<'static>),
+    /// With the longest literal's length.
+    Many(aho_corasick::packed::Searcher, usize),
+}
+
+impl FactorFinder {
+    /// Where in `hay` the first occurrence starts.
+    fn find(&self, hay: &[u8]) -> Option<usize> {
+        match self {
+            FactorFinder::One(f) => f.find(hay),
+            FactorFinder::Many(s, _) => s.find(hay).map(|m| m.start()),
+        }
+    }
+
+    /// The longest literal's length.
+    fn max_len(&self) -> usize {
+        match self {
+            FactorFinder::One(f) => f.needle().len(),
+            FactorFinder::Many(_, n) => *n,
+        }
+    }
 }
 
 impl Window {
@@ -313,14 +346,31 @@ impl Window {
         }
         factor.sort();
         factor.dedup();
+        let many = (factor.len() >= MANY_LITERALS)
+            .then(|| {
+                aho_corasick::packed::Config::new()
+                    .match_kind(aho_corasick::packed::MatchKind::LeftmostFirst)
+                    .builder()
+                    .extend(factor.iter().map(|l| l.as_bytes()))
+                    .build()
+            })
+            .flatten();
         (!factor.is_empty()).then(|| Window {
-            factor: factor
-                .iter()
-                .map(|l| {
-                    memchr::memmem::FinderBuilder::new()
-                        .build_forward_with_ranker_owned(NoticeByteRank, l.as_bytes())
-                })
-                .collect(),
+            factor: match many {
+                Some(s) => vec![FactorFinder::Many(
+                    s,
+                    factor.iter().map(String::len).max().unwrap_or(1),
+                )],
+                None => factor
+                    .iter()
+                    .map(|l| {
+                        FactorFinder::One(
+                            memchr::memmem::FinderBuilder::new()
+                                .build_forward_with_ranker_owned(NoticeByteRank, l.as_bytes()),
+                        )
+                    })
+                    .collect(),
+            },
             barriers: barriers.unwrap_or_default(),
         })
     }
@@ -410,13 +460,15 @@ impl Window {
                 let end = if limit == text.len() {
                     text.len()
                 } else {
-                    (limit + f.needle().len() - 1).min(text.len())
+                    (limit + f.max_len() - 1).min(text.len())
                 };
                 let hay = &bytes[search_from.min(end)..end];
                 let at = match f.find(hay) {
-                    Some(i) => search_from + i,
+                    // (Past `limit`, a shorter literal of several may be
+                    // found where a longer one, cut off, starts first.)
+                    Some(i) if end == text.len() || search_from + i < limit => search_from + i,
                     None if end == text.len() => NONE,
-                    None => limit,
+                    _ => limit,
                 };
                 #[cfg(test)]
                 FACTOR_BYTES_SEARCHED
