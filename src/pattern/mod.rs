@@ -752,10 +752,18 @@ impl WordPart {
         // where the stems are rare (found by review: 1.6 MB, 20 s).
         let mut next_start: Option<usize> = None;
         let mut starts_done = false;
-        let first_from = |st: &words::Starts, from: usize| match listed {
+        // Where in `listed` the starts before the last `from` end: `from`
+        // only grows, and is most often just past the last start tried.
+        let mut listed_at = 0;
+        let mut first_from = |st: &words::Starts, from: usize| match listed {
             Some(list) => {
-                let i = list.partition_point(|&p| (p as usize) < from);
-                list.get(i).map(|&p| p as usize)
+                let rest = &list[listed_at..];
+                let i = match rest.iter().take(4).position(|&p| p as usize >= from) {
+                    Some(i) => i,
+                    None => rest.partition_point(|&p| (p as usize) < from),
+                };
+                listed_at += i;
+                list.get(listed_at).map(|&p| p as usize)
             }
             None => st.first_from(text, from),
         };
