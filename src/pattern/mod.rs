@@ -234,10 +234,37 @@ struct Part {
     window: Option<Window>,
 }
 
-/// Where each literal of a [`Window`]'s factor occurs next, kept across
-/// the calls of one search.
+/// What one search of a [`Window`] knows, kept across its calls (their
+/// `pos` only grows): where each literal of the factor occurs next, and
+/// where the windows already searched without a match end.
 #[derive(Debug, Default)]
-struct FactorSeen(Vec<Option<usize>>);
+struct FactorSeen {
+    next: Vec<NextFactor>,
+    /// No match starts between the search's `pos` and this.
+    clear_to: usize,
+}
+
+/// One factor literal's next occurrence at or after the search's `from`.
+#[derive(Debug, Clone, Copy, Default)]
+enum NextFactor {
+    #[default]
+    Unknown,
+    /// There (`usize::MAX`: nowhere).
+    At(usize),
+    /// Not before this (a search bounded by [`Window::find_before`]).
+    NotBefore(usize),
+}
+
+/// What [`Window::find_before`] gives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Bounded {
+    /// The first match at or after `pos`, as [`Window::find`] gives it.
+    Match(Range<usize>),
+    /// No match at or after `pos`.
+    Nothing,
+    /// No match starts at or before the bound.
+    NotBefore,
+}
 
 /// How common a byte is in notice text (memchr's own ranks are for
 /// English and take the bytes of ä and ö for rare ones).
@@ -259,10 +286,43 @@ impl memchr::arch::all::packedpair::HeuristicFrequencyRank for NoticeByteRank {
 #[derive(Debug, Clone)]
 struct Window {
     /// One substring search per literal (memmem looks for each literal's
-    /// rarest bytes; a multi-literal automaton would look for their first
-    /// bytes, as common as "tie" or "per").
-    factor: Vec<memchr::memmem::Finder<'static>>,
+    /// rarest bytes; a multi-literal automaton looks for their first
+    /// bytes, as common as "tie" or "per"), or, for [`MANY_LITERALS`] or
+    /// more, one Teddy search for them all: a factor like the no-data
+    /// claim's five literals (none of them in most notices) read the
+    /// whole notice five times, and one pass with candidates to verify at
+    /// every "per" still costs less.
+    factor: Vec<FactorFinder>,
     barriers: Vec<u8>,
+}
+
+/// A window's factor literals from this many on are searched in one pass.
+const MANY_LITERALS: usize = 3;
+
+/// A search for one factor literal, or for the first of several.
+#[derive(Debug, Clone)]
+enum FactorFinder {
+    One(memchr::memmem::Finder<'static>),
+    /// With the longest literal's length.
+    Many(aho_corasick::packed::Searcher, usize),
+}
+
+impl FactorFinder {
+    /// Where in `hay` the first occurrence starts.
+    fn find(&self, hay: &[u8]) -> Option<usize> {
+        match self {
+            FactorFinder::One(f) => f.find(hay),
+            FactorFinder::Many(s, _) => s.find(hay).map(|m| m.start()),
+        }
+    }
+
+    /// The longest literal's length.
+    fn max_len(&self) -> usize {
+        match self {
+            FactorFinder::One(f) => f.needle().len(),
+            FactorFinder::Many(_, n) => *n,
+        }
+    }
 }
 
 impl Window {
@@ -286,14 +346,31 @@ impl Window {
         }
         factor.sort();
         factor.dedup();
+        let many = (factor.len() >= MANY_LITERALS)
+            .then(|| {
+                aho_corasick::packed::Config::new()
+                    .match_kind(aho_corasick::packed::MatchKind::LeftmostFirst)
+                    .builder()
+                    .extend(factor.iter().map(|l| l.as_bytes()))
+                    .build()
+            })
+            .flatten();
         (!factor.is_empty()).then(|| Window {
-            factor: factor
-                .iter()
-                .map(|l| {
-                    memchr::memmem::FinderBuilder::new()
-                        .build_forward_with_ranker_owned(NoticeByteRank, l.as_bytes())
-                })
-                .collect(),
+            factor: match many {
+                Some(s) => vec![FactorFinder::Many(
+                    s,
+                    factor.iter().map(String::len).max().unwrap_or(1),
+                )],
+                None => factor
+                    .iter()
+                    .map(|l| {
+                        FactorFinder::One(
+                            memchr::memmem::FinderBuilder::new()
+                                .build_forward_with_ranker_owned(NoticeByteRank, l.as_bytes()),
+                        )
+                    })
+                    .collect(),
+            },
             barriers: barriers.unwrap_or_default(),
         })
     }
@@ -318,6 +395,26 @@ impl Window {
         pos: usize,
         seen: &mut FactorSeen,
     ) -> Option<Range<usize>> {
+        match self.find_before(re, text, pos, seen, usize::MAX) {
+            Bounded::Match(m) => Some(m),
+            Bounded::Nothing | Bounded::NotBefore => None,
+        }
+    }
+
+    /// [`Window::find`], when only a match that starts at or before `bound`
+    /// counts (a term list's word match at `bound` wins over any later
+    /// one): the factor is searched for only up to the first barrier at or
+    /// after `bound`, where every such match ends, and not over the rest of
+    /// the notice (most searches stop at their first match, which is
+    /// usually a word).
+    fn find_before(
+        &self,
+        re: &meta::Regex,
+        text: &str,
+        pos: usize,
+        seen: &mut FactorSeen,
+        bound: usize,
+    ) -> Bounded {
         let bytes = text.as_bytes();
         let barrier_in = |r: &[u8], last: bool| -> Option<usize> {
             match (self.barriers.as_slice(), last) {
@@ -330,38 +427,79 @@ impl Window {
                 (bs, true) => r.iter().rposition(|x| bs.contains(x)),
             }
         };
-        // Each literal's next occurrence at or after `from` (usize::MAX:
-        // none), searched again only once `from` passes it.
+        // A match starting at or before `bound` ends at `limit` at the
+        // latest, and so does its factor occurrence.
+        let limit = if bound >= text.len() {
+            text.len()
+        } else {
+            barrier_in(&bytes[bound..], false).map_or(text.len(), |i| bound + i)
+        };
         const NONE: usize = usize::MAX;
-        let next = &mut seen.0;
-        next.resize(self.factor.len(), None);
-        let mut from = pos;
+        let next = &mut seen.next;
+        next.resize(self.factor.len(), NextFactor::Unknown);
+        let mut from = pos.max(seen.clear_to.min(text.len() + 1));
         while from <= text.len() {
+            // The first occurrence at or after `from` (NONE: none), or,
+            // past `limit`, a bound below it: `NotBefore` values are at
+            // least `limit`, so `q < limit` is an occurrence.
             let mut q = NONE;
             for (f, n) in self.factor.iter().zip(next.iter_mut()) {
-                let at = match *n {
-                    Some(at) if at >= from => at,
-                    _ => {
-                        let at = f.find(&bytes[from..]).map_or(NONE, |i| from + i);
-                        #[cfg(test)]
-                        FACTOR_BYTES_SEARCHED.with(|n| n.set(n.get() + at.min(text.len()) - from));
-                        *n = Some(at);
-                        at
+                let search_from = match *n {
+                    NextFactor::At(at) if at >= from => {
+                        q = q.min(at);
+                        continue;
                     }
+                    NextFactor::NotBefore(at) if at >= limit => {
+                        q = q.min(at);
+                        continue;
+                    }
+                    NextFactor::NotBefore(at) => at.max(from),
+                    _ => from,
+                };
+                // An occurrence starting before `limit` ends by this.
+                let end = if limit == text.len() {
+                    text.len()
+                } else {
+                    (limit + f.max_len() - 1).min(text.len())
+                };
+                let hay = &bytes[search_from.min(end)..end];
+                let at = match f.find(hay) {
+                    // (Past `limit`, a shorter literal of several may be
+                    // found where a longer one, cut off, starts first.)
+                    Some(i) if end == text.len() || search_from + i < limit => search_from + i,
+                    None if end == text.len() => NONE,
+                    _ => limit,
+                };
+                #[cfg(test)]
+                FACTOR_BYTES_SEARCHED
+                    .with(|n| n.set(n.get() + at.min(end).saturating_sub(search_from)));
+                *n = if at == limit && end < text.len() {
+                    NextFactor::NotBefore(at)
+                } else {
+                    NextFactor::At(at)
                 };
                 q = q.min(at);
             }
             if q == NONE {
-                return None;
+                seen.clear_to = text.len() + 1;
+                return Bounded::Nothing;
+            }
+            if q >= limit && limit < text.len() {
+                // No occurrence before the barrier at `limit`: every match
+                // left starts past it.
+                seen.clear_to = from.max(limit);
+                return Bounded::NotBefore;
             }
             let start = barrier_in(&bytes[from..q], true).map_or(from, |i| from + i + 1);
             let end = barrier_in(&bytes[q..], false).map_or(text.len(), |i| q + i);
             if let Some(m) = re.find(Input::new(text).range(start..end)) {
-                return Some(m.range());
+                seen.clear_to = from;
+                return Bounded::Match(m.range());
             }
             from = end + 1;
+            seen.clear_to = from;
         }
-        None
+        Bounded::Nothing
     }
 }
 
@@ -396,6 +534,26 @@ impl Part {
         match &self.window {
             Some(w) => w.find(re, text, pos, seen),
             None => re.find(Input::new(text).range(pos..)).map(|m| m.range()),
+        }
+    }
+
+    /// [`Part::find_from`] when only a match starting at or before `bound`
+    /// counts ([`Window::find_before`]; without a window, the whole rest
+    /// is searched).
+    fn find_before(
+        &self,
+        re: &meta::Regex,
+        text: &str,
+        pos: usize,
+        seen: &mut FactorSeen,
+        bound: usize,
+    ) -> Bounded {
+        match &self.window {
+            Some(w) => w.find_before(re, text, pos, seen, bound),
+            None => match self.find_from(re, text, pos, seen) {
+                Some(m) => Bounded::Match(m),
+                None => Bounded::Nothing,
+            },
         }
     }
 
@@ -579,33 +737,42 @@ impl WordPart {
             .as_ref()
             .filter(|p| !p.rules_out(text))
             .and_then(Part::regex);
+        // The regex's next match (kept while it starts at or after `pos`),
+        // and how far none starts: the regex is searched only up to the
+        // next word match, which wins over a later regex match (a search
+        // that stops at its first match then reads no further).
         let mut next_re: Option<Range<usize>> = None;
+        let mut re_clear_until = 0;
         let mut re_done = re.is_none();
         let mut seen = FactorSeen::default();
+        // The next word match, kept like `next_re`.
+        let mut next_word: Option<(usize, u32, usize)> = None;
         // The next term start found, kept like `next_re`: searching again
         // from `pos` after every regex hit was quadratic on a long text
         // where the stems are rare (found by review: 1.6 MB, 20 s).
         let mut next_start: Option<usize> = None;
         let mut starts_done = false;
-        let first_from = |st: &words::Starts, from: usize| match listed {
+        // Where in `listed` the starts before the last `from` end: `from`
+        // only grows, and is most often just past the last start tried.
+        let mut listed_at = 0;
+        let mut first_from = |st: &words::Starts, from: usize| match listed {
             Some(list) => {
-                let i = list.partition_point(|&p| (p as usize) < from);
-                list.get(i).map(|&p| p as usize)
+                let rest = &list[listed_at..];
+                let i = match rest.iter().take(4).position(|&p| p as usize >= from) {
+                    Some(i) => i,
+                    None => rest.partition_point(|&p| (p as usize) < from),
+                };
+                listed_at += i;
+                list.get(listed_at).map(|&p| p as usize)
             }
             None => st.first_from(text, from),
         };
         let mut pos = 0;
         while pos <= text.len() {
-            if !re_done && next_re.as_ref().is_none_or(|r| r.start < pos) {
-                next_re = re.and_then(|re| {
-                    let part = self.regex.as_ref().expect("a regex comes from its part");
-                    part.find_from(re, text, pos, &mut seen)
-                });
-                re_done = next_re.is_none();
-            }
+            let mut re_hit = next_re.clone().filter(|r| r.start >= pos);
             // The leftmost start where a term matches (not past the regex's).
-            let mut word: Option<(usize, u32, usize)> = None;
-            if let Some(st) = starts {
+            let mut word = next_word.filter(|&(at, _, _)| at >= pos);
+            if let Some(st) = starts.filter(|_| word.is_none()) {
                 let mut from = pos;
                 loop {
                     // `first_from` of an earlier `from` still holds while
@@ -624,7 +791,7 @@ impl WordPart {
                             }
                         },
                     };
-                    if next_re.as_ref().is_some_and(|r| at > r.start) {
+                    if re_hit.as_ref().is_some_and(|r| at > r.start) {
                         break;
                     }
                     let try_term = |id: u32| {
@@ -667,21 +834,37 @@ impl WordPart {
                         None => st.at(text, at).find_map(try_term),
                     };
                     if word.is_some() {
+                        next_word = word;
                         break;
                     }
                     from = at + text[at..].chars().next().map_or(1, char::len_utf8);
                 }
             }
-            let hit = match (word, &next_re) {
+            if let (None, false, Some(re)) = (&re_hit, re_done, re) {
+                let bound = word.map_or(usize::MAX, |(at, _, _)| at);
+                if bound >= re_clear_until {
+                    let part = self.regex.as_ref().expect("a regex comes from its part");
+                    match part.find_before(re, text, pos, &mut seen, bound) {
+                        Bounded::Match(m) => {
+                            next_re = Some(m.clone());
+                            re_hit = Some(m);
+                        }
+                        Bounded::Nothing => re_done = true,
+                        Bounded::NotBefore => re_clear_until = bound + 1,
+                    }
+                }
+            }
+            let hit = match (word, re_hit) {
                 (Some((at, id, end)), Some(r)) if at == r.start => {
                     if (id as usize) < self.n_open {
                         at..end
                     } else {
-                        r.clone()
+                        r
                     }
                 }
+                (Some((at, _, _)), Some(r)) if r.start < at => r,
                 (Some((at, _, end)), _) => at..end,
-                (None, Some(r)) => r.clone(),
+                (None, Some(r)) => r,
                 (None, None) => return,
             };
             if hit.start < hit.end && at_boundary(text, hit.start, hit.end, self.check_left) {
@@ -1675,6 +1858,7 @@ mod tests {
         let real = lines.join("\n").to_lowercase();
         let mut next = crate::xorshift(0x5eed);
         let mut checked = 0;
+        let mut bounded_checked = 0;
         for (re, w) in BUILTIN_REGEX_WINDOWS {
             let Some((f, b)) = w else { continue };
             let window = Window::of_alternatives([Some((
@@ -1719,9 +1903,50 @@ mod tests {
                         pos += 1;
                     }
                 }
+                // Bounded, as a word matcher searches: from growing
+                // positions, each time only for a match starting at or
+                // before a bound (a word match there).
+                let mut pos = 0;
+                let mut seen = FactorSeen::default();
+                while pos <= text.len() {
+                    let bound = match next() % 4 {
+                        0 => usize::MAX,
+                        _ => pos + (next() % 120) as usize,
+                    };
+                    let whole = compiled
+                        .find(Input::new(text).range(pos..))
+                        .map(|m| m.range());
+                    let got = window.find_before(&compiled, text, pos, &mut seen, bound);
+                    let expected = match &whole {
+                        None if got == Bounded::NotBefore && bound < text.len() => got.clone(),
+                        None => Bounded::Nothing,
+                        Some(m) if m.start > bound && got == Bounded::NotBefore => got.clone(),
+                        Some(m) => Bounded::Match(m.clone()),
+                    };
+                    assert_eq!(got, expected, "{re} in {text:?} from {pos} before {bound}");
+                    pos = match got {
+                        Bounded::Match(m) => {
+                            bounded_checked += 1;
+                            if m.end > m.start {
+                                m.end
+                            } else {
+                                m.start + 1
+                            }
+                        }
+                        Bounded::NotBefore => pos + 1 + (next() as usize % (bound + 1 - pos)),
+                        Bounded::Nothing => break,
+                    };
+                    while !text.is_char_boundary(pos.min(text.len())) {
+                        pos += 1;
+                    }
+                }
             }
         }
         assert!(checked > 500, "only {checked} matches compared");
+        assert!(
+            bounded_checked > 500,
+            "only {bounded_checked} bounded matches compared"
+        );
     }
 
     /// A factor literal that never occurs is searched for once per search,
