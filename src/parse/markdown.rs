@@ -47,6 +47,7 @@ use super::markdown_html::{
     is_block_tag, markup_at, push_unmasked, strip_fragment, HtmlItem, Markup,
 };
 use super::markdown_prep::prepare;
+use super::markdown_simple::simple_events;
 use super::text::strip_numbering;
 use super::{Comment, HeadingOracle, RawDocument, RawSection};
 use crate::textmap::MappedText;
@@ -131,7 +132,11 @@ pub fn parse(src: &str, oracle: &dyn HeadingOracle) -> RawDocument {
     let opts =
         Options::ENABLE_TABLES | Options::ENABLE_HEADING_ATTRIBUTES | Options::ENABLE_STRIKETHROUGH;
     let mut events: Vec<Ev<'_>> = spare_events(masked.len() / 12 + 16);
-    events.extend(Parser::new_ext(masked, opts).into_offset_iter());
+    // The plainest texts (headings, paragraphs, `- ` lists, no inline
+    // syntax) get the same events without pulldown-cmark.
+    if !simple_events(masked, &mut events) {
+        events.extend(Parser::new_ext(masked, opts).into_offset_iter());
+    }
     let facts = Facts::of(&events);
     let roles = plan(&events, &facts, oracle, prep.title.is_some());
     let mut b = Builder {
