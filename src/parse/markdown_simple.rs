@@ -16,12 +16,13 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, Tag, TagEnd};
 
 pub(crate) type Ev<'a> = (Event<'a>, Range<usize>);
 
-/// 1 for a byte that may change how a text line reads: a control byte
-/// (tab, carriage return, NUL), inline syntax (`! & * < > [ \\ ] _ `` ` ``
+/// [`SPECIAL`] for a byte that may change how a text line reads: a control
+/// byte (tab, carriage return, NUL), inline syntax (`! & * < > \\ _ `` ` ``
 /// `~`), a table's `|`, a heading attribute's braces. Whole ranges are taken
 /// where that keeps the definition short (`=`, `^` and DEL come along: the
-/// fast way declines a little more than it must).
-const SPECIAL: [u8; 256] = {
+/// fast way declines a little more than it must). [`BRACKET`] for `[` and
+/// `]` (see [`brackets_ok`]), 0 for the rest.
+const BYTE_CLASS: [u8; 256] = {
     let mut t = [0; 256];
     let mut b = 0;
     while b < 256 {
@@ -31,25 +32,47 @@ const SPECIAL: [u8; 256] = {
             || c == b'&'
             || c == b'*'
             || (c >= b'<' && c <= b'>')
-            || (c >= b'[' && c <= b'`')
+            || c == b'\\'
+            || (c >= b'^' && c <= b'`')
             || (c >= b'{' && c <= 0x7F);
-        t[b] = special as u8;
+        t[b] = if special {
+            SPECIAL
+        } else if c == b'[' || c == b']' {
+            BRACKET
+        } else {
+            0
+        };
         b += 1;
     }
     t
 };
 
-/// Whether `s` has no [`SPECIAL`] byte. The whole line is read without a
-/// branch per byte (most lines are plain): an early exit cost twice the
-/// instructions.
-fn all_plain(s: &[u8]) -> bool {
-    s.iter().fold(0, |acc, &b| acc | SPECIAL[usize::from(b)]) == 0
+const SPECIAL: u8 = 1;
+const BRACKET: u8 = 2;
+
+/// The [`BYTE_CLASS`]es of the bytes of `s`, or'ed. The whole line is read
+/// without a branch per byte (most lines are plain): an early exit cost
+/// twice the instructions.
+fn classes(s: &[u8]) -> u8 {
+    s.iter().fold(0, |acc, &b| acc | BYTE_CLASS[usize::from(b)])
 }
 
 /// Whether every byte of `s` is `ok`, by a fold that the compiler turns
 /// into vector compares.
 fn all_bytes(s: &[u8], ok: impl Fn(u8) -> bool) -> bool {
     s.iter().fold(true, |acc, &b| acc & ok(b))
+}
+
+/// Brackets that make no link: with no link reference definition in the
+/// text (a line that starts with `[` is declined), only `[text](` makes
+/// one, and `][` is declined too rather than reasoned about. Each bracket
+/// is then a text event of its own (see [`push_text`]).
+fn brackets_ok(line: &[u8]) -> bool {
+    memchr::memchr(b']', line).is_none_or(|k| {
+        !line[k..]
+            .windows(2)
+            .any(|w| w[0] == b']' && (w[1] == b'(' || w[1] == b'['))
+    })
 }
 
 /// A byte a paragraph or list item may start with and stay one: an ASCII
@@ -70,22 +93,26 @@ enum Kind {
     Comment,
 }
 
-fn classify(line: &[u8]) -> Option<Kind> {
+/// A line's kind, and whether its text has brackets; `None` for a line
+/// outside the fast way's shape.
+fn classify(line: &[u8]) -> Option<(Kind, bool)> {
     let &first = match line.first() {
-        None => return Some(Kind::Blank),
+        None => return Some((Kind::Blank, false)),
         Some(f) => f,
     };
     if first == b' ' {
-        return all_bytes(line, |b| b == b' ').then_some(Kind::Blank);
+        return all_bytes(line, |b| b == b' ').then_some((Kind::Blank, false));
     }
     if first == b'<' {
         let comment = line.starts_with(b"<!--")
             && line.ends_with(b"-->")
             && line.len() >= 7
             && all_bytes(line, |b| b >= 0x20);
-        return comment.then_some(Kind::Comment);
+        return comment.then_some((Kind::Comment, false));
     }
-    if !all_plain(line) || line.last() == Some(&b' ') {
+    let classes = classes(line);
+    let brackets = classes & BRACKET != 0;
+    if classes & SPECIAL != 0 || line.last() == Some(&b' ') || brackets && !brackets_ok(line) {
         return None;
     }
     if first == b'#' {
@@ -96,12 +123,13 @@ fn classify(line: &[u8]) -> Option<Kind> {
             && text[0] == b' '
             && text[1] != b' '
             && line.last() != Some(&b'#');
-        return ok.then_some(Kind::Heading(n as u8));
+        return ok.then_some((Kind::Heading(n as u8), brackets));
     }
     if first == b'-' {
-        return (line.len() >= 3 && line[1] == b' ' && starts_text(line[2])).then_some(Kind::Item);
+        let item = line.len() >= 3 && line[1] == b' ' && starts_text(line[2]);
+        return item.then_some((Kind::Item, brackets));
     }
-    starts_text(first).then_some(Kind::Para)
+    starts_text(first).then_some((Kind::Para, brackets))
 }
 
 fn level(n: u8) -> HeadingLevel {
@@ -152,7 +180,7 @@ fn scan<'a>(text: &'a str, out: &mut Vec<Ev<'a>>) -> bool {
         let nl = memchr::memchr(b'\n', &b[pos..]).map(|k| pos + k);
         let end = nl.unwrap_or(b.len());
         let next = nl.map_or(b.len(), |k| k + 1);
-        let Some(kind) = classify(&b[pos..end]) else {
+        let Some((kind, brackets)) = classify(&b[pos..end]) else {
             return false;
         };
         let line = pos..end;
@@ -169,7 +197,7 @@ fn scan<'a>(text: &'a str, out: &mut Vec<Ev<'a>>) -> bool {
             let last = items.last_mut().expect("a list has an item");
             match kind {
                 Kind::Para if !blank_since_text => {
-                    push_line(text, out, line);
+                    push_line(text, out, line, brackets);
                     last.text.end = next;
                     continue;
                 }
@@ -180,7 +208,7 @@ fn scan<'a>(text: &'a str, out: &mut Vec<Ev<'a>>) -> bool {
                     let prev = last.start_ev;
                     out[prev].1.end = line.start;
                     out.push((Event::End(TagEnd::Item), out[prev].1.clone()));
-                    start_item(text, out, items, line, next);
+                    start_item(text, out, items, line, next, brackets);
                     blank_since_text = false;
                     continue;
                 }
@@ -195,13 +223,13 @@ fn scan<'a>(text: &'a str, out: &mut Vec<Ev<'a>>) -> bool {
         match kind {
             Kind::Para => match para.as_mut() {
                 Some((_, _, stop)) => {
-                    push_line(text, out, line);
+                    push_line(text, out, line, brackets);
                     *stop = next;
                 }
                 None => {
                     para = Some((out.len(), line.start, next));
                     out.push((Event::Start(Tag::Paragraph), line.start..next));
-                    out.push((Event::Text(CowStr::Borrowed(&text[line.clone()])), line));
+                    push_text(text, out, line, brackets);
                 }
             },
             Kind::Heading(n) => {
@@ -216,7 +244,7 @@ fn scan<'a>(text: &'a str, out: &mut Vec<Ev<'a>>) -> bool {
                     attrs: Vec::new(),
                 };
                 out.push((Event::Start(tag), whole.clone()));
-                out.push((Event::Text(CowStr::Borrowed(&text[t.clone()])), t));
+                push_text(text, out, t, brackets);
                 out.push((Event::End(TagEnd::Heading(level)), whole));
             }
             Kind::Comment => {
@@ -235,7 +263,7 @@ fn scan<'a>(text: &'a str, out: &mut Vec<Ev<'a>>) -> bool {
                 let start_ev = out.len();
                 out.push((Event::Start(Tag::List(None)), line.start..line.start));
                 let mut items = Vec::new();
-                start_item(text, out, &mut items, line, next);
+                start_item(text, out, &mut items, line, next, brackets);
                 list = Some((start_ev, items));
             }
             Kind::Blank => unreachable!("blank lines are read above"),
@@ -250,9 +278,31 @@ fn scan<'a>(text: &'a str, out: &mut Vec<Ev<'a>>) -> bool {
 }
 
 /// A paragraph's next line: the line break before it and its text.
-fn push_line<'a>(text: &'a str, out: &mut Vec<Ev<'a>>, line: Range<usize>) {
+fn push_line<'a>(text: &'a str, out: &mut Vec<Ev<'a>>, line: Range<usize>, brackets: bool) {
     out.push((Event::SoftBreak, line.start - 1..line.start));
-    out.push((Event::Text(CowStr::Borrowed(&text[line.clone()])), line));
+    push_text(text, out, line, brackets);
+}
+
+/// The text events of `text[r]` (`brackets`: whether it has any):
+/// pulldown-cmark gives each bracket that makes no link an event of its
+/// own, and the text between them one each.
+fn push_text<'a>(text: &'a str, out: &mut Vec<Ev<'a>>, r: Range<usize>, brackets: bool) {
+    if !brackets {
+        out.push((Event::Text(CowStr::Borrowed(&text[r.clone()])), r));
+        return;
+    }
+    let mut at = r.start;
+    for k in memchr::memchr2_iter(b'[', b']', &text.as_bytes()[r.clone()]) {
+        let k = r.start + k;
+        if k > at {
+            out.push((Event::Text(CowStr::Borrowed(&text[at..k])), at..k));
+        }
+        out.push((Event::Text(CowStr::Borrowed(&text[k..k + 1])), k..k + 1));
+        at = k + 1;
+    }
+    if r.end > at {
+        out.push((Event::Text(CowStr::Borrowed(&text[at..r.end])), at..r.end));
+    }
 }
 
 /// Ends the open paragraph, if any, and gives its start its range.
@@ -271,11 +321,12 @@ fn start_item<'a>(
     items: &mut Vec<Item>,
     line: Range<usize>,
     next: usize,
+    brackets: bool,
 ) {
     let start_ev = out.len();
     out.push((Event::Start(Tag::Item), line.start..next));
     let t = line.start + 2..line.end;
-    out.push((Event::Text(CowStr::Borrowed(&text[t.clone()])), t.clone()));
+    push_text(text, out, t.clone(), brackets);
     items.push(Item {
         start_ev,
         text: t.start..next,
@@ -444,6 +495,12 @@ mod tests {
             "<!-- a -->",
             "Käsittelemme:",
             "x",
+            "Lisätietoja saat osoitteesta [sähköposti].",
+            "a [b] c [d]e] [f [g] h",
+            "- x [y]",
+            "# H [z]",
+            "x [[a]] b",
+            "x [] y",
         ];
         let mut took = [0; 3];
         for round in 0..150_000u64 {
