@@ -47,7 +47,8 @@ use super::markdown_html::{
     is_block_tag, markup_at, push_unmasked, strip_fragment, HtmlItem, Markup,
 };
 use super::markdown_prep::prepare;
-use super::text::strip_numbering;
+use super::markdown_simple::simple_events;
+use super::text::{is_ascii_space, strip_numbering};
 use super::{Comment, HeadingOracle, RawDocument, RawSection};
 use crate::textmap::MappedText;
 
@@ -131,7 +132,11 @@ pub fn parse(src: &str, oracle: &dyn HeadingOracle) -> RawDocument {
     let opts =
         Options::ENABLE_TABLES | Options::ENABLE_HEADING_ATTRIBUTES | Options::ENABLE_STRIKETHROUGH;
     let mut events: Vec<Ev<'_>> = spare_events(masked.len() / 12 + 16);
-    events.extend(Parser::new_ext(masked, opts).into_offset_iter());
+    // The plainest texts (headings, paragraphs, `- ` lists, no inline
+    // syntax) get the same events without pulldown-cmark.
+    if !simple_events(masked, &mut events) {
+        events.extend(Parser::new_ext(masked, opts).into_offset_iter());
+    }
     let facts = Facts::of(&events);
     let roles = plan(&events, &facts, oracle, prep.title.is_some());
     let mut b = Builder {
@@ -568,6 +573,23 @@ fn tidy_lines(m: MappedText) -> MappedText {
     out
 }
 
+/// The length of `s.trim_start()`'s cut. Most texts start with an ASCII
+/// letter or mark, which is no whitespace, without decoding a character.
+fn leading_ws(s: &str) -> usize {
+    match s.as_bytes().first() {
+        Some(&b) if b.is_ascii() && !is_ascii_space(b) => 0,
+        _ => s.len() - s.trim_start().len(),
+    }
+}
+
+/// The length of `s.trim_end()`'s cut (see [`leading_ws`]).
+fn trailing_ws(s: &str) -> usize {
+    match s.as_bytes().last() {
+        Some(&b) if b.is_ascii() && !is_ascii_space(b) => 0,
+        _ => s.len() - s.trim_end().len(),
+    }
+}
+
 /// Whitespace or a line break held back until more text follows.
 #[derive(Debug, Clone)]
 enum Pending {
@@ -778,7 +800,10 @@ impl Builder<'_> {
             }
         }
         let m = &self.masked[r.clone()];
-        let start = if m == text {
+        // Text that is its own source is mostly the very same slice of
+        // `masked` (pulldown-cmark and `simple_events` borrow it): then no
+        // byte needs comparing.
+        let start = if std::ptr::eq(m, text) || m == text {
             Some(r.start)
         } else {
             m.find(text).map(|k| r.start + k)
@@ -803,14 +828,14 @@ impl Builder<'_> {
     /// back until more text follows, so lines never start or end with it.
     fn put_verbatim(&mut self, a: usize, b: usize) {
         let s = &self.src[a..b];
-        let lead = s.len() - s.trim_start().len();
+        let lead = leading_ws(s);
         if lead == s.len() {
             if !self.line.is_empty() && matches!(self.pending, Pending::None) {
                 self.pending = Pending::Ws(a..b);
             }
             return;
         }
-        let trail = s.len() - s.trim_end().len();
+        let trail = trailing_ws(s);
         if lead > 0 && !self.line.is_empty() && matches!(self.pending, Pending::None) {
             self.pending = Pending::Ws(a..a + lead);
         }
@@ -1176,6 +1201,24 @@ impl Builder<'_> {
 mod tests {
     use super::super::NoOracle;
     use super::*;
+
+    /// `leading_ws` and `trailing_ws` against the trims they stand for.
+    #[test]
+    fn whitespace_cuts_match_trim() {
+        let pieces = [
+            "a", "Ä", "ö", " ", "\t", "\n", "\r", "\u{b}", "\u{c}", "\u{a0}", "\u{2003}",
+            "\u{3000}", "\u{85}", ".", "€", "𝄞", "x y",
+        ];
+        let mut next = crate::xorshift(0x3b1f_66a2_90cd_4e07);
+        for _ in 0..20_000 {
+            let n = next() % 8;
+            let s: String = (0..n)
+                .map(|_| pieces[(next() % pieces.len() as u64) as usize])
+                .collect();
+            assert_eq!(leading_ws(&s), s.len() - s.trim_start().len(), "{s:?}");
+            assert_eq!(trailing_ws(&s), s.len() - s.trim_end().len(), "{s:?}");
+        }
+    }
 
     #[test]
     fn event_list_allocation_is_reused() {

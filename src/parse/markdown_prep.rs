@@ -244,8 +244,33 @@ fn title_value(src: &str, s: usize, e: usize, toml: bool) -> Option<MappedText> 
     Some(m)
 }
 
+/// The ASCII bytes a line that [`scan_body`] acts on may start with: the
+/// whitespace `str::trim_start` takes (before an indented construct), a
+/// fence's `` ` `` or `~`, the `i` and `e` of `import` and `export`, the `:`
+/// of `:::` and the `{` of `{:`. (Bytes from 0x80 up may begin Unicode
+/// whitespace and take the general way.)
+const STARTS_CONSTRUCT: [bool; 128] = {
+    let mut t = [false; 128];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = matches!(
+            b as u8,
+            b' ' | b'\t'..=b'\r' | b'`' | b'~' | b'i' | b'e' | b':' | b'{'
+        );
+        b += 1;
+    }
+    t
+};
+
 /// Masks template tags and MDX syntax in `src[from..]`.
 fn scan_body(src: &str, from: usize, masks: &mut Vec<Range<usize>>) {
+    scan_body_with(src, from, masks, true)
+}
+
+/// [`scan_body`]; `skip_plain_lines`: pass over the lines whose first byte
+/// starts none of its constructs without looking further (off only in the
+/// test that compares both ways).
+fn scan_body_with(src: &str, from: usize, masks: &mut Vec<Range<usize>>, skip_plain_lines: bool) {
     let b = src.as_bytes();
     // Whole-line constructs first, line by line.
     let mut line_masks: Vec<Range<usize>> = Vec::new();
@@ -259,6 +284,16 @@ fn scan_body(src: &str, from: usize, masks: &mut Vec<Range<usize>>) {
             continue;
         }
         let line = &src[s..e];
+        // Most lines start with a letter, `#`, `-` or a digit: none of the
+        // constructs below, and no indentation to measure.
+        if skip_plain_lines
+            && line
+                .as_bytes()
+                .first()
+                .is_none_or(|&c| c.is_ascii() && !STARTS_CONSTRUCT[usize::from(c)])
+        {
+            continue;
+        }
         let t = line.trim_start();
         // Code fences: nothing inside them is template syntax.
         let indent = line.len() - t.len();
@@ -589,6 +624,61 @@ mod tests {
         assert!(p.text.contains("xxxxxxx Huomio"));
         assert!(p.text.contains("Teksti"));
         assert!(!p.text.contains("meta"));
+    }
+
+    /// The first-byte skip of `scan_body` against the line-by-line tests
+    /// on random documents of the constructs it masks and lines around them.
+    #[test]
+    fn plain_lines_skip_matches_the_full_scan() {
+        let pieces = [
+            "Teksti ",
+            "ä",
+            "\n",
+            "\n\n",
+            "\r\n",
+            " ",
+            "  ",
+            "    ",
+            "\t",
+            "\u{a0}",
+            "\u{2003}",
+            "```",
+            "~~~",
+            "`",
+            "import X from 'y';",
+            "import ",
+            "export const a = {",
+            "export ",
+            "}",
+            "{",
+            ":::note",
+            ":::",
+            "{:toc}",
+            "{: .x}",
+            "{{< x >}}",
+            "{% y %}",
+            "{/* z */}",
+            "{a}",
+            "e",
+            "i",
+            ":",
+            "# ",
+            "- ",
+            "1. ",
+            "\u{b}",
+            "\u{c}",
+        ];
+        let mut next = crate::xorshift(0x51ed_2703_c4a9_8e1b);
+        for _ in 0..20_000 {
+            let n = next() % 40;
+            let src: String = (0..n)
+                .map(|_| pieces[(next() % pieces.len() as u64) as usize])
+                .collect();
+            let (mut fast, mut full) = (Vec::new(), Vec::new());
+            scan_body_with(&src, 0, &mut fast, true);
+            scan_body_with(&src, 0, &mut full, false);
+            assert_eq!(fast, full, "{src:?}");
+        }
     }
 
     #[test]

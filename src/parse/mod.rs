@@ -10,6 +10,7 @@ pub mod links;
 pub mod markdown;
 mod markdown_html;
 mod markdown_prep;
+mod markdown_simple;
 pub mod text;
 
 use std::ops::Range;

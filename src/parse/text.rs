@@ -259,6 +259,14 @@ fn is_bullet(s: &str) -> bool {
 /// `3. Rekisterin nimi`, `3 Rekisterin nimi`, `3) ...`, `3.1 ...`: returns the
 /// text after the number.
 pub fn strip_numbering(s: &str) -> &str {
+    // Most lines start with a letter: an ASCII byte that is neither a digit
+    // nor whitespace, or 0xC3 (À..ÿ, never whitespace), is the answer's
+    // first byte already, without `trim_start` decoding a character.
+    if let Some(&b) = s.as_bytes().first() {
+        if b == 0xC3 || (b.is_ascii() && !b.is_ascii_digit() && !is_ascii_space(b)) {
+            return s;
+        }
+    }
     let t = s.trim_start();
     // Most lines start with a letter.
     if !t.as_bytes().first().is_some_and(u8::is_ascii_digit) {
@@ -282,6 +290,13 @@ pub fn strip_numbering(s: &str) -> &str {
     }
 }
 
+/// A byte that `char::is_whitespace` (and so `str::trim_start`) takes for
+/// whitespace: tab, line feed, vertical tab, form feed, carriage return,
+/// space. No other ASCII byte is.
+pub(super) fn is_ascii_space(b: u8) -> bool {
+    b == b' ' || (b'\t'..=b'\r').contains(&b)
+}
+
 /// At least three letters, all capitals. One pass that stops at the first
 /// small letter (most lines are prose: it stops within the first word).
 fn is_all_caps(s: &str) -> bool {
@@ -298,9 +313,10 @@ fn is_all_caps(s: &str) -> bool {
 }
 
 /// A line without its numbering, trailing colons and surrounding spaces:
-/// what the heading table is asked about.
-fn bare_line(s: &str) -> &str {
-    strip_numbering(s.trim()).trim_end_matches(':').trim_end()
+/// what the heading table is asked about. `t` is the line trimmed
+/// ([`Line::trimmed`]: each line is trimmed once).
+fn bare_line(t: &str) -> &str {
+    strip_numbering(t).trim_end_matches(':').trim_end()
 }
 
 /// The oracle's answer for each line's [`bare_line`], asked at most once:
@@ -365,10 +381,11 @@ impl<'a> Known<'a> {
     }
 }
 
-/// Whether a line reads as a heading in text copied from a web page.
-/// `known` says whether the heading table knows the line's [`bare_line`].
-fn heading_kind(s: &str, known: impl FnOnce() -> bool, standalone: bool) -> bool {
-    HeadingShape::of(s.trim()).is_some_and(|shape| shape.reads_as_heading(known, standalone))
+/// Whether a line (`t`, trimmed) reads as a heading in text copied from a
+/// web page. `known` says whether the heading table knows the line's
+/// [`bare_line`].
+fn heading_kind(t: &str, known: impl FnOnce() -> bool, standalone: bool) -> bool {
+    HeadingShape::of(t).is_some_and(|shape| shape.reads_as_heading(known, standalone))
 }
 
 /// What [`heading_kind`] reads of a trimmed line before it may ask the
@@ -463,8 +480,8 @@ fn tight_headings(src: &str, lines: &[Line], known: &Known<'_>) -> bool {
         if line.is_blank() || !blank(i - 1) {
             continue;
         }
-        let s = line.text(src);
-        let kind = heading_kind(s, || known.line(i, bare_line(s)), blank(i + 1));
+        let t = line.trimmed(src);
+        let kind = heading_kind(t, || known.line(i, bare_line(t)), blank(i + 1));
         known.set_kind(i, kind);
         if !kind {
             continue;
@@ -544,7 +561,7 @@ fn parse_plain(
         if !seen_content {
             seen_content = true;
             let known_heading =
-                known.text(i, strip_numbering(t).trim_end_matches(':'), bare_line(s));
+                known.text(i, strip_numbering(t).trim_end_matches(':'), bare_line(t));
             let address_like = t.bytes().any(|c| c.is_ascii_digit()) && !names_the_notice(t);
             if chars_upto(t, 120) <= 120 && !t.ends_with('.') && !known_heading && !address_like {
                 doc.title = Some(stripped_line(src, l, markup_free));
@@ -644,9 +661,9 @@ fn parse_plain(
         // Otherwise the shape comes first: most lines are sentences, bullets
         // or long, and are then no heading whatever the heading table says.
         let is_heading = match known.kind(i).filter(|_| prev_blank) {
-            Some(kind) => kind && heading_if(bare_line(s), &|| true),
+            Some(kind) => kind && heading_if(bare_line(t), &|| true),
             None => HeadingShape::of(t).is_some_and(|shape| {
-                let bare = bare_line(s);
+                let bare = bare_line(t);
                 heading_if(bare, &|| {
                     shape.reads_as_heading(|| known.line(i, bare), prev_blank && next_blank_or_end)
                 })
@@ -779,6 +796,9 @@ mod tests {
             "€",
             "𝄞",
             "\u{a0}",
+            "\u{2003}",
+            "\u{b}",
+            "\r",
             "x",
             "-",
             "*",

@@ -1,0 +1,544 @@
+//! pulldown-cmark's events for the plainest Markdown, without running it.
+//!
+//! Most Markdown notices are ATX headings, paragraphs, `- ` lists, blank
+//! lines and an HTML comment or two, with no inline syntax at all (the
+//! generated ones nearly always; the front matter is blank lines once
+//! masked). For such a text the events are a function of its lines, and
+//! building them here costs a fraction of pulldown-cmark's two passes (its
+//! block pass alone was about 140,000 instructions for a 9 KB notice).
+//! Any line outside that shape sends the whole text to pulldown-cmark. A
+//! randomized test compares the events, ranges included, with
+//! pulldown-cmark's on texts of these lines and of the syntax around them.
+
+use std::ops::Range;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Tag, TagEnd};
+
+pub(crate) type Ev<'a> = (Event<'a>, Range<usize>);
+
+/// [`SPECIAL`] for a byte that may change how a text line reads: a control
+/// byte (tab, carriage return, NUL), inline syntax (`! & * < > \\ _ `` ` ``
+/// `~`), a table's `|`, a heading attribute's braces. Whole ranges are taken
+/// where that keeps the definition short (`=`, `^` and DEL come along: the
+/// fast way declines a little more than it must). [`BRACKET`] for `[` and
+/// `]` (see [`brackets_ok`]), 0 for the rest.
+const BYTE_CLASS: [u8; 256] = {
+    let mut t = [0; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        let special = c < 0x20
+            || c == b'!'
+            || c == b'&'
+            || c == b'*'
+            || (c >= b'<' && c <= b'>')
+            || c == b'\\'
+            || (c >= b'^' && c <= b'`')
+            || (c >= b'{' && c <= 0x7F);
+        t[b] = if special {
+            SPECIAL
+        } else if c == b'[' || c == b']' {
+            BRACKET
+        } else {
+            0
+        };
+        b += 1;
+    }
+    t
+};
+
+const SPECIAL: u8 = 1;
+const BRACKET: u8 = 2;
+
+/// The [`BYTE_CLASS`]es of the bytes of `s`, or'ed. The whole line is read
+/// without a branch per byte (most lines are plain): an early exit cost
+/// twice the instructions.
+fn classes(s: &[u8]) -> u8 {
+    s.iter().fold(0, |acc, &b| acc | BYTE_CLASS[usize::from(b)])
+}
+
+/// Whether every byte of `s` is `ok`, by a fold that the compiler turns
+/// into vector compares.
+fn all_bytes(s: &[u8], ok: impl Fn(u8) -> bool) -> bool {
+    s.iter().fold(true, |acc, &b| acc & ok(b))
+}
+
+/// Brackets that make no link: with no link reference definition in the
+/// text (a line that starts with `[` is declined), only `[text](` makes
+/// one, and `][` is declined too rather than reasoned about. Each bracket
+/// is then a text event of its own (see [`push_text`]).
+fn brackets_ok(line: &[u8]) -> bool {
+    memchr::memchr(b']', line).is_none_or(|k| {
+        !line[k..]
+            .windows(2)
+            .any(|w| w[0] == b']' && (w[1] == b'(' || w[1] == b'['))
+    })
+}
+
+/// A byte a paragraph or list item may start with and stay one: an ASCII
+/// letter or the first byte of a non-ASCII character.
+fn starts_text(b: u8) -> bool {
+    b.is_ascii_alphabetic() || b >= 0xC2
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Blank,
+    /// `#`s (1–6); the text starts after `#`s and one space.
+    Heading(u8),
+    Para,
+    /// `- ` and text.
+    Item,
+    /// `<!-- … -->` alone on its line.
+    Comment,
+}
+
+/// A line's kind, and whether its text has brackets; `None` for a line
+/// outside the fast way's shape.
+fn classify(line: &[u8]) -> Option<(Kind, bool)> {
+    let &first = match line.first() {
+        None => return Some((Kind::Blank, false)),
+        Some(f) => f,
+    };
+    if first == b' ' {
+        return all_bytes(line, |b| b == b' ').then_some((Kind::Blank, false));
+    }
+    if first == b'<' {
+        let comment = line.starts_with(b"<!--")
+            && line.ends_with(b"-->")
+            && line.len() >= 7
+            && all_bytes(line, |b| b >= 0x20);
+        return comment.then_some((Kind::Comment, false));
+    }
+    let classes = classes(line);
+    let brackets = classes & BRACKET != 0;
+    if classes & SPECIAL != 0 || line.last() == Some(&b' ') || brackets && !brackets_ok(line) {
+        return None;
+    }
+    if first == b'#' {
+        let n = line.iter().take_while(|&&b| b == b'#').count();
+        let text = &line[n..];
+        let ok = n <= 6
+            && text.len() >= 2
+            && text[0] == b' '
+            && text[1] != b' '
+            && line.last() != Some(&b'#');
+        return ok.then_some((Kind::Heading(n as u8), brackets));
+    }
+    if first == b'-' {
+        let item = line.len() >= 3 && line[1] == b' ' && starts_text(line[2]);
+        return item.then_some((Kind::Item, brackets));
+    }
+    starts_text(first).then_some((Kind::Para, brackets))
+}
+
+fn level(n: u8) -> HeadingLevel {
+    match n {
+        1 => HeadingLevel::H1,
+        2 => HeadingLevel::H2,
+        3 => HeadingLevel::H3,
+        4 => HeadingLevel::H4,
+        5 => HeadingLevel::H5,
+        _ => HeadingLevel::H6,
+    }
+}
+
+struct Item {
+    /// Index of its `Start(Item)` event.
+    start_ev: usize,
+    /// Where its text starts and where its last text line ends (with its
+    /// line break).
+    text: Range<usize>,
+}
+
+/// pulldown-cmark's events (with `ENABLE_TABLES`,
+/// `ENABLE_HEADING_ATTRIBUTES` and `ENABLE_STRIKETHROUGH`) for a text of
+/// ATX headings, paragraphs, `- ` lists of one paragraph per item, blank
+/// lines and one-line HTML comments, with no inline syntax at all. Returns
+/// false, with `out` cleared, for any other text.
+pub(crate) fn simple_events<'a>(text: &'a str, out: &mut Vec<Ev<'a>>) -> bool {
+    let ok = scan(text, out);
+    if !ok {
+        out.clear();
+    }
+    ok
+}
+
+fn scan<'a>(text: &'a str, out: &mut Vec<Ev<'a>>) -> bool {
+    let b = text.as_bytes();
+    // The open top-level paragraph: the index of its `Start(Paragraph)`,
+    // where it starts and where its last line ends (line break included).
+    let mut para: Option<(usize, usize, usize)> = None;
+    // The open list: the index of its `Start(List)` and its items.
+    let mut list: Option<(usize, Vec<Item>)> = None;
+    // A blank line since the last text line (in a list: since the last
+    // item's text, and then the list is loose if another item follows).
+    let mut blank_since_text = false;
+    let mut loose = false;
+    let mut pos = 0;
+    while pos < b.len() {
+        let nl = memchr::memchr(b'\n', &b[pos..]).map(|k| pos + k);
+        let end = nl.unwrap_or(b.len());
+        let next = nl.map_or(b.len(), |k| k + 1);
+        let Some((kind, brackets)) = classify(&b[pos..end]) else {
+            return false;
+        };
+        let line = pos..end;
+        pos = next;
+        if kind == Kind::Blank {
+            close_para(out, &mut para);
+            blank_since_text = true;
+            continue;
+        }
+        // In a list, a text line right under an item's text continues it
+        // (a lazy continuation line), an item line is the next item, and
+        // anything else ends the list.
+        if let Some((start_ev, items)) = list.as_mut() {
+            let last = items.last_mut().expect("a list has an item");
+            match kind {
+                Kind::Para if !blank_since_text => {
+                    push_line(text, out, line, brackets);
+                    last.text.end = next;
+                    continue;
+                }
+                Kind::Item => {
+                    loose |= blank_since_text;
+                    // The previous item, its blank lines included, ends
+                    // where this one starts.
+                    let prev = last.start_ev;
+                    out[prev].1.end = line.start;
+                    out.push((Event::End(TagEnd::Item), out[prev].1.clone()));
+                    start_item(text, out, items, line, next, brackets);
+                    blank_since_text = false;
+                    continue;
+                }
+                _ => {
+                    let start_ev = *start_ev;
+                    let (_, items) = list.take().expect("the list is open");
+                    close_list(out, start_ev, items, line.start, loose);
+                    loose = false;
+                }
+            }
+        }
+        match kind {
+            Kind::Para => match para.as_mut() {
+                Some((_, _, stop)) => {
+                    push_line(text, out, line, brackets);
+                    *stop = next;
+                }
+                None => {
+                    para = Some((out.len(), line.start, next));
+                    out.push((Event::Start(Tag::Paragraph), line.start..next));
+                    push_text(text, out, line, brackets);
+                }
+            },
+            Kind::Heading(n) => {
+                close_para(out, &mut para);
+                let t = line.start + n as usize + 1..line.end;
+                let whole = line.start..next;
+                let level = level(n);
+                let tag = Tag::Heading {
+                    level,
+                    id: None,
+                    classes: Vec::new(),
+                    attrs: Vec::new(),
+                };
+                out.push((Event::Start(tag), whole.clone()));
+                push_text(text, out, t, brackets);
+                out.push((Event::End(TagEnd::Heading(level)), whole));
+            }
+            Kind::Comment => {
+                close_para(out, &mut para);
+                let whole = line.start..next;
+                out.push((Event::Start(Tag::HtmlBlock), whole.clone()));
+                out.push((
+                    Event::Html(CowStr::Borrowed(&text[whole.clone()])),
+                    whole.clone(),
+                ));
+                out.push((Event::End(TagEnd::HtmlBlock), whole));
+            }
+            Kind::Item => {
+                // A list item interrupts a paragraph.
+                close_para(out, &mut para);
+                let start_ev = out.len();
+                out.push((Event::Start(Tag::List(None)), line.start..line.start));
+                let mut items = Vec::new();
+                start_item(text, out, &mut items, line, next, brackets);
+                list = Some((start_ev, items));
+            }
+            Kind::Blank => unreachable!("blank lines are read above"),
+        }
+        blank_since_text = false;
+    }
+    match list.take() {
+        Some((start_ev, items)) => close_list(out, start_ev, items, b.len(), loose),
+        None => close_para(out, &mut para),
+    }
+    true
+}
+
+/// A paragraph's next line: the line break before it and its text.
+fn push_line<'a>(text: &'a str, out: &mut Vec<Ev<'a>>, line: Range<usize>, brackets: bool) {
+    out.push((Event::SoftBreak, line.start - 1..line.start));
+    push_text(text, out, line, brackets);
+}
+
+/// The text events of `text[r]` (`brackets`: whether it has any):
+/// pulldown-cmark gives each bracket that makes no link an event of its
+/// own, and the text between them one each.
+fn push_text<'a>(text: &'a str, out: &mut Vec<Ev<'a>>, r: Range<usize>, brackets: bool) {
+    if !brackets {
+        out.push((Event::Text(CowStr::Borrowed(&text[r.clone()])), r));
+        return;
+    }
+    let mut at = r.start;
+    for k in memchr::memchr2_iter(b'[', b']', &text.as_bytes()[r.clone()]) {
+        let k = r.start + k;
+        if k > at {
+            out.push((Event::Text(CowStr::Borrowed(&text[at..k])), at..k));
+        }
+        out.push((Event::Text(CowStr::Borrowed(&text[k..k + 1])), k..k + 1));
+        at = k + 1;
+    }
+    if r.end > at {
+        out.push((Event::Text(CowStr::Borrowed(&text[at..r.end])), at..r.end));
+    }
+}
+
+/// Ends the open paragraph, if any, and gives its start its range.
+fn close_para(out: &mut Vec<Ev<'_>>, para: &mut Option<(usize, usize, usize)>) {
+    if let Some((at, start, stop)) = para.take() {
+        out.push((Event::End(TagEnd::Paragraph), start..stop));
+        out[at].1 = start..stop;
+    }
+}
+
+/// Opens an item at the item line `line` (`- ` and text; `next`: where
+/// the next line starts). Its range ends at the next item or the list's end.
+fn start_item<'a>(
+    text: &'a str,
+    out: &mut Vec<Ev<'a>>,
+    items: &mut Vec<Item>,
+    line: Range<usize>,
+    next: usize,
+    brackets: bool,
+) {
+    let start_ev = out.len();
+    out.push((Event::Start(Tag::Item), line.start..next));
+    let t = line.start + 2..line.end;
+    push_text(text, out, t.clone(), brackets);
+    items.push(Item {
+        start_ev,
+        text: t.start..next,
+    });
+}
+
+/// Ends the list at `end` (the start of the line after it and its blank
+/// lines): the last item's end, the list's range and, in a loose list, a
+/// paragraph around each item's text.
+fn close_list<'a>(
+    out: &mut Vec<Ev<'a>>,
+    start_ev: usize,
+    items: Vec<Item>,
+    end: usize,
+    loose: bool,
+) {
+    let last = items.last().expect("a list has an item").start_ev;
+    out[last].1.end = end;
+    out.push((Event::End(TagEnd::Item), out[last].1.clone()));
+    let list_range = out[start_ev].1.start..end;
+    out[start_ev].1 = list_range.clone();
+    out.push((Event::End(TagEnd::List(false)), list_range));
+    if !loose {
+        return;
+    }
+    // Each item's events are Start(Item), Text, (SoftBreak, Text)*,
+    // End(Item): in a loose list its text is a paragraph.
+    let tail: Vec<Ev<'a>> = out.drain(start_ev + 1..).collect();
+    let mut items = items.iter();
+    let mut text = 0..0;
+    for (ev, r) in tail {
+        match ev {
+            Event::Start(Tag::Item) => {
+                text = items.next().expect("one item per Start(Item)").text.clone();
+                out.push((ev, r));
+                out.push((Event::Start(Tag::Paragraph), text.clone()));
+            }
+            Event::End(TagEnd::Item) => {
+                out.push((Event::End(TagEnd::Paragraph), text.clone()));
+                out.push((ev, r));
+            }
+            _ => out.push((ev, r)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use pulldown_cmark::{Options, Parser};
+
+    use super::*;
+
+    /// Both ways on `text`; false when the fast way declined it.
+    fn same_as_pulldown(text: &str) -> bool {
+        let opts = Options::ENABLE_TABLES
+            | Options::ENABLE_HEADING_ATTRIBUTES
+            | Options::ENABLE_STRIKETHROUGH;
+        let want: Vec<Ev<'_>> = Parser::new_ext(text, opts).into_offset_iter().collect();
+        let mut got: Vec<Ev<'_>> = Vec::new();
+        let took = simple_events(text, &mut got);
+        if took {
+            assert_eq!(got, want, "{text:?}");
+        } else {
+            assert!(got.is_empty());
+        }
+        took
+    }
+
+    /// Random texts of pieces of lines (most of them outside the shape, to
+    /// find its edges), then of whole lines (all inside it): every text the
+    /// fast way takes has pulldown-cmark's events, ranges included.
+    #[test]
+    fn events_match_pulldown_cmark() {
+        let mut next = crate::xorshift(0x9e37_79b9_7f4a_7c15);
+        let mut pick = |pieces: &[&str], n: u64| -> Vec<String> {
+            (0..n)
+                .map(|_| pieces[(next() % pieces.len() as u64) as usize].to_string())
+                .collect()
+        };
+        let syntax = [
+            "A",
+            "ä",
+            "x y",
+            "Teksti",
+            " ",
+            "  ",
+            "\n",
+            "\n",
+            "\n",
+            "\n\n",
+            "# ",
+            "## ",
+            "###### ",
+            "####### ",
+            "#",
+            "- ",
+            "-",
+            "* ",
+            "1. ",
+            "<!-- c -->",
+            "<!--",
+            "-->",
+            "<p>",
+            "[x]",
+            "*",
+            "_",
+            "`",
+            "\\",
+            "&amp;",
+            "|",
+            "{#id}",
+            "---",
+            "===",
+            "    ",
+            "\t",
+            "\r\n",
+            ":",
+            ".",
+            "2018",
+            "B",
+            "\u{0}",
+        ];
+        let near = [
+            "A",
+            "ä",
+            "x y",
+            " ",
+            "  ",
+            "\n",
+            "\n",
+            "\n\n",
+            "\n\n\n",
+            "# ",
+            "## ",
+            "### ",
+            "- ",
+            "-",
+            "<!-- c -->",
+            "<!-- [a] *b* -->",
+            "#",
+            "é",
+            "b. c",
+            "1",
+            ">",
+            "!",
+            "x#",
+        ];
+        let lines = [
+            "",
+            "",
+            "",
+            " ",
+            "   ",
+            "     ",
+            "# Otsikko",
+            "## 1. Rekisterinpitäjä",
+            "###### x",
+            "Teksti tässä.",
+            "Ä",
+            "toinen rivi",
+            "- nimi, a",
+            "- Ä",
+            "- b c",
+            "<!-- TODO: [x] y -->",
+            "<!---->",
+            "<!-- a -->",
+            "Käsittelemme:",
+            "x",
+            "Lisätietoja saat osoitteesta [sähköposti].",
+            "a [b] c [d]e] [f [g] h",
+            "- x [y]",
+            "# H [z]",
+            "x [[a]] b",
+            "x [] y",
+        ];
+        let mut took = [0; 3];
+        for round in 0..150_000u64 {
+            let n = round % 30;
+            if same_as_pulldown(&pick(&syntax, n).concat()) {
+                took[0] += 1;
+            }
+            if same_as_pulldown(&pick(&near, n).concat()) {
+                took[1] += 1;
+            }
+            let mut text = pick(&lines, n % 25).join("\n");
+            if round % 2 == 0 {
+                text.push('\n');
+            }
+            assert!(same_as_pulldown(&text), "{text:?}");
+            took[2] += 1;
+        }
+        // Each kind of text reaches the fast way often enough to matter.
+        assert!(took[0] > 1_000 && took[1] > 5_000, "{took:?}");
+    }
+
+    /// The fixtures' and the corpus's Markdown, masked as the parser sees it
+    /// (few of them are plain enough for the fast way; the generated notices
+    /// mostly are, and `scripts/same-output.sh` compares those).
+    #[test]
+    fn files_match_pulldown_cmark() {
+        for f in crate::files_under("fixtures")
+            .into_iter()
+            .chain(crate::files_under("../shared/corpus"))
+        {
+            if f.extension().is_none_or(|e| e != "md" && e != "mdx") {
+                continue;
+            }
+            let Ok(src) = std::fs::read_to_string(&f) else {
+                continue;
+            };
+            let prep = super::super::markdown_prep::prepare(&src);
+            same_as_pulldown(&prep.text);
+        }
+    }
+}
