@@ -702,6 +702,9 @@ fn finish_row(info: &mut PairsInfo, cells: u32, row: bool) {
 
 // -------------------------------------------------------------------- builder
 
+/// The capacity asked for a section body's buffer.
+const BODY_CAPACITY: usize = 1024;
+
 /// Frame flags: what ending the element undoes.
 const F_BOLD: u8 = 1;
 const F_SECT: u8 = 2;
@@ -806,7 +809,7 @@ impl<'a> Builder<'a> {
             sections: super::spare_sections(),
             preamble: None,
             heading: None,
-            body: MappedText::spare(1024),
+            body: MappedText::spare(BODY_CAPACITY),
             spare: MappedText::new(),
             line_open: false,
             line_mark: 0,
@@ -1154,10 +1157,12 @@ impl<'a> Builder<'a> {
     }
 
     fn close_section(&mut self) {
-        // A copy at its size (`trimmed` is `into_trimmed` without taking
-        // the buffer), and the buffer cleared for the next section.
-        let body = self.body.trimmed();
-        self.body.truncate(0);
+        // The section takes the buffer, trimmed in place, and the next
+        // section gets a roomy one from the thread's spares (where linted
+        // notices give their bodies back): copying each body out at its size
+        // and clearing the buffer's segments cost more than that lookup.
+        let body =
+            std::mem::replace(&mut self.body, MappedText::spare(BODY_CAPACITY)).into_trimmed();
         match self.heading.take() {
             Some((heading, level)) => self.sections.push(RawSection {
                 heading,

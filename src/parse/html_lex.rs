@@ -700,6 +700,8 @@ struct Attrs {
     variant: Val,
     as_: Val,
     style: Val,
+    /// Any of the above is present (most tags have none of them).
+    any: bool,
 }
 
 /// A parsed tag.
@@ -791,7 +793,16 @@ impl<'a> Lexer<'a> {
         let text_start = self.pos;
         let mut i = self.pos;
         loop {
-            let hit = if braces {
+            // Between tags a page's text is mostly indentation, or nothing
+            // (`</a></li>`): a tag right after it is found without the
+            // vector search, whose set-up cost more than these few bytes.
+            let mut w = i;
+            while w < b.len() && is_ws(b[w]) {
+                w += 1;
+            }
+            let hit = if b.get(w) == Some(&b'<') {
+                Some(w - i)
+            } else if braces {
                 memchr2(b'<', b'{', &b[i..])
             } else {
                 memchr3(b'<', b'{', b'$', &b[i..])
@@ -1597,6 +1608,10 @@ impl<'a> Lexer<'a> {
         } else if tag == Tag::Em {
             flags |= ITALIC;
         }
+        if !a.any {
+            // Everything below reads attributes.
+            return (flags, 0);
+        }
         if let Some(style) = val(a.style) {
             match font_weight(style) {
                 Some(true) => flags |= BOLD,
@@ -1691,27 +1706,26 @@ fn note_attr(a: &mut Attrs, name: &[u8], value: (usize, usize)) {
     let value = (value.0 as u32, value.1 as u32);
     let slot = if name.len() > 10 {
         return;
-    } else if name.eq_ignore_ascii_case(b"id") {
-        &mut a.id
-    } else if name.eq_ignore_ascii_case(b"class") || name.eq_ignore_ascii_case(b"classname") {
-        &mut a.class
-    } else if name.eq_ignore_ascii_case(b"role") {
-        &mut a.role
-    } else if name.eq_ignore_ascii_case(b"aria-level") {
-        &mut a.aria_level
-    } else if name.eq_ignore_ascii_case(b"component") {
-        &mut a.component
-    } else if name.eq_ignore_ascii_case(b"variant") {
-        &mut a.variant
-    } else if name.eq_ignore_ascii_case(b"as") {
-        &mut a.as_
-    } else if name.eq_ignore_ascii_case(b"style") {
-        &mut a.style
     } else {
-        return;
+        // By length first: most attributes (href, src, alt, rel, lang, ...)
+        // are none of these and fail with one comparison.
+        let is = |w: &[u8]| name.eq_ignore_ascii_case(w);
+        match name.len() {
+            2 if is(b"id") => &mut a.id,
+            2 if is(b"as") => &mut a.as_,
+            4 if is(b"role") => &mut a.role,
+            5 if is(b"class") => &mut a.class,
+            5 if is(b"style") => &mut a.style,
+            7 if is(b"variant") => &mut a.variant,
+            9 if is(b"classname") => &mut a.class,
+            9 if is(b"component") => &mut a.component,
+            10 if is(b"aria-level") => &mut a.aria_level,
+            _ => return,
+        }
     };
     if slot.1 == 0 {
         *slot = value;
+        a.any = true;
     }
 }
 
