@@ -76,7 +76,7 @@ use std::ops::Range;
 
 use memchr::memchr;
 
-use super::html_entities::char_ref;
+use super::html_entities::{char_ref, CharRef};
 use super::html_lex::{
     sniff, tokenize, Kind, Tag, Token, BOLD, CHROME, ITALIC, JSX, MAIN, NOT_BOLD, SELF_CLOSING,
 };
@@ -1246,7 +1246,14 @@ fn decode_into(out: &mut MappedText, src: &str, kind: Kind, a: usize, b: usize) 
             let mut buf = [0u8; 4];
             while let Some(o) = memchr(b'&', &bytes[i..b]) {
                 let j = i + o;
-                match char_ref(&bytes[j + 1..b]) {
+                // `&auml;` and `&ouml;` are nearly all the references of
+                // pages that write ä and ö so; answered here without a call.
+                let common = match bytes[j + 1..b].get(..5) {
+                    Some(b"auml;") => Some((CharRef::Named("\u{e4}"), 5)),
+                    Some(b"ouml;") => Some((CharRef::Named("\u{f6}"), 5)),
+                    _ => None,
+                };
+                match common.or_else(|| char_ref(&bytes[j + 1..b])) {
                     Some((r, len)) => {
                         out.push_verbatim(&src[run..j], run);
                         out.push_atomic(r.as_str(&mut buf), j..j + 1 + len);

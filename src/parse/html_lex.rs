@@ -1141,6 +1141,17 @@ impl<'a> Lexer<'a> {
             k += 1;
         }
         let name_end = k;
+        if k < n && b[k] == b'>' {
+            // No attributes (`<p>`, `</li>`): most tags. The stale values
+            // are never read while `any` is false, and a tag with
+            // attributes clears them below.
+            self.attrs.any = false;
+            return Some(TagEnd {
+                end: k + 1,
+                name_end,
+                self_closing: false,
+            });
+        }
         self.attrs = Attrs::default();
         loop {
             while k < n && is_ws(b[k]) {
