@@ -106,6 +106,7 @@ pub(super) enum Tag {
 
 impl Tag {
     /// The element for a tag name (any case).
+    #[inline]
     pub(super) fn of(name: &[u8]) -> Tag {
         if name.is_empty() {
             return Tag::Other;
@@ -992,7 +993,10 @@ impl<'a> Lexer<'a> {
     }
 
     fn start_tag(&mut self, j: usize, braces: bool, raw: bool, nested: bool) {
-        let Some(t) = self.parse_tag(j, false, braces) else {
+        let Some(t) = self
+            .plain_tag(j, false)
+            .or_else(|| self.parse_tag(j, false, braces))
+        else {
             // The input ends inside the tag: HTML drops it.
             self.pos = self.b.len();
             return;
@@ -1014,7 +1018,10 @@ impl<'a> Lexer<'a> {
     }
 
     fn end_tag(&mut self, j: usize, braces: bool, nested: bool) {
-        let Some(t) = self.parse_tag(j, true, braces) else {
+        let Some(t) = self
+            .plain_tag(j, true)
+            .or_else(|| self.parse_tag(j, true, braces))
+        else {
             self.pos = self.b.len();
             return;
         };
@@ -1038,6 +1045,7 @@ impl<'a> Lexer<'a> {
         }
     }
 
+    #[inline(always)]
     fn emit_tag(
         &mut self,
         kind: Kind,
@@ -1048,7 +1056,11 @@ impl<'a> Lexer<'a> {
         jsx: bool,
     ) {
         let (mut flags, level) = if kind == Kind::Start {
-            self.classify(tag)
+            if self.attrs.any {
+                self.classify(tag)
+            } else {
+                (tag_flags(tag), 0)
+            }
         } else {
             (0, 0)
         };
@@ -1132,6 +1144,25 @@ impl<'a> Lexer<'a> {
         self.push_text(Kind::Text, run, end);
     }
 
+    /// [`Self::parse_tag`] for a tag without attributes (`<p>`, `</li>`),
+    /// most of a page's tags, in line; `None` for any other tag.
+    #[inline(always)]
+    fn plain_tag(&mut self, j: usize, is_end: bool) -> Option<TagEnd> {
+        let b = self.b;
+        let name_end = skip_to_class(b, j + 1 + usize::from(is_end), END_NAME);
+        if b.get(name_end) != Some(&b'>') {
+            return None;
+        }
+        // The last tag's attribute values stay, unread while `any` is
+        // false; `parse_tag` clears them before reading a tag's attributes.
+        self.attrs.any = false;
+        Some(TagEnd {
+            end: name_end + 1,
+            name_end,
+            self_closing: false,
+        })
+    }
+
     /// Parses a tag from `<` at `j`; `None` if the input ends inside it.
     fn parse_tag(&mut self, j: usize, is_end: bool, braces: bool) -> Option<TagEnd> {
         let b = self.b;
@@ -1141,17 +1172,6 @@ impl<'a> Lexer<'a> {
             k += 1;
         }
         let name_end = k;
-        if k < n && b[k] == b'>' {
-            // No attributes (`<p>`, `</li>`): most tags. The stale values
-            // are never read while `any` is false, and a tag with
-            // attributes clears them below.
-            self.attrs.any = false;
-            return Some(TagEnd {
-                end: k + 1,
-                name_end,
-                self_closing: false,
-            });
-        }
         self.attrs = Attrs::default();
         loop {
             while k < n && is_ws(b[k]) {
@@ -1608,17 +1628,13 @@ impl<'a> Lexer<'a> {
     // ------------------------------------------------------------ attributes
 
     /// Flags and heading level from the attributes of a start tag.
+    #[inline(never)]
     fn classify(&mut self, tag: Tag) -> (u8, u8) {
         let b = self.b;
         let a = self.attrs;
         let val = |r: Val| (r.1 > 0).then(|| &b[r.0 as usize..r.1 as usize]);
-        let mut flags = 0u8;
+        let mut flags = tag_flags(tag);
         let mut level = 0u8;
-        if matches!(tag, Tag::B | Tag::Strong) {
-            flags |= BOLD;
-        } else if tag == Tag::Em {
-            flags |= ITALIC;
-        }
         if !a.any {
             // Everything below reads attributes.
             return (flags, 0);
@@ -1698,6 +1714,16 @@ impl<'a> Lexer<'a> {
                 .unwrap_or(0);
         }
         (flags, level)
+    }
+}
+
+/// The flags a start tag has by its element alone.
+#[inline]
+fn tag_flags(tag: Tag) -> u8 {
+    match tag {
+        Tag::B | Tag::Strong => BOLD,
+        Tag::Em => ITALIC,
+        _ => 0,
     }
 }
 
