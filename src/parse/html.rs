@@ -78,7 +78,8 @@ use memchr::memchr;
 
 use super::html_entities::{char_ref, CharRef};
 use super::html_lex::{
-    sniff, tokenize, Kind, Tag, Token, BOLD, CHROME, ITALIC, JSX, MAIN, NOT_BOLD, SELF_CLOSING,
+    sniff, tokenize, Kind, Tag, Token, BLANK, BOLD, CHROME, ITALIC, JSX, MAIN, NOT_BOLD,
+    SELF_CLOSING,
 };
 use super::{names_the_notice, HeadingOracle, RawDocument, RawSection};
 use crate::textmap::MappedText;
@@ -704,6 +705,8 @@ fn finish_row(info: &mut PairsInfo, cells: u32, row: bool) {
 
 /// The capacity asked for a section body's buffer.
 const BODY_CAPACITY: usize = 1024;
+/// The capacity asked for a heading capture's buffer.
+const CAPTURE_CAPACITY: usize = 64;
 
 /// Frame flags: what ending the element undoes.
 const F_BOLD: u8 = 1;
@@ -759,12 +762,9 @@ struct Builder<'a> {
     sections: Vec<RawSection>,
     preamble: Option<MappedText>,
     heading: Option<(MappedText, u8)>,
-    /// The current section's body, built here and copied out at its size
-    /// when the section closes (the buffer is reused: growing a fresh body
-    /// from empty for every section reallocated it several times).
+    /// The current section's body, built here; the section takes it when it
+    /// closes (see [`Builder::close_section`]).
     body: MappedText,
-    /// A cleared capture text, kept for the next capture for the same reason.
-    spare: MappedText,
     /// The current line has text in `body`.
     line_open: bool,
     /// `body` length before the current line's separator.
@@ -810,7 +810,6 @@ impl<'a> Builder<'a> {
             preamble: None,
             heading: None,
             body: MappedText::spare(BODY_CAPACITY),
-            spare: MappedText::new(),
             line_open: false,
             line_mark: 0,
             line_start: 0,
@@ -880,7 +879,6 @@ impl<'a> Builder<'a> {
         self.close_section();
         // The working buffers, for the next page's sections.
         std::mem::take(&mut self.body).give_back();
-        std::mem::take(&mut self.spare).give_back();
         RawDocument {
             title: None,
             preamble: self.preamble.unwrap_or_default(),
@@ -1101,19 +1099,18 @@ impl<'a> Builder<'a> {
             kind,
             owner: i as u32,
             level,
-            text: std::mem::take(&mut self.spare),
+            text: MappedText::spare(CAPTURE_CAPACITY),
         });
     }
 
     fn finish_capture(&mut self) {
-        let Some(mut c) = self.cap.take() else {
+        let Some(c) = self.cap.take() else {
             return;
         };
-        // `into_trimmed` gives the same text and map; a copy at its size
-        // leaves the buffer for the next capture.
-        let text = c.text.trimmed();
-        c.text.truncate(0);
-        self.spare = c.text;
+        // The captured text keeps its buffer, trimmed in place; the next
+        // capture takes one from the thread's spares (a copy at its size
+        // and clearing the segments cost more than that lookup).
+        let text = c.text.into_trimmed();
         if text.is_empty() {
             return;
         }
@@ -1191,7 +1188,13 @@ impl<'a> Builder<'a> {
             return;
         }
         let bytes = self.src.as_bytes();
-        let (ca, cb) = trim_ws(bytes, t.kind, a, b);
+        // Indentation between tags, half the text tokens of a page, is
+        // known to trim to nothing.
+        let (ca, cb) = if t.flags & BLANK != 0 {
+            (b, b)
+        } else {
+            trim_ws(bytes, t.kind, a, b)
+        };
         // JSX drops whitespace that holds a line break at either end of a text.
         let jsx = t.flags & JSX != 0;
         let space = |x: usize, y: usize| !(jsx && memchr(b'\n', &bytes[x..y]).is_some());

@@ -381,6 +381,8 @@ pub(super) const MAIN: u8 = 16;
 /// A tag of a JSX tree (explicitly closed; no HTML implied end tags), or
 /// JSX text (whitespace with a line break in it is no space).
 pub(super) const JSX: u8 = 32;
+/// A text token of ASCII whitespace only (indentation between tags).
+pub(super) const BLANK: u8 = 128;
 
 /// One token. For tags, `start..end` is the whole tag and the name is
 /// `start + 1 (+1 for an end tag)..name_end`; for text it is the text.
@@ -594,6 +596,7 @@ pub(super) fn tokenize(src: &str, flavor: Flavor, start: usize) -> (Vec<Token>, 
         jsx_failed: false,
         attrs: Attrs::default(),
         brace_failed: false,
+        blank_text: false,
         scratch: Vec::new(),
     };
     lx.modes.push(match flavor {
@@ -635,6 +638,8 @@ struct Lexer<'a> {
     attrs: Attrs,
     /// A `{` in Svelte/Astro/Vue markup was never closed: braces are text.
     brace_failed: bool,
+    /// The next text pushed is ASCII whitespace only (see [`BLANK`]).
+    blank_text: bool,
     scratch: Vec<u8>,
 }
 
@@ -753,13 +758,15 @@ impl<'a> Lexer<'a> {
         if b > a {
             let jsx = kind == Kind::Text
                 && matches!(self.modes.last(), Some(Mode::Markup { nested: true, .. }));
+            let blank = kind == Kind::Text && self.blank_text;
+            self.blank_text = false;
             self.toks.push(Token {
                 start: a as u32,
                 end: b as u32,
                 name_end: a as u32,
                 kind,
                 tag: Tag::Other,
-                flags: if jsx { JSX } else { 0 },
+                flags: if jsx { JSX } else { 0 } | if blank { BLANK } else { 0 },
                 level: 0,
             });
         }
@@ -801,7 +808,8 @@ impl<'a> Lexer<'a> {
             while w < b.len() && is_ws(b[w]) {
                 w += 1;
             }
-            let hit = if b.get(w) == Some(&b'<') {
+            let tag_after_blank = b.get(w) == Some(&b'<');
+            let hit = if tag_after_blank {
                 Some(w - i)
             } else if braces {
                 memchr2(b'<', b'{', &b[i..])
@@ -814,7 +822,11 @@ impl<'a> Lexer<'a> {
                 return;
             };
             let j = i + off;
-            if self.construct(j, text_start, braces, raw, nested) {
+            // The text before the construct, if any, is pushed first.
+            self.blank_text = tag_after_blank && i == text_start;
+            let done = self.construct(j, text_start, braces, raw, nested);
+            self.blank_text = false;
+            if done {
                 return;
             }
             i = j + 1;
