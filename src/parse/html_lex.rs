@@ -784,11 +784,12 @@ impl<'a> Lexer<'a> {
     }
 
     fn push_text(&mut self, kind: Kind, a: usize, b: usize) {
+        // `blank_text` is about the first text pushed after it was set,
+        // empty or not (a title's text must not inherit it).
+        let blank = kind == Kind::Text && std::mem::take(&mut self.blank_text);
         if b > a {
             let jsx = kind == Kind::Text
                 && matches!(self.modes.last(), Some(Mode::Markup { nested: true, .. }));
-            let blank = kind == Kind::Text && self.blank_text;
-            self.blank_text = false;
             self.toks.push(Token {
                 start: a as u32,
                 end: b as u32,

@@ -1416,3 +1416,21 @@ fn tags_without_attributes_forget_the_previous_tags_attributes() {
     assert_eq!(flags[6].0 & MAIN, MAIN);
     assert_eq!(flags[7], (0, 0));
 }
+
+#[test]
+fn only_indentation_between_tags_is_flagged_blank() {
+    let src = "<ul>\n  <li>a</li><title>  t  </title> <b>x</b>\t<p> y </p>\n</ul>";
+    let (toks, _) = tokenize(src, super::super::html_lex::Flavor::Markup, 0);
+    for t in toks.iter().filter(|t| t.kind == Kind::Text) {
+        let text = &src[t.start as usize..t.end as usize];
+        let blank = text.bytes().all(|c| c.is_ascii_whitespace());
+        // Blank runs may go unflagged (then they are trimmed as before);
+        // a flagged run must be blank.
+        if t.flags & BLANK != 0 {
+            assert!(blank, "{text:?}");
+        }
+        if text == "\n  " || text == "\n" {
+            assert_eq!(t.flags & BLANK, BLANK, "{text:?}");
+        }
+    }
+}
