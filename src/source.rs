@@ -445,7 +445,7 @@ mod tests {
             let every = 1 + next() % 90;
             let text: Vec<u8> = (0..len)
                 .map(|_| {
-                    if next() % every == 0 {
+                    if next().is_multiple_of(every) {
                         b'\n'
                     } else {
                         b'a' + (next() % 26) as u8
