@@ -76,9 +76,10 @@ use std::ops::Range;
 
 use memchr::memchr;
 
-use super::html_entities::char_ref;
+use super::html_entities::{char_ref, CharRef};
 use super::html_lex::{
-    sniff, tokenize, Kind, Tag, Token, BOLD, CHROME, ITALIC, JSX, MAIN, NOT_BOLD, SELF_CLOSING,
+    sniff, tokenize, Kind, Tag, Token, BLANK, BOLD, CHROME, ITALIC, JSX, MAIN, NOT_BOLD,
+    SELF_CLOSING,
 };
 use super::{names_the_notice, HeadingOracle, RawDocument, RawSection};
 use crate::textmap::MappedText;
@@ -702,6 +703,11 @@ fn finish_row(info: &mut PairsInfo, cells: u32, row: bool) {
 
 // -------------------------------------------------------------------- builder
 
+/// The capacity asked for a section body's buffer.
+const BODY_CAPACITY: usize = 1024;
+/// The capacity asked for a heading capture's buffer.
+const CAPTURE_CAPACITY: usize = 64;
+
 /// Frame flags: what ending the element undoes.
 const F_BOLD: u8 = 1;
 const F_SECT: u8 = 2;
@@ -756,12 +762,9 @@ struct Builder<'a> {
     sections: Vec<RawSection>,
     preamble: Option<MappedText>,
     heading: Option<(MappedText, u8)>,
-    /// The current section's body, built here and copied out at its size
-    /// when the section closes (the buffer is reused: growing a fresh body
-    /// from empty for every section reallocated it several times).
+    /// The current section's body, built here; the section takes it when it
+    /// closes (see [`Builder::close_section`]).
     body: MappedText,
-    /// A cleared capture text, kept for the next capture for the same reason.
-    spare: MappedText,
     /// The current line has text in `body`.
     line_open: bool,
     /// `body` length before the current line's separator.
@@ -806,8 +809,7 @@ impl<'a> Builder<'a> {
             sections: super::spare_sections(),
             preamble: None,
             heading: None,
-            body: MappedText::spare(1024),
-            spare: MappedText::new(),
+            body: MappedText::spare(BODY_CAPACITY),
             line_open: false,
             line_mark: 0,
             line_start: 0,
@@ -877,7 +879,6 @@ impl<'a> Builder<'a> {
         self.close_section();
         // The working buffers, for the next page's sections.
         std::mem::take(&mut self.body).give_back();
-        std::mem::take(&mut self.spare).give_back();
         RawDocument {
             title: None,
             preamble: self.preamble.unwrap_or_default(),
@@ -1098,19 +1099,18 @@ impl<'a> Builder<'a> {
             kind,
             owner: i as u32,
             level,
-            text: std::mem::take(&mut self.spare),
+            text: MappedText::spare(CAPTURE_CAPACITY),
         });
     }
 
     fn finish_capture(&mut self) {
-        let Some(mut c) = self.cap.take() else {
+        let Some(c) = self.cap.take() else {
             return;
         };
-        // `into_trimmed` gives the same text and map; a copy at its size
-        // leaves the buffer for the next capture.
-        let text = c.text.trimmed();
-        c.text.truncate(0);
-        self.spare = c.text;
+        // The captured text keeps its buffer, trimmed in place; the next
+        // capture takes one from the thread's spares (a copy at its size
+        // and clearing the segments cost more than that lookup).
+        let text = c.text.into_trimmed();
         if text.is_empty() {
             return;
         }
@@ -1154,10 +1154,12 @@ impl<'a> Builder<'a> {
     }
 
     fn close_section(&mut self) {
-        // A copy at its size (`trimmed` is `into_trimmed` without taking
-        // the buffer), and the buffer cleared for the next section.
-        let body = self.body.trimmed();
-        self.body.truncate(0);
+        // The section takes the buffer, trimmed in place, and the next
+        // section gets a roomy one from the thread's spares (where linted
+        // notices give their bodies back): copying each body out at its size
+        // and clearing the buffer's segments cost more than that lookup.
+        let body =
+            std::mem::replace(&mut self.body, MappedText::spare(BODY_CAPACITY)).into_trimmed();
         match self.heading.take() {
             Some((heading, level)) => self.sections.push(RawSection {
                 heading,
@@ -1186,7 +1188,13 @@ impl<'a> Builder<'a> {
             return;
         }
         let bytes = self.src.as_bytes();
-        let (ca, cb) = trim_ws(bytes, t.kind, a, b);
+        // Indentation between tags, half the text tokens of a page, is
+        // known to trim to nothing.
+        let (ca, cb) = if t.flags & BLANK != 0 {
+            (b, b)
+        } else {
+            trim_ws(bytes, t.kind, a, b)
+        };
         // JSX drops whitespace that holds a line break at either end of a text.
         let jsx = t.flags & JSX != 0;
         let space = |x: usize, y: usize| !(jsx && memchr(b'\n', &bytes[x..y]).is_some());
@@ -1241,7 +1249,14 @@ fn decode_into(out: &mut MappedText, src: &str, kind: Kind, a: usize, b: usize) 
             let mut buf = [0u8; 4];
             while let Some(o) = memchr(b'&', &bytes[i..b]) {
                 let j = i + o;
-                match char_ref(&bytes[j + 1..b]) {
+                // `&auml;` and `&ouml;` are nearly all the references of
+                // pages that write ä and ö so; answered here without a call.
+                let common = match bytes[j + 1..b].get(..5) {
+                    Some(b"auml;") => Some((CharRef::Named("\u{e4}"), 5)),
+                    Some(b"ouml;") => Some((CharRef::Named("\u{f6}"), 5)),
+                    _ => None,
+                };
+                match common.or_else(|| char_ref(&bytes[j + 1..b])) {
                     Some((r, len)) => {
                         out.push_verbatim(&src[run..j], run);
                         out.push_atomic(r.as_str(&mut buf), j..j + 1 + len);

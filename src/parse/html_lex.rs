@@ -106,6 +106,7 @@ pub(super) enum Tag {
 
 impl Tag {
     /// The element for a tag name (any case).
+    #[inline]
     pub(super) fn of(name: &[u8]) -> Tag {
         if name.is_empty() {
             return Tag::Other;
@@ -380,6 +381,8 @@ pub(super) const MAIN: u8 = 16;
 /// A tag of a JSX tree (explicitly closed; no HTML implied end tags), or
 /// JSX text (whitespace with a line break in it is no space).
 pub(super) const JSX: u8 = 32;
+/// A text token of ASCII whitespace only (indentation between tags).
+pub(super) const BLANK: u8 = 128;
 
 /// One token. For tags, `start..end` is the whole tag and the name is
 /// `start + 1 (+1 for an end tag)..name_end`; for text it is the text.
@@ -593,6 +596,7 @@ pub(super) fn tokenize(src: &str, flavor: Flavor, start: usize) -> (Vec<Token>, 
         jsx_failed: false,
         attrs: Attrs::default(),
         brace_failed: false,
+        blank_text: false,
         scratch: Vec::new(),
     };
     lx.modes.push(match flavor {
@@ -634,6 +638,8 @@ struct Lexer<'a> {
     attrs: Attrs,
     /// A `{` in Svelte/Astro/Vue markup was never closed: braces are text.
     brace_failed: bool,
+    /// The next text pushed is ASCII whitespace only (see [`BLANK`]).
+    blank_text: bool,
     scratch: Vec<u8>,
 }
 
@@ -678,6 +684,35 @@ fn skip_to_class(b: &[u8], from: usize, class: u8) -> usize {
         .map_or(b.len(), |p| from + p)
 }
 
+/// The first index of `q`, `<` or `{` in `s`: eight bytes at a time (a
+/// byte loop with three comparisons cost 10 instructions a byte of every
+/// quoted attribute value).
+#[inline]
+fn first_stop(s: &[u8], q: u8) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    // 0x80 in each byte of `w` equal to `c`, 0 elsewhere (exact: the sum
+    // of a byte's low seven bits and 0x7f never carries into the next).
+    let equal = |w: u64, c: u8| {
+        let y = w ^ (ONES * u64::from(c));
+        !(((y & LOW7) + LOW7) | y | LOW7)
+    };
+    let mut words = s.chunks_exact(8);
+    for (k, word) in words.by_ref().enumerate() {
+        let w = u64::from_le_bytes(word.try_into().expect("8 bytes"));
+        let m = equal(w, q) | equal(w, b'<') | equal(w, b'{');
+        if m != 0 {
+            return Some(k * 8 + (m.trailing_zeros() / 8) as usize);
+        }
+    }
+    let done = s.len() - words.remainder().len();
+    words
+        .remainder()
+        .iter()
+        .position(|&c| c == q || c == b'<' || c == b'{')
+        .map(|p| done + p)
+}
+
 fn is_ident_start(c: u8) -> bool {
     c.is_ascii_alphabetic() || c == b'_' || c == b'$' || c >= 0x80
 }
@@ -700,6 +735,8 @@ struct Attrs {
     variant: Val,
     as_: Val,
     style: Val,
+    /// Any of the above is present (most tags have none of them).
+    any: bool,
 }
 
 /// A parsed tag.
@@ -747,6 +784,9 @@ impl<'a> Lexer<'a> {
     }
 
     fn push_text(&mut self, kind: Kind, a: usize, b: usize) {
+        // `blank_text` is about the first text pushed after it was set,
+        // empty or not (a title's text must not inherit it).
+        let blank = kind == Kind::Text && std::mem::take(&mut self.blank_text);
         if b > a {
             let jsx = kind == Kind::Text
                 && matches!(self.modes.last(), Some(Mode::Markup { nested: true, .. }));
@@ -756,7 +796,7 @@ impl<'a> Lexer<'a> {
                 name_end: a as u32,
                 kind,
                 tag: Tag::Other,
-                flags: if jsx { JSX } else { 0 },
+                flags: if jsx { JSX } else { 0 } | if blank { BLANK } else { 0 },
                 level: 0,
             });
         }
@@ -791,7 +831,17 @@ impl<'a> Lexer<'a> {
         let text_start = self.pos;
         let mut i = self.pos;
         loop {
-            let hit = if braces {
+            // Between tags a page's text is mostly indentation, or nothing
+            // (`</a></li>`): a tag right after it is found without the
+            // vector search, whose set-up cost more than these few bytes.
+            let mut w = i;
+            while w < b.len() && is_ws(b[w]) {
+                w += 1;
+            }
+            let tag_after_blank = b.get(w) == Some(&b'<');
+            let hit = if tag_after_blank {
+                Some(w - i)
+            } else if braces {
                 memchr2(b'<', b'{', &b[i..])
             } else {
                 memchr3(b'<', b'{', b'$', &b[i..])
@@ -802,7 +852,11 @@ impl<'a> Lexer<'a> {
                 return;
             };
             let j = i + off;
-            if self.construct(j, text_start, braces, raw, nested) {
+            // The text before the construct, if any, is pushed first.
+            self.blank_text = tag_after_blank && i == text_start;
+            let done = self.construct(j, text_start, braces, raw, nested);
+            self.blank_text = false;
+            if done {
                 return;
             }
             i = j + 1;
@@ -981,7 +1035,10 @@ impl<'a> Lexer<'a> {
     }
 
     fn start_tag(&mut self, j: usize, braces: bool, raw: bool, nested: bool) {
-        let Some(t) = self.parse_tag(j, false, braces) else {
+        let Some(t) = self
+            .plain_tag(j, false)
+            .or_else(|| self.parse_tag(j, false, braces))
+        else {
             // The input ends inside the tag: HTML drops it.
             self.pos = self.b.len();
             return;
@@ -1003,7 +1060,10 @@ impl<'a> Lexer<'a> {
     }
 
     fn end_tag(&mut self, j: usize, braces: bool, nested: bool) {
-        let Some(t) = self.parse_tag(j, true, braces) else {
+        let Some(t) = self
+            .plain_tag(j, true)
+            .or_else(|| self.parse_tag(j, true, braces))
+        else {
             self.pos = self.b.len();
             return;
         };
@@ -1027,6 +1087,7 @@ impl<'a> Lexer<'a> {
         }
     }
 
+    #[inline(always)]
     fn emit_tag(
         &mut self,
         kind: Kind,
@@ -1037,7 +1098,11 @@ impl<'a> Lexer<'a> {
         jsx: bool,
     ) {
         let (mut flags, level) = if kind == Kind::Start {
-            self.classify(tag)
+            if self.attrs.any {
+                self.classify(tag)
+            } else {
+                (tag_flags(tag), 0)
+            }
         } else {
             (0, 0)
         };
@@ -1119,6 +1184,25 @@ impl<'a> Lexer<'a> {
             }
         }
         self.push_text(Kind::Text, run, end);
+    }
+
+    /// [`Self::parse_tag`] for a tag without attributes (`<p>`, `</li>`),
+    /// most of a page's tags, in line; `None` for any other tag.
+    #[inline(always)]
+    fn plain_tag(&mut self, j: usize, is_end: bool) -> Option<TagEnd> {
+        let b = self.b;
+        let name_end = skip_to_class(b, j + 1 + usize::from(is_end), END_NAME);
+        if b.get(name_end) != Some(&b'>') {
+            return None;
+        }
+        // The last tag's attribute values stay, unread while `any` is
+        // false; `parse_tag` clears them before reading a tag's attributes.
+        self.attrs.any = false;
+        Some(TagEnd {
+            end: name_end + 1,
+            name_end,
+            self_closing: false,
+        })
     }
 
     /// Parses a tag from `<` at `j`; `None` if the input ends inside it.
@@ -1224,10 +1308,7 @@ impl<'a> Lexer<'a> {
         let b = self.b;
         // Most values are short: look at them directly before a vector search.
         let window = &b[from.min(b.len())..(from + 24).min(b.len())];
-        if let Some(p) = window
-            .iter()
-            .position(|&c| c == q || c == b'<' || c == b'{')
-        {
+        if let Some(p) = first_stop(window, q) {
             if window[p] == q {
                 return Some(from + p);
             }
@@ -1586,16 +1667,16 @@ impl<'a> Lexer<'a> {
     // ------------------------------------------------------------ attributes
 
     /// Flags and heading level from the attributes of a start tag.
+    #[inline(never)]
     fn classify(&mut self, tag: Tag) -> (u8, u8) {
         let b = self.b;
         let a = self.attrs;
         let val = |r: Val| (r.1 > 0).then(|| &b[r.0 as usize..r.1 as usize]);
-        let mut flags = 0u8;
+        let mut flags = tag_flags(tag);
         let mut level = 0u8;
-        if matches!(tag, Tag::B | Tag::Strong) {
-            flags |= BOLD;
-        } else if tag == Tag::Em {
-            flags |= ITALIC;
+        if !a.any {
+            // Everything below reads attributes.
+            return (flags, 0);
         }
         if let Some(style) = val(a.style) {
             match font_weight(style) {
@@ -1675,6 +1756,16 @@ impl<'a> Lexer<'a> {
     }
 }
 
+/// The flags a start tag has by its element alone.
+#[inline]
+fn tag_flags(tag: Tag) -> u8 {
+    match tag {
+        Tag::B | Tag::Strong => BOLD,
+        Tag::Em => ITALIC,
+        _ => 0,
+    }
+}
+
 fn has(hay: &[u8], needle: &[u8]) -> bool {
     memmem::find(hay, needle).is_some()
 }
@@ -1691,27 +1782,26 @@ fn note_attr(a: &mut Attrs, name: &[u8], value: (usize, usize)) {
     let value = (value.0 as u32, value.1 as u32);
     let slot = if name.len() > 10 {
         return;
-    } else if name.eq_ignore_ascii_case(b"id") {
-        &mut a.id
-    } else if name.eq_ignore_ascii_case(b"class") || name.eq_ignore_ascii_case(b"classname") {
-        &mut a.class
-    } else if name.eq_ignore_ascii_case(b"role") {
-        &mut a.role
-    } else if name.eq_ignore_ascii_case(b"aria-level") {
-        &mut a.aria_level
-    } else if name.eq_ignore_ascii_case(b"component") {
-        &mut a.component
-    } else if name.eq_ignore_ascii_case(b"variant") {
-        &mut a.variant
-    } else if name.eq_ignore_ascii_case(b"as") {
-        &mut a.as_
-    } else if name.eq_ignore_ascii_case(b"style") {
-        &mut a.style
     } else {
-        return;
+        // By length first: most attributes (href, src, alt, rel, lang, ...)
+        // are none of these and fail with one comparison.
+        let is = |w: &[u8]| name.eq_ignore_ascii_case(w);
+        match name.len() {
+            2 if is(b"id") => &mut a.id,
+            2 if is(b"as") => &mut a.as_,
+            4 if is(b"role") => &mut a.role,
+            5 if is(b"class") => &mut a.class,
+            5 if is(b"style") => &mut a.style,
+            7 if is(b"variant") => &mut a.variant,
+            9 if is(b"classname") => &mut a.class,
+            9 if is(b"component") => &mut a.component,
+            10 if is(b"aria-level") => &mut a.aria_level,
+            _ => return,
+        }
     };
     if slot.1 == 0 {
         *slot = value;
+        a.any = true;
     }
 }
 
@@ -2019,6 +2109,27 @@ mod tests {
                 is_ws(c) || matches!(c, b'/' | b'>' | b'=')
             );
             assert_eq!(t & END_VALUE != 0, is_ws(c) || c == b'>');
+        }
+    }
+
+    /// `first_stop` against a byte search, on random bytes around the stops.
+    #[test]
+    fn first_stop_is_the_byte_search() {
+        let mut next = crate::xorshift(0xa77_5709);
+        let alphabet = b"ab\"'<{= \xc3\xa4\x80\x22\x27";
+        for _ in 0..20_000 {
+            let len = (next() % 40) as usize;
+            let s: Vec<u8> = (0..len)
+                .map(|_| match next() % 3 {
+                    // Any byte (high bits, neighbours of the stops) or a stop.
+                    0 => next() as u8,
+                    _ => alphabet[(next() % alphabet.len() as u64) as usize],
+                })
+                .collect();
+            for q in [b'"', b'\''] {
+                let want = s.iter().position(|&c| c == q || c == b'<' || c == b'{');
+                assert_eq!(first_stop(&s, q), want, "{s:?} {q}");
+            }
         }
     }
 

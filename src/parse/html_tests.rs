@@ -1377,3 +1377,60 @@ fn corpus_mutations_hold() {
         check_doc(&src, &doc);
     }
 }
+
+#[test]
+fn common_references_decode_as_the_table_does() {
+    // `decode_into` answers `&auml;` and `&ouml;` itself; the table must agree
+    // in every context (end of text, name going on, other references).
+    for s in [
+        "auml;", "ouml;", "auml;x", "ouml;;", "auml", "aumlx;", "Auml;", "ouml", "oumla;",
+    ] {
+        let src = format!("x&{s}y");
+        let mut ours = MappedText::new();
+        decode_into(&mut ours, &src, Kind::Text, 0, src.len());
+        let mut buf = [0u8; 4];
+        let want = match char_ref(&src.as_bytes()[2..]) {
+            Some((r, len)) => format!("x{}{}", r.as_str(&mut buf), &src[2 + len..]),
+            None => src.clone(),
+        };
+        assert_eq!(ours.text, want, "{s}");
+        assert_eq!(ours.source_range(0..ours.len()), 0..src.len(), "{s}");
+    }
+}
+
+#[test]
+fn tags_without_attributes_forget_the_previous_tags_attributes() {
+    // A tag without attributes takes a shortcut that leaves the last tag's
+    // attribute values in place, unread: they must not leak into the next.
+    let src = "<div class=\"cookie-banner\"><p>Evästeet</p></div><div><p>Teksti</p></div>\
+               <h2 role=\"heading\">Otsikko</h2><b>Lihava</b><span role=\"main\"></span><p>x</p>";
+    let (toks, _) = tokenize(src, super::super::html_lex::Flavor::Markup, 0);
+    let flags: Vec<(u8, u8)> = toks
+        .iter()
+        .filter(|t| t.kind == Kind::Start)
+        .map(|t| (t.flags, t.level))
+        .collect();
+    assert_eq!(flags[0].0 & CHROME, CHROME);
+    assert_eq!(flags[2], (0, 0));
+    assert_eq!(flags[5].0 & BOLD, BOLD);
+    assert_eq!(flags[6].0 & MAIN, MAIN);
+    assert_eq!(flags[7], (0, 0));
+}
+
+#[test]
+fn only_indentation_between_tags_is_flagged_blank() {
+    let src = "<ul>\n  <li>a</li><title>  t  </title> <b>x</b>\t<p> y </p>\n</ul>";
+    let (toks, _) = tokenize(src, super::super::html_lex::Flavor::Markup, 0);
+    for t in toks.iter().filter(|t| t.kind == Kind::Text) {
+        let text = &src[t.start as usize..t.end as usize];
+        let blank = text.bytes().all(|c| c.is_ascii_whitespace());
+        // Blank runs may go unflagged (then they are trimmed as before);
+        // a flagged run must be blank.
+        if t.flags & BLANK != 0 {
+            assert!(blank, "{text:?}");
+        }
+        if text == "\n  " || text == "\n" {
+            assert_eq!(t.flags & BLANK, BLANK, "{text:?}");
+        }
+    }
+}
