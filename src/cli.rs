@@ -355,7 +355,7 @@ fn io_reason(e: &std::io::Error) -> String {
 /// An input's bytes, with what an HTTP response said about them.
 struct Loaded {
     /// The bytes are `buf[..len]`; a file's buffer is reused (see
-    /// [`READ_BUFFER`]) and only its first `len` bytes are this file.
+    /// `Drop for Loaded`) and only its first `len` bytes are this file.
     buf: Vec<u8>,
     len: usize,
     /// The Content-Type charset (URLs only).
@@ -364,29 +364,16 @@ struct Loaded {
     format: Option<Format>,
 }
 
-thread_local! {
-    /// Each worker's file buffer, reused from file to file with its bytes
-    /// left in place: allocating and zeroing a new buffer for every file
-    /// (then freeing it) cost ~30,000 instructions a notice, more than
-    /// reading it. Its length is how much of it has been written, so
-    /// only growth is zeroed.
-    static READ_BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-}
-
-/// A buffer kept for the next file is at most this long (a 50 MB page
-/// should not stay in memory for the rest of the batch).
-const KEPT_READ_BUFFER: usize = 1 << 20;
-
+/// Each worker's file buffer is reused from file to file with its bytes
+/// left in place: allocating and zeroing a new buffer for every file
+/// (then freeing it) cost ~30,000 instructions a notice, more than
+/// reading it. Its length is how much of it has been written, so only
+/// growth is zeroed. The buffer is the thread's spare in `source`: a UTF-8
+/// file's buffer becomes its text, and recycling the text gives it back.
 impl Drop for Loaded {
     fn drop(&mut self) {
-        if self.buf.len() <= KEPT_READ_BUFFER {
-            let buf = std::mem::take(&mut self.buf);
-            READ_BUFFER.with(|b| {
-                let mut kept = b.borrow_mut();
-                if kept.len() < buf.len() {
-                    *kept = buf;
-                }
-            });
+        if !self.buf.is_empty() {
+            crate::source::keep_spare_bytes(std::mem::take(&mut self.buf));
         }
     }
 }
@@ -455,7 +442,7 @@ fn load(input: &Input, args: &InputArgs) -> Result<Loaded, String> {
             }
             // Bounded: a device or pipe (`/dev/zero`, `<(curl ...)`) has no
             // size in its metadata and would be read until memory runs out.
-            let buf = READ_BUFFER.with(|b| std::mem::take(&mut *b.borrow_mut()));
+            let buf = crate::source::take_spare_bytes();
             let mut loaded = Loaded {
                 buf,
                 len: 0,
@@ -493,8 +480,13 @@ fn load(input: &Input, args: &InputArgs) -> Result<Loaded, String> {
 }
 
 impl Loaded {
-    fn decode(&self) -> Result<crate::source::SourceText, String> {
-        crate::source_http::decode_with_charset(&self.buf[..self.len], self.charset.as_deref())
+    /// Decodes the bytes, handing the buffer over: a UTF-8 file's buffer
+    /// becomes its text instead of being copied, and comes back as the
+    /// spare buffer when the text is recycled.
+    fn decode(&mut self) -> Result<crate::source::SourceText, String> {
+        let mut buf = std::mem::take(&mut self.buf);
+        buf.truncate(self.len);
+        crate::source_http::decode_buffer_with_charset(buf, self.charset.as_deref())
             .map_err(|e| e.to_string())
     }
 }
@@ -506,7 +498,7 @@ fn lint_input(linter: &Linter, input: &Input, args: &InputArgs) -> Result<FileRe
         path: name.clone(),
         message,
     };
-    let loaded = load(input, args).map_err(err)?;
+    let mut loaded = load(input, args).map_err(err)?;
     let source = loaded.decode().map_err(err)?;
     let format = args.input_format.map(Format::from).or(loaded.format);
     Ok(linter.lint_source(&name, source, format))
@@ -797,7 +789,7 @@ fn outcome(linter: &Linter, input: &Input, args: &CheckArgs) -> Outcome {
         .unwrap_or(path);
     let listing = site::in_listing(rel);
     let by_name = site::chosen_by_name(rel);
-    let loaded = match load(input, &args.input) {
+    let mut loaded = match load(input, &args.input) {
         Ok(l) => l,
         Err(e) if by_name => return fail(e),
         Err(_) => return Outcome::Skipped,
@@ -1276,7 +1268,7 @@ fn sections(args: SectionsArgs) -> i32 {
     let mut out = stdout.lock();
     for input in &inputs {
         let name = input.name();
-        let res = load(input, &args.input).and_then(|l| l.decode());
+        let res = load(input, &args.input).and_then(|mut l| l.decode());
         let src = match res {
             Ok(s) => s,
             Err(message) => {

@@ -16,7 +16,7 @@ use crate::source::{SourceError, SourceText};
 /// Decodes `bytes` with an optional HTTP charset label (`iso-8859-1`,
 /// `windows-1252`, `utf-8`, `utf-16le`...). An unknown label is ignored.
 pub fn decode_with_charset(bytes: &[u8], charset: Option<&str>) -> Result<SourceText, SourceError> {
-    let enc = charset.and_then(|c| Encoding::for_label(c.trim().trim_matches('"').as_bytes()));
+    let enc = label_encoding(charset);
     let Some(enc) = enc else {
         return SourceText::decode(bytes);
     };
@@ -38,6 +38,26 @@ pub fn decode_with_charset(bytes: &[u8], charset: Option<&str>) -> Result<Source
         return Err(SourceError::Empty);
     }
     Ok(SourceText::new(text.into_owned(), enc.name()))
+}
+
+/// [`decode_with_charset`] of a buffer it may keep as the text (see
+/// [`SourceText::decode_buffer`]): when no single-byte or UTF-16 charset
+/// is named, which is every file read from disk.
+pub fn decode_buffer_with_charset(
+    bytes: Vec<u8>,
+    charset: Option<&str>,
+) -> Result<SourceText, SourceError> {
+    match label_encoding(charset) {
+        Some(enc) if enc != UTF_8 && Encoding::for_bom(&bytes).is_none() => {
+            decode_with_charset(&bytes, charset)
+        }
+        _ => SourceText::decode_buffer(bytes),
+    }
+}
+
+/// The encoding an HTTP charset label names, if it is a known one.
+fn label_encoding(charset: Option<&str>) -> Option<&'static Encoding> {
+    charset.and_then(|c| Encoding::for_label(c.trim().trim_matches('"').as_bytes()))
 }
 
 #[cfg(test)]
@@ -91,5 +111,40 @@ mod tests {
             decode_with_charset(b"", Some("utf-16le")).unwrap_err(),
             SourceError::Empty
         );
+    }
+
+    #[test]
+    fn decoding_a_buffer_matches_decoding_a_slice() {
+        let bodies: &[&[u8]] = &[
+            "Rekisterinpitäjä\n".as_bytes(),
+            b"Rekisterinpit\xe4j\xe4\n",
+            b"\xef\xbb\xbfHei",
+            b"\xff\xfeH\0e\0i\0",
+            b"\x89PNG\r\n\x1a\n\0\0",
+            b"",
+            b"  \n",
+        ];
+        for body in bodies {
+            for charset in [
+                None,
+                Some("utf-8"),
+                Some("iso-8859-1"),
+                Some("utf-16le"),
+                Some("x-no"),
+            ] {
+                let slice = decode_with_charset(body, charset);
+                let owned = decode_buffer_with_charset(body.to_vec(), charset);
+                match (slice, owned) {
+                    (Ok(a), Ok(b)) => {
+                        assert_eq!(
+                            (a.text, a.encoding),
+                            (b.text, b.encoding),
+                            "{body:?} {charset:?}"
+                        )
+                    }
+                    (a, b) => assert_eq!(a.err(), b.err(), "{body:?} {charset:?}"),
+                }
+            }
+        }
     }
 }
