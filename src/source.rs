@@ -434,23 +434,35 @@ fn sniff_binary(b: &[u8]) -> Option<&'static str> {
             return Some(kind);
         }
     }
-    // Many control characters that text never has. Counted in byte-sized
-    // lanes, 255 bytes at a time, which the compiler vectorizes (the
-    // filter-and-count form was 2.6 µs per notice, this 0.5).
+    // Many control characters that text never has. All bytes below a
+    // space first, a bound on them that one compare a byte counts (a
+    // quarter of the exact count's cost): text has a few percent of
+    // newlines and tabs, rarely the 5% that needs the exact count.
     let head = &b[..b.len().min(4096)];
-    let ctrl: usize = head
-        .chunks(255)
-        .map(|chunk| {
-            chunk.iter().fold(0u8, |n, &c| {
-                let ctrl = c < 0x20 && !matches!(c, b'\n' | b'\r' | b'\t' | 0x0c | 0x00);
-                n.wrapping_add(u8::from(ctrl))
-            }) as usize
-        })
-        .sum();
-    if ctrl * 20 > head.len() {
+    let limit = head.len() / 20;
+    if count_bytes(head, |c| c < 0x20) > limit
+        && count_bytes(head, |c| {
+            c < 0x20 && !matches!(c, b'\n' | b'\r' | b'\t' | 0x0c | 0x00)
+        }) > limit
+    {
         return Some("it is mostly control characters");
     }
     None
+}
+
+/// How many bytes of `bytes` are `wanted`. Counted in byte-sized lanes, 255
+/// bytes at a time, which the compiler vectorizes (the filter-and-count
+/// form was 2.6 µs per notice, this 0.5).
+#[inline(always)]
+fn count_bytes(bytes: &[u8], wanted: impl Fn(u8) -> bool) -> usize {
+    bytes
+        .chunks(255)
+        .map(|chunk| {
+            chunk
+                .iter()
+                .fold(0u8, |n, &c| n.wrapping_add(u8::from(wanted(c)))) as usize
+        })
+        .sum()
 }
 
 /// Prescans the first 1024 bytes for `<meta charset=...>` or
@@ -589,6 +601,35 @@ mod tests {
                 }
                 (a, b) => assert_eq!(a.err(), b.err(), "{bytes:?}"),
             }
+        }
+    }
+
+    #[test]
+    fn control_character_bound_changes_no_verdict() {
+        // The exact count alone, as `sniff_binary` counted before the bound.
+        let exact = |b: &[u8]| {
+            let head = &b[..b.len().min(4096)];
+            let ctrl = head
+                .iter()
+                .filter(|&&c| c < 0x20 && !matches!(c, b'\n' | b'\r' | b'\t' | 0x0c | 0x00))
+                .count();
+            ctrl * 20 > head.len()
+        };
+        let mut next = crate::xorshift(0x5111_ff29);
+        for _ in 0..3000 {
+            let len = (next() % 5000) as usize;
+            // From no control bytes to mostly, newlines and tabs to other ones.
+            let (every, other) = (1 + next() % 40, next() % 3);
+            let b: Vec<u8> = (0..len)
+                .map(|_| match next() % every {
+                    0 if other == 0 => [b'\n', b'\t', 0x01, 0x1f][(next() % 4) as usize],
+                    0 if other == 1 => [b'\r', 0x0c, 0x00][(next() % 3) as usize],
+                    0 => (next() % 0x20) as u8,
+                    _ => b'a' + (next() % 26) as u8,
+                })
+                .collect();
+            let mostly = sniff_binary(&b) == Some("it is mostly control characters");
+            assert_eq!(mostly, exact(&b), "{b:?}");
         }
     }
 
