@@ -508,7 +508,12 @@ pub(crate) fn with_lowercase<R>(text: &str, f: impl FnOnce(&str) -> R) -> R {
     thread_local! {
         static BUF: RefCell<String> = const { RefCell::new(String::new()) };
     }
-    if text.contains('\u{3a3}') {
+    let bytes = text.as_bytes();
+    // The highest byte tells a text of ASCII and U+0080..=U+00FF (lead
+    // bytes 0xC2 and 0xC3; below 0xC4) from others, and rules out a sigma
+    // (0xCE 0xA3) without a substring search.
+    let top = bytes.iter().fold(0, |top, &b| top.max(b));
+    if top >= 0xc4 && text.contains('\u{3a3}') {
         return f(&text.to_lowercase());
     }
     BUF.with(|buf| {
@@ -517,9 +522,17 @@ pub(crate) fn with_lowercase<R>(text: &str, f: impl FnOnce(&str) -> R) -> R {
             return f(&text.to_lowercase());
         };
         buf.clear();
-        if text.is_ascii() {
-            buf.push_str(text);
-            buf.make_ascii_lowercase();
+        // Only ASCII and U+0080..=U+00FF, as in nearly all Finnish and
+        // English text: lowercased by bytes, without the Unicode tables
+        // (`char::to_lowercase` searched them for every ä and ö).
+        if top < 0xc4 {
+            let mut lower = std::mem::take(&mut *buf).into_bytes();
+            lower.extend_from_slice(bytes);
+            lower.make_ascii_lowercase();
+            if top == 0xc3 {
+                lowercase_latin1_capitals(&mut lower);
+            }
+            *buf = String::from_utf8(lower).expect("lowercasing keeps UTF-8");
         } else {
             for c in text.chars() {
                 if c.is_ascii() {
@@ -533,6 +546,49 @@ pub(crate) fn with_lowercase<R>(text: &str, f: impl FnOnce(&str) -> R) -> R {
     })
 }
 
+/// Lowercases the capitals U+00C0..=U+00DE (but U+00D7, the multiplication
+/// sign) in UTF-8 `text`: they are 0xC3 0x80..=0x9E and their small letters
+/// are 0x20 code points (one second byte) on. Every other character of
+/// U+0080..=U+00FF is its own lowercase.
+fn lowercase_latin1_capitals(text: &mut [u8]) {
+    let mut after_c3 = false;
+    for b in text {
+        let capital = after_c3 & (b.wrapping_sub(0x80) <= 0x1e) & (*b != 0x97);
+        after_c3 = *b == 0xc3;
+        *b += u8::from(capital) * 0x20;
+    }
+}
+
+/// `text.split_whitespace().nth(n).is_some()`: whether `text` has more than
+/// `n` words. By bytes, decoding only non-ASCII characters (the text
+/// parser asks this of most lines; the library's splitter cost some 700
+/// instructions a line).
+fn has_more_words_than(text: &str, n: usize) -> bool {
+    let bytes = text.as_bytes();
+    let mut words = 0;
+    let mut in_word = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (space, len) = if b < 0x80 {
+            // `char::is_whitespace` for ASCII: tab to carriage return, space.
+            (matches!(b, b'\t'..=b'\r' | b' '), 1)
+        } else {
+            let c = text[i..].chars().next().expect("a character starts here");
+            (c.is_whitespace(), c.len_utf8())
+        };
+        if !space && !in_word {
+            words += 1;
+            if words > n {
+                return true;
+            }
+        }
+        in_word = !space;
+        i += len;
+    }
+    false
+}
+
 /// The heading tables as a parser's oracle for plain text: a short line that
 /// maps to a key is a heading.
 impl HeadingOracle for HeadingTable {
@@ -540,7 +596,7 @@ impl HeadingOracle for HeadingTable {
         let t = text.trim();
         // Counting stops at the first word or character over the limit.
         if t.is_empty()
-            || t.split_whitespace().nth(14).is_some()
+            || has_more_words_than(t, 14)
             || (t.len() > 120 && t.chars().nth(120).is_some())
         {
             return false;
@@ -1506,6 +1562,88 @@ mod tests {
                 with_lowercase(t, |l| l.to_string()),
                 t.to_lowercase(),
                 "{t}"
+            );
+        }
+    }
+
+    /// The byte-level lowercasing of [`with_lowercase`] is
+    /// `str::to_lowercase` for every character up to U+024F and random
+    /// texts of them, with and without wider characters.
+    #[test]
+    fn lowercase_by_bytes_is_to_lowercase() {
+        let all: Vec<char> = (0..0x250u32).filter_map(char::from_u32).collect();
+        for &c in &all {
+            let t = format!("a{c}B{c}");
+            assert_eq!(
+                with_lowercase(&t, |l| l.to_string()),
+                t.to_lowercase(),
+                "{c:?}"
+            );
+        }
+        let mut next = crate::xorshift(0x10_3e5);
+        for round in 0..2000u32 {
+            let len = (next() % 24) as usize;
+            let mut t: String = (0..len)
+                .map(|_| {
+                    let r = next() as usize;
+                    if r.is_multiple_of(3) {
+                        "ÄÖÅäöå ×ßÞ"[..].chars().nth(r / 3 % 10).unwrap()
+                    } else {
+                        all[r / 3 % all.len()]
+                    }
+                })
+                .collect();
+            if round.is_multiple_of(2) {
+                t = t.replace('\u{3a3}', "S");
+            }
+            assert_eq!(
+                with_lowercase(&t, |l| l.to_string()),
+                t.to_lowercase(),
+                "{t:?}"
+            );
+        }
+    }
+
+    /// [`has_more_words_than`] is `split_whitespace().nth(n).is_some()` on
+    /// random texts of words and every kind of white space, and on sample lines.
+    #[test]
+    fn word_count_is_split_whitespace() {
+        const PIECES: [&str; 16] = [
+            "a",
+            "Äö",
+            "sana",
+            "–",
+            "\u{1680}",
+            "\u{2000}",
+            "\u{200a}",
+            "\u{2028}",
+            "\u{202f}",
+            "\u{205f}",
+            "\u{3000}",
+            "\u{85}",
+            "\u{a0}",
+            "\t\x0b\x0c\r\n",
+            " ",
+            "\u{1c}\u{200b}",
+        ];
+        let mut next = crate::xorshift(0xc0_17);
+        for _ in 0..5000 {
+            let t: String = (0..next() % 40)
+                .map(|_| PIECES[next() as usize % PIECES.len()])
+                .collect();
+            for n in [0, 1, 3, 14] {
+                assert_eq!(
+                    has_more_words_than(&t, n),
+                    t.split_whitespace().nth(n).is_some(),
+                    "{t:?} {n}"
+                );
+            }
+        }
+        for line in crate::sample_file_lines() {
+            assert_eq!(
+                has_more_words_than(&line, 14),
+                line.split_whitespace().nth(14).is_some(),
+                "{line:?}"
             );
         }
     }
