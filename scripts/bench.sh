@@ -25,8 +25,11 @@ COUNTS=("$@")
 [ ${#COUNTS[@]} -eq 0 ] && COUNTS=(1000 10000)
 NPROC=$(nproc 2>/dev/null || echo 1)
 
-cargo build --release --quiet --bin seloste --example gen_corpus
-SELOSTE=$TARGET/release/seloste
+# The `dist` profile (release + LTO, what `cargo install --profile dist`
+# gives users); the generator needs no LTO.
+cargo build --profile dist --quiet --bin seloste
+cargo build --release --quiet --example gen_corpus
+SELOSTE=$TARGET/dist/seloste
 GEN=$TARGET/release/examples/gen_corpus
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/seloste-bench.XXXXXX")
