@@ -540,10 +540,9 @@ impl TermIndex {
         if self.stems_start_words {
             WORD_MEMO.with_borrow_mut(|memo| {
                 let memo = memo.for_index(self.id);
+                // (Nearly every word begins with a byte that begins some
+                // stem: the walk, or the memo, answers for the others.)
                 each_word_start(bytes, |at, run| {
-                    if self.class[bytes[at] as usize] & EDGE_START == 0 {
-                        return;
-                    }
                     let deepest = match bytes.get(at..at + 16) {
                         // The text's last bytes: walked.
                         None => self.edges.walk(&bytes[at..]).1,
@@ -559,14 +558,15 @@ impl TermIndex {
                                 usize::from(entry.deepest)
                             } else {
                                 let (read, deepest) = self.edges.walk(&bytes[at..]);
-                                if !known {
-                                    *entry = MemoEntry {
-                                        key,
-                                        len: len as u8,
-                                        walk: read > len,
-                                        deepest: deepest as u16,
-                                    };
-                                }
+                                // (A known word walked again, as its walk
+                                // reads past its key, is stored again to be
+                                // walked: no branch on `known`.)
+                                *entry = MemoEntry {
+                                    key,
+                                    len: len as u8,
+                                    walk: read > len,
+                                    deepest: deepest as u16,
+                                };
                                 deepest
                             }
                         }
