@@ -381,6 +381,10 @@ pub(super) struct TermIndex {
     /// found by a leftmost search (SIMD prefilter), then all of those
     /// starting at each place found by a walk in `inside`.
     inside_ac: Option<AhoCorasick>,
+    /// Up to three punctuation bytes (`[`) that begin the inside stems
+    /// that `inside_ac` does not search for: each place one occurs is
+    /// tried.
+    rare_first: Vec<u8>,
     inside: Trie,
     class: Box<[u8; 256]>,
     /// Every edge stem starts with a word's tail letter (always so for a
@@ -464,6 +468,23 @@ impl TermIndex {
                 None => inside_stems.push(stem),
             }
         }
+        // A pattern under four bytes makes the search's SIMD prefilter
+        // (Teddy) tell texts apart by three bytes only, and then it stops
+        // at many places where no stem starts (`[to`, a placeholder's first
+        // word, did so). Those that begin with a punctuation byte, a rare
+        // one in prose, are found by that byte instead, with every other
+        // pattern that begins with it.
+        let mut rare_first: Vec<u8> = (inside_stems.iter())
+            .filter(|s| s.len() < 4 && s.as_bytes()[0].is_ascii_punctuation())
+            .map(|s| s.as_bytes()[0])
+            .collect();
+        rare_first.sort_unstable();
+        rare_first.dedup();
+        if rare_first.len() <= 3 {
+            inside_stems.retain(|s| !rare_first.contains(&s.as_bytes()[0]));
+        } else {
+            rare_first.clear();
+        }
         let inside_ac = (!inside_stems.is_empty()).then(|| {
             // A contiguous NFA builds quicker than a DFA (start-up) and its
             // search is mostly the SIMD prefilter anyway.
@@ -476,6 +497,7 @@ impl TermIndex {
         Some(TermIndex {
             edges: DoubleArrayTrie::new(&edge)?,
             inside_ac,
+            rare_first,
             inside: Trie::new(&inside),
             class,
             stems_start_words,
@@ -595,19 +617,51 @@ impl TermIndex {
                 }
             }
         };
-        let mut from_inside = None;
-        if let Some(ac) = &self.inside_ac {
-            // No stem starts between two leftmost matches, but one may
-            // start inside a match (`lauseke` in `sopimuslauseke`): each
-            // character of a match is tried.
-            for m in ac.find_iter(Input::new(text)) {
-                from_inside.get_or_insert(());
-                for p in m.range() {
-                    if text.is_char_boundary(p) {
-                        self.inside.each_prefix(&bytes[p..], |ids| push(p, ids));
-                    }
+        let mut from_inside = false;
+        // The next place one of `rare_first` occurs at or after `from`.
+        let next_rare = |from: usize| -> Option<usize> {
+            let hay = bytes.get(from..)?;
+            let found = match self.rare_first[..] {
+                [] => None,
+                [a] => memchr::memchr(a, hay),
+                [a, b] => memchr::memchr2(a, b, hay),
+                [a, b, c, ..] => memchr::memchr3(a, b, c, hay),
+            };
+            found.map(|i| from + i)
+        };
+        // No stem starts between two leftmost matches, but one may start
+        // inside a match (`lauseke` in `sopimuslauseke`): each character
+        // of a match is tried, and each place of a rare first byte, in
+        // order, and none twice.
+        let mut matches = (self.inside_ac.as_ref()).map(|ac| ac.find_iter(Input::new(text)));
+        let mut next_match = || Some(matches.as_mut()?.next()?.range());
+        let (mut ac_at, mut rare_at) = (next_match(), next_rare(0));
+        let mut tried_to = 0;
+        loop {
+            let range = match (&ac_at, rare_at) {
+                (Some(m), Some(r)) if r >= m.start => {
+                    let m = m.clone();
+                    ac_at = next_match();
+                    m
+                }
+                (_, Some(r)) => {
+                    rare_at = next_rare(r + 1);
+                    r..r + 1
+                }
+                (Some(m), None) => {
+                    let m = m.clone();
+                    ac_at = next_match();
+                    m
+                }
+                (None, None) => break,
+            };
+            from_inside = true;
+            for p in range.start.max(tried_to)..range.end {
+                if text.is_char_boundary(p) {
+                    self.inside.each_prefix(&bytes[p..], |ids| push(p, ids));
                 }
             }
+            tried_to = tried_to.max(range.end);
         }
         let mut offsets = vec![0u32; self.n_slots + 1];
         for &(s, _) in &hits {
@@ -623,7 +677,7 @@ impl TermIndex {
             positions[*f as usize] = p;
             *f += 1;
         }
-        if from_inside.is_some() {
+        if from_inside {
             // A slot with stems in both passes has two ascending runs.
             for s in 0..self.n_slots {
                 let run = &mut positions[offsets[s] as usize..offsets[s + 1] as usize];
