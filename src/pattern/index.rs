@@ -617,7 +617,6 @@ impl TermIndex {
                 }
             }
         };
-        let mut from_inside = false;
         // The next place one of `rare_first` occurs at or after `from`.
         let next_rare = |from: usize| -> Option<usize> {
             let hay = bytes.get(from..)?;
@@ -655,7 +654,6 @@ impl TermIndex {
                 }
                 (None, None) => break,
             };
-            from_inside = true;
             for p in range.start.max(tried_to)..range.end {
                 if text.is_char_boundary(p) {
                     self.inside.each_prefix(&bytes[p..], |ids| push(p, ids));
@@ -677,9 +675,10 @@ impl TermIndex {
             positions[*f as usize] = p;
             *f += 1;
         }
-        if from_inside {
-            // A slot with stems in both passes has two ascending runs.
-            for s in 0..self.n_slots {
+        // A slot with stems in both passes has two ascending runs (only a
+        // slot that the inside stems gave a place may).
+        for (s, &inside_at) in last.iter().enumerate() {
+            if inside_at != u32::MAX {
                 let run = &mut positions[offsets[s] as usize..offsets[s + 1] as usize];
                 if !run.is_sorted() {
                     run.sort_unstable();
