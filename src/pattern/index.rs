@@ -825,6 +825,34 @@ mod tests {
         }
     }
 
+    /// Stems found by their rare first byte (`[`) and those the in-word
+    /// search finds, where the places of one lie inside the other's
+    /// matches: each place is tried once, in order.
+    #[test]
+    fn rare_first_bytes_and_inside_matches_give_each_start_once() {
+        let lists: Vec<(Vec<&str>, bool)> = vec![
+            (vec!["[to", "ab[to"], false),
+            (vec!["[t", "(x"], true),
+            (vec!["b[", "to"], false),
+        ];
+        let index = TermIndex::new(&lists).unwrap();
+        assert_eq!(index.rare_first, b"([");
+        let texts = [
+            "ab[to",
+            "[to ab[to] xab[tob[",
+            "(x[t ab[[to",
+            "[[[",
+            "ab[t",
+            "",
+        ];
+        for text in texts {
+            let starts = index.starts(text);
+            for (slot, want) in expected(&lists, text).iter().enumerate() {
+                assert_eq!(starts.of(slot), want.as_slice(), "slot {slot} in {text:?}");
+            }
+        }
+    }
+
     /// A word whose walk runs to the end of a text says nothing of the
     /// same bytes followed by more: the memo must not keep it.
     #[test]
