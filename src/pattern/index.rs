@@ -34,10 +34,16 @@ struct DoubleArrayTrie {
     /// 15 bits, `ENDS` when a stem ends there, and `base` in the high 16:
     /// the cell a step lands on holds all that the next step needs.
     cells: Vec<u32>,
-    /// Per cell: its range in `ids` (read only where `ENDS` is set).
-    terms: Vec<(u32, u32)>,
-    ids: Vec<u32>,
+    /// Per cell where `ENDS` is set: its range in `path_ids`, the ids of
+    /// every stem that ends on the way from the root to it, each once. A
+    /// walk's outcome is then the deepest such cell it reached: one list
+    /// to copy, where a loop over each stem's ids mispredicted its end.
+    paths: Vec<(u32, u32)>,
+    path_ids: Vec<u32>,
 }
+
+/// A walk's outcome when no stem ends on its way (the root, never an end).
+const NO_STEM: usize = ROOT;
 
 /// The root's cell.
 const ROOT: usize = 0;
@@ -126,61 +132,69 @@ impl DoubleArrayTrie {
                 first_free += 1;
             }
         }
-        let mut terms = vec![(0u32, 0u32); cells.len()];
-        let mut ids = Vec::new();
-        for (node, found) in node_ids.iter_mut().enumerate() {
-            if found.is_empty() {
-                continue;
+        // Each end's ids with those of the ends above it, depth first.
+        let mut paths = vec![(0u32, 0u32); cells.len()];
+        let mut path_ids = Vec::new();
+        let mut stack = vec![(0usize, Vec::<u32>::new())];
+        while let Some((node, mut above)) = stack.pop() {
+            if !node_ids[node].is_empty() {
+                above.extend_from_slice(&node_ids[node]);
+                above.sort_unstable();
+                above.dedup();
+                let cell = cell_of[node] as usize;
+                cells[cell] |= ENDS;
+                paths[cell] = (path_ids.len() as u32, above.len() as u32);
+                path_ids.extend_from_slice(&above);
             }
-            found.sort_unstable();
-            found.dedup();
-            let cell = cell_of[node] as usize;
-            cells[cell] |= ENDS;
-            terms[cell] = (ids.len() as u32, found.len() as u32);
-            ids.extend_from_slice(found);
+            for &(_, child) in &kids[node] {
+                stack.push((child as usize, above.clone()));
+            }
         }
         Some(DoubleArrayTrie {
             class,
             cells,
-            terms,
-            ids,
+            paths,
+            path_ids,
         })
     }
 
-    /// Calls `f` with the ids of every stem that `text` starts with.
+    /// Walks `text` from the root: returns how many bytes of `text` the
+    /// walk read (its outcome depends on those bytes only; one more than
+    /// `text` has when it ran out of text: a longer text might have taken
+    /// it on), and the deepest cell where a stem that `text` starts with
+    /// ends ([`NO_STEM`] when none does).
     #[inline]
-    fn each_prefix(&self, text: &[u8], mut f: impl FnMut(&[u32])) {
-        self.walk(text, |cell| f(self.ids_at(cell)));
-    }
-
-    /// Calls `f` with each cell where a stem that `text` starts with ends,
-    /// shortest first, and returns how many bytes of `text` the walk read:
-    /// its outcome depends on those bytes only (one more than `text` has
-    /// when it ran out of text: a longer text might have taken it on).
-    #[inline]
-    fn walk(&self, text: &[u8], mut f: impl FnMut(usize)) -> usize {
+    fn walk(&self, text: &[u8]) -> (usize, usize) {
         let mut state = ROOT;
         let mut cell = self.cells[ROOT];
+        let mut deepest = NO_STEM;
         for (read, &b) in text.iter().enumerate() {
             let next = (cell >> 16) as usize + self.class[b as usize] as usize;
             cell = match self.cells.get(next) {
                 Some(&c) if (c & FREE) as usize == state => c,
-                _ => return read + 1,
+                _ => return (read + 1, deepest),
             };
             state = next;
-            if cell & ENDS != 0 {
-                f(state);
-            }
+            // A select, not a branch: whether a stem ends here is a coin
+            // toss for the predictor.
+            deepest = if cell & ENDS != 0 { state } else { deepest };
         }
         // Ran out of text: in a longer one the walk might have gone on.
-        text.len() + 1
+        (text.len() + 1, deepest)
     }
 
-    /// The ids of the stems that end at `cell` (one where `ENDS` is set).
+    /// The ids of every stem that ends on the way to `cell` (a walk's
+    /// outcome), each once.
     #[inline]
-    fn ids_at(&self, cell: usize) -> &[u32] {
-        let (from, len) = self.terms[cell];
-        &self.ids[from as usize..(from + len) as usize]
+    fn ids_to(&self, cell: usize) -> &[u32] {
+        let (from, len) = self.paths[cell];
+        &self.path_ids[from as usize..(from + len) as usize]
+    }
+
+    /// Adds `(id, at)` to `hits` for each id of [`Self::ids_to`] `cell`.
+    #[inline]
+    fn add_ids_to(&self, cell: usize, at: usize, hits: &mut Vec<(u32, u32)>) {
+        hits.extend(self.ids_to(cell).iter().map(|&id| (id, at as u32)));
     }
 }
 
@@ -201,19 +215,18 @@ struct WordMemo {
 }
 
 /// A key of `len` bytes (a word and the byte after it, at most 16), and
-/// the cells where the stems it starts with end. `len` 0: unused.
+/// the walk's outcome from there. `len` 0: unused.
 #[derive(Clone, Copy, Default)]
 struct MemoEntry {
     key: [u64; 2],
     len: u8,
-    /// How many of `cells` hold; `WALK` when the walk read past the key
-    /// or found more stems than `cells` holds: such a word is walked.
-    found: u8,
-    cells: [u16; 3],
+    /// The walk read past the key: such a word is walked each time.
+    walk: bool,
+    /// The deepest cell where a stem ends ([`NO_STEM`]: none).
+    deepest: u16,
 }
 
 const MEMO_BITS: u32 = 11;
-const WALK: u8 = u8::MAX;
 
 thread_local! {
     static WORD_MEMO: std::cell::RefCell<WordMemo> = const {
@@ -285,58 +298,75 @@ fn byte_flags(high_bits: u64) -> u32 {
 /// spent a third of the time of a whole run here: it stopped at every ä
 /// and ö, and Finnish words are full of them. (Masks of eight bytes left
 /// the loops over their bits with a mispredicted branch every eight bytes.)
-/// `f` gets the start and how many word bytes follow it in its block (to
-/// the block's end when the word goes on into the next).
+/// `f` gets the start and how many word bytes it begins (counted to the
+/// end of the next block at most).
 fn each_word_start(bytes: &[u8], mut f: impl FnMut(usize, usize)) {
-    // Bit 0: the first byte of this block is the second byte of a letter
-    // that began in the block before.
-    let mut spill = 0u64;
+    // Each block's word bytes are known before its starts are given, so
+    // that a word that goes on into the next block has its whole length
+    // (cut at the block's end, its memo key would not hold the word, and
+    // one word start in eight was walked again for that).
+    let (mut tail, mut spill) = block_tails(bytes, 0, 0);
     // Bit 0: the last byte of the block before belongs to a word character.
     let mut before = 0u64;
     let mut at = 0;
     while at < bytes.len() {
-        let mut tail = 0u64;
-        // Bytes from 0xC0 up: where a character of two bytes or more
-        // starts. (Asking `tail_len` at every byte from 0x80 up, the
-        // continuation bytes too, mispredicted a branch at most of them.)
-        let mut leads = 0u64;
-        for k in 0..8 {
-            let from = at + 8 * k;
-            let w = match bytes.get(from..from + 8) {
-                Some(chunk) => u64::from_le_bytes(chunk.try_into().expect("8 bytes")),
-                None => {
-                    let mut last = [0u8; 8];
-                    let rest = bytes.get(from..).unwrap_or_default();
-                    last[..rest.len()].copy_from_slice(rest);
-                    u64::from_le_bytes(last)
-                }
-            };
-            tail |= u64::from(byte_flags(ascii_tail_bytes(w))) << (8 * k);
-            leads |= u64::from(byte_flags(w & w << 1)) << (8 * k);
-        }
-        let mut next_spill = 0;
-        while leads != 0 {
-            let i = leads.trailing_zeros();
-            leads &= leads - 1;
-            if tail_len(bytes, at + i as usize) == 2 {
-                tail |= 1 << i;
-                match 1u64.checked_shl(i + 1) {
-                    Some(second) => tail |= second,
-                    None => next_spill = 1,
-                }
-            }
-        }
-        tail |= spill;
-        spill = next_spill;
+        let next = if at + 64 < bytes.len() {
+            block_tails(bytes, at + 64, spill)
+        } else {
+            (0, 0)
+        };
+        let both = u128::from(tail) | u128::from(next.0) << 64;
         let mut starts = tail & !(tail << 1 | before);
         before = tail >> 63;
         while starts != 0 {
             let i = starts.trailing_zeros();
-            f(at + i as usize, (!(tail >> i)).trailing_zeros() as usize);
+            f(at + i as usize, (!(both >> i)).trailing_zeros() as usize);
             starts &= starts - 1;
         }
+        (tail, spill) = next;
         at += 64;
     }
+}
+
+/// The block of 64 bytes from `at`: a mask of its bytes that belong to a
+/// word character, and bit 0 set when the next block's first byte is the
+/// second of a letter that begins in this one. `spill`: the same from the
+/// block before.
+#[inline(always)]
+fn block_tails(bytes: &[u8], at: usize, spill: u64) -> (u64, u64) {
+    let mut tail = 0u64;
+    // Bytes from 0xC0 up: where a character of two bytes or more
+    // starts. (Asking `tail_len` at every byte from 0x80 up, the
+    // continuation bytes too, mispredicted a branch at most of them.)
+    let mut leads = 0u64;
+    // A whole block, or the text's last bytes and zeros (no word
+    // character): eight words without a branch between them.
+    let block: [u8; 64] = match bytes.get(at..at + 64) {
+        Some(block) => block.try_into().expect("64 bytes"),
+        None => {
+            let mut last = [0u8; 64];
+            last[..bytes.len() - at].copy_from_slice(&bytes[at..]);
+            last
+        }
+    };
+    for k in 0..8 {
+        let w = u64::from_le_bytes(block[8 * k..8 * k + 8].try_into().expect("8 bytes"));
+        tail |= u64::from(byte_flags(ascii_tail_bytes(w))) << (8 * k);
+        leads |= u64::from(byte_flags(w & w << 1)) << (8 * k);
+    }
+    let mut next_spill = 0;
+    while leads != 0 {
+        let i = leads.trailing_zeros();
+        leads &= leads - 1;
+        if tail_len(bytes, at + i as usize) == 2 {
+            tail |= 1 << i;
+            match 1u64.checked_shl(i + 1) {
+                Some(second) => tail |= second,
+                None => next_spill = 1,
+            }
+        }
+    }
+    (tail | spill, next_spill)
 }
 
 /// The first stems of many term lists (slots).
@@ -351,6 +381,10 @@ pub(super) struct TermIndex {
     /// found by a leftmost search (SIMD prefilter), then all of those
     /// starting at each place found by a walk in `inside`.
     inside_ac: Option<AhoCorasick>,
+    /// Up to three punctuation bytes (`[`) that begin the inside stems
+    /// that `inside_ac` does not search for: each place one occurs is
+    /// tried.
+    rare_first: Vec<u8>,
     inside: Trie,
     class: Box<[u8; 256]>,
     /// Every edge stem starts with a word's tail letter (always so for a
@@ -434,6 +468,23 @@ impl TermIndex {
                 None => inside_stems.push(stem),
             }
         }
+        // A pattern under four bytes makes the search's SIMD prefilter
+        // (Teddy) tell texts apart by three bytes only, and then it stops
+        // at many places where no stem starts (`[to`, a placeholder's first
+        // word, did so). Those that begin with a punctuation byte, a rare
+        // one in prose, are found by that byte instead, with every other
+        // pattern that begins with it.
+        let mut rare_first: Vec<u8> = (inside_stems.iter())
+            .filter(|s| s.len() < 4 && s.as_bytes()[0].is_ascii_punctuation())
+            .map(|s| s.as_bytes()[0])
+            .collect();
+        rare_first.sort_unstable();
+        rare_first.dedup();
+        if rare_first.len() <= 3 {
+            inside_stems.retain(|s| !rare_first.contains(&s.as_bytes()[0]));
+        } else {
+            rare_first.clear();
+        }
         let inside_ac = (!inside_stems.is_empty()).then(|| {
             // A contiguous NFA builds quicker than a DFA (start-up) and its
             // search is mostly the SIMD prefilter anyway.
@@ -446,6 +497,7 @@ impl TermIndex {
         Some(TermIndex {
             edges: DoubleArrayTrie::new(&edge)?,
             inside_ac,
+            rare_first,
             inside: Trie::new(&inside),
             class,
             stems_start_words,
@@ -506,8 +558,55 @@ impl TermIndex {
         // sort. A notice gives about one hit in 16 bytes; room for twice
         // that.
         let mut hits: Vec<(u32, u32)> = Vec::with_capacity(text.len() / 8);
-        // Each slot's last position, so that two stems of one list found at
-        // one place (`tieto`, `tietosuoja`) give it once.
+        // A word edge gives each slot once: the ids to an end are distinct.
+        if self.stems_start_words {
+            WORD_MEMO.with_borrow_mut(|memo| {
+                let memo = memo.for_index(self.id);
+                // (Nearly every word begins with a byte that begins some
+                // stem: the walk, or the memo, answers for the others.)
+                each_word_start(bytes, |at, run| {
+                    let deepest = match bytes.get(at..at + 16) {
+                        // The text's last bytes: walked.
+                        None => self.edges.walk(&bytes[at..]).1,
+                        Some(window) => {
+                            // The word and the byte after it: a walk that
+                            // stops inside the word or on that byte reads
+                            // no further.
+                            let len = (run + 1).min(16);
+                            let (key, slot) = memo_key(window.try_into().expect("16 bytes"), len);
+                            let entry = &mut memo[slot];
+                            let known = entry.key == key && usize::from(entry.len) == len;
+                            if known && !entry.walk {
+                                usize::from(entry.deepest)
+                            } else {
+                                let (read, deepest) = self.edges.walk(&bytes[at..]);
+                                // (A known word walked again, as its walk
+                                // reads past its key, is stored again to be
+                                // walked: no branch on `known`.)
+                                *entry = MemoEntry {
+                                    key,
+                                    len: len as u8,
+                                    walk: read > len,
+                                    deepest: deepest as u16,
+                                };
+                                deepest
+                            }
+                        }
+                    };
+                    self.edges.add_ids_to(deepest, at, &mut hits);
+                });
+            });
+        } else {
+            self.each_edge_by_bytes(bytes, |at| {
+                let (_, deepest) = self.edges.walk(&bytes[at..]);
+                self.edges.add_ids_to(deepest, at, &mut hits);
+            });
+        }
+        // Each slot's last position, so that two inside stems of one list
+        // found at one place (`tieto`, `tietosuoja`) give it once. (No
+        // list has stems in both passes that start at one place: a list's
+        // inside stems that are not compounds start with no letter or
+        // digit, and its edge stems with one.)
         let mut last = vec![u32::MAX; self.n_slots];
         let mut push = |at: usize, slots: &[u32]| {
             for &s in slots {
@@ -518,71 +617,49 @@ impl TermIndex {
                 }
             }
         };
-        if self.stems_start_words {
-            WORD_MEMO.with_borrow_mut(|memo| {
-                let memo = memo.for_index(self.id);
-                each_word_start(bytes, |at, run| {
-                    if self.class[bytes[at] as usize] & EDGE_START == 0 {
-                        return;
-                    }
-                    let Some(window) = bytes.get(at..at + 16) else {
-                        // The text's last bytes: walked.
-                        self.edges.each_prefix(&bytes[at..], |ids| push(at, ids));
-                        return;
-                    };
-                    // The word and the byte after it: a walk that stops
-                    // inside the word or on that byte reads no further.
-                    let len = (run + 1).min(16);
-                    let (key, slot) = memo_key(window.try_into().expect("16 bytes"), len);
-                    let entry = &mut memo[slot];
-                    let known = entry.key == key && usize::from(entry.len) == len;
-                    if known && entry.found != WALK {
-                        for &cell in &entry.cells[..usize::from(entry.found)] {
-                            push(at, self.edges.ids_at(usize::from(cell)));
-                        }
-                        return;
-                    }
-                    let (mut cells, mut found) = ([0u16; 3], 0usize);
-                    let read = self.edges.walk(&bytes[at..], |cell| {
-                        push(at, self.edges.ids_at(cell));
-                        if let Some(c) = cells.get_mut(found) {
-                            *c = cell as u16;
-                        }
-                        found += 1;
-                    });
-                    if !known {
-                        let found = if read <= len && found <= cells.len() {
-                            found as u8
-                        } else {
-                            WALK
-                        };
-                        *entry = MemoEntry {
-                            key,
-                            len: len as u8,
-                            found,
-                            cells,
-                        };
-                    }
-                });
-            });
-        } else {
-            self.each_edge_by_bytes(bytes, |at| {
-                self.edges.each_prefix(&bytes[at..], |ids| push(at, ids));
-            });
-        }
-        let mut from_inside = None;
-        if let Some(ac) = &self.inside_ac {
-            // No stem starts between two leftmost matches, but one may
-            // start inside a match (`lauseke` in `sopimuslauseke`): each
-            // character of a match is tried.
-            for m in ac.find_iter(Input::new(text)) {
-                from_inside.get_or_insert(());
-                for p in m.range() {
-                    if text.is_char_boundary(p) {
-                        self.inside.each_prefix(&bytes[p..], |ids| push(p, ids));
-                    }
+        // The next place one of `rare_first` occurs at or after `from`.
+        let next_rare = |from: usize| -> Option<usize> {
+            let hay = bytes.get(from..)?;
+            let found = match self.rare_first[..] {
+                [] => None,
+                [a] => memchr::memchr(a, hay),
+                [a, b] => memchr::memchr2(a, b, hay),
+                [a, b, c, ..] => memchr::memchr3(a, b, c, hay),
+            };
+            found.map(|i| from + i)
+        };
+        // No stem starts between two leftmost matches, but one may start
+        // inside a match (`lauseke` in `sopimuslauseke`): each character
+        // of a match is tried, and each place of a rare first byte, in
+        // order, and none twice.
+        let mut matches = (self.inside_ac.as_ref()).map(|ac| ac.find_iter(Input::new(text)));
+        let mut next_match = || Some(matches.as_mut()?.next()?.range());
+        let (mut ac_at, mut rare_at) = (next_match(), next_rare(0));
+        let mut tried_to = 0;
+        loop {
+            let range = match (&ac_at, rare_at) {
+                (Some(m), Some(r)) if r >= m.start => {
+                    let m = m.clone();
+                    ac_at = next_match();
+                    m
+                }
+                (_, Some(r)) => {
+                    rare_at = next_rare(r + 1);
+                    r..r + 1
+                }
+                (Some(m), None) => {
+                    let m = m.clone();
+                    ac_at = next_match();
+                    m
+                }
+                (None, None) => break,
+            };
+            for p in range.start.max(tried_to)..range.end {
+                if text.is_char_boundary(p) {
+                    self.inside.each_prefix(&bytes[p..], |ids| push(p, ids));
                 }
             }
+            tried_to = tried_to.max(range.end);
         }
         let mut offsets = vec![0u32; self.n_slots + 1];
         for &(s, _) in &hits {
@@ -598,9 +675,10 @@ impl TermIndex {
             positions[*f as usize] = p;
             *f += 1;
         }
-        if from_inside.is_some() {
-            // A slot with stems in both passes has two ascending runs.
-            for s in 0..self.n_slots {
+        // A slot with stems in both passes has two ascending runs (only a
+        // slot that the inside stems gave a place may).
+        for (s, &inside_at) in last.iter().enumerate() {
+            if inside_at != u32::MAX {
                 let run = &mut positions[offsets[s] as usize..offsets[s + 1] as usize];
                 if !run.is_sorted() {
                     run.sort_unstable();
@@ -743,6 +821,34 @@ mod tests {
                     want.as_slice(),
                     "slot {slot} in {text:?} (bytes)"
                 );
+            }
+        }
+    }
+
+    /// Stems found by their rare first byte (`[`) and those the in-word
+    /// search finds, where the places of one lie inside the other's
+    /// matches: each place is tried once, in order.
+    #[test]
+    fn rare_first_bytes_and_inside_matches_give_each_start_once() {
+        let lists: Vec<(Vec<&str>, bool)> = vec![
+            (vec!["[to", "ab[to"], false),
+            (vec!["[t", "(x"], true),
+            (vec!["b[", "to"], false),
+        ];
+        let index = TermIndex::new(&lists).unwrap();
+        assert_eq!(index.rare_first, b"([");
+        let texts = [
+            "ab[to",
+            "[to ab[to] xab[tob[",
+            "(x[t ab[[to",
+            "[[[",
+            "ab[t",
+            "",
+        ];
+        for text in texts {
+            let starts = index.starts(text);
+            for (slot, want) in expected(&lists, text).iter().enumerate() {
+                assert_eq!(starts.of(slot), want.as_slice(), "slot {slot} in {text:?}");
             }
         }
     }
