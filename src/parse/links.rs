@@ -115,7 +115,7 @@ mod tests {
             "MAILTO",
             "mailtomailto:",
         ];
-        let mut next = crate::xorshift(0x3a11_70);
+        let mut next = crate::xorshift(0x3a11_7011);
         for _ in 0..20_000 {
             let n = (next() % 8) as usize;
             let src: String = (0..n)
