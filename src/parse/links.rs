@@ -43,9 +43,10 @@ fn md_link() -> &'static Regex {
 }
 
 /// Whether `src` holds `mailto:` or `MAILTO:`, found by its colons: a page
-/// has a few dozen, and one memchr pass stopping at each of them cost a
-/// fifth of two substring searches (whose rare-byte guesses for `mailto:`
-/// are common letters of a page: they stopped every few bytes).
+/// has a few dozen, and one memchr pass stopping at each of them costs a
+/// quarter of two substring searches (~2.6 against ~10 K instructions for a
+/// 9 KB page: memchr's rare-byte guesses for `mailto:` are letters common on
+/// any page, so its candidates came every few bytes).
 fn has_mailto(src: &[u8]) -> bool {
     memchr::memchr_iter(b':', src)
         .any(|p| p >= 6 && matches!(&src[p - 6..p], b"mailto" | b"MAILTO"))
