@@ -42,6 +42,16 @@ fn md_link() -> &'static Regex {
     RE.get_or_init(|| Regex::new(r"(?i)\[([^\]\n]{1,200})\]\(<?mailto:([^)>\s?]+)[^)]*\)").unwrap())
 }
 
+/// Whether `src` holds `mailto:` or `MAILTO:`, found by its colons: a page
+/// has a few dozen, and one memchr pass stopping at each of them costs a
+/// quarter of two substring searches (~2.6 against ~10 K instructions for a
+/// 9 KB page: memchr's rare-byte guesses for `mailto:` are letters common on
+/// any page, so its candidates came every few bytes).
+fn has_mailto(src: &[u8]) -> bool {
+    memchr::memchr_iter(b':', src)
+        .any(|p| p >= 6 && matches!(&src[p - 6..p], b"mailto" | b"MAILTO"))
+}
+
 /// The e-mail links of an HTML or Markdown source whose shown address is a
 /// different address from their target (case and surrounding space aside).
 pub fn mismatched_mail_links(src: &str, format: Format) -> Vec<MailLink> {
@@ -53,8 +63,7 @@ pub fn mismatched_mail_links(src: &str, format: Format) -> Vec<MailLink> {
     // byte, twice when there was no link.) It comes before the regexes are
     // fetched: compiling them costs as much as this test on a thousand
     // pages, and a batch without a mailto link never needs them.
-    let has = |needle: &str| memchr::memmem::find(src.as_bytes(), needle.as_bytes()).is_some();
-    if !has("mailto:") && !has("MAILTO:") {
+    if !has_mailto(src.as_bytes()) {
         return Vec::new();
     }
     let (re, text_group, target_group) = match format {
@@ -87,6 +96,36 @@ pub fn mismatched_mail_links(src: &str, format: Format) -> Vec<MailLink> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn has_mailto_is_the_substring_search() {
+        const PIECES: &[&str] = &[
+            "mailto:",
+            "MAILTO:",
+            "Mailto:",
+            "mailto",
+            "ailto:",
+            ":",
+            "::",
+            "m",
+            "<a href=\"",
+            "x@b.fi",
+            "https://",
+            " ",
+            "ä",
+            "MAILTO",
+            "mailtomailto:",
+        ];
+        let mut next = crate::xorshift(0x3a11_7011);
+        for _ in 0..20_000 {
+            let n = (next() % 8) as usize;
+            let src: String = (0..n)
+                .map(|_| PIECES[next() as usize % PIECES.len()])
+                .collect();
+            let want = src.contains("mailto:") || src.contains("MAILTO:");
+            assert_eq!(has_mailto(src.as_bytes()), want, "{src:?}");
+        }
+    }
 
     #[test]
     fn finds_a_shown_address_that_is_not_the_target() {
