@@ -207,13 +207,27 @@ impl MappedText {
     /// (Inlined: the parsers and the normalizer call it for every run.)
     #[inline]
     pub fn push_verbatim(&mut self, s: &str, src_start: usize) {
-        if s.is_empty() {
+        self.push_verbatim_with(src_start, s.len(), |text| text.push_str(s));
+    }
+
+    /// [`Self::push_verbatim`] of `len` bytes that `write` appends to the
+    /// text: the same length as their source, mapped one to one (the
+    /// normalizer writes a run's line feeds as spaces).
+    #[inline]
+    pub fn push_verbatim_with(
+        &mut self,
+        src_start: usize,
+        len: usize,
+        write: impl FnOnce(&mut String),
+    ) {
+        if len == 0 {
             return;
         }
         let t = self.text.len() as u32;
-        let len = s.len() as u32;
+        write(&mut self.text);
+        debug_assert_eq!(self.text.len(), t as usize + len);
+        let len = len as u32;
         let src = src_start as u32;
-        self.text.push_str(s);
         if let Some(last) = self.segs.last_mut() {
             if last.verbatim() && last.text + last.text_len == t && last.src + last.src_len == src {
                 last.text_len += len;
