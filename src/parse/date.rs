@@ -231,17 +231,7 @@ impl Read {
         match self {
             Read::Date { y, m, d: None } => ym(y, m),
             Read::Date { y, m, d: Some(d) } => ymd(y, m, d),
-            Read::Slash { a, b, y } => {
-                if a > 12 || a == b {
-                    ymd(y, b, a)
-                } else if b > 12 {
-                    ymd(y, a, b)
-                } else if english {
-                    None
-                } else {
-                    ymd(y, b, a)
-                }
-            }
+            Read::Slash { a, b, y } => slash_date(a, b, y, english),
         }
     }
 }
@@ -360,6 +350,21 @@ pub fn days_in_month(y: u32, m: u32) -> u32 {
         2 => 28,
         4 | 6 | 9 | 11 => 30,
         _ => 31,
+    }
+}
+
+/// `a/b/y`: day first (Finnish and Swedish usage), unless only the other
+/// order makes a date; an English notice's `a/b` that could be either
+/// gives no date.
+fn slash_date(a: u32, b: u32, y: u32, english: bool) -> Option<String> {
+    if a > 12 || a == b {
+        ymd(y, b, a)
+    } else if b > 12 {
+        ymd(y, a, b)
+    } else if english {
+        None
+    } else {
+        ymd(y, b, a)
     }
 }
 
@@ -572,16 +577,7 @@ mod tests {
             } else if let Some(y) = num(&c, IY) {
                 ymd(y, num(&c, IM)?, num(&c, ID)?)
             } else if let Some(y) = num(&c, SY) {
-                let (a, b) = (num(&c, SA)?, num(&c, SB)?);
-                if a > 12 || a == b {
-                    ymd(y, b, a)
-                } else if b > 12 {
-                    ymd(y, a, b)
-                } else if english {
-                    None
-                } else {
-                    ymd(y, b, a)
-                }
+                slash_date(num(&c, SA)?, num(&c, SB)?, y, english)
             } else if let Some(y) = num(&c, FY) {
                 let m = month_number(c.get(FM)?.as_str())?;
                 match num(&c, FD) {
