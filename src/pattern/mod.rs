@@ -1213,49 +1213,36 @@ impl TermSet {
     /// index of the whole text gives the starts inside `range`, and its
     /// first character is tried too: a word cut there starts a word here.
     pub fn find_all_in_range(&self, scan: &Scan, range: Range<usize>) -> Vec<Range<usize>> {
-        let lists = self.range_lists(scan, &range);
-        let refs = [
-            lists[0].as_ref().map(RangeStarts::as_slice),
-            lists[1].as_ref().map(RangeStarts::as_slice),
-        ];
-        let (b, c) = self.listed_matchers(refs, range.len());
+        let mut buf = RangeStarts::default();
+        let lists = self.range_lists(scan, &range, &mut buf);
+        let (b, c) = self.listed_matchers(lists, range.len());
         Self::find_all_with(b, c, &scan.text[range])
     }
 
     /// [`TermSet::is_match`] of `scan.text[range]` (see
     /// [`TermSet::find_all_in_range`]).
     pub fn is_match_in_range(&self, scan: &Scan, range: Range<usize>) -> bool {
-        let lists = self.range_lists(scan, &range);
-        let refs = [
-            lists[0].as_ref().map(RangeStarts::as_slice),
-            lists[1].as_ref().map(RangeStarts::as_slice),
-        ];
-        let (b, c) = self.listed_matchers(refs, range.len());
+        let mut buf = RangeStarts::default();
+        let lists = self.range_lists(scan, &range, &mut buf);
+        let (b, c) = self.listed_matchers(lists, range.len());
         Self::any_with(b, c, &scan.text[range])
     }
 
     /// For each part the index covers, its starts within `range`, relative
-    /// to it, with 0 first.
-    fn range_lists(&self, scan: &Scan, range: &Range<usize>) -> [Option<RangeStarts>; 2] {
-        [&self.bounded, &self.compound].map(|p| {
-            let list = scan.starts_of(p.as_ref()?)?;
-            let (a, b) = (range.start as u32, range.end as u32);
-            let lo = list.partition_point(|&p| p <= a);
-            let hi = list.partition_point(|&p| p < b).max(lo);
-            let relative = list[lo..hi].iter().map(|&p| p - a);
-            Some(if hi - lo < RANGE_STARTS_INLINE {
-                let mut starts = [0; RANGE_STARTS_INLINE];
-                for (slot, p) in starts[1..].iter_mut().zip(relative) {
-                    *slot = p;
-                }
-                RangeStarts::Inline(starts, hi - lo + 1)
-            } else {
-                let mut out = Vec::with_capacity(hi - lo + 1);
-                out.push(0);
-                out.extend(relative);
-                RangeStarts::Heap(out)
-            })
-        })
+    /// to it, with 0 first, written into `buf` (the caller's stack: built
+    /// as an array of two owned lists, they were copied about three times).
+    fn range_lists<'b>(
+        &self,
+        scan: &Scan,
+        range: &Range<usize>,
+        buf: &'b mut RangeStarts,
+    ) -> [Option<&'b [u32]>; 2] {
+        let [inline_b, inline_c] = &mut buf.inline;
+        let [heap_b, heap_c] = &mut buf.heap;
+        [
+            range_list(scan, self.bounded.as_ref(), range, inline_b, heap_b),
+            range_list(scan, self.compound.as_ref(), range, inline_c, heap_c),
+        ]
     }
 
     /// The matches of [`TermSet::find_all_in`], in order, each passed to
@@ -1311,19 +1298,47 @@ impl TermSet {
 /// the stack (a vector for each was about a tenth of a range search).
 const RANGE_STARTS_INLINE: usize = 24;
 
-/// A part's starts within a range ([`TermSet::range_lists`]).
-enum RangeStarts {
-    Inline([u32; RANGE_STARTS_INLINE], usize),
-    Heap(Vec<u32>),
+/// Room for both parts' starts within a range ([`TermSet::range_lists`]):
+/// on the stack when they are few, else in a vector.
+struct RangeStarts {
+    inline: [[u32; RANGE_STARTS_INLINE]; 2],
+    heap: [Vec<u32>; 2],
 }
 
-impl RangeStarts {
-    fn as_slice(&self) -> &[u32] {
-        match self {
-            RangeStarts::Inline(starts, n) => &starts[..*n],
-            RangeStarts::Heap(v) => v,
+impl Default for RangeStarts {
+    fn default() -> Self {
+        RangeStarts {
+            inline: [[0; RANGE_STARTS_INLINE]; 2],
+            heap: [Vec::new(), Vec::new()],
         }
     }
+}
+
+/// `part`'s starts within `range` when the index covers it, relative to
+/// the range with 0 first, in `inline` when they fit, else in `heap`.
+fn range_list<'b>(
+    scan: &Scan,
+    part: Option<&Part>,
+    range: &Range<usize>,
+    inline: &'b mut [u32; RANGE_STARTS_INLINE],
+    heap: &'b mut Vec<u32>,
+) -> Option<&'b [u32]> {
+    let list = scan.starts_of(part?)?;
+    let (a, b) = (range.start as u32, range.end as u32);
+    let lo = list.partition_point(|&p| p <= a);
+    let hi = list.partition_point(|&p| p < b).max(lo);
+    let relative = list[lo..hi].iter().map(|&p| p - a);
+    Some(if hi - lo < RANGE_STARTS_INLINE {
+        for (slot, p) in inline[1..].iter_mut().zip(relative) {
+            *slot = p;
+        }
+        &inline[..hi - lo + 1]
+    } else {
+        heap.reserve(hi - lo + 1);
+        heap.push(0);
+        heap.extend(relative);
+        heap
+    })
 }
 
 /// Where, once per notice, each of many term sets (a whole catalogue) may
