@@ -12,6 +12,7 @@
 
 use std::borrow::Cow;
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use memchr::memmem;
 
@@ -262,6 +263,21 @@ const STARTS_CONSTRUCT: [bool; 128] = {
     t
 };
 
+/// Whether `b` may hold a line construct of [`scan_body`]: the first
+/// byte of a code fence (`` ` ``, `~`) or of a kramdown attribute list
+/// (`{`), an admonition marker (`:::`), or the middle of `import ` and
+/// `export ` (an MDX statement). Most texts have none, and three vector
+/// searches cost less than finding every line end (about 100 instructions
+/// a line).
+fn may_have_line_constructs(b: &[u8]) -> bool {
+    static FINDERS: OnceLock<[memmem::Finder<'static>; 2]> = OnceLock::new();
+    let [colons, port] =
+        FINDERS.get_or_init(|| [memmem::Finder::new(":::"), memmem::Finder::new("port ")]);
+    memchr::memchr3(b'`', b'~', b'{', b).is_some()
+        || colons.find(b).is_some()
+        || port.find(b).is_some()
+}
+
 /// Masks template tags and MDX syntax in `src[from..]`.
 fn scan_body(src: &str, from: usize, masks: &mut Vec<Range<usize>>) {
     scan_body_with(src, from, masks, true)
@@ -279,7 +295,13 @@ fn scan_body_with(src: &str, from: usize, masks: &mut Vec<Range<usize>>, skip_pl
     let mut skip_until = 0;
     let mut fence: Option<(u8, usize, usize)> = None;
     let mut mdx = false;
-    for (s, e, next) in lines_from(src, from) {
+    // A text without any line construct's opening needs no line read.
+    let lines_at = if skip_plain_lines && !may_have_line_constructs(&b[from..]) {
+        src.len()
+    } else {
+        from
+    };
+    for (s, e, next) in lines_from(src, lines_at) {
         if s < skip_until {
             continue;
         }
