@@ -208,33 +208,43 @@ struct ElementPiece {
 /// `level` (its entries one level deeper), made once per level and thread.
 fn element_pieces(level: usize) -> std::rc::Rc<[ElementPiece]> {
     thread_local! {
-        static BY_LEVEL: std::cell::RefCell<Vec<Option<std::rc::Rc<[ElementPiece]>>>> =
-            const { std::cell::RefCell::new(Vec::new()) };
+        static BY_LEVEL: PerLevel<ElementPiece> = const { std::cell::RefCell::new(Vec::new()) };
     }
-    BY_LEVEL.with_borrow_mut(|by_level| {
+    made_once_per_level(&BY_LEVEL, level, || {
+        // `level` is the entries' level (inside the open `{`).
+        let indent = |n: usize| "  ".repeat(n);
+        elements_by_name()
+            .iter()
+            .map(|(key, written)| ElementPiece {
+                key: *key,
+                head: format!(
+                    ",\n{}{written}{{\n{}{}",
+                    indent(level),
+                    indent(level + 1),
+                    key!("section")
+                ),
+                middle: format!(",\n{}{}\"", indent(level + 1), key!("status")),
+                tail: format!("\"\n{}}}", indent(level)),
+            })
+            .collect()
+    })
+}
+
+/// Pieces of text made for each nesting level, kept per thread.
+type PerLevel<T> = std::cell::RefCell<Vec<Option<std::rc::Rc<[T]>>>>;
+
+/// `make()`'s pieces for `level`, made on the first call for that level in
+/// this thread and shared after.
+fn made_once_per_level<T>(
+    cache: &'static std::thread::LocalKey<PerLevel<T>>,
+    level: usize,
+    make: impl FnOnce() -> std::rc::Rc<[T]>,
+) -> std::rc::Rc<[T]> {
+    cache.with_borrow_mut(|by_level| {
         if by_level.len() <= level {
             by_level.resize(level + 1, None);
         }
-        by_level[level]
-            .get_or_insert_with(|| {
-                // `level` is the entries' level (inside the open `{`).
-                let indent = |n: usize| "  ".repeat(n);
-                elements_by_name()
-                    .iter()
-                    .map(|(key, written)| ElementPiece {
-                        key: *key,
-                        head: format!(
-                            ",\n{}{written}{{\n{}{}",
-                            indent(level),
-                            indent(level + 1),
-                            key!("section")
-                        ),
-                        middle: format!(",\n{}{}\"", indent(level + 1), key!("status")),
-                        tail: format!("\"\n{}}}", indent(level)),
-                    })
-                    .collect()
-            })
-            .clone()
+        by_level[level].get_or_insert_with(make).clone()
     })
 }
 
@@ -301,22 +311,14 @@ const FIXED_NAMES: [&str; 16] = [
 /// and thread.
 fn key_pieces(level: usize) -> std::rc::Rc<[String]> {
     thread_local! {
-        static BY_LEVEL: std::cell::RefCell<Vec<Option<std::rc::Rc<[String]>>>> =
-            const { std::cell::RefCell::new(Vec::new()) };
+        static BY_LEVEL: PerLevel<String> = const { std::cell::RefCell::new(Vec::new()) };
     }
-    BY_LEVEL.with_borrow_mut(|by_level| {
-        if by_level.len() <= level {
-            by_level.resize(level + 1, None);
-        }
-        by_level[level]
-            .get_or_insert_with(|| {
-                let indent = "  ".repeat(level);
-                FIXED_NAMES
-                    .iter()
-                    .map(|name| format!(",\n{indent}\"{name}\": "))
-                    .collect()
-            })
-            .clone()
+    made_once_per_level(&BY_LEVEL, level, || {
+        let indent = "  ".repeat(level);
+        FIXED_NAMES
+            .iter()
+            .map(|name| format!(",\n{indent}\"{name}\": "))
+            .collect()
     })
 }
 
