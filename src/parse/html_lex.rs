@@ -582,12 +582,27 @@ pub(super) fn give_back_tokens(mut toks: Vec<Token>) {
 }
 
 /// Runs the tokenizer over `src` from `start` (see [`sniff`]).
+#[cfg(test)]
 pub(super) fn tokenize(src: &str, flavor: Flavor, start: usize) -> (Vec<Token>, Vec<Comment>) {
+    let masks = ByteMasks::of(src.as_bytes());
+    let out = tokenize_with(src, &masks, flavor, start);
+    masks.give_back();
+    out
+}
+
+/// [`tokenize`] with the page's [`ByteMasks`], which the builder reads too.
+pub(super) fn tokenize_with(
+    src: &str,
+    masks: &ByteMasks,
+    flavor: Flavor,
+    start: usize,
+) -> (Vec<Token>, Vec<Comment>) {
     let mut toks = SPARE_TOKENS.with(|s| std::mem::take(&mut *s.borrow_mut()));
     toks.reserve(src.len() / 24 + 16);
     let mut lx = Lexer {
         b: src.as_bytes(),
         src,
+        stops: &masks.stops,
         pos: start,
         toks,
         comments: Vec::new(),
@@ -625,6 +640,8 @@ pub(super) fn tokenize(src: &str, flavor: Flavor, start: usize) -> (Vec<Token>, 
 struct Lexer<'a> {
     src: &'a str,
     b: &'a [u8],
+    /// [`ByteMasks::stops`] of `b`.
+    stops: &'a [u64],
     pos: usize,
     toks: Vec<Token>,
     comments: Vec<Comment>,
@@ -722,6 +739,198 @@ fn first_stop(s: &[u8], q: u8) -> Option<usize> {
         .iter()
         .position(|&c| c == q || c == b'<' || c == b'{')
         .map(|p| done + p)
+}
+
+thread_local! {
+    /// See [`ByteMasks::give_back`].
+    static SPARE_MASKS: std::cell::RefCell<ByteMasks> =
+        const { std::cell::RefCell::new(ByteMasks { stops: Vec::new(), amps: Vec::new() }) };
+}
+
+/// Where a page's `<`, `{`, `$` and `&` are, as bit masks made in one
+/// vector pass (bit `k` of word `w`: byte `64 * w + k`; the bits past the
+/// end are clear). Markup's text ends at the next of the first three
+/// ([`Lexer::markup`]), and text is decoded at each `&`: one `memchr3`
+/// a text and one `memchr` a text and a reference, whose set-up cost more
+/// than the few bytes each searched.
+#[derive(Default)]
+pub(super) struct ByteMasks {
+    /// `<`, `{` and `$`.
+    pub(super) stops: Vec<u64>,
+    /// `&`.
+    pub(super) amps: Vec<u64>,
+}
+
+impl ByteMasks {
+    /// The masks of `src`, in the buffers last given back on this thread.
+    pub(super) fn of(src: &[u8]) -> ByteMasks {
+        let mut m = SPARE_MASKS.with(|s| std::mem::take(&mut *s.borrow_mut()));
+        m.stops.clear();
+        m.amps.clear();
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::arch::is_x86_feature_detected!("avx2") {
+                // SAFETY: the CPU has AVX2 (checked just above); the
+                // function reads only `src`.
+                unsafe { fill_masks_avx2(src, &mut m) }
+            } else {
+                // SAFETY: SSE2 is part of x86-64 itself (every x86_64
+                // target enables it); the function reads only `src`.
+                unsafe { fill_masks_sse2(src, &mut m) }
+            }
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        fill_masks(src, &mut m, block_masks_bytewise);
+        m
+    }
+
+    /// Gives the buffers to the next [`Self::of`] on this thread.
+    pub(super) fn give_back(self) {
+        if self.stops.capacity() <= 1 << 12 {
+            SPARE_MASKS.with(|s| *s.borrow_mut() = self);
+        }
+    }
+}
+
+/// The first set bit of `words` at or after bit `from`.
+#[inline]
+pub(super) fn next_bit(words: &[u64], from: usize) -> Option<usize> {
+    let mut w = from / 64;
+    let mut m = *words.get(w)? & (u64::MAX << (from % 64));
+    while m == 0 {
+        w += 1;
+        m = *words.get(w)?;
+    }
+    Some(w * 64 + m.trailing_zeros() as usize)
+}
+
+/// The first set bit of `words` in `from..end` (`end` at most the bits
+/// `words` has).
+#[inline]
+pub(super) fn next_bit_in(words: &[u64], from: usize, end: usize) -> Option<usize> {
+    if from >= end {
+        return None;
+    }
+    let last = (end - 1) / 64;
+    let mut w = from / 64;
+    let mut m = *words.get(w)? & (u64::MAX << (from % 64));
+    while m == 0 {
+        if w >= last {
+            return None;
+        }
+        w += 1;
+        m = *words.get(w)?;
+    }
+    let k = w * 64 + m.trailing_zeros() as usize;
+    (k < end).then_some(k)
+}
+
+/// [`ByteMasks`] of `src`, a block of 64 bytes at a time by `block` (the
+/// last one padded with zero bytes, none of them marked). The words are
+/// written in place: with a push (and its call to grow the list) in the
+/// loop, the compiler kept each mask as 32 separate bits.
+#[inline(always)]
+fn fill_masks(src: &[u8], m: &mut ByteMasks, block: impl Fn(&[u8; 64]) -> (u64, u64)) {
+    let words = src.len().div_ceil(64);
+    m.stops.resize(words, 0);
+    m.amps.resize(words, 0);
+    let mut blocks = src.chunks_exact(64);
+    for ((b, stops), amps) in blocks
+        .by_ref()
+        .zip(m.stops.iter_mut())
+        .zip(m.amps.iter_mut())
+    {
+        (*stops, *amps) = block(b.try_into().expect("64 bytes"));
+    }
+    let rest = blocks.remainder();
+    if !rest.is_empty() {
+        let mut last = [0u8; 64];
+        last[..rest.len()].copy_from_slice(rest);
+        (m.stops[words - 1], m.amps[words - 1]) = block(&last);
+    }
+}
+
+/// The masks of one block a byte at a time: the reference for the vector
+/// versions (and their stand-in off x86-64).
+#[cfg(any(test, not(target_arch = "x86_64")))]
+fn block_masks_bytewise(block: &[u8; 64]) -> (u64, u64) {
+    let (mut stops, mut amps) = (0u64, 0u64);
+    for (k, &c) in block.iter().enumerate() {
+        stops |= u64::from(matches!(c, b'<' | b'{' | b'$')) << k;
+        amps |= u64::from(c == b'&') << k;
+    }
+    (stops, amps)
+}
+
+/// The masks of one block with SSE2, 16 bytes at a time.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "sse2")]
+fn block_masks_sse2(block: &[u8; 64]) -> (u64, u64) {
+    use std::arch::x86_64::{
+        _mm_cmpeq_epi8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8, _mm_set_epi64x,
+    };
+    let (lt, brace, dollar, amp) = (
+        _mm_set1_epi8(b'<' as i8),
+        _mm_set1_epi8(b'{' as i8),
+        _mm_set1_epi8(b'$' as i8),
+        _mm_set1_epi8(b'&' as i8),
+    );
+    let (mut stops, mut amps) = (0u64, 0u64);
+    for k in 0..4 {
+        let lo = i64::from_le_bytes(block[16 * k..16 * k + 8].try_into().expect("8 bytes"));
+        let hi = i64::from_le_bytes(block[16 * k + 8..16 * k + 16].try_into().expect("8 bytes"));
+        let v = _mm_set_epi64x(hi, lo);
+        let s = _mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(v, lt), _mm_cmpeq_epi8(v, brace)),
+            _mm_cmpeq_epi8(v, dollar),
+        );
+        stops |= u64::from(_mm_movemask_epi8(s) as u16) << (16 * k);
+        amps |= u64::from(_mm_movemask_epi8(_mm_cmpeq_epi8(v, amp)) as u16) << (16 * k);
+    }
+    (stops, amps)
+}
+
+/// [`block_masks_sse2`] with AVX2, 32 bytes at a time.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn block_masks_avx2(block: &[u8; 64]) -> (u64, u64) {
+    use std::arch::x86_64::{
+        _mm256_cmpeq_epi8, _mm256_movemask_epi8, _mm256_or_si256, _mm256_set1_epi8,
+        _mm256_set_epi64x,
+    };
+    let (lt, brace, dollar, amp) = (
+        _mm256_set1_epi8(b'<' as i8),
+        _mm256_set1_epi8(b'{' as i8),
+        _mm256_set1_epi8(b'$' as i8),
+        _mm256_set1_epi8(b'&' as i8),
+    );
+    let (mut stops, mut amps) = (0u64, 0u64);
+    for k in 0..2 {
+        let word = |w: usize| {
+            let at = 32 * k + 8 * w;
+            i64::from_le_bytes(block[at..at + 8].try_into().expect("8 bytes"))
+        };
+        let v = _mm256_set_epi64x(word(3), word(2), word(1), word(0));
+        let s = _mm256_or_si256(
+            _mm256_or_si256(_mm256_cmpeq_epi8(v, lt), _mm256_cmpeq_epi8(v, brace)),
+            _mm256_cmpeq_epi8(v, dollar),
+        );
+        stops |= u64::from(_mm256_movemask_epi8(s) as u32) << (32 * k);
+        amps |= u64::from(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, amp)) as u32) << (32 * k);
+    }
+    (stops, amps)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "sse2")]
+fn fill_masks_sse2(src: &[u8], m: &mut ByteMasks) {
+    fill_masks(src, m, |block| block_masks_sse2(block));
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn fill_masks_avx2(src: &[u8], m: &mut ByteMasks) {
+    fill_masks(src, m, |block| block_masks_avx2(block));
 }
 
 fn is_ident_start(c: u8) -> bool {
@@ -855,7 +1064,7 @@ impl<'a> Lexer<'a> {
             } else if braces {
                 memchr2(b'<', b'{', &b[i..])
             } else {
-                memchr3(b'<', b'{', b'$', &b[i..])
+                next_bit(self.stops, i).map(|j| j - i)
             };
             let Some(off) = hit else {
                 self.push_text(Kind::Text, text_start, b.len());
@@ -2143,6 +2352,56 @@ mod tests {
                 let want = s.iter().position(|&c| c == q || c == b'<' || c == b'{');
                 assert_eq!(first_stop(&s, q), want, "{s:?} {q}");
             }
+        }
+    }
+
+    /// The page masks (bytewise, SSE2, AVX2 when the CPU has it) and the
+    /// bit searches over them against byte searches, on random bytes heavy
+    /// in the marked ones, of lengths around the 64-byte blocks.
+    #[test]
+    fn byte_masks_are_the_byte_search() {
+        let alphabet = b"<{$&ab \n\xc3\xa4";
+        let mut next = crate::xorshift(0x6d61_736b_7321);
+        for _ in 0..3_000 {
+            let len = (next() % 300) as usize;
+            let b: Vec<u8> = (0..len)
+                .map(|_| match next() % 4 {
+                    0 => next() as u8,
+                    _ => alphabet[(next() % alphabet.len() as u64) as usize],
+                })
+                .collect();
+            let masks = ByteMasks::of(&b);
+            let mut bytewise = ByteMasks::default();
+            fill_masks(&b, &mut bytewise, block_masks_bytewise);
+            assert_eq!(masks.stops, bytewise.stops, "{b:?}");
+            assert_eq!(masks.amps, bytewise.amps, "{b:?}");
+            #[cfg(target_arch = "x86_64")]
+            {
+                let mut sse2 = ByteMasks::default();
+                // SAFETY: SSE2 is part of x86-64 itself.
+                unsafe { fill_masks_sse2(&b, &mut sse2) };
+                assert_eq!(sse2.stops, bytewise.stops, "{b:?}");
+                assert_eq!(sse2.amps, bytewise.amps, "{b:?}");
+            }
+            for from in 0..=len {
+                let stop = b[from..]
+                    .iter()
+                    .position(|c| matches!(c, b'<' | b'{' | b'$'))
+                    .map(|p| from + p);
+                assert_eq!(next_bit(&masks.stops, from), stop, "{b:?} {from}");
+                let end = from + (next() % 130) as usize;
+                let end = end.min(len);
+                let amp = b[from..end]
+                    .iter()
+                    .position(|&c| c == b'&')
+                    .map(|p| from + p);
+                assert_eq!(
+                    next_bit_in(&masks.amps, from, end),
+                    amp,
+                    "{b:?} {from}..{end}"
+                );
+            }
+            masks.give_back();
         }
     }
 
