@@ -134,15 +134,13 @@ thread_local! {
 fn page_footer(src: &str, amps: &[u64], toks: &[Token], st: &Structure) -> Option<MappedText> {
     let mut out = MappedText::new();
     // A footer inside content (article, main, section) is not the page's:
-    // one started before it and closes after it. One pass: the furthest
-    // close of the content elements so far (a list of them was a second
-    // pass over the tokens).
+    // one started before it and closes after it. One pass over the list
+    // the structure pass made: the furthest close of the content elements
+    // so far.
     let mut content_end = 0;
-    for (i, t) in toks.iter().enumerate() {
-        if t.kind != Kind::Start {
-            continue;
-        }
-        match t.tag {
+    for &i in &st.footers_and_content {
+        let i = i as usize;
+        match toks[i].tag {
             Tag::Article | Tag::Main | Tag::Section => {
                 content_end = content_end.max(st.close[i] as usize);
                 continue;
@@ -310,6 +308,9 @@ struct Structure {
     articles: Vec<u32>,
     /// `dl`s and tables by start token, in order.
     pairs: Vec<(u32, PairsInfo)>,
+    /// Start tags of `footer`, `article`, `main` and `section`, in order,
+    /// for [`page_footer`] (which read every token to find them).
+    footers_and_content: Vec<u32>,
     title: Option<u32>,
     /// The document has `html`/`head`/`body` tags (a page, not a component).
     page: bool,
@@ -351,6 +352,7 @@ impl Structure {
                 mains: Vec::new(),
                 articles: Vec::new(),
                 pairs: Vec::new(),
+                footers_and_content: Vec::new(),
                 title: None,
                 page: false,
             });
@@ -360,6 +362,7 @@ impl Structure {
         st.mains.clear();
         st.articles.clear();
         st.pairs.clear();
+        st.footers_and_content.clear();
         st.title = None;
         st.page = false;
         st
@@ -616,8 +619,15 @@ impl Pass1<'_> {
             self.st.headings.push(i as u32);
         }
         match tag {
-            Tag::Main => self.st.mains.push(i as u32),
-            Tag::Article => self.st.articles.push(i as u32),
+            Tag::Main => {
+                self.st.mains.push(i as u32);
+                self.st.footers_and_content.push(i as u32);
+            }
+            Tag::Article => {
+                self.st.articles.push(i as u32);
+                self.st.footers_and_content.push(i as u32);
+            }
+            Tag::Section | Tag::Footer => self.st.footers_and_content.push(i as u32),
             Tag::Title if self.st.title.is_none() && self.open_svg == 0 => {
                 self.st.title = Some(i as u32)
             }
