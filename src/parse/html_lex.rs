@@ -128,6 +128,13 @@ impl Tag {
         for (i, &c) in name.iter().enumerate() {
             x |= u64::from(c) << (8 * i);
         }
+        Tag::of_key(x)
+    }
+
+    /// [`Self::of`] for a name of up to 8 bytes read as a number (byte `i`
+    /// in bits `8i..8i+8`, zero past the name).
+    #[inline]
+    fn of_key(x: u64) -> Tag {
         // ASCII `A..=Z` to lowercase in all eight bytes at once (as
         // `to_ascii_lowercase`): a byte's high bit after adding 0x3f / 0x25
         // to its low seven bits says it is at least `A` / above `Z`.
@@ -712,6 +719,31 @@ fn skip_to_class(b: &[u8], from: usize, class: u8) -> usize {
         .map_or(b.len(), |p| from + p)
 }
 
+/// A tag name of 1 to 7 bytes from `from`: where it ends (at its first
+/// [`END_NAME`] byte) and the name as a number (byte `i` in bits
+/// `8i..8i+8`); `None` for a longer name, fewer than 8 bytes left, or a
+/// control byte in the name (then the byte loop decides).
+#[inline(always)]
+fn short_name(b: &[u8], from: usize) -> Option<(usize, u64)> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let word = b.get(from..from + 8)?;
+    let x = u64::from_le_bytes(word.try_into().expect("8 bytes"));
+    // The high bit of each byte below `n` (exact up to the first such
+    // byte: a borrow only runs into the bytes after it).
+    let below = |y: u64, n: u8| y.wrapping_sub(ONES * u64::from(n)) & !y & HIGH;
+    // Whitespace is below 0x21; so are the other control bytes, which
+    // the table check below sends to the byte loop.
+    let ends = below(x, 0x21)
+        | below(x ^ (ONES * u64::from(b'/')), 1)
+        | below(x ^ (ONES * u64::from(b'>')), 1);
+    let len = (ends.trailing_zeros() / 8) as usize;
+    if len >= 8 || TAG_BYTES[word[len] as usize] & END_NAME == 0 {
+        return None;
+    }
+    Some((from + len, x & ((1u64 << (8 * len)) - 1)))
+}
+
 /// The first index of `q`, `<` or `{` in `s`: eight bytes at a time (a
 /// byte loop with three comparisons cost 10 instructions a byte of every
 /// quoted attribute value).
@@ -1254,17 +1286,43 @@ impl<'a> Lexer<'a> {
         }
     }
 
+    /// The tag from `<` at `j` and its element; `None` if the input ends
+    /// inside it. A name of under 8 bytes (nearly all) is found in one
+    /// 8-byte word, which is also its key for [`Tag::of_key`]: reading it
+    /// byte by byte twice (to its end, then into the key) mispredicted at
+    /// the end of most names.
+    #[inline(always)]
+    fn read_tag(&mut self, j: usize, is_end: bool, braces: bool) -> Option<(TagEnd, Tag)> {
+        let b = self.b;
+        let name_start = j + 1 + usize::from(is_end);
+        if let Some((name_end, key)) = short_name(b, name_start) {
+            let tag = Tag::of_key(key);
+            let t = if b[name_end] == b'>' {
+                // As in `plain_tag`.
+                self.attrs.any = false;
+                TagEnd {
+                    end: name_end + 1,
+                    name_end,
+                    self_closing: false,
+                }
+            } else {
+                self.parse_attrs(name_end, braces)?
+            };
+            return Some((t, tag));
+        }
+        let t = self
+            .plain_tag(j, is_end)
+            .or_else(|| self.parse_tag(j, is_end, braces))?;
+        let tag = Tag::of(&b[name_start..t.name_end]);
+        Some((t, tag))
+    }
+
     fn start_tag(&mut self, j: usize, braces: bool, raw: bool, nested: bool) {
-        let Some(t) = self
-            .plain_tag(j, false)
-            .or_else(|| self.parse_tag(j, false, braces))
-        else {
+        let Some((t, tag)) = self.read_tag(j, false, braces) else {
             // The input ends inside the tag: HTML drops it.
             self.pos = self.b.len();
             return;
         };
-        let name = &self.b[j + 1..t.name_end];
-        let tag = Tag::of(name);
         let honour_slash =
             braces || nested || tag == Tag::Other || tag == Tag::Svg || tag == Tag::Math;
         let self_closing = t.self_closing && honour_slash;
@@ -1280,14 +1338,10 @@ impl<'a> Lexer<'a> {
     }
 
     fn end_tag(&mut self, j: usize, braces: bool, nested: bool) {
-        let Some(t) = self
-            .plain_tag(j, true)
-            .or_else(|| self.parse_tag(j, true, braces))
-        else {
+        let Some((t, tag)) = self.read_tag(j, true, braces) else {
             self.pos = self.b.len();
             return;
         };
-        let tag = Tag::of(&self.b[j + 2..t.name_end]);
         self.emit_tag(Kind::End, j, &t, tag, false, nested);
         self.pos = t.end;
         if nested && !tag.is_void() {
@@ -1433,7 +1487,14 @@ impl<'a> Lexer<'a> {
         while k < n && TAG_BYTES[b[k] as usize] & END_NAME == 0 {
             k += 1;
         }
-        let name_end = k;
+        self.parse_attrs(k, braces)
+    }
+
+    /// [`Self::parse_tag`] from the end of the tag's name.
+    fn parse_attrs(&mut self, name_end: usize, braces: bool) -> Option<TagEnd> {
+        let b = self.b;
+        let n = b.len();
+        let mut k = name_end;
         self.attrs = Attrs::default();
         loop {
             while k < n && is_ws_by_class(b[k]) {
@@ -2402,6 +2463,63 @@ mod tests {
                 );
             }
             masks.give_back();
+        }
+    }
+
+    /// `short_name` and `Tag::of_key` against the byte loop and `Tag::of`,
+    /// on random names (known ones in any case, control and non-ASCII
+    /// bytes, every end byte) with random bytes after them.
+    #[test]
+    fn short_name_is_the_byte_loop() {
+        let known = [
+            &b"p"[..],
+            b"div",
+            b"LI",
+            b"span",
+            b"H2",
+            b"strong",
+            b"script",
+            b"article",
+            b"a",
+            b"noscript",
+            b"section",
+            b"my-tag",
+            b"x",
+        ];
+        let alphabet = b"aZ-1 \t\n\r\x0c\x0b\x00/>=\"\xc3\xa4";
+        let mut next = crate::xorshift(0x7a67_6e61_6d65);
+        for _ in 0..50_000 {
+            let mut b = Vec::new();
+            if next() % 2 == 0 {
+                let k = known[(next() % known.len() as u64) as usize];
+                b.extend(k.iter().map(|c| {
+                    if next() % 3 == 0 {
+                        c.to_ascii_uppercase()
+                    } else {
+                        *c
+                    }
+                }));
+            }
+            let len = (next() % 12) as usize;
+            b.extend((0..len).map(|_| alphabet[(next() % alphabet.len() as u64) as usize]));
+            if b.is_empty() {
+                continue;
+            }
+            let mut k = 0;
+            while k < b.len() && TAG_BYTES[b[k] as usize] & END_NAME == 0 {
+                k += 1;
+            }
+            if let Some((end, key)) = short_name(&b, 0) {
+                assert_eq!(end, k, "{b:?}");
+                assert_eq!(Tag::of_key(key), Tag::of(&b[..k]), "{b:?}");
+            } else {
+                // Only a long name, a short input or a control byte in the
+                // name is left to the loop.
+                assert!(
+                    k >= 8 || b.len() < 8 || b[..k].iter().any(|&c| c < 0x21),
+                    "{b:?}"
+                );
+            }
         }
     }
 
