@@ -76,7 +76,7 @@ use std::ops::Range;
 
 use memchr::memchr;
 
-use super::html_entities::{char_ref, CharRef};
+use super::html_entities::char_ref;
 #[cfg(test)]
 use super::html_lex::tokenize;
 use super::html_lex::{
@@ -1276,13 +1276,22 @@ fn decode_into(out: &mut MappedText, src: &str, amps: &[u64], kind: Kind, a: usi
             let mut buf = [0u8; 4];
             while let Some(j) = next_bit_in(amps, i, b) {
                 // `&auml;` and `&ouml;` are nearly all the references of
-                // pages that write ä and ö so; answered here without a call.
+                // pages that write ä and ö so; answered here without a call,
+                // and written as the constants they are (the general path
+                // copies a decoded string of unknown length with `memcpy`).
                 let common = match bytes[j + 1..b].get(..5) {
-                    Some(b"auml;") => Some((CharRef::Named("\u{e4}"), 5)),
-                    Some(b"ouml;") => Some((CharRef::Named("\u{f6}"), 5)),
+                    Some(b"auml;") => Some("\u{e4}"),
+                    Some(b"ouml;") => Some("\u{f6}"),
                     _ => None,
                 };
-                match common.or_else(|| char_ref(&bytes[j + 1..b])) {
+                if let Some(c) = common {
+                    out.push_verbatim(&src[run..j], run);
+                    out.push_atomic(c, j..j + 6);
+                    i = j + 6;
+                    run = i;
+                    continue;
+                }
+                match char_ref(&bytes[j + 1..b]) {
                     Some((r, len)) => {
                         out.push_verbatim(&src[run..j], run);
                         out.push_atomic(r.as_str(&mut buf), j..j + 1 + len);
