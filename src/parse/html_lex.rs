@@ -2490,10 +2490,10 @@ mod tests {
         let mut next = crate::xorshift(0x7a67_6e61_6d65);
         for _ in 0..50_000 {
             let mut b = Vec::new();
-            if next() % 2 == 0 {
+            if next().is_multiple_of(2) {
                 let k = known[(next() % known.len() as u64) as usize];
                 b.extend(k.iter().map(|c| {
-                    if next() % 3 == 0 {
+                    if next().is_multiple_of(3) {
                         c.to_ascii_uppercase()
                     } else {
                         *c
