@@ -76,10 +76,12 @@ use std::ops::Range;
 
 use memchr::memchr;
 
-use super::html_entities::{char_ref, CharRef};
+use super::html_entities::char_ref;
+#[cfg(test)]
+use super::html_lex::tokenize;
 use super::html_lex::{
-    sniff, tokenize, Kind, Tag, Token, BLANK, BOLD, CHROME, ITALIC, JSX, MAIN, NOT_BOLD,
-    SELF_CLOSING,
+    next_bit_in, sniff, tokenize_with, ByteMasks, Kind, Tag, Token, BLANK, BOLD, CHROME, ITALIC,
+    JSX, MAIN, NOT_BOLD, SELF_CLOSING,
 };
 use super::{names_the_notice, HeadingOracle, RawDocument, RawSection};
 use crate::textmap::MappedText;
@@ -87,16 +89,18 @@ use crate::textmap::MappedText;
 /// Parses an HTML page or template.
 pub fn parse(src: &str, oracle: &dyn HeadingOracle) -> RawDocument {
     let (flavor, start) = sniff(src);
-    let (toks, comments) = tokenize(src, flavor, start);
+    let masks = ByteMasks::of(src.as_bytes());
+    let (toks, comments) = tokenize_with(src, &masks, flavor, start);
     let st = Structure::build(src.as_bytes(), &toks);
-    let mut b = Builder::new(src, &toks, &st, oracle);
+    let amps = &masks.amps[..];
+    let mut b = Builder::new(src, amps, &toks, &st, oracle);
     let regions = st.regions(toks.len());
     for r in regions.iter().cloned() {
         b.walk(r);
     }
     let mut doc = b.finish();
     doc.title = st
-        .title(src, &toks)
+        .title(src, amps, &toks)
         .or_else(|| front_matter_title(src, start));
     // The page's h1 may sit in a hero banner outside the `main`/`article`
     // that was read: it still names the notice better than a site name.
@@ -105,14 +109,15 @@ pub fn parse(src: &str, oracle: &dyn HeadingOracle) -> RawDocument {
         .as_ref()
         .is_some_and(|t| names_the_notice(&t.text))
     {
-        if let Some(h1) = st.outer_h1(src, &toks, &regions) {
+        if let Some(h1) = st.outer_h1(src, amps, &toks, &regions) {
             doc.title = Some(h1);
         }
     }
     doc.comments = comments;
-    doc.page_footer = page_footer(src, &toks, &st);
+    doc.page_footer = page_footer(src, amps, &toks, &st);
     super::html_lex::give_back_tokens(toks);
     st.give_back();
+    masks.give_back();
     doc
 }
 
@@ -126,18 +131,16 @@ thread_local! {
 /// `article`/`main`/`section`), which are chrome and not read as the notice:
 /// small sites often give the company's name, business ID, address and
 /// e-mail only there.
-fn page_footer(src: &str, toks: &[Token], st: &Structure) -> Option<MappedText> {
+fn page_footer(src: &str, amps: &[u64], toks: &[Token], st: &Structure) -> Option<MappedText> {
     let mut out = MappedText::new();
     // A footer inside content (article, main, section) is not the page's:
-    // one started before it and closes after it. One pass: the furthest
-    // close of the content elements so far (a list of them was a second
-    // pass over the tokens).
+    // one started before it and closes after it. One pass over the list
+    // the structure pass made: the furthest close of the content elements
+    // so far.
     let mut content_end = 0;
-    for (i, t) in toks.iter().enumerate() {
-        if t.kind != Kind::Start {
-            continue;
-        }
-        match t.tag {
+    for &i in &st.footers_and_content {
+        let i = i as usize;
+        match toks[i].tag {
             Tag::Article | Tag::Main | Tag::Section => {
                 content_end = content_end.max(st.close[i] as usize);
                 continue;
@@ -149,7 +152,7 @@ fn page_footer(src: &str, toks: &[Token], st: &Structure) -> Option<MappedText> 
         if close <= i + 1 || content_end > i {
             continue;
         }
-        let mut b = Builder::new(src, toks, st, &super::NoOracle);
+        let mut b = Builder::new(src, amps, toks, st, &super::NoOracle);
         b.walk(i + 1..close);
         let d = b.finish();
         for part in std::iter::once(d.preamble)
@@ -305,6 +308,9 @@ struct Structure {
     articles: Vec<u32>,
     /// `dl`s and tables by start token, in order.
     pairs: Vec<(u32, PairsInfo)>,
+    /// Start tags of `footer`, `article`, `main` and `section`, in order,
+    /// for [`page_footer`] (which read every token to find them).
+    footers_and_content: Vec<u32>,
     title: Option<u32>,
     /// The document has `html`/`head`/`body` tags (a page, not a component).
     page: bool,
@@ -346,6 +352,7 @@ impl Structure {
                 mains: Vec::new(),
                 articles: Vec::new(),
                 pairs: Vec::new(),
+                footers_and_content: Vec::new(),
                 title: None,
                 page: false,
             });
@@ -355,6 +362,7 @@ impl Structure {
         st.mains.clear();
         st.articles.clear();
         st.pairs.clear();
+        st.footers_and_content.clear();
         st.title = None;
         st.page = false;
         st
@@ -446,17 +454,17 @@ impl Structure {
         }
     }
 
-    fn title(&self, src: &str, toks: &[Token]) -> Option<MappedText> {
-        self.text_of(src, toks, self.title? as usize)
+    fn title(&self, src: &str, amps: &[u64], toks: &[Token]) -> Option<MappedText> {
+        self.text_of(src, amps, toks, self.title? as usize)
     }
 
     /// The decoded text inside the element that starts at token `s`.
-    fn text_of(&self, src: &str, toks: &[Token], s: usize) -> Option<MappedText> {
+    fn text_of(&self, src: &str, amps: &[u64], toks: &[Token], s: usize) -> Option<MappedText> {
         let e = (self.close[s] as usize).min(toks.len());
         let mut m = MappedText::new();
         for t in toks.get(s + 1..e)? {
             if matches!(t.kind, Kind::Text | Kind::RawText | Kind::JsText) {
-                decode_into(&mut m, src, t.kind, t.start as usize, t.end as usize);
+                decode_into(&mut m, src, amps, t.kind, t.start as usize, t.end as usize);
             }
         }
         let m = m.into_trimmed();
@@ -466,7 +474,13 @@ impl Structure {
     /// The first `h1` outside the regions read (when they are not the whole
     /// document) that names the notice, e.g. a hero banner's "Tietosuojaseloste"
     /// above the `article`.
-    fn outer_h1(&self, src: &str, toks: &[Token], regions: &[Range<usize>]) -> Option<MappedText> {
+    fn outer_h1(
+        &self,
+        src: &str,
+        amps: &[u64],
+        toks: &[Token],
+        regions: &[Range<usize>],
+    ) -> Option<MappedText> {
         if regions.len() == 1 && regions[0] == (0..toks.len()) {
             return None;
         }
@@ -478,7 +492,7 @@ impl Structure {
                 let level = if let Tag::H(n) = t.tag { n } else { t.level };
                 level == 1 && !regions.iter().any(|r| r.contains(&h))
             })
-            .filter_map(|h| self.text_of(src, toks, h))
+            .filter_map(|h| self.text_of(src, amps, toks, h))
             .find(|m| m.text.len() <= 200 && names_the_notice(&m.text))
     }
 }
@@ -605,8 +619,15 @@ impl Pass1<'_> {
             self.st.headings.push(i as u32);
         }
         match tag {
-            Tag::Main => self.st.mains.push(i as u32),
-            Tag::Article => self.st.articles.push(i as u32),
+            Tag::Main => {
+                self.st.mains.push(i as u32);
+                self.st.footers_and_content.push(i as u32);
+            }
+            Tag::Article => {
+                self.st.articles.push(i as u32);
+                self.st.footers_and_content.push(i as u32);
+            }
+            Tag::Section | Tag::Footer => self.st.footers_and_content.push(i as u32),
             Tag::Title if self.st.title.is_none() && self.open_svg == 0 => {
                 self.st.title = Some(i as u32)
             }
@@ -755,6 +776,8 @@ struct PairsState {
 
 struct Builder<'a> {
     src: &'a str,
+    /// [`ByteMasks::amps`] of `src`.
+    amps: &'a [u64],
     toks: &'a [Token],
     st: &'a Structure,
     oracle: &'a dyn HeadingOracle,
@@ -796,12 +819,14 @@ struct Builder<'a> {
 impl<'a> Builder<'a> {
     fn new(
         src: &'a str,
+        amps: &'a [u64],
         toks: &'a [Token],
         st: &'a Structure,
         oracle: &'a dyn HeadingOracle,
     ) -> Self {
         Builder {
             src,
+            amps,
             toks,
             st,
             oracle,
@@ -1184,7 +1209,7 @@ impl<'a> Builder<'a> {
     fn text(&mut self, t: &Token) {
         let (a, b) = (t.start as usize, t.end as usize);
         if let Some(c) = &mut self.cap {
-            decode_into(&mut c.text, self.src, t.kind, a, b);
+            decode_into(&mut c.text, self.src, self.amps, t.kind, a, b);
             return;
         }
         let bytes = self.src.as_bytes();
@@ -1213,14 +1238,14 @@ impl<'a> Builder<'a> {
             self.line_open = true;
         } else if ca > a {
             if space(a, ca) {
-                decode_into(&mut self.body, self.src, t.kind, a, ca);
+                decode_into(&mut self.body, self.src, self.amps, t.kind, a, ca);
             }
         } else if let Some((k, pa, pb)) = self.pending {
-            decode_into(&mut self.body, self.src, k, pa, pb);
+            decode_into(&mut self.body, self.src, self.amps, k, pa, pb);
         }
         self.pending = None;
         let before = self.body.len();
-        decode_into(&mut self.body, self.src, t.kind, ca, cb);
+        decode_into(&mut self.body, self.src, self.amps, t.kind, ca, cb);
         if (self.line_emph || !self.line_words)
             && self.body.text[before..].chars().any(char::is_alphanumeric)
         {
@@ -1240,23 +1265,33 @@ impl<'a> Builder<'a> {
 
 /// Appends `src[a..b]` decoded: character references in HTML text, escapes
 /// in JavaScript strings, nothing in raw text.
-fn decode_into(out: &mut MappedText, src: &str, kind: Kind, a: usize, b: usize) {
+/// `amps` is [`ByteMasks::amps`] of `src`: a text's references are found
+/// in it (a text without one by a look at a word or two).
+fn decode_into(out: &mut MappedText, src: &str, amps: &[u64], kind: Kind, a: usize, b: usize) {
     let bytes = src.as_bytes();
     let mut run = a;
     let mut i = a;
     match kind {
         Kind::Text => {
             let mut buf = [0u8; 4];
-            while let Some(o) = memchr(b'&', &bytes[i..b]) {
-                let j = i + o;
+            while let Some(j) = next_bit_in(amps, i, b) {
                 // `&auml;` and `&ouml;` are nearly all the references of
-                // pages that write ä and ö so; answered here without a call.
+                // pages that write ä and ö so; answered here without a call,
+                // and written as the constants they are (the general path
+                // copies a decoded string of unknown length with `memcpy`).
                 let common = match bytes[j + 1..b].get(..5) {
-                    Some(b"auml;") => Some((CharRef::Named("\u{e4}"), 5)),
-                    Some(b"ouml;") => Some((CharRef::Named("\u{f6}"), 5)),
+                    Some(b"auml;") => Some("\u{e4}"),
+                    Some(b"ouml;") => Some("\u{f6}"),
                     _ => None,
                 };
-                match common.or_else(|| char_ref(&bytes[j + 1..b])) {
+                if let Some(c) = common {
+                    out.push_verbatim(&src[run..j], run);
+                    out.push_atomic(c, j..j + 6);
+                    i = j + 6;
+                    run = i;
+                    continue;
+                }
+                match char_ref(&bytes[j + 1..b]) {
                     Some((r, len)) => {
                         out.push_verbatim(&src[run..j], run);
                         out.push_atomic(r.as_str(&mut buf), j..j + 1 + len);

@@ -128,6 +128,13 @@ impl Tag {
         for (i, &c) in name.iter().enumerate() {
             x |= u64::from(c) << (8 * i);
         }
+        Tag::of_key(x)
+    }
+
+    /// [`Self::of`] for a name of up to 8 bytes read as a number (byte `i`
+    /// in bits `8i..8i+8`, zero past the name).
+    #[inline]
+    fn of_key(x: u64) -> Tag {
         // ASCII `A..=Z` to lowercase in all eight bytes at once (as
         // `to_ascii_lowercase`): a byte's high bit after adding 0x3f / 0x25
         // to its low seven bits says it is at least `A` / above `Z`.
@@ -582,12 +589,27 @@ pub(super) fn give_back_tokens(mut toks: Vec<Token>) {
 }
 
 /// Runs the tokenizer over `src` from `start` (see [`sniff`]).
+#[cfg(test)]
 pub(super) fn tokenize(src: &str, flavor: Flavor, start: usize) -> (Vec<Token>, Vec<Comment>) {
+    let masks = ByteMasks::of(src.as_bytes());
+    let out = tokenize_with(src, &masks, flavor, start);
+    masks.give_back();
+    out
+}
+
+/// [`tokenize`] with the page's [`ByteMasks`], which the builder reads too.
+pub(super) fn tokenize_with(
+    src: &str,
+    masks: &ByteMasks,
+    flavor: Flavor,
+    start: usize,
+) -> (Vec<Token>, Vec<Comment>) {
     let mut toks = SPARE_TOKENS.with(|s| std::mem::take(&mut *s.borrow_mut()));
     toks.reserve(src.len() / 24 + 16);
     let mut lx = Lexer {
         b: src.as_bytes(),
         src,
+        stops: &masks.stops,
         pos: start,
         toks,
         comments: Vec::new(),
@@ -625,6 +647,8 @@ pub(super) fn tokenize(src: &str, flavor: Flavor, start: usize) -> (Vec<Token>, 
 struct Lexer<'a> {
     src: &'a str,
     b: &'a [u8],
+    /// [`ByteMasks::stops`] of `b`.
+    stops: &'a [u64],
     pos: usize,
     toks: Vec<Token>,
     comments: Vec<Comment>,
@@ -695,6 +719,31 @@ fn skip_to_class(b: &[u8], from: usize, class: u8) -> usize {
         .map_or(b.len(), |p| from + p)
 }
 
+/// A tag name of 1 to 7 bytes from `from`: where it ends (at its first
+/// [`END_NAME`] byte) and the name as a number (byte `i` in bits
+/// `8i..8i+8`); `None` for a longer name, fewer than 8 bytes left, or a
+/// control byte in the name (then the byte loop decides).
+#[inline(always)]
+fn short_name(b: &[u8], from: usize) -> Option<(usize, u64)> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let word = b.get(from..from + 8)?;
+    let x = u64::from_le_bytes(word.try_into().expect("8 bytes"));
+    // The high bit of each byte below `n` (exact up to the first such
+    // byte: a borrow only runs into the bytes after it).
+    let below = |y: u64, n: u8| y.wrapping_sub(ONES * u64::from(n)) & !y & HIGH;
+    // Whitespace is below 0x21; so are the other control bytes, which
+    // the table check below sends to the byte loop.
+    let ends = below(x, 0x21)
+        | below(x ^ (ONES * u64::from(b'/')), 1)
+        | below(x ^ (ONES * u64::from(b'>')), 1);
+    let len = (ends.trailing_zeros() / 8) as usize;
+    if len >= 8 || TAG_BYTES[word[len] as usize] & END_NAME == 0 {
+        return None;
+    }
+    Some((from + len, x & ((1u64 << (8 * len)) - 1)))
+}
+
 /// The first index of `q`, `<` or `{` in `s`: eight bytes at a time (a
 /// byte loop with three comparisons cost 10 instructions a byte of every
 /// quoted attribute value).
@@ -722,6 +771,198 @@ fn first_stop(s: &[u8], q: u8) -> Option<usize> {
         .iter()
         .position(|&c| c == q || c == b'<' || c == b'{')
         .map(|p| done + p)
+}
+
+thread_local! {
+    /// See [`ByteMasks::give_back`].
+    static SPARE_MASKS: std::cell::RefCell<ByteMasks> =
+        const { std::cell::RefCell::new(ByteMasks { stops: Vec::new(), amps: Vec::new() }) };
+}
+
+/// Where a page's `<`, `{`, `$` and `&` are, as bit masks made in one
+/// vector pass (bit `k` of word `w`: byte `64 * w + k`; the bits past the
+/// end are clear). Markup's text ends at the next of the first three
+/// ([`Lexer::markup`]), and text is decoded at each `&`: one `memchr3`
+/// a text and one `memchr` a text and a reference, whose set-up cost more
+/// than the few bytes each searched.
+#[derive(Default)]
+pub(super) struct ByteMasks {
+    /// `<`, `{` and `$`.
+    pub(super) stops: Vec<u64>,
+    /// `&`.
+    pub(super) amps: Vec<u64>,
+}
+
+impl ByteMasks {
+    /// The masks of `src`, in the buffers last given back on this thread.
+    pub(super) fn of(src: &[u8]) -> ByteMasks {
+        let mut m = SPARE_MASKS.with(|s| std::mem::take(&mut *s.borrow_mut()));
+        m.stops.clear();
+        m.amps.clear();
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::arch::is_x86_feature_detected!("avx2") {
+                // SAFETY: the CPU has AVX2 (checked just above); the
+                // function reads only `src`.
+                unsafe { fill_masks_avx2(src, &mut m) }
+            } else {
+                // SAFETY: SSE2 is part of x86-64 itself (every x86_64
+                // target enables it); the function reads only `src`.
+                unsafe { fill_masks_sse2(src, &mut m) }
+            }
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        fill_masks(src, &mut m, block_masks_bytewise);
+        m
+    }
+
+    /// Gives the buffers to the next [`Self::of`] on this thread.
+    pub(super) fn give_back(self) {
+        if self.stops.capacity() <= 1 << 12 {
+            SPARE_MASKS.with(|s| *s.borrow_mut() = self);
+        }
+    }
+}
+
+/// The first set bit of `words` at or after bit `from`.
+#[inline]
+pub(super) fn next_bit(words: &[u64], from: usize) -> Option<usize> {
+    let mut w = from / 64;
+    let mut m = *words.get(w)? & (u64::MAX << (from % 64));
+    while m == 0 {
+        w += 1;
+        m = *words.get(w)?;
+    }
+    Some(w * 64 + m.trailing_zeros() as usize)
+}
+
+/// The first set bit of `words` in `from..end` (`end` at most the bits
+/// `words` has).
+#[inline]
+pub(super) fn next_bit_in(words: &[u64], from: usize, end: usize) -> Option<usize> {
+    if from >= end {
+        return None;
+    }
+    let last = (end - 1) / 64;
+    let mut w = from / 64;
+    let mut m = *words.get(w)? & (u64::MAX << (from % 64));
+    while m == 0 {
+        if w >= last {
+            return None;
+        }
+        w += 1;
+        m = *words.get(w)?;
+    }
+    let k = w * 64 + m.trailing_zeros() as usize;
+    (k < end).then_some(k)
+}
+
+/// [`ByteMasks`] of `src`, a block of 64 bytes at a time by `block` (the
+/// last one padded with zero bytes, none of them marked). The words are
+/// written in place: with a push (and its call to grow the list) in the
+/// loop, the compiler kept each mask as 32 separate bits.
+#[inline(always)]
+fn fill_masks(src: &[u8], m: &mut ByteMasks, block: impl Fn(&[u8; 64]) -> (u64, u64)) {
+    let words = src.len().div_ceil(64);
+    m.stops.resize(words, 0);
+    m.amps.resize(words, 0);
+    let mut blocks = src.chunks_exact(64);
+    for ((b, stops), amps) in blocks
+        .by_ref()
+        .zip(m.stops.iter_mut())
+        .zip(m.amps.iter_mut())
+    {
+        (*stops, *amps) = block(b.try_into().expect("64 bytes"));
+    }
+    let rest = blocks.remainder();
+    if !rest.is_empty() {
+        let mut last = [0u8; 64];
+        last[..rest.len()].copy_from_slice(rest);
+        (m.stops[words - 1], m.amps[words - 1]) = block(&last);
+    }
+}
+
+/// The masks of one block a byte at a time: the reference for the vector
+/// versions (and their stand-in off x86-64).
+#[cfg(any(test, not(target_arch = "x86_64")))]
+fn block_masks_bytewise(block: &[u8; 64]) -> (u64, u64) {
+    let (mut stops, mut amps) = (0u64, 0u64);
+    for (k, &c) in block.iter().enumerate() {
+        stops |= u64::from(matches!(c, b'<' | b'{' | b'$')) << k;
+        amps |= u64::from(c == b'&') << k;
+    }
+    (stops, amps)
+}
+
+/// The masks of one block with SSE2, 16 bytes at a time.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "sse2")]
+fn block_masks_sse2(block: &[u8; 64]) -> (u64, u64) {
+    use std::arch::x86_64::{
+        _mm_cmpeq_epi8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8, _mm_set_epi64x,
+    };
+    let (lt, brace, dollar, amp) = (
+        _mm_set1_epi8(b'<' as i8),
+        _mm_set1_epi8(b'{' as i8),
+        _mm_set1_epi8(b'$' as i8),
+        _mm_set1_epi8(b'&' as i8),
+    );
+    let (mut stops, mut amps) = (0u64, 0u64);
+    for k in 0..4 {
+        let lo = i64::from_le_bytes(block[16 * k..16 * k + 8].try_into().expect("8 bytes"));
+        let hi = i64::from_le_bytes(block[16 * k + 8..16 * k + 16].try_into().expect("8 bytes"));
+        let v = _mm_set_epi64x(hi, lo);
+        let s = _mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(v, lt), _mm_cmpeq_epi8(v, brace)),
+            _mm_cmpeq_epi8(v, dollar),
+        );
+        stops |= u64::from(_mm_movemask_epi8(s) as u16) << (16 * k);
+        amps |= u64::from(_mm_movemask_epi8(_mm_cmpeq_epi8(v, amp)) as u16) << (16 * k);
+    }
+    (stops, amps)
+}
+
+/// [`block_masks_sse2`] with AVX2, 32 bytes at a time.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn block_masks_avx2(block: &[u8; 64]) -> (u64, u64) {
+    use std::arch::x86_64::{
+        _mm256_cmpeq_epi8, _mm256_movemask_epi8, _mm256_or_si256, _mm256_set1_epi8,
+        _mm256_set_epi64x,
+    };
+    let (lt, brace, dollar, amp) = (
+        _mm256_set1_epi8(b'<' as i8),
+        _mm256_set1_epi8(b'{' as i8),
+        _mm256_set1_epi8(b'$' as i8),
+        _mm256_set1_epi8(b'&' as i8),
+    );
+    let (mut stops, mut amps) = (0u64, 0u64);
+    for k in 0..2 {
+        let word = |w: usize| {
+            let at = 32 * k + 8 * w;
+            i64::from_le_bytes(block[at..at + 8].try_into().expect("8 bytes"))
+        };
+        let v = _mm256_set_epi64x(word(3), word(2), word(1), word(0));
+        let s = _mm256_or_si256(
+            _mm256_or_si256(_mm256_cmpeq_epi8(v, lt), _mm256_cmpeq_epi8(v, brace)),
+            _mm256_cmpeq_epi8(v, dollar),
+        );
+        stops |= u64::from(_mm256_movemask_epi8(s) as u32) << (32 * k);
+        amps |= u64::from(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, amp)) as u32) << (32 * k);
+    }
+    (stops, amps)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "sse2")]
+fn fill_masks_sse2(src: &[u8], m: &mut ByteMasks) {
+    fill_masks(src, m, |block| block_masks_sse2(block));
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn fill_masks_avx2(src: &[u8], m: &mut ByteMasks) {
+    fill_masks(src, m, |block| block_masks_avx2(block));
 }
 
 fn is_ident_start(c: u8) -> bool {
@@ -855,7 +1096,7 @@ impl<'a> Lexer<'a> {
             } else if braces {
                 memchr2(b'<', b'{', &b[i..])
             } else {
-                memchr3(b'<', b'{', b'$', &b[i..])
+                next_bit(self.stops, i).map(|j| j - i)
             };
             let Some(off) = hit else {
                 self.push_text(Kind::Text, text_start, b.len());
@@ -1045,17 +1286,43 @@ impl<'a> Lexer<'a> {
         }
     }
 
+    /// The tag from `<` at `j` and its element; `None` if the input ends
+    /// inside it. A name of under 8 bytes (nearly all) is found in one
+    /// 8-byte word, which is also its key for [`Tag::of_key`]: reading it
+    /// byte by byte twice (to its end, then into the key) mispredicted at
+    /// the end of most names.
+    #[inline(always)]
+    fn read_tag(&mut self, j: usize, is_end: bool, braces: bool) -> Option<(TagEnd, Tag)> {
+        let b = self.b;
+        let name_start = j + 1 + usize::from(is_end);
+        if let Some((name_end, key)) = short_name(b, name_start) {
+            let tag = Tag::of_key(key);
+            let t = if b[name_end] == b'>' {
+                // As in `plain_tag`.
+                self.attrs.any = false;
+                TagEnd {
+                    end: name_end + 1,
+                    name_end,
+                    self_closing: false,
+                }
+            } else {
+                self.parse_attrs(name_end, braces)?
+            };
+            return Some((t, tag));
+        }
+        let t = self
+            .plain_tag(j, is_end)
+            .or_else(|| self.parse_tag(j, is_end, braces))?;
+        let tag = Tag::of(&b[name_start..t.name_end]);
+        Some((t, tag))
+    }
+
     fn start_tag(&mut self, j: usize, braces: bool, raw: bool, nested: bool) {
-        let Some(t) = self
-            .plain_tag(j, false)
-            .or_else(|| self.parse_tag(j, false, braces))
-        else {
+        let Some((t, tag)) = self.read_tag(j, false, braces) else {
             // The input ends inside the tag: HTML drops it.
             self.pos = self.b.len();
             return;
         };
-        let name = &self.b[j + 1..t.name_end];
-        let tag = Tag::of(name);
         let honour_slash =
             braces || nested || tag == Tag::Other || tag == Tag::Svg || tag == Tag::Math;
         let self_closing = t.self_closing && honour_slash;
@@ -1071,14 +1338,10 @@ impl<'a> Lexer<'a> {
     }
 
     fn end_tag(&mut self, j: usize, braces: bool, nested: bool) {
-        let Some(t) = self
-            .plain_tag(j, true)
-            .or_else(|| self.parse_tag(j, true, braces))
-        else {
+        let Some((t, tag)) = self.read_tag(j, true, braces) else {
             self.pos = self.b.len();
             return;
         };
-        let tag = Tag::of(&self.b[j + 2..t.name_end]);
         self.emit_tag(Kind::End, j, &t, tag, false, nested);
         self.pos = t.end;
         if nested && !tag.is_void() {
@@ -1224,7 +1487,14 @@ impl<'a> Lexer<'a> {
         while k < n && TAG_BYTES[b[k] as usize] & END_NAME == 0 {
             k += 1;
         }
-        let name_end = k;
+        self.parse_attrs(k, braces)
+    }
+
+    /// [`Self::parse_tag`] from the end of the tag's name.
+    fn parse_attrs(&mut self, name_end: usize, braces: bool) -> Option<TagEnd> {
+        let b = self.b;
+        let n = b.len();
+        let mut k = name_end;
         self.attrs = Attrs::default();
         loop {
             while k < n && is_ws_by_class(b[k]) {
@@ -2142,6 +2412,113 @@ mod tests {
             for q in [b'"', b'\''] {
                 let want = s.iter().position(|&c| c == q || c == b'<' || c == b'{');
                 assert_eq!(first_stop(&s, q), want, "{s:?} {q}");
+            }
+        }
+    }
+
+    /// The page masks (bytewise, SSE2, AVX2 when the CPU has it) and the
+    /// bit searches over them against byte searches, on random bytes heavy
+    /// in the marked ones, of lengths around the 64-byte blocks.
+    #[test]
+    fn byte_masks_are_the_byte_search() {
+        let alphabet = b"<{$&ab \n\xc3\xa4";
+        let mut next = crate::xorshift(0x6d61_736b_7321);
+        for _ in 0..3_000 {
+            let len = (next() % 300) as usize;
+            let b: Vec<u8> = (0..len)
+                .map(|_| match next() % 4 {
+                    0 => next() as u8,
+                    _ => alphabet[(next() % alphabet.len() as u64) as usize],
+                })
+                .collect();
+            let masks = ByteMasks::of(&b);
+            let mut bytewise = ByteMasks::default();
+            fill_masks(&b, &mut bytewise, block_masks_bytewise);
+            assert_eq!(masks.stops, bytewise.stops, "{b:?}");
+            assert_eq!(masks.amps, bytewise.amps, "{b:?}");
+            #[cfg(target_arch = "x86_64")]
+            {
+                let mut sse2 = ByteMasks::default();
+                // SAFETY: SSE2 is part of x86-64 itself.
+                unsafe { fill_masks_sse2(&b, &mut sse2) };
+                assert_eq!(sse2.stops, bytewise.stops, "{b:?}");
+                assert_eq!(sse2.amps, bytewise.amps, "{b:?}");
+            }
+            for from in 0..=len {
+                let stop = b[from..]
+                    .iter()
+                    .position(|c| matches!(c, b'<' | b'{' | b'$'))
+                    .map(|p| from + p);
+                assert_eq!(next_bit(&masks.stops, from), stop, "{b:?} {from}");
+                let end = from + (next() % 130) as usize;
+                let end = end.min(len);
+                let amp = b[from..end]
+                    .iter()
+                    .position(|&c| c == b'&')
+                    .map(|p| from + p);
+                assert_eq!(
+                    next_bit_in(&masks.amps, from, end),
+                    amp,
+                    "{b:?} {from}..{end}"
+                );
+            }
+            masks.give_back();
+        }
+    }
+
+    /// `short_name` and `Tag::of_key` against the byte loop and `Tag::of`,
+    /// on random names (known ones in any case, control and non-ASCII
+    /// bytes, every end byte) with random bytes after them.
+    #[test]
+    fn short_name_is_the_byte_loop() {
+        let known = [
+            &b"p"[..],
+            b"div",
+            b"LI",
+            b"span",
+            b"H2",
+            b"strong",
+            b"script",
+            b"article",
+            b"a",
+            b"noscript",
+            b"section",
+            b"my-tag",
+            b"x",
+        ];
+        let alphabet = b"aZ-1 \t\n\r\x0c\x0b\x00/>=\"\xc3\xa4";
+        let mut next = crate::xorshift(0x7a67_6e61_6d65);
+        for _ in 0..50_000 {
+            let mut b = Vec::new();
+            if next().is_multiple_of(2) {
+                let k = known[(next() % known.len() as u64) as usize];
+                b.extend(k.iter().map(|c| {
+                    if next().is_multiple_of(3) {
+                        c.to_ascii_uppercase()
+                    } else {
+                        *c
+                    }
+                }));
+            }
+            let len = (next() % 12) as usize;
+            b.extend((0..len).map(|_| alphabet[(next() % alphabet.len() as u64) as usize]));
+            if b.is_empty() {
+                continue;
+            }
+            let mut k = 0;
+            while k < b.len() && TAG_BYTES[b[k] as usize] & END_NAME == 0 {
+                k += 1;
+            }
+            if let Some((end, key)) = short_name(&b, 0) {
+                assert_eq!(end, k, "{b:?}");
+                assert_eq!(Tag::of_key(key), Tag::of(&b[..k]), "{b:?}");
+            } else {
+                // Only a long name, a short input or a control byte in the
+                // name is left to the loop.
+                assert!(
+                    k >= 8 || b.len() < 8 || b[..k].iter().any(|&c| c < 0x21),
+                    "{b:?}"
+                );
             }
         }
     }
