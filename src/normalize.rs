@@ -536,7 +536,7 @@ fn prefix64_avx2(block: &[u8; 64], prev_space: bool) -> (usize, bool) {
 
 /// Whether this CPU has AVX2 (the standard library caches the answer).
 #[cfg(target_arch = "x86_64")]
-fn has_avx2() -> bool {
+pub(crate) fn has_avx2() -> bool {
     std::arch::is_x86_feature_detected!("avx2")
 }
 
