@@ -598,10 +598,12 @@ fn classes16(chunk: &[u8; 16]) -> [u32; 6] {
 fn classes32(chunk: &[u8; 32]) -> [u32; 6] {
     use std::arch::x86_64::{
         _mm256_and_si256, _mm256_cmpeq_epi8, _mm256_cmpgt_epi8, _mm256_movemask_epi8,
-        _mm256_set1_epi8, _mm256_set_epi64x,
+        _mm256_set1_epi8, _mm256_setr_epi64x,
     };
     let word = |k: usize| i64::from_le_bytes(chunk[8 * k..8 * k + 8].try_into().expect("8 bytes"));
-    let v = _mm256_set_epi64x(word(3), word(2), word(1), word(0));
+    // In memory order: one load (given highest first, LLVM made four loads
+    // and three shuffles of them).
+    let v = _mm256_setr_epi64x(word(0), word(1), word(2), word(3));
     let mask = |m| _mm256_movemask_epi8(m) as u32;
     let eq = |x: u8| mask(_mm256_cmpeq_epi8(v, _mm256_set1_epi8(x as i8)));
     // Bytes as signed: 0x80..=0xFF are negative.
