@@ -160,10 +160,32 @@ fn is_vowel(c: char) -> bool {
 /// Normalizes parsed text for matching.
 pub fn normalize(raw: MappedText) -> NormText {
     let src = raw.text.as_str();
-    let mut text = spare_text(src.len());
+    // (64 bytes more for `lowered_whole_run`'s block writes.)
+    let mut text = spare_text(src.len() + 64);
     // Fast path: most text is letters and single spaces that come out the
     // same length (ASCII lowercased, already-lowercase letters such as ä
     // and ö as they are). Such a run is copied in one piece.
+    #[cfg(target_arch = "x86_64")]
+    let (first_run, has_newline) = if has_avx2() {
+        // The whole text as one run (nearly every heading and body),
+        // scanned, copied and lowercased in one pass.
+        match lowered_whole_run(src, text) {
+            Ok(text) => {
+                return NormText {
+                    text,
+                    to_raw: ToRaw::Identity,
+                    raw,
+                };
+            }
+            Err(emptied) => {
+                text = emptied;
+                one_to_one_run(src, 0, true)
+            }
+        }
+    } else {
+        whole_run(src)
+    };
+    #[cfg(not(target_arch = "x86_64"))]
     let (first_run, has_newline) = whole_run(src);
     if first_run == src.len() {
         // The whole text (nearly every heading and body): its map is the
@@ -318,6 +340,111 @@ fn whole_run(src: &str) -> (usize, bool) {
         }
     }
     one_to_one_run(src, 0, true)
+}
+
+/// `src` as [`normalize`]'s fast path writes it when [`whole_run`] takes
+/// all of it (copied, each line feed as a space, lowercased), in `text`
+/// (emptied first); else `text` emptied. For a CPU with AVX2.
+#[cfg(target_arch = "x86_64")]
+fn lowered_whole_run(src: &str, text: String) -> Result<String, String> {
+    let mut bytes = text.into_bytes();
+    bytes.clear();
+    // SAFETY: the CPU has AVX2 (the caller checked); the function reads
+    // only `src` and writes only `bytes`.
+    if unsafe { copy_lowered_whole_run_avx2(src.as_bytes(), &mut bytes) } {
+        // SAFETY: `bytes` is `src`, valid UTF-8, with ASCII bytes replaced
+        // by ASCII bytes (capitals by small letters, line feeds by spaces):
+        // still valid UTF-8. `String::from_utf8` would validate each text
+        // again, costing more than the fused copy saves.
+        Ok(unsafe { String::from_utf8_unchecked(bytes) })
+    } else {
+        bytes.clear();
+        Err(String::from_utf8(bytes).expect("an empty buffer is UTF-8"))
+    }
+}
+
+/// Whether [`run64_avx2`] from the start of `b` takes all of it; if so,
+/// `out` (empty at first) is `b` with capitals lowercased and line feeds
+/// as spaces. Each block's classes give its run and its copy at once: the
+/// separate scan, copy and `make_ascii_lowercase` read each text three
+/// times, and the library's lowercasing went byte by byte through a short
+/// text (most are headings and short bodies). Each block is written whole
+/// and the text then cut at the run's end, so `out` needs 64 bytes of
+/// room past `b`'s length not to grow.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn copy_lowered_whole_run_avx2(b: &[u8], out: &mut Vec<u8>) -> bool {
+    let mut j = 0;
+    let mut prev_space = true;
+    while let Some(block) = b.get(j..j + 64) {
+        let block: &[u8; 64] = block.try_into().expect("64 bytes");
+        let (good, _) = prefix64_avx2(block, prev_space);
+        if good == 0 {
+            return false;
+        }
+        out.extend_from_slice(&lowered64_avx2(block));
+        j += good;
+        out.truncate(j);
+        // As in `run_of_blocks`: a taken space has a word byte after it.
+        prev_space = false;
+    }
+    if j < b.len() {
+        // Zero bytes after the text, as in `run_of_blocks`.
+        let mut last = [0u8; 64];
+        last[..b.len() - j].copy_from_slice(&b[j..]);
+        let (good, _) = prefix64_avx2(&last, prev_space);
+        if j + good < b.len() {
+            return false;
+        }
+        out.extend_from_slice(&lowered64_avx2(&last));
+        out.truncate(b.len());
+    }
+    true
+}
+
+/// The 64 bytes with capitals A..Z lowercased and line feeds as spaces.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn lowered64_avx2(block: &[u8; 64]) -> [u8; 64] {
+    use std::arch::x86_64::{
+        _mm256_add_epi8, _mm256_and_si256, _mm256_cmpeq_epi8, _mm256_cmpgt_epi8,
+        _mm256_extract_epi64, _mm256_or_si256, _mm256_set1_epi8,
+    };
+    let mut out = [0u8; 64];
+    for (chunk, out) in block.chunks_exact(32).zip(out.chunks_exact_mut(32)) {
+        let v = load32(chunk.try_into().expect("32 bytes"));
+        // A..Z as one signed comparison: x - b'A' + 0x80 is below -128 + 26.
+        let capital = _mm256_cmpgt_epi8(
+            _mm256_set1_epi8(-128 + 26),
+            _mm256_add_epi8(v, _mm256_set1_epi8(0x80_u8.wrapping_sub(b'A') as i8)),
+        );
+        let newline = _mm256_cmpeq_epi8(v, _mm256_set1_epi8(b'\n' as i8));
+        let add = _mm256_or_si256(
+            _mm256_and_si256(capital, _mm256_set1_epi8(0x20)),
+            _mm256_and_si256(newline, _mm256_set1_epi8((b' ' - b'\n') as i8)),
+        );
+        let lowered = _mm256_add_epi8(v, add);
+        // Four words out (LLVM makes them one store).
+        let words = [
+            _mm256_extract_epi64::<0>(lowered),
+            _mm256_extract_epi64::<1>(lowered),
+            _mm256_extract_epi64::<2>(lowered),
+            _mm256_extract_epi64::<3>(lowered),
+        ];
+        for (o, w) in out.chunks_exact_mut(8).zip(words) {
+            o.copy_from_slice(&w.to_le_bytes());
+        }
+    }
+    out
+}
+
+/// 32 bytes in one load: the words in memory order (given highest first,
+/// by `_mm256_set_epi64x`, LLVM made four loads and three shuffles).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn load32(chunk: &[u8; 32]) -> std::arch::x86_64::__m256i {
+    let word = |k: usize| i64::from_le_bytes(chunk[8 * k..8 * k + 8].try_into().expect("8 bytes"));
+    std::arch::x86_64::_mm256_setr_epi64x(word(0), word(1), word(2), word(3))
 }
 
 /// Appends a run that [`one_to_one_run`] took, each line feed in it (one
@@ -598,12 +725,9 @@ fn classes16(chunk: &[u8; 16]) -> [u32; 6] {
 fn classes32(chunk: &[u8; 32]) -> [u32; 6] {
     use std::arch::x86_64::{
         _mm256_and_si256, _mm256_cmpeq_epi8, _mm256_cmpgt_epi8, _mm256_movemask_epi8,
-        _mm256_set1_epi8, _mm256_setr_epi64x,
+        _mm256_set1_epi8,
     };
-    let word = |k: usize| i64::from_le_bytes(chunk[8 * k..8 * k + 8].try_into().expect("8 bytes"));
-    // In memory order: one load (given highest first, LLVM made four loads
-    // and three shuffles of them).
-    let v = _mm256_setr_epi64x(word(0), word(1), word(2), word(3));
+    let v = load32(chunk);
     let mask = |m| _mm256_movemask_epi8(m) as u32;
     let eq = |x: u8| mask(_mm256_cmpeq_epi8(v, _mm256_set1_epi8(x as i8)));
     // Bytes as signed: 0x80..=0xFF are negative.
@@ -1104,7 +1228,8 @@ mod tests {
     /// must give the same text, and that text's character boundaries.
     /// The AVX2 scan takes what the SSE2 one takes, block after block and
     /// in a text's last bytes (this CPU's choice of the two is all that
-    /// the normalizer tests see).
+    /// the normalizer tests see), and the fused scan and copy of a whole
+    /// text writes what the scan, `push_run` and lowercasing wrote.
     #[cfg(target_arch = "x86_64")]
     #[test]
     fn avx2_runs_are_sse2_runs() {
@@ -1118,8 +1243,8 @@ mod tests {
             b" ",
             b"\n",
             b"-",
-            b"  ",
             b"A",
+            b"  ",
             b"\xc3",
             b"\xa4",
             b"\t",
@@ -1129,11 +1254,14 @@ mod tests {
             b"\x00",
         ];
         let mut next = crate::xorshift(0x5eed_a5a5);
+        let mut wholes = 0;
         for round in 0..20_000 {
             let len = (next() % 80) as usize;
             let text: Vec<u8> = (0..len)
                 .flat_map(|_| {
-                    let n = if round % 2 == 0 { 4 } else { PIECES.len() };
+                    // Plain words; with capitals, line feeds and hyphens;
+                    // anything.
+                    let n = [4, 7, PIECES.len()][round % 3];
                     PIECES[(next() % n as u64) as usize].iter().copied()
                 })
                 .collect();
@@ -1149,7 +1277,29 @@ mod tests {
                     assert_eq!(sse2, avx2, "{text:?} {start} {prev_space}");
                 }
             }
+            // The fused copy: whole exactly when the scan takes the whole
+            // text, and then the scan's run as `normalize` wrote it.
+            let mut out = Vec::with_capacity(text.len() + 64);
+            // SAFETY: as above.
+            let (whole, (end, has_newline)) = unsafe {
+                (
+                    copy_lowered_whole_run_avx2(&text, &mut out),
+                    run64(&text, 0, true),
+                )
+            };
+            assert_eq!(whole, end == text.len(), "{text:?}");
+            wholes += usize::from(whole);
+            if whole {
+                let Ok(src) = std::str::from_utf8(&text) else {
+                    continue;
+                };
+                let mut want = String::new();
+                push_run(&mut want, src, has_newline);
+                want.make_ascii_lowercase();
+                assert_eq!(out, want.as_bytes(), "{text:?}");
+            }
         }
+        assert!(wholes > 1000, "{wholes}");
     }
 
     /// Long texts of mostly plain words, so that [`run64`] takes many
