@@ -19,6 +19,9 @@ pub struct NormText {
     to_raw: ToRaw,
     /// The parsed text (entities decoded, tags dropped) with its source map.
     pub raw: MappedText,
+    /// Whether `text` has an ASCII digit, when [`normalize`] saw it in
+    /// passing (see [`NormText::has_ascii_digit`]).
+    digits: Option<bool>,
 }
 
 /// How normalized positions map to the parsed text.
@@ -62,6 +65,12 @@ impl NormText {
 
     pub fn full_source_range(&self) -> Option<Range<usize>> {
         self.raw.full_source_range()
+    }
+
+    /// Whether `text` has an ASCII digit, by `scan` (a test of bytes) unless
+    /// [`normalize`] has found the answer while copying the text.
+    pub(crate) fn has_ascii_digit(&self, scan: impl FnOnce(&[u8]) -> bool) -> bool {
+        self.digits.unwrap_or_else(|| scan(self.text.as_bytes()))
     }
 }
 
@@ -170,11 +179,12 @@ pub fn normalize(raw: MappedText) -> NormText {
         // The whole text as one run (nearly every heading and body),
         // scanned, copied and lowercased in one pass.
         match lowered_whole_run(src, text) {
-            Ok(text) => {
+            Ok((text, digits)) => {
                 return NormText {
                     text,
                     to_raw: ToRaw::Identity,
                     raw,
+                    digits: Some(digits),
                 };
             }
             Err(emptied) => {
@@ -197,6 +207,7 @@ pub fn normalize(raw: MappedText) -> NormText {
             text,
             to_raw: ToRaw::Identity,
             raw,
+            digits: None,
         };
     }
     let mut out = MappedText::with_spare_segs(text);
@@ -317,7 +328,12 @@ pub fn normalize(raw: MappedText) -> NormText {
     } else {
         ToRaw::Map(out)
     };
-    NormText { text, to_raw, raw }
+    NormText {
+        text,
+        to_raw,
+        raw,
+        digits: None,
+    }
 }
 
 /// `one_to_one_run(src, 0, true)`, asking the block scan alone first: it
@@ -344,19 +360,20 @@ fn whole_run(src: &str) -> (usize, bool) {
 
 /// `src` as [`normalize`]'s fast path writes it when [`whole_run`] takes
 /// all of it (copied, each line feed as a space, lowercased), in `text`
-/// (emptied first); else `text` emptied. For a CPU with AVX2.
+/// (emptied first), and whether it has an ASCII digit; else `text`
+/// emptied. For a CPU with AVX2.
 #[cfg(target_arch = "x86_64")]
-fn lowered_whole_run(src: &str, text: String) -> Result<String, String> {
+fn lowered_whole_run(src: &str, text: String) -> Result<(String, bool), String> {
     let mut bytes = text.into_bytes();
     bytes.clear();
     // SAFETY: the CPU has AVX2 (the caller checked); the function reads
     // only `src` and writes only `bytes`.
-    if unsafe { copy_lowered_whole_run_avx2(src.as_bytes(), &mut bytes) } {
+    if let Some(digits) = unsafe { copy_lowered_whole_run_avx2(src.as_bytes(), &mut bytes) } {
         // SAFETY: `bytes` is `src`, valid UTF-8, with ASCII bytes replaced
         // by ASCII bytes (capitals by small letters, line feeds by spaces):
         // still valid UTF-8. `String::from_utf8` would validate each text
         // again, costing more than the fused copy saves.
-        Ok(unsafe { String::from_utf8_unchecked(bytes) })
+        Ok((unsafe { String::from_utf8_unchecked(bytes) }, digits))
     } else {
         bytes.clear();
         Err(String::from_utf8(bytes).expect("an empty buffer is UTF-8"))
@@ -365,7 +382,9 @@ fn lowered_whole_run(src: &str, text: String) -> Result<String, String> {
 
 /// Whether [`run64_avx2`] from the start of `b` takes all of it; if so,
 /// `out` (empty at first) is `b` with capitals lowercased and line feeds
-/// as spaces. Each block's classes give its run and its copy at once: the
+/// as spaces, and the answer says whether `b` has an ASCII digit (which
+/// the notice's date search asks of every text: every block of `b` is
+/// looked at whole). Each block's classes give its run and its copy at once: the
 /// separate scan, copy and `make_ascii_lowercase` read each text three
 /// times, and the library's lowercasing went byte by byte through a short
 /// text (most are headings and short bodies). Each block is written whole
@@ -373,16 +392,18 @@ fn lowered_whole_run(src: &str, text: String) -> Result<String, String> {
 /// room past `b`'s length not to grow.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-fn copy_lowered_whole_run_avx2(b: &[u8], out: &mut Vec<u8>) -> bool {
+fn copy_lowered_whole_run_avx2(b: &[u8], out: &mut Vec<u8>) -> Option<bool> {
+    use std::arch::x86_64::{_mm256_setzero_si256, _mm256_testz_si256};
     let mut j = 0;
     let mut prev_space = true;
+    let mut digits = _mm256_setzero_si256();
     while let Some(block) = b.get(j..j + 64) {
         let block: &[u8; 64] = block.try_into().expect("64 bytes");
         let (good, _) = prefix64_avx2(block, prev_space);
         if good == 0 {
-            return false;
+            return None;
         }
-        out.extend_from_slice(&lowered64_avx2(block));
+        out.extend_from_slice(&lowered64_avx2(block, &mut digits));
         j += good;
         out.truncate(j);
         // As in `run_of_blocks`: a taken space has a word byte after it.
@@ -394,18 +415,19 @@ fn copy_lowered_whole_run_avx2(b: &[u8], out: &mut Vec<u8>) -> bool {
         last[..b.len() - j].copy_from_slice(&b[j..]);
         let (good, _) = prefix64_avx2(&last, prev_space);
         if j + good < b.len() {
-            return false;
+            return None;
         }
-        out.extend_from_slice(&lowered64_avx2(&last));
+        out.extend_from_slice(&lowered64_avx2(&last, &mut digits));
         out.truncate(b.len());
     }
-    true
+    Some(_mm256_testz_si256(digits, digits) == 0)
 }
 
-/// The 64 bytes with capitals A..Z lowercased and line feeds as spaces.
+/// The 64 bytes with capitals A..Z lowercased and line feeds as spaces;
+/// their ASCII digits added to `digits` (a byte not zero for each).
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-fn lowered64_avx2(block: &[u8; 64]) -> [u8; 64] {
+fn lowered64_avx2(block: &[u8; 64], digits: &mut std::arch::x86_64::__m256i) -> [u8; 64] {
     use std::arch::x86_64::{
         _mm256_add_epi8, _mm256_and_si256, _mm256_cmpeq_epi8, _mm256_cmpgt_epi8,
         _mm256_extract_epi64, _mm256_or_si256, _mm256_set1_epi8,
@@ -419,6 +441,12 @@ fn lowered64_avx2(block: &[u8; 64]) -> [u8; 64] {
             _mm256_add_epi8(v, _mm256_set1_epi8(0x80_u8.wrapping_sub(b'A') as i8)),
         );
         let newline = _mm256_cmpeq_epi8(v, _mm256_set1_epi8(b'\n' as i8));
+        // 0..9 likewise.
+        let digit = _mm256_cmpgt_epi8(
+            _mm256_set1_epi8(-128 + 10),
+            _mm256_add_epi8(v, _mm256_set1_epi8(0x80_u8.wrapping_sub(b'0') as i8)),
+        );
+        *digits = _mm256_or_si256(*digits, digit);
         let add = _mm256_or_si256(
             _mm256_and_si256(capital, _mm256_set1_epi8(0x20)),
             _mm256_and_si256(newline, _mm256_set1_epi8((b' ' - b'\n') as i8)),
@@ -1177,6 +1205,7 @@ mod tests {
             text: trimmed.text.clone(),
             to_raw: ToRaw::Map(trimmed),
             raw,
+            digits: None,
         }
     }
 
@@ -1244,6 +1273,7 @@ mod tests {
             b"\n",
             b"-",
             b"A",
+            b"2018",
             b"  ",
             b"\xc3",
             b"\xa4",
@@ -1259,9 +1289,9 @@ mod tests {
             let len = (next() % 80) as usize;
             let text: Vec<u8> = (0..len)
                 .flat_map(|_| {
-                    // Plain words; with capitals, line feeds and hyphens;
-                    // anything.
-                    let n = [4, 7, PIECES.len()][round % 3];
+                    // Plain words; with capitals, line feeds, hyphens and
+                    // digits; anything.
+                    let n = [4, 8, PIECES.len()][round % 3];
                     PIECES[(next() % n as u64) as usize].iter().copied()
                 })
                 .collect();
@@ -1281,15 +1311,17 @@ mod tests {
             // text, and then the scan's run as `normalize` wrote it.
             let mut out = Vec::with_capacity(text.len() + 64);
             // SAFETY: as above.
-            let (whole, (end, has_newline)) = unsafe {
+            let (digits, (end, has_newline)) = unsafe {
                 (
                     copy_lowered_whole_run_avx2(&text, &mut out),
                     run64(&text, 0, true),
                 )
             };
+            let whole = digits.is_some();
             assert_eq!(whole, end == text.len(), "{text:?}");
             wholes += usize::from(whole);
-            if whole {
+            if let Some(digits) = digits {
+                assert_eq!(digits, text.iter().any(u8::is_ascii_digit), "{text:?}");
                 let Ok(src) = std::str::from_utf8(&text) else {
                     continue;
                 };

@@ -745,7 +745,7 @@ fn stated_date<'a>(
         // Every date form has a year: a text without a digit has no date
         // after any of its labels (most bodies; the search was 5 % of the
         // front half).
-        if !has_ascii_digit(t.text.as_bytes()) {
+        if !t.has_ascii_digit(has_ascii_digit) {
             continue;
         }
         for m in date_labels().find_iter(&t.text) {
