@@ -19,8 +19,18 @@ pub struct NormText {
     to_raw: ToRaw,
     /// The parsed text (entities decoded, tags dropped) with its source map.
     pub raw: MappedText,
-    /// Whether `text` has an ASCII digit, when [`normalize`] saw it in
-    /// passing (see [`NormText::has_ascii_digit`]).
+    /// What [`normalize`] learnt in passing when the parsed text was one
+    /// run that normalizes byte for byte (nearly every text).
+    whole_run: Option<WholeRun>,
+}
+
+/// See [`NormText::whole_run`].
+#[derive(Debug, Clone, Copy)]
+struct WholeRun {
+    /// Whether the parsed text has a line feed (between two words: the run
+    /// takes no other whitespace but single spaces).
+    has_newline: bool,
+    /// Whether the text has an ASCII digit, if seen.
     digits: Option<bool>,
 }
 
@@ -70,7 +80,34 @@ impl NormText {
     /// Whether `text` has an ASCII digit, by `scan` (a test of bytes) unless
     /// [`normalize`] has found the answer while copying the text.
     pub(crate) fn has_ascii_digit(&self, scan: impl FnOnce(&[u8]) -> bool) -> bool {
-        self.digits.unwrap_or_else(|| scan(self.text.as_bytes()))
+        self.whole_run
+            .and_then(|w| w.digits)
+            .unwrap_or_else(|| scan(self.text.as_bytes()))
+    }
+
+    /// Whether the parsed text was one run (see [`WholeRun`]).
+    #[cfg(test)]
+    pub(crate) fn is_whole_run(&self) -> bool {
+        self.whole_run.is_some()
+    }
+
+    /// `collapse(&self.raw.text, out)`, where `collapse` folds each stretch
+    /// of whitespace to one space and drops it at both ends, unless the
+    /// parsed text was one run ([`WholeRun`]): then its only whitespace is
+    /// single spaces and line feeds between words, and a copy with each
+    /// line feed as a space is the same (without a second scan).
+    pub(crate) fn collapsed_raw_into(
+        &self,
+        out: &mut String,
+        collapse: impl FnOnce(&str, &mut String),
+    ) {
+        match self.whole_run {
+            Some(w) => {
+                out.clear();
+                push_run(out, &self.raw.text, w.has_newline);
+            }
+            None => collapse(&self.raw.text, out),
+        }
     }
 }
 
@@ -179,12 +216,12 @@ pub fn normalize(raw: MappedText) -> NormText {
         // The whole text as one run (nearly every heading and body),
         // scanned, copied and lowercased in one pass.
         match lowered_whole_run(src, text) {
-            Ok((text, digits)) => {
+            Ok((text, whole_run)) => {
                 return NormText {
                     text,
                     to_raw: ToRaw::Identity,
                     raw,
-                    digits: Some(digits),
+                    whole_run: Some(whole_run),
                 };
             }
             Err(emptied) => {
@@ -207,7 +244,10 @@ pub fn normalize(raw: MappedText) -> NormText {
             text,
             to_raw: ToRaw::Identity,
             raw,
-            digits: None,
+            whole_run: Some(WholeRun {
+                has_newline,
+                digits: None,
+            }),
         };
     }
     let mut out = MappedText::with_spare_segs(text);
@@ -332,7 +372,7 @@ pub fn normalize(raw: MappedText) -> NormText {
         text,
         to_raw,
         raw,
-        digits: None,
+        whole_run: None,
     }
 }
 
@@ -360,20 +400,20 @@ fn whole_run(src: &str) -> (usize, bool) {
 
 /// `src` as [`normalize`]'s fast path writes it when [`whole_run`] takes
 /// all of it (copied, each line feed as a space, lowercased), in `text`
-/// (emptied first), and whether it has an ASCII digit; else `text`
-/// emptied. For a CPU with AVX2.
+/// (emptied first), and whether it has a line feed and an ASCII digit;
+/// else `text` emptied. For a CPU with AVX2.
 #[cfg(target_arch = "x86_64")]
-fn lowered_whole_run(src: &str, text: String) -> Result<(String, bool), String> {
+fn lowered_whole_run(src: &str, text: String) -> Result<(String, WholeRun), String> {
     let mut bytes = text.into_bytes();
     bytes.clear();
     // SAFETY: the CPU has AVX2 (the caller checked); the function reads
     // only `src` and writes only `bytes`.
-    if let Some(digits) = unsafe { copy_lowered_whole_run_avx2(src.as_bytes(), &mut bytes) } {
+    if let Some(whole_run) = unsafe { copy_lowered_whole_run_avx2(src.as_bytes(), &mut bytes) } {
         // SAFETY: `bytes` is `src`, valid UTF-8, with ASCII bytes replaced
         // by ASCII bytes (capitals by small letters, line feeds by spaces):
         // still valid UTF-8. `String::from_utf8` would validate each text
         // again, costing more than the fused copy saves.
-        Ok((unsafe { String::from_utf8_unchecked(bytes) }, digits))
+        Ok((unsafe { String::from_utf8_unchecked(bytes) }, whole_run))
     } else {
         bytes.clear();
         Err(String::from_utf8(bytes).expect("an empty buffer is UTF-8"))
@@ -382,9 +422,9 @@ fn lowered_whole_run(src: &str, text: String) -> Result<(String, bool), String> 
 
 /// Whether [`run64_avx2`] from the start of `b` takes all of it; if so,
 /// `out` (empty at first) is `b` with capitals lowercased and line feeds
-/// as spaces, and the answer says whether `b` has an ASCII digit (which
-/// the notice's date search asks of every text: every block of `b` is
-/// looked at whole). Each block's classes give its run and its copy at once: the
+/// as spaces, and the answer says whether `b` has a line feed and whether
+/// it has an ASCII digit (which the notice's date search asks of every
+/// text: every block of `b` is looked at whole). Each block's classes give its run and its copy at once: the
 /// separate scan, copy and `make_ascii_lowercase` read each text three
 /// times, and the library's lowercasing went byte by byte through a short
 /// text (most are headings and short bodies). Each block is written whole
@@ -392,14 +432,16 @@ fn lowered_whole_run(src: &str, text: String) -> Result<(String, bool), String> 
 /// room past `b`'s length not to grow.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-fn copy_lowered_whole_run_avx2(b: &[u8], out: &mut Vec<u8>) -> Option<bool> {
+fn copy_lowered_whole_run_avx2(b: &[u8], out: &mut Vec<u8>) -> Option<WholeRun> {
     use std::arch::x86_64::{_mm256_setzero_si256, _mm256_testz_si256};
     let mut j = 0;
     let mut prev_space = true;
     let mut digits = _mm256_setzero_si256();
+    let mut has_newline = false;
     while let Some(block) = b.get(j..j + 64) {
         let block: &[u8; 64] = block.try_into().expect("64 bytes");
-        let (good, _) = prefix64_avx2(block, prev_space);
+        let (good, newline) = prefix64_avx2(block, prev_space);
+        has_newline |= newline;
         if good == 0 {
             return None;
         }
@@ -413,14 +455,18 @@ fn copy_lowered_whole_run_avx2(b: &[u8], out: &mut Vec<u8>) -> Option<bool> {
         // Zero bytes after the text, as in `run_of_blocks`.
         let mut last = [0u8; 64];
         last[..b.len() - j].copy_from_slice(&b[j..]);
-        let (good, _) = prefix64_avx2(&last, prev_space);
+        let (good, newline) = prefix64_avx2(&last, prev_space);
         if j + good < b.len() {
             return None;
         }
+        has_newline |= newline;
         out.extend_from_slice(&lowered64_avx2(&last, &mut digits));
         out.truncate(b.len());
     }
-    Some(_mm256_testz_si256(digits, digits) == 0)
+    Some(WholeRun {
+        has_newline,
+        digits: Some(_mm256_testz_si256(digits, digits) == 0),
+    })
 }
 
 /// The 64 bytes with capitals A..Z lowercased and line feeds as spaces;
@@ -1205,7 +1251,7 @@ mod tests {
             text: trimmed.text.clone(),
             to_raw: ToRaw::Map(trimmed),
             raw,
-            digits: None,
+            whole_run: None,
         }
     }
 
@@ -1311,17 +1357,18 @@ mod tests {
             // text, and then the scan's run as `normalize` wrote it.
             let mut out = Vec::with_capacity(text.len() + 64);
             // SAFETY: as above.
-            let (digits, (end, has_newline)) = unsafe {
+            let (whole_run, (end, has_newline)) = unsafe {
                 (
                     copy_lowered_whole_run_avx2(&text, &mut out),
                     run64(&text, 0, true),
                 )
             };
-            let whole = digits.is_some();
-            assert_eq!(whole, end == text.len(), "{text:?}");
-            wholes += usize::from(whole);
-            if let Some(digits) = digits {
-                assert_eq!(digits, text.iter().any(u8::is_ascii_digit), "{text:?}");
+            assert_eq!(whole_run.is_some(), end == text.len(), "{text:?}");
+            wholes += usize::from(whole_run.is_some());
+            if let Some(w) = whole_run {
+                let digits = text.iter().any(u8::is_ascii_digit);
+                assert_eq!(w.digits, Some(digits), "{text:?}");
+                assert_eq!(w.has_newline, has_newline, "{text:?}");
                 let Ok(src) = std::str::from_utf8(&text) else {
                     continue;
                 };
