@@ -20,15 +20,17 @@ pub struct NormText {
     /// The parsed text (entities decoded, tags dropped) with its source map.
     pub raw: MappedText,
     /// What [`normalize`] learnt in passing when the parsed text was one
-    /// run that normalizes byte for byte (nearly every text).
+    /// run that normalizes byte for byte (nearly every text), taken by the
+    /// AVX2 block scan alone.
     whole_run: Option<WholeRun>,
 }
 
-/// See [`NormText::whole_run`].
+/// See [`NormText::whole_run`]: a text that [`copy_lowered_whole_run_avx2`]
+/// took whole.
 #[derive(Debug, Clone, Copy)]
 struct WholeRun {
-    /// Whether the parsed text has a line feed (between two words: the run
-    /// takes no other whitespace but single spaces).
+    /// Whether the parsed text has a line feed (between two words: the
+    /// block scan takes no other whitespace but single spaces).
     has_newline: bool,
     /// Whether the text has an ASCII digit, if seen.
     digits: Option<bool>,
@@ -244,10 +246,9 @@ pub fn normalize(raw: MappedText) -> NormText {
             text,
             to_raw: ToRaw::Identity,
             raw,
-            whole_run: Some(WholeRun {
-                has_newline,
-                digits: None,
-            }),
+            // Not a `WholeRun`: the byte loop also takes a vertical tab
+            // inside a word, which `collapse_ws` would fold.
+            whole_run: None,
         };
     }
     let mut out = MappedText::with_spare_segs(text);

@@ -1308,6 +1308,8 @@ mod tests {
             "abcdefgh9",
             "é9",
             "\u{b9}",
+            "ab\u{b}cd",
+            "Tietosuoja\u{b}seloste – 2018–2019’s",
         ] {
             cases.push(raw.to_string());
         }
