@@ -19,6 +19,21 @@ pub struct NormText {
     to_raw: ToRaw,
     /// The parsed text (entities decoded, tags dropped) with its source map.
     pub raw: MappedText,
+    /// What [`normalize`] learnt in passing when the parsed text was one
+    /// run that normalizes byte for byte (nearly every text), taken by the
+    /// AVX2 block scan alone.
+    whole_run: Option<WholeRun>,
+}
+
+/// See [`NormText::whole_run`]: a text that [`copy_lowered_whole_run_avx2`]
+/// took whole.
+#[derive(Debug, Clone, Copy)]
+struct WholeRun {
+    /// Whether the parsed text has a line feed (between two words: the
+    /// block scan takes no other whitespace but single spaces).
+    has_newline: bool,
+    /// Whether the text has an ASCII digit, if seen.
+    digits: Option<bool>,
 }
 
 /// How normalized positions map to the parsed text.
@@ -62,6 +77,39 @@ impl NormText {
 
     pub fn full_source_range(&self) -> Option<Range<usize>> {
         self.raw.full_source_range()
+    }
+
+    /// Whether `text` has an ASCII digit, by `scan` (a test of bytes) unless
+    /// [`normalize`] has found the answer while copying the text.
+    pub(crate) fn has_ascii_digit(&self, scan: impl FnOnce(&[u8]) -> bool) -> bool {
+        self.whole_run
+            .and_then(|w| w.digits)
+            .unwrap_or_else(|| scan(self.text.as_bytes()))
+    }
+
+    /// Whether the parsed text was one run (see [`WholeRun`]).
+    #[cfg(test)]
+    pub(crate) fn is_whole_run(&self) -> bool {
+        self.whole_run.is_some()
+    }
+
+    /// `collapse(&self.raw.text, out)`, where `collapse` folds each stretch
+    /// of whitespace to one space and drops it at both ends, unless the
+    /// parsed text was one run ([`WholeRun`]): then its only whitespace is
+    /// single spaces and line feeds between words, and a copy with each
+    /// line feed as a space is the same (without a second scan).
+    pub(crate) fn collapsed_raw_into(
+        &self,
+        out: &mut String,
+        collapse: impl FnOnce(&str, &mut String),
+    ) {
+        match self.whole_run {
+            Some(w) => {
+                out.clear();
+                push_run(out, &self.raw.text, w.has_newline);
+            }
+            None => collapse(&self.raw.text, out),
+        }
     }
 }
 
@@ -160,10 +208,33 @@ fn is_vowel(c: char) -> bool {
 /// Normalizes parsed text for matching.
 pub fn normalize(raw: MappedText) -> NormText {
     let src = raw.text.as_str();
-    let mut text = spare_text(src.len());
+    // (64 bytes more for `lowered_whole_run`'s block writes.)
+    let mut text = spare_text(src.len() + 64);
     // Fast path: most text is letters and single spaces that come out the
     // same length (ASCII lowercased, already-lowercase letters such as ä
     // and ö as they are). Such a run is copied in one piece.
+    #[cfg(target_arch = "x86_64")]
+    let (first_run, has_newline) = if has_avx2() {
+        // The whole text as one run (nearly every heading and body),
+        // scanned, copied and lowercased in one pass.
+        match lowered_whole_run(src, text) {
+            Ok((text, whole_run)) => {
+                return NormText {
+                    text,
+                    to_raw: ToRaw::Identity,
+                    raw,
+                    whole_run: Some(whole_run),
+                };
+            }
+            Err(emptied) => {
+                text = emptied;
+                one_to_one_run(src, 0, true)
+            }
+        }
+    } else {
+        whole_run(src)
+    };
+    #[cfg(not(target_arch = "x86_64"))]
     let (first_run, has_newline) = whole_run(src);
     if first_run == src.len() {
         // The whole text (nearly every heading and body): its map is the
@@ -175,6 +246,9 @@ pub fn normalize(raw: MappedText) -> NormText {
             text,
             to_raw: ToRaw::Identity,
             raw,
+            // Not a `WholeRun`: the byte loop also takes a vertical tab
+            // inside a word, which `collapse_ws` would fold.
+            whole_run: None,
         };
     }
     let mut out = MappedText::with_spare_segs(text);
@@ -295,7 +369,12 @@ pub fn normalize(raw: MappedText) -> NormText {
     } else {
         ToRaw::Map(out)
     };
-    NormText { text, to_raw, raw }
+    NormText {
+        text,
+        to_raw,
+        raw,
+        whole_run: None,
+    }
 }
 
 /// `one_to_one_run(src, 0, true)`, asking the block scan alone first: it
@@ -318,6 +397,133 @@ fn whole_run(src: &str) -> (usize, bool) {
         }
     }
     one_to_one_run(src, 0, true)
+}
+
+/// `src` as [`normalize`]'s fast path writes it when [`whole_run`] takes
+/// all of it (copied, each line feed as a space, lowercased), in `text`
+/// (emptied first), and whether it has a line feed and an ASCII digit;
+/// else `text` emptied. For a CPU with AVX2.
+#[cfg(target_arch = "x86_64")]
+fn lowered_whole_run(src: &str, text: String) -> Result<(String, WholeRun), String> {
+    let mut bytes = text.into_bytes();
+    bytes.clear();
+    // SAFETY: the CPU has AVX2 (the caller checked); the function reads
+    // only `src` and writes only `bytes`.
+    if let Some(whole_run) = unsafe { copy_lowered_whole_run_avx2(src.as_bytes(), &mut bytes) } {
+        // SAFETY: `bytes` is `src`, valid UTF-8, with ASCII bytes replaced
+        // by ASCII bytes (capitals by small letters, line feeds by spaces):
+        // still valid UTF-8. `String::from_utf8` would validate each text
+        // again, costing more than the fused copy saves.
+        Ok((unsafe { String::from_utf8_unchecked(bytes) }, whole_run))
+    } else {
+        bytes.clear();
+        Err(String::from_utf8(bytes).expect("an empty buffer is UTF-8"))
+    }
+}
+
+/// Whether [`run64_avx2`] from the start of `b` takes all of it; if so,
+/// `out` (empty at first) is `b` with capitals lowercased and line feeds
+/// as spaces, and the answer says whether `b` has a line feed and whether
+/// it has an ASCII digit (which the notice's date search asks of every
+/// text), both from the bytes the blocks copy (together every byte of
+/// `b`). Each block's classes give its run and its copy at once: the
+/// separate scan, copy and `make_ascii_lowercase` read each text three
+/// times, and the library's lowercasing went byte by byte through a short
+/// text (most are headings and short bodies). Each block is written whole
+/// and the text then cut at the run's end, so `out` needs 64 bytes of
+/// room past `b`'s length not to grow.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn copy_lowered_whole_run_avx2(b: &[u8], out: &mut Vec<u8>) -> Option<WholeRun> {
+    use std::arch::x86_64::{_mm256_setzero_si256, _mm256_testz_si256};
+    let mut j = 0;
+    let mut prev_space = true;
+    let (mut digits, mut newlines) = (_mm256_setzero_si256(), _mm256_setzero_si256());
+    while let Some(block) = b.get(j..j + 64) {
+        let block: &[u8; 64] = block.try_into().expect("64 bytes");
+        let (good, _) = prefix64_avx2(block, prev_space);
+        if good == 0 {
+            return None;
+        }
+        out.extend_from_slice(&lowered64_avx2(block, &mut digits, &mut newlines));
+        j += good;
+        out.truncate(j);
+        // As in `run_of_blocks`: a taken space has a word byte after it.
+        prev_space = false;
+    }
+    if j < b.len() {
+        // Zero bytes after the text, as in `run_of_blocks`.
+        let mut last = [0u8; 64];
+        last[..b.len() - j].copy_from_slice(&b[j..]);
+        let (good, _) = prefix64_avx2(&last, prev_space);
+        if j + good < b.len() {
+            return None;
+        }
+        out.extend_from_slice(&lowered64_avx2(&last, &mut digits, &mut newlines));
+        out.truncate(b.len());
+    }
+    Some(WholeRun {
+        has_newline: _mm256_testz_si256(newlines, newlines) == 0,
+        digits: Some(_mm256_testz_si256(digits, digits) == 0),
+    })
+}
+
+/// The 64 bytes with capitals A..Z lowercased and line feeds as spaces;
+/// their ASCII digits and line feeds added to `digits` and `newlines` (a
+/// byte not zero for each).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn lowered64_avx2(
+    block: &[u8; 64],
+    digits: &mut std::arch::x86_64::__m256i,
+    newlines: &mut std::arch::x86_64::__m256i,
+) -> [u8; 64] {
+    use std::arch::x86_64::{
+        _mm256_add_epi8, _mm256_and_si256, _mm256_cmpeq_epi8, _mm256_cmpgt_epi8,
+        _mm256_extract_epi64, _mm256_or_si256, _mm256_set1_epi8,
+    };
+    let mut out = [0u8; 64];
+    for (chunk, out) in block.chunks_exact(32).zip(out.chunks_exact_mut(32)) {
+        let v = load32(chunk.try_into().expect("32 bytes"));
+        // A..Z as one signed comparison: x - b'A' + 0x80 is below -128 + 26.
+        let capital = _mm256_cmpgt_epi8(
+            _mm256_set1_epi8(-128 + 26),
+            _mm256_add_epi8(v, _mm256_set1_epi8(0x80_u8.wrapping_sub(b'A') as i8)),
+        );
+        let newline = _mm256_cmpeq_epi8(v, _mm256_set1_epi8(b'\n' as i8));
+        // 0..9 likewise.
+        let digit = _mm256_cmpgt_epi8(
+            _mm256_set1_epi8(-128 + 10),
+            _mm256_add_epi8(v, _mm256_set1_epi8(0x80_u8.wrapping_sub(b'0') as i8)),
+        );
+        *digits = _mm256_or_si256(*digits, digit);
+        *newlines = _mm256_or_si256(*newlines, newline);
+        let add = _mm256_or_si256(
+            _mm256_and_si256(capital, _mm256_set1_epi8(0x20)),
+            _mm256_and_si256(newline, _mm256_set1_epi8((b' ' - b'\n') as i8)),
+        );
+        let lowered = _mm256_add_epi8(v, add);
+        // Four words out (LLVM makes them one store).
+        let words = [
+            _mm256_extract_epi64::<0>(lowered),
+            _mm256_extract_epi64::<1>(lowered),
+            _mm256_extract_epi64::<2>(lowered),
+            _mm256_extract_epi64::<3>(lowered),
+        ];
+        for (o, w) in out.chunks_exact_mut(8).zip(words) {
+            o.copy_from_slice(&w.to_le_bytes());
+        }
+    }
+    out
+}
+
+/// 32 bytes in one load: the words in memory order (given highest first,
+/// by `_mm256_set_epi64x`, LLVM made four loads and three shuffles).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn load32(chunk: &[u8; 32]) -> std::arch::x86_64::__m256i {
+    let word = |k: usize| i64::from_le_bytes(chunk[8 * k..8 * k + 8].try_into().expect("8 bytes"));
+    std::arch::x86_64::_mm256_setr_epi64x(word(0), word(1), word(2), word(3))
 }
 
 /// Appends a run that [`one_to_one_run`] took, each line feed in it (one
@@ -417,9 +623,22 @@ fn one_to_one_run(src: &str, i: usize, at_space: bool) -> (usize, bool) {
         if x < 0x80 {
             if x == b' ' {
                 // A single space between two words stays one space; a space
-                // after a space, or before other whitespace, is folded.
+                // after a space, or before other whitespace (or an invisible
+                // character, folded with it), is folded. Before a character
+                // from 0x80 on (" – ", " · "; each stopped the run and the
+                // text took the segment-by-segment way) it maps one to one
+                // as here; and if that character is a combining mark, the
+                // loop gives the space back below, as before.
                 let next = b.get(j + 1).copied();
-                if prev_space || !next.is_some_and(|n| n < 0x80 && !is_ascii_space(n)) {
+                let taken = match next {
+                    Some(n) if n < 0x80 => !is_ascii_space(n),
+                    Some(_) => src[j + 1..]
+                        .chars()
+                        .next()
+                        .is_some_and(|c| !c.is_whitespace() && !is_invisible(c)),
+                    None => false,
+                };
+                if prev_space || !taken {
                     break;
                 }
                 prev_space = true;
@@ -536,7 +755,7 @@ fn prefix64_avx2(block: &[u8; 64], prev_space: bool) -> (usize, bool) {
 
 /// Whether this CPU has AVX2 (the standard library caches the answer).
 #[cfg(target_arch = "x86_64")]
-fn has_avx2() -> bool {
+pub(crate) fn has_avx2() -> bool {
     std::arch::is_x86_feature_detected!("avx2")
 }
 
@@ -598,10 +817,9 @@ fn classes16(chunk: &[u8; 16]) -> [u32; 6] {
 fn classes32(chunk: &[u8; 32]) -> [u32; 6] {
     use std::arch::x86_64::{
         _mm256_and_si256, _mm256_cmpeq_epi8, _mm256_cmpgt_epi8, _mm256_movemask_epi8,
-        _mm256_set1_epi8, _mm256_set_epi64x,
+        _mm256_set1_epi8,
     };
-    let word = |k: usize| i64::from_le_bytes(chunk[8 * k..8 * k + 8].try_into().expect("8 bytes"));
-    let v = _mm256_set_epi64x(word(3), word(2), word(1), word(0));
+    let v = load32(chunk);
     let mask = |m| _mm256_movemask_epi8(m) as u32;
     let eq = |x: u8| mask(_mm256_cmpeq_epi8(v, _mm256_set1_epi8(x as i8)));
     // Bytes as signed: 0x80..=0xFF are negative.
@@ -1051,6 +1269,7 @@ mod tests {
             text: trimmed.text.clone(),
             to_raw: ToRaw::Map(trimmed),
             raw,
+            whole_run: None,
         }
     }
 
@@ -1102,7 +1321,8 @@ mod tests {
     /// must give the same text, and that text's character boundaries.
     /// The AVX2 scan takes what the SSE2 one takes, block after block and
     /// in a text's last bytes (this CPU's choice of the two is all that
-    /// the normalizer tests see).
+    /// the normalizer tests see), and the fused scan and copy of a whole
+    /// text writes what the scan, `push_run` and lowercasing wrote.
     #[cfg(target_arch = "x86_64")]
     #[test]
     fn avx2_runs_are_sse2_runs() {
@@ -1116,8 +1336,9 @@ mod tests {
             b" ",
             b"\n",
             b"-",
-            b"  ",
             b"A",
+            b"2018",
+            b"  ",
             b"\xc3",
             b"\xa4",
             b"\t",
@@ -1127,11 +1348,14 @@ mod tests {
             b"\x00",
         ];
         let mut next = crate::xorshift(0x5eed_a5a5);
+        let mut wholes = 0;
         for round in 0..20_000 {
             let len = (next() % 80) as usize;
             let text: Vec<u8> = (0..len)
                 .flat_map(|_| {
-                    let n = if round % 2 == 0 { 4 } else { PIECES.len() };
+                    // Plain words; with capitals, line feeds, hyphens and
+                    // digits; anything.
+                    let n = [4, 8, PIECES.len()][round % 3];
                     PIECES[(next() % n as u64) as usize].iter().copied()
                 })
                 .collect();
@@ -1147,7 +1371,32 @@ mod tests {
                     assert_eq!(sse2, avx2, "{text:?} {start} {prev_space}");
                 }
             }
+            // The fused copy: whole exactly when the scan takes the whole
+            // text, and then the scan's run as `normalize` wrote it.
+            let mut out = Vec::with_capacity(text.len() + 64);
+            // SAFETY: as above.
+            let (whole_run, (end, has_newline)) = unsafe {
+                (
+                    copy_lowered_whole_run_avx2(&text, &mut out),
+                    run64(&text, 0, true),
+                )
+            };
+            assert_eq!(whole_run.is_some(), end == text.len(), "{text:?}");
+            wholes += usize::from(whole_run.is_some());
+            if let Some(w) = whole_run {
+                let digits = text.iter().any(u8::is_ascii_digit);
+                assert_eq!(w.digits, Some(digits), "{text:?}");
+                assert_eq!(w.has_newline, has_newline, "{text:?}");
+                let Ok(src) = std::str::from_utf8(&text) else {
+                    continue;
+                };
+                let mut want = String::new();
+                push_run(&mut want, src, has_newline);
+                want.make_ascii_lowercase();
+                assert_eq!(out, want.as_bytes(), "{text:?}");
+            }
         }
+        assert!(wholes > 1000, "{wholes}");
     }
 
     /// Long texts of mostly plain words, so that [`run64`] takes many
@@ -1269,6 +1518,34 @@ mod tests {
                 for i in 0..=fresh.text.len() {
                     for j in i..=fresh.text.len() {
                         assert_eq!(reused.source_range(i..j), fresh.source_range(i..j));
+                    }
+                }
+            }
+        }
+    }
+
+    /// A single space before a character from 0x80 on, which the byte
+    /// loop takes unless that character is whitespace or invisible (and
+    /// gives back before a combining mark), maps as the reference maps it.
+    #[test]
+    fn spaces_before_non_ascii_agree_with_reference() {
+        let after = [
+            "–", "·", "’", "Ä", "\u{301}", "\u{ad}", "\u{a0}", "\u{2003}", "é", "ß", "\u{200b}",
+            "€", "\u{2028}", "İ",
+        ];
+        for before in ["abc", "ABC d", "", " ", "a-", "ä"] {
+            for c in after {
+                for rest in ["", "x", " x", "\u{308}y", "-\nz"] {
+                    let src = format!("{before} {c}{rest} – loppu");
+                    let (fast, slow, cuts) = both_normalizers(&src);
+                    for (k, &a) in cuts.iter().enumerate() {
+                        for &b in &cuts[k..] {
+                            assert_eq!(
+                                fast.source_range(a..b),
+                                slow.source_range(a..b),
+                                "{src:?} {a}..{b}"
+                            );
+                        }
                     }
                 }
             }

@@ -745,7 +745,7 @@ fn stated_date<'a>(
         // Every date form has a year: a text without a digit has no date
         // after any of its labels (most bodies; the search was 5 % of the
         // front half).
-        if !has_ascii_digit(t.text.as_bytes()) {
+        if !t.has_ascii_digit(has_ascii_digit) {
             continue;
         }
         for m in date_labels().find_iter(&t.text) {
@@ -824,8 +824,8 @@ pub fn build(raw: RawDocument, format: Format, table: &HeadingTable) -> Notice {
         });
         let body_span = s.body.full_source_range();
         let (mut heading_text, mut keys) = spare_section_parts();
-        collapse_ws_into(&s.heading.text, &mut heading_text);
         let heading = normalize(s.heading);
+        heading.collapsed_raw_into(&mut heading_text, collapse_ws_into);
         let body = normalize(s.body);
         if s.level == 1 && is_document_name(&heading.text) {
             // "Tietosuojaseloste ja evästeet – Oy": the page's title names
@@ -849,7 +849,11 @@ pub fn build(raw: RawDocument, format: Format, table: &HeadingTable) -> Notice {
     let register_name = sections
         .iter()
         .find(|s| s.has_key(Key::RegisterName) && !s.body.is_empty())
-        .map(|s| collapse_ws(&s.body.raw.text));
+        .map(|s| {
+            let mut name = String::new();
+            s.body.collapsed_raw_into(&mut name, collapse_ws_into);
+            name
+        });
     // Title, preamble, then each heading and body (the body with its
     // heading's text when the heading names the date), without a list.
     let date_texts = title
@@ -1237,6 +1241,7 @@ fn no_ws_but_single_spaces16(b: &[u8]) -> bool {
 }
 
 /// `s.split_whitespace().collect::<Vec<_>>().join(" ")` without the Vec.
+#[cfg(test)]
 fn collapse_ws(s: &str) -> String {
     let mut out = String::new();
     collapse_ws_into(s, &mut out);
@@ -1276,8 +1281,9 @@ mod tests {
     use super::*;
     use regex::Regex;
 
-    /// The fast paths of `collapse_ws` and `has_ascii_digit` agree with the
-    /// plain definitions on fixture and corpus lines and awkward spacing.
+    /// The fast paths of `collapse_ws` and `has_ascii_digit`, and the
+    /// answers the normalizer learnt in passing, agree with the plain
+    /// definitions on fixture and corpus lines and awkward spacing.
     #[test]
     fn collapse_ws_and_digits_agree_with_reference() {
         let mut cases: Vec<String> = crate::sample_file_lines();
@@ -1302,6 +1308,8 @@ mod tests {
             "abcdefgh9",
             "é9",
             "\u{b9}",
+            "ab\u{b}cd",
+            "Tietosuoja\u{b}seloste – 2018–2019’s",
         ] {
             cases.push(raw.to_string());
         }
@@ -1321,9 +1329,25 @@ mod tests {
             }
             cases.push(String::from_utf8_lossy(&t).into_owned());
         }
+        // Line feeds between words (which the normalizer's runs take).
+        let lines: Vec<String> = cases.iter().map(|c| c.replace(' ', "\n")).collect();
+        cases.extend(lines);
+        let mut whole_runs = 0;
         for c in &cases {
             let want = c.split_whitespace().collect::<Vec<_>>().join(" ");
             assert_eq!(collapse_ws(c), want, "{c:?}");
+            // From the normalized text: a copy when its parsed text was one
+            // run, else `collapse_ws_into`.
+            let t = norm_plain(c);
+            whole_runs += usize::from(t.is_whole_run());
+            let mut got = "stale".to_string();
+            t.collapsed_raw_into(&mut got, collapse_ws_into);
+            assert_eq!(got, want, "{c:?}");
+            assert_eq!(
+                t.has_ascii_digit(has_ascii_digit),
+                c.bytes().any(|b| b.is_ascii_digit()),
+                "{c:?}"
+            );
             for k in 0..c.len().min(9) {
                 let b = &c.as_bytes()[k..];
                 assert_eq!(
@@ -1333,6 +1357,11 @@ mod tests {
                 );
             }
         }
+        assert!(
+            whole_runs > cases.len() / 4,
+            "{whole_runs} of {}",
+            cases.len()
+        );
     }
 
     /// `single_spaced` agrees with its byte-table definition on random
