@@ -595,51 +595,58 @@ struct FlatNode {
 
 impl Trie {
     pub(super) fn new<S: AsRef<[u8]>>(entries: &[(S, u32)]) -> Trie {
-        // Built with a list per node, then laid out flat.
+        // From the stems in byte order (stable: a stem's ids stay in their
+        // order), each stem's nodes are those of the stem before it as far
+        // as the two agree, then new ones: no look-up and no list per node
+        // (a list per node cost some 100,000 instructions a trie).
+        let mut sorted: Vec<(&[u8], u32)> =
+            entries.iter().map(|(s, id)| (s.as_ref(), *id)).collect();
+        sorted.sort_by(|a, b| a.0.cmp(b.0));
         let mut root = Box::new([0u32; 256]);
-        let mut children: Vec<Vec<(u8, u32)>> = vec![Vec::new()];
-        let mut terms: Vec<Vec<u32>> = vec![Vec::new()];
-        for (stem, id) in entries {
-            let bytes = stem.as_ref();
-            let mut node = root[bytes[0] as usize] as usize;
-            if node == 0 {
-                children.push(Vec::new());
-                terms.push(Vec::new());
-                node = children.len() - 1;
-                root[bytes[0] as usize] = node as u32;
+        // (parent, byte, child) in order of creation, and (node, id).
+        let mut edges: Vec<(u32, u8, u32)> = Vec::new();
+        let mut ends: Vec<(u32, u32)> = Vec::with_capacity(sorted.len());
+        // Node 0 means "none"; nodes are numbered as they are made.
+        let mut n_nodes = 1u32;
+        let mut path: Vec<u32> = Vec::new();
+        let mut prev: &[u8] = &[];
+        for &(stem, id) in &sorted {
+            let same = stem.iter().zip(prev).take_while(|(a, b)| a == b).count();
+            path.truncate(same);
+            for &b in &stem[same..] {
+                let node = n_nodes;
+                n_nodes += 1;
+                match path.last() {
+                    Some(&parent) => edges.push((parent, b, node)),
+                    None => root[b as usize] = node,
+                }
+                path.push(node);
             }
-            for &b in &bytes[1..] {
-                let next = children[node].iter().find(|(c, _)| *c == b).map(|x| x.1);
-                node = match next {
-                    Some(n) => n as usize,
-                    None => {
-                        children.push(Vec::new());
-                        terms.push(Vec::new());
-                        let n = children.len() - 1;
-                        children[node].push((b, n as u32));
-                        n
-                    }
-                };
-            }
-            terms[node].push(*id);
+            ends.push((*path.last().expect("no stem is empty"), id));
+            prev = stem;
         }
+        // Each node's children and ids as runs, nodes in order.
+        edges.sort_by_key(|&(parent, _, _)| parent);
+        ends.sort_by_key(|&(node, _)| node);
         let mut t = Trie {
             root,
-            nodes: Vec::with_capacity(children.len()),
-            labels: Vec::new(),
-            targets: Vec::new(),
-            ids: Vec::new(),
+            nodes: Vec::with_capacity(n_nodes as usize),
+            labels: edges.iter().map(|e| e.1).collect(),
+            targets: edges.iter().map(|e| e.2).collect(),
+            ids: ends.iter().map(|e| e.1).collect(),
         };
-        for (kids, ids) in children.iter().zip(&terms) {
+        let (mut e, mut d) = (0, 0);
+        for node in 0..n_nodes {
+            let kids = edges[e..].iter().take_while(|x| x.0 == node).count();
+            let terms = ends[d..].iter().take_while(|x| x.0 == node).count();
             t.nodes.push(FlatNode {
-                kids: t.labels.len() as u32,
-                kids_len: kids.len() as u32,
-                terms: t.ids.len() as u32,
-                terms_len: ids.len() as u32,
+                kids: e as u32,
+                kids_len: kids as u32,
+                terms: d as u32,
+                terms_len: terms as u32,
             });
-            t.labels.extend(kids.iter().map(|k| k.0));
-            t.targets.extend(kids.iter().map(|k| k.1));
-            t.ids.extend_from_slice(ids);
+            e += kids;
+            d += terms;
         }
         t
     }
@@ -1082,6 +1089,36 @@ mod tests {
                         );
                     }
                 }
+            }
+        }
+    }
+
+    /// The trie gives, for a text, the ids of every stem the text starts
+    /// with, each stem's ids in their order (brute force on random stems).
+    #[test]
+    fn trie_finds_every_stem_prefix() {
+        let mut rnd = crate::xorshift(0x7219);
+        for _ in 0..300 {
+            let stem = |rnd: &mut dyn FnMut() -> u64| -> Vec<u8> {
+                (0..1 + rnd() % 5)
+                    .map(|_| b"abc\xC3"[(rnd() % 4) as usize])
+                    .collect()
+            };
+            let entries: Vec<(Vec<u8>, u32)> = (0..rnd() % 12)
+                .map(|i| (stem(&mut rnd), (rnd() % 4) as u32 * 100 + i as u32))
+                .collect();
+            let trie = Trie::new(&entries);
+            for _ in 0..20 {
+                let text = stem(&mut rnd).repeat(2);
+                let mut got = Vec::new();
+                trie.each_prefix(&text, |ids| got.extend_from_slice(ids));
+                let mut want: Vec<(usize, u32)> = (entries.iter())
+                    .filter(|(s, _)| text.starts_with(s))
+                    .map(|(s, id)| (s.len(), *id))
+                    .collect();
+                want.sort_by_key(|&(len, _)| len);
+                let want: Vec<u32> = want.iter().map(|&(_, id)| id).collect();
+                assert_eq!(got, want, "{entries:?} {text:?}");
             }
         }
     }
