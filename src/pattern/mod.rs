@@ -700,18 +700,18 @@ struct WordPart {
     regex: Option<Part>,
     check_left: bool,
     starts: OnceLock<words::Starts>,
-    /// The terms' first stems → term ids, for trying at a listed start
-    /// only the terms that can match there.
-    first_stems: OnceLock<words::Trie>,
+    /// The terms' [`words::WordTerm::match_prefixes`] → term ids, for
+    /// trying at a listed start only the terms that can match there.
+    prefixes: OnceLock<words::Trie>,
 }
 
 impl WordPart {
-    fn first_stems(&self) -> &words::Trie {
-        self.first_stems.get_or_init(|| {
+    fn prefixes(&self) -> &words::Trie {
+        self.prefixes.get_or_init(|| {
             let mut entries = Vec::new();
             for (id, t) in self.terms.iter().enumerate() {
-                for s in t.first_stems().unwrap_or_default() {
-                    entries.push((s.to_string(), id as u32));
+                for s in t.match_prefixes().unwrap_or_default() {
+                    entries.push((s, id as u32));
                 }
             }
             words::Trie::new(&entries)
@@ -806,7 +806,7 @@ impl WordPart {
                             let mut ids = [0u32; 32];
                             let mut n = 0;
                             let mut more = false;
-                            self.first_stems()
+                            self.prefixes()
                                 .each_prefix(&text.as_bytes()[at..], |found| {
                                     for &id in found {
                                         if n < ids.len() {
@@ -994,7 +994,7 @@ impl TermSet {
                 regex,
                 check_left,
                 starts: OnceLock::new(),
-                first_stems: OnceLock::new(),
+                prefixes: OnceLock::new(),
             })
         };
         let compound_src = sources(&compound);
@@ -1211,26 +1211,52 @@ impl TermSet {
     /// [`TermSet::find_all`] of `scan.text[range]`, as if it were the whole
     /// text (a sentence or a body of the notice), relative to its start. The
     /// index of the whole text gives the starts inside `range`, and its
-    /// first character is tried too: a word cut there starts a word here.
+    /// first character is tried too when it is inside a word: a word cut
+    /// there starts a word here ([`range_list`]).
     pub fn find_all_in_range(&self, scan: &Scan, range: Range<usize>) -> Vec<Range<usize>> {
         let mut buf = RangeStarts::default();
-        let lists = self.range_lists(scan, &range, &mut buf);
-        let (b, c) = self.listed_matchers(lists, range.len());
-        Self::find_all_with(b, c, &scan.text[range])
+        match self.range_matchers(scan, &range, &mut buf) {
+            Some((b, c)) => Self::find_all_with(b, c, &scan.text[range]),
+            None => Vec::new(),
+        }
     }
 
     /// [`TermSet::is_match`] of `scan.text[range]` (see
     /// [`TermSet::find_all_in_range`]).
     pub fn is_match_in_range(&self, scan: &Scan, range: Range<usize>) -> bool {
         let mut buf = RangeStarts::default();
-        let lists = self.range_lists(scan, &range, &mut buf);
+        match self.range_matchers(scan, &range, &mut buf) {
+            Some((b, c)) => Self::any_with(b, c, &scan.text[range]),
+            None => false,
+        }
+    }
+
+    /// The matchers for `scan.text[range]`, their starts written into
+    /// `buf`; a part that cannot match there has none, and `None` says
+    /// that neither part can (half of the sentences and bodies searched
+    /// hold no start of the list: the matchers' setup was most of what
+    /// such a search cost).
+    fn range_matchers<'b>(
+        &'b self,
+        scan: &'b Scan<'_>,
+        range: &Range<usize>,
+        buf: &'b mut RangeStarts,
+    ) -> Option<(Option<Matcher<'b>>, Option<Matcher<'b>>)> {
+        let lists = self.range_lists(scan, range, buf);
+        let [out_b, out_c] = lists.map(|l| l.is_some_and(<[u32]>::is_empty));
+        let none_b = out_b || self.bounded.is_none();
+        let none_c = out_c || self.compound.is_none();
+        if none_b && none_c {
+            return None;
+        }
         let (b, c) = self.listed_matchers(lists, range.len());
-        Self::any_with(b, c, &scan.text[range])
+        Some((b.filter(|_| !out_b), c.filter(|_| !out_c)))
     }
 
     /// For each part the index covers, its starts within `range`, relative
-    /// to it, with 0 first, written into `buf` (the caller's stack: built
-    /// as an array of two owned lists, they were copied about three times).
+    /// to it, written into `buf` (the caller's stack: built as an array of
+    /// two owned lists, they were copied about three times); empty when the
+    /// part cannot match there ([`range_list`]).
     fn range_lists<'b>(
         &self,
         scan: &Scan,
@@ -1315,7 +1341,13 @@ impl Default for RangeStarts {
 }
 
 /// `part`'s starts within `range` when the index covers it, relative to
-/// the range with 0 first, in `inline` when they fit, else in `heap`.
+/// the range, in `inline` when they fit, else in `heap`.
+///
+/// Past its first character, a range's word edges are the text's, and so
+/// are its starts. Its first character starts a word in the range when it
+/// is a word's inner one in the text, where the index did not try it: it
+/// is tried then (0 first in the list). Empty when the part cannot match
+/// there: the index knows every way its matches start and lists none.
 fn range_list<'b>(
     scan: &Scan,
     part: Option<&Part>,
@@ -1323,22 +1355,30 @@ fn range_list<'b>(
     inline: &'b mut [u32; RANGE_STARTS_INLINE],
     heap: &'b mut Vec<u32>,
 ) -> Option<&'b [u32]> {
-    let list = scan.starts_of(part?)?;
+    let (list, exact) = scan.starts_and_exact(part?)?;
     let (a, b) = (range.start as u32, range.end as u32);
-    let lo = list.partition_point(|&p| p <= a);
+    let lo = list.partition_point(|&p| p < a);
     let hi = list.partition_point(|&p| p < b).max(lo);
-    let relative = list[lo..hi].iter().map(|&p| p - a);
-    Some(if hi - lo < RANGE_STARTS_INLINE {
-        for (slot, p) in inline[1..].iter_mut().zip(relative) {
-            *slot = p;
-        }
-        &inline[..hi - lo + 1]
+    // 0 first when the first character is inside a word of the text and
+    // not listed already; and for a list that cannot rule a match out (a
+    // regex whose literals the index cannot hold), so that it is never
+    // empty.
+    let first = (lo == hi || list[lo] != a)
+        && (words::ends_word_char(scan.text.as_bytes(), range.start) || !exact && lo == hi);
+    let n = usize::from(first) + hi - lo;
+    let out: &mut [u32] = if n <= RANGE_STARTS_INLINE {
+        &mut inline[..n]
     } else {
-        heap.reserve(hi - lo + 1);
-        heap.push(0);
-        heap.extend(relative);
+        heap.resize(n, 0);
         heap
-    })
+    };
+    if first {
+        out[0] = 0;
+    }
+    for (slot, &p) in out[usize::from(first)..].iter_mut().zip(&list[lo..hi]) {
+        *slot = p - a;
+    }
+    Some(out)
 }
 
 /// Where, once per notice, each of many term sets (a whole catalogue) may
@@ -1408,8 +1448,14 @@ impl Scan<'_> {
     /// Where the terms of `p` may start in the text, ascending, if the
     /// prefilter's index covers `p`.
     fn starts_of(&self, p: &Part) -> Option<&[u32]> {
-        let (slot, _) = self.pre.index_slots.get(p.id)?;
-        Some(self.starts.as_ref()?.of(slot as usize))
+        self.starts_and_exact(p).map(|(list, _)| list)
+    }
+
+    /// [`Scan::starts_of`], and whether every match of `p` starts at one
+    /// of them (see [`Prefilter`]).
+    fn starts_and_exact(&self, p: &Part) -> Option<(&[u32], bool)> {
+        let (slot, exact) = self.pre.index_slots.get(p.id)?;
+        Some((self.starts.as_ref()?.of(slot as usize), exact))
     }
 }
 
@@ -2000,10 +2046,22 @@ mod tests {
             )
             .unwrap(),
             TermSet::new(&[], &["ei (?:kerätä|käytetä)".to_string()]).unwrap(),
+            // Phrases whose first word is common (their second word's
+            // beginning is part of what a start must show), and a regex
+            // whose literal the index cannot hold (searched everywhere).
+            set(&[
+                "on allekirjoitettava",
+                "ei kerätä",
+                "oikeus~ poistaa",
+                "äö-ä*",
+                "ätä",
+            ]),
+            TermSet::new(&["ätä".to_string()], &["@[a-z]+".to_string()]).unwrap(),
         ];
         let pre = Prefilter::new(&sets);
         let text = "xtietosuojaseloste on muuta? rekisteriseloste. Lain mukaan \
-                    (s-postiosoite) ja esimerkki oy 1234567-8: tietoja ei kerätä. laissa";
+                    (s-postiosoite) ja esimerkki oy 1234567-8: tietoja ei kerätä. laissa \
+                    on alle on-allekirjoitettava äätä oikeuden-poistaa äö-äx a@b.fi ä@c";
         let scan = pre.scan(text);
         let cuts = char_cuts(text);
         for s in &sets {

@@ -41,6 +41,39 @@ pub(super) fn tail_len(text: &[u8], i: usize) -> usize {
     }
 }
 
+/// Whether the character that ends at byte `at` of UTF-8 `text` (a char
+/// boundary) continues a word ([`is_tail`]): then `at` is no word edge for
+/// the index, which walks its edge stems from the other word starts only.
+#[inline]
+pub(super) fn ends_word_char(text: &[u8], at: usize) -> bool {
+    // A tail character is one byte (ASCII) or two (lead byte 0xC3 or 0xC5,
+    // which no continuation byte equals).
+    at >= 1 && tail_len(text, at - 1) == 1 || at >= 2 && tail_len(text, at - 2) == 2
+}
+
+/// How much of a phrase's second word [`WordTerm::match_prefixes`] takes.
+const NEXT_WORD_BYTES: usize = 3;
+
+/// Whether `hay` starts with `needle`, compared in line (a stem is a few
+/// bytes, and most compares fail at the first: `starts_with` called
+/// `memcmp` for each).
+#[inline]
+fn has_prefix(hay: &[u8], needle: &[u8]) -> bool {
+    let Some(hay) = hay.get(..needle.len()) else {
+        return false;
+    };
+    let word = |b: &[u8]| u64::from_ne_bytes(b.try_into().expect("8 bytes"));
+    let mut chunks = hay.chunks_exact(8).zip(needle.chunks_exact(8));
+    if !chunks.all(|(h, n)| word(h) == word(n)) {
+        return false;
+    }
+    let whole = needle.len() / 8 * 8;
+    hay[whole..]
+        .iter()
+        .zip(&needle[whole..])
+        .all(|(h, n)| h == n)
+}
+
 /// Where the letters that continue a word from byte `at` end (an open
 /// stem's ending).
 #[inline]
@@ -178,7 +211,41 @@ impl WordTerm {
     /// Where the term's match from byte `at` ends, as its regex alternation
     /// would find it (leftmost-first: the first way through its words, forms
     /// in order). Word edges are not checked.
+    ///
+    /// [`Self::walk`] taking the first end, byte by byte and without a
+    /// closure: a term list tries this at each place its index lists, and
+    /// most tries fail at once (a phrase whose first word is as common as
+    /// "on" or "oikeus").
     pub fn end_at(&self, text: &str, at: usize) -> Option<usize> {
+        self.end_from(text.as_bytes(), at, 0)
+    }
+
+    /// [`Self::end_at`] from word `k` at `pos`.
+    fn end_from(&self, text: &[u8], pos: usize, k: usize) -> Option<usize> {
+        let last = k + 1 == self.words.len();
+        for f in &self.words[k] {
+            if !has_prefix(&text[pos..], f.stem.as_bytes()) {
+                continue;
+            }
+            let mut end = pos + f.stem.len();
+            if f.open {
+                end = word_end(text, end);
+            }
+            if last {
+                return Some(end);
+            }
+            if matches!(text.get(end), Some(b' ' | b'-')) {
+                if let Some(end) = self.end_from(text, end + 1, k + 1) {
+                    return Some(end);
+                }
+            }
+        }
+        None
+    }
+
+    /// [`Self::end_at`] by [`Self::walk`] (tests: the reference).
+    #[cfg(test)]
+    fn end_by_walk(&self, text: &str, at: usize) -> Option<usize> {
         let mut end = None;
         self.walk(text, at, 0, &mut |e| {
             end = Some(e);
@@ -331,6 +398,35 @@ impl WordTerm {
             return Vec::new();
         }
         out
+    }
+
+    /// Byte strings every match of the term starts with: its first stems,
+    /// and when its first word is closed, each followed by a space or a
+    /// hyphen and the first [`NEXT_WORD_BYTES`] bytes of a stem of the
+    /// second word (`on alle` and `on-alle`, where the first stem is only
+    /// the common `on`). `None` as for [`Self::first_stems`].
+    pub(super) fn match_prefixes(&self) -> Option<Vec<Vec<u8>>> {
+        let firsts = self.first_stems()?;
+        let mut out: Vec<Vec<u8>> = Vec::new();
+        match self.words.get(1) {
+            Some(next) if self.words[0].iter().all(|f| !f.open) => {
+                for first in firsts {
+                    for sep in [b' ', b'-'] {
+                        for f in next {
+                            let stem = f.stem.as_bytes();
+                            let mut p = first.as_bytes().to_vec();
+                            p.push(sep);
+                            p.extend_from_slice(&stem[..stem.len().min(NEXT_WORD_BYTES)]);
+                            out.push(p);
+                        }
+                    }
+                }
+            }
+            _ => out.extend(firsts.iter().map(|s| s.as_bytes().to_vec())),
+        }
+        out.sort_unstable();
+        out.dedup();
+        Some(out)
     }
 
     /// The stems its first word may start with (none empty), or `None` when
@@ -498,52 +594,59 @@ struct FlatNode {
 }
 
 impl Trie {
-    pub(super) fn new(entries: &[(String, u32)]) -> Trie {
-        // Built with a list per node, then laid out flat.
+    pub(super) fn new<S: AsRef<[u8]>>(entries: &[(S, u32)]) -> Trie {
+        // From the stems in byte order (stable: a stem's ids stay in their
+        // order), each stem's nodes are those of the stem before it as far
+        // as the two agree, then new ones: no look-up and no list per node
+        // (a list per node cost some 100,000 instructions a trie).
+        let mut sorted: Vec<(&[u8], u32)> =
+            entries.iter().map(|(s, id)| (s.as_ref(), *id)).collect();
+        sorted.sort_by(|a, b| a.0.cmp(b.0));
         let mut root = Box::new([0u32; 256]);
-        let mut children: Vec<Vec<(u8, u32)>> = vec![Vec::new()];
-        let mut terms: Vec<Vec<u32>> = vec![Vec::new()];
-        for (stem, id) in entries {
-            let bytes = stem.as_bytes();
-            let mut node = root[bytes[0] as usize] as usize;
-            if node == 0 {
-                children.push(Vec::new());
-                terms.push(Vec::new());
-                node = children.len() - 1;
-                root[bytes[0] as usize] = node as u32;
+        // (parent, byte, child) in order of creation, and (node, id).
+        let mut edges: Vec<(u32, u8, u32)> = Vec::new();
+        let mut ends: Vec<(u32, u32)> = Vec::with_capacity(sorted.len());
+        // Node 0 means "none"; nodes are numbered as they are made.
+        let mut n_nodes = 1u32;
+        let mut path: Vec<u32> = Vec::new();
+        let mut prev: &[u8] = &[];
+        for &(stem, id) in &sorted {
+            let same = stem.iter().zip(prev).take_while(|(a, b)| a == b).count();
+            path.truncate(same);
+            for &b in &stem[same..] {
+                let node = n_nodes;
+                n_nodes += 1;
+                match path.last() {
+                    Some(&parent) => edges.push((parent, b, node)),
+                    None => root[b as usize] = node,
+                }
+                path.push(node);
             }
-            for &b in &bytes[1..] {
-                let next = children[node].iter().find(|(c, _)| *c == b).map(|x| x.1);
-                node = match next {
-                    Some(n) => n as usize,
-                    None => {
-                        children.push(Vec::new());
-                        terms.push(Vec::new());
-                        let n = children.len() - 1;
-                        children[node].push((b, n as u32));
-                        n
-                    }
-                };
-            }
-            terms[node].push(*id);
+            ends.push((*path.last().expect("no stem is empty"), id));
+            prev = stem;
         }
+        // Each node's children and ids as runs, nodes in order.
+        edges.sort_by_key(|&(parent, _, _)| parent);
+        ends.sort_by_key(|&(node, _)| node);
         let mut t = Trie {
             root,
-            nodes: Vec::with_capacity(children.len()),
-            labels: Vec::new(),
-            targets: Vec::new(),
-            ids: Vec::new(),
+            nodes: Vec::with_capacity(n_nodes as usize),
+            labels: edges.iter().map(|e| e.1).collect(),
+            targets: edges.iter().map(|e| e.2).collect(),
+            ids: ends.iter().map(|e| e.1).collect(),
         };
-        for (kids, ids) in children.iter().zip(&terms) {
+        let (mut e, mut d) = (0, 0);
+        for node in 0..n_nodes {
+            let kids = edges[e..].iter().take_while(|x| x.0 == node).count();
+            let terms = ends[d..].iter().take_while(|x| x.0 == node).count();
             t.nodes.push(FlatNode {
-                kids: t.labels.len() as u32,
-                kids_len: kids.len() as u32,
-                terms: t.ids.len() as u32,
-                terms_len: ids.len() as u32,
+                kids: e as u32,
+                kids_len: kids as u32,
+                terms: d as u32,
+                terms_len: terms as u32,
             });
-            t.labels.extend(kids.iter().map(|k| k.0));
-            t.targets.extend(kids.iter().map(|k| k.1));
-            t.ids.extend_from_slice(ids);
+            e += kids;
+            d += terms;
         }
         t
     }
@@ -897,6 +1000,142 @@ mod tests {
                     .any(|s| form.starts_with(s.as_str()) && form[s.len()..].chars().all(is_tail));
                 assert_eq!(re.is_match(form), by_stems, "{w} / {form}");
             }
+        }
+    }
+
+    /// The byte-wise `end_at` and `ends_word_char` against the closure
+    /// walk and `is_tail` on random texts made of the terms' own pieces;
+    /// every match begins with one of the term's `match_prefixes`.
+    #[test]
+    fn end_at_is_the_walk() {
+        let mut terms: Vec<WordTerm> = crate::schema::DEFAULT_HEADINGS
+            .split('"')
+            .skip(1)
+            .step_by(2)
+            .filter_map(WordTerm::new)
+            .collect();
+        for t in [
+            "on allekirjoitettava",
+            "oikeus~ poistaa",
+            "käsittelyn rajoitus~",
+            "laki~",
+            "tietosuojavaltuutettu~ ja osoite~",
+            "a* b*",
+            "*seloste~",
+            "abcdefghijklmnopq rst",
+            "ö",
+        ] {
+            terms.extend(WordTerm::new(t));
+        }
+        let pieces = [
+            "on",
+            "oikeu",
+            "oikeus",
+            "poistaa",
+            "pois",
+            "po",
+            "allekirjoitettava",
+            "alle",
+            "käsittelyn",
+            "rajoitu",
+            "laki",
+            "lai",
+            "la",
+            "seloste",
+            "abcdefgh",
+            "ijklmnopq",
+            "rst",
+            "a",
+            "b",
+            " ",
+            "-",
+            ", ",
+            "ä",
+            "ö",
+            "÷",
+            "š",
+            "œ",
+            "€",
+            "x",
+            "9",
+            "Ö",
+            "ß",
+        ];
+        let mut rnd = crate::xorshift(0x000E_4DA7);
+        for _ in 0..4000 {
+            let text: String = (0..rnd() % 12)
+                .map(|_| pieces[(rnd() % pieces.len() as u64) as usize])
+                .collect();
+            let cuts: Vec<usize> = (0..=text.len())
+                .filter(|&i| text.is_char_boundary(i))
+                .collect();
+            for &at in &cuts {
+                let prev = text[..at].chars().next_back();
+                assert_eq!(
+                    ends_word_char(text.as_bytes(), at),
+                    prev.is_some_and(is_tail),
+                    "{text:?} at {at}"
+                );
+                let some = &terms[(rnd() % terms.len() as u64) as usize];
+                for t in terms.iter().rev().take(9).chain([some]) {
+                    let end = t.end_at(&text, at);
+                    assert_eq!(end, t.end_by_walk(&text, at), "{t:?} {text:?} {at}");
+                    // A match starts with one of the term's prefixes.
+                    let prefixes = t.match_prefixes().unwrap_or_default();
+                    if end.is_some() && t.first_stems().is_some() {
+                        assert!(
+                            (prefixes.iter()).any(|p| text.as_bytes()[at..].starts_with(p)),
+                            "{t:?} {text:?} {at}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// The trie gives, for a text, the ids of every stem the text starts
+    /// with, each stem's ids in their order (brute force on random stems).
+    #[test]
+    fn trie_finds_every_stem_prefix() {
+        let mut rnd = crate::xorshift(0x7219);
+        for _ in 0..300 {
+            let stem = |rnd: &mut dyn FnMut() -> u64| -> Vec<u8> {
+                (0..1 + rnd() % 5)
+                    .map(|_| b"abc\xC3"[(rnd() % 4) as usize])
+                    .collect()
+            };
+            let entries: Vec<(Vec<u8>, u32)> = (0..rnd() % 12)
+                .map(|i| (stem(&mut rnd), (rnd() % 4) as u32 * 100 + i as u32))
+                .collect();
+            let trie = Trie::new(&entries);
+            for _ in 0..20 {
+                let text = stem(&mut rnd).repeat(2);
+                let mut got = Vec::new();
+                trie.each_prefix(&text, |ids| got.extend_from_slice(ids));
+                let mut want: Vec<(usize, u32)> = (entries.iter())
+                    .filter(|(s, _)| text.starts_with(s))
+                    .map(|(s, id)| (s.len(), *id))
+                    .collect();
+                want.sort_by_key(|&(len, _)| len);
+                let want: Vec<u32> = want.iter().map(|&(_, id)| id).collect();
+                assert_eq!(got, want, "{entries:?} {text:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn has_prefix_is_starts_with() {
+        let mut rnd = crate::xorshift(0x9F1);
+        for _ in 0..20_000 {
+            let hay: Vec<u8> = (0..rnd() % 20)
+                .map(|_| b"ab"[(rnd() % 2) as usize])
+                .collect();
+            let needle: Vec<u8> = (0..rnd() % 20)
+                .map(|_| b"ab"[(rnd() % 2) as usize])
+                .collect();
+            assert_eq!(has_prefix(&hay, &needle), hay.starts_with(&needle));
+            let n = hay.len().min(rnd() as usize % 21);
+            assert!(has_prefix(&hay, &hay[..n]));
         }
     }
 
