@@ -33,6 +33,7 @@ fn main() {
     files.sort();
     let mut table: BTreeMap<String, Option<Vec<String>>> = BTreeMap::new();
     let mut windows: BTreeMap<String, Option<regex_prefixes::Window>> = BTreeMap::new();
+    let mut required: BTreeMap<String, Option<Vec<String>>> = BTreeMap::new();
     for f in &files {
         println!("cargo:rerun-if-changed={}", f.display());
         let src = std::fs::read_to_string(f).expect("rule file is readable");
@@ -45,6 +46,7 @@ fn main() {
         regexes(&toml::Value::Table(doc), "", &mut found);
         for re in found {
             windows.insert(re.clone(), regex_prefixes::window(&re, &sample));
+            required.insert(re.clone(), regex_prefixes::required(&re, &sample));
             let lits = regex_prefixes::compute(&re);
             table.insert(re, lits);
         }
@@ -69,6 +71,16 @@ fn main() {
             None => "None".to_string(),
         };
         out += &format!("    ({re:?}, {w}),\n");
+    }
+    out += "];\n";
+    out += "/// Literals every match of a built-in regex contains besides its window's factor (build.rs).\n\
+            static BUILTIN_REGEX_REQUIRED: &[(&str, Option<&[&str]>)] = &[\n";
+    for (re, lits) in &required {
+        let lits = match lits {
+            Some(l) => format!("Some(&{l:?})"),
+            None => "None".to_string(),
+        };
+        out += &format!("    ({re:?}, {lits}),\n");
     }
     out += "];\n";
     // How common each byte is in lowercased notice text, as ranks from 0

@@ -206,12 +206,25 @@ fn regex_window(re: &str) -> Option<regex_prefixes::Window> {
     }
 }
 
+/// Literals one of which every match of a built-in regex contains besides
+/// its window's factor ([`regex_prefixes::required`], from the table
+/// `build.rs` made); `None` for a user's regex.
+fn regex_required(re: &str) -> Option<Vec<String>> {
+    let i = BUILTIN_REGEX_REQUIRED
+        .binary_search_by(|(r, _)| (*r).cmp(re))
+        .ok()?;
+    BUILTIN_REGEX_REQUIRED[i]
+        .1
+        .map(|l| l.iter().map(|x| x.to_string()).collect())
+}
+
 /// A built-in regex's [`regex_prefixes::Window`], as `build.rs` writes it.
 type BuiltinWindow = (&'static [&'static str], &'static [u8]);
 
 // `BUILTIN_REGEX_PREFIXES: &[(&str, Option<&[&str]>)]` and
-// `BUILTIN_REGEX_WINDOWS: &[(&str, Option<BuiltinWindow>)]`, sorted by
-// regex, and `BYTE_RANK: [u8; 256]`.
+// `BUILTIN_REGEX_WINDOWS: &[(&str, Option<BuiltinWindow>)]`,
+// `BUILTIN_REGEX_REQUIRED: &[(&str, Option<&[&str]>)]`, sorted by regex, and
+// `BYTE_RANK: [u8; 256]`.
 include!(concat!(env!("OUT_DIR"), "/regex_prefixes.rs"));
 
 /// Limits for regexes written by users: a pathological pattern fails to
@@ -294,6 +307,10 @@ struct Window {
     /// every "per" still costs less.
     factor: Vec<FactorFinder>,
     barriers: Vec<u8>,
+    /// Every match also contains one of these (empty: nothing known), so a
+    /// window with none of them is not searched: most sentences that say
+    /// the rights obstacle's "maksu" do not say "euro".
+    required: Vec<memchr::memmem::Finder<'static>>,
 }
 
 /// A window's factor literals from this many on are searched in one pass.
@@ -372,7 +389,22 @@ impl Window {
                     .collect(),
             },
             barriers: barriers.unwrap_or_default(),
+            required: Vec::new(),
         })
+    }
+
+    /// This window, skipping the windows with none of `required` (one of
+    /// which every match contains; `None`: unknown).
+    fn requiring(mut self, required: Option<Vec<String>>) -> Window {
+        self.required = required
+            .unwrap_or_default()
+            .iter()
+            .map(|l| {
+                memchr::memmem::FinderBuilder::new()
+                    .build_forward_with_ranker_owned(NoticeByteRank, l.as_bytes())
+            })
+            .collect();
+        self
     }
 
     /// The first match of `re` starting at or after `pos`, as
@@ -492,6 +524,14 @@ impl Window {
             }
             let start = barrier_in(&bytes[from..q], true).map_or(from, |i| from + i + 1);
             let end = barrier_in(&bytes[q..], false).map_or(text.len(), |i| q + i);
+            let window = &bytes[start..end];
+            let possible =
+                self.required.is_empty() || self.required.iter().any(|f| f.find(window).is_some());
+            if !possible {
+                from = end + 1;
+                seen.clear_to = from;
+                continue;
+            }
             if let Some(m) = re.find(Input::new(text).range(start..end)) {
                 seen.clear_to = from;
                 return Bounded::Match(m.range());
@@ -998,7 +1038,21 @@ impl TermSet {
             })
         };
         let compound_src = sources(&compound);
-        let window = Window::of_alternatives(regexes.iter().map(|r| regex_window(r)));
+        // A match of the alternation contains one of the literals some
+        // regex requires (any regex without: nothing known).
+        let required = regexes
+            .iter()
+            .map(|r| regex_required(r))
+            .collect::<Option<Vec<_>>>()
+            .map(|all| {
+                let mut all = all.concat();
+                all.sort();
+                all.dedup();
+                all
+            })
+            .filter(|all| all.len() <= regex_prefixes::MAX_REQUIRED_LITERALS);
+        let window = Window::of_alternatives(regexes.iter().map(|r| regex_window(r)))
+            .map(|w| w.requiring(required));
         // The whole alternation has the regexes' window when it is only
         // the regexes (a term matches outside it).
         let bounded_window = window
@@ -1859,6 +1913,38 @@ mod tests {
         }
     }
 
+    /// `build.rs` gives the same required literals as
+    /// [`regex_prefixes::required`] with the bundled sample; the rights
+    /// obstacle's regexes have some.
+    #[test]
+    fn builtin_required_literals_come_from_the_build() {
+        let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let sample = regex_prefixes::fixture_sample(&fixtures);
+        assert_eq!(BUILTIN_REGEX_REQUIRED.len(), BUILTIN_REGEX_WINDOWS.len());
+        for (re, lits) in BUILTIN_REGEX_REQUIRED {
+            let got = lits.map(|l| l.iter().map(|x| x.to_string()).collect());
+            assert_eq!(got, regex_prefixes::required(re, &sample), "{re}");
+        }
+        assert!(regex_required(r"maksu(?:a|lla|n)? [^.]*?euro[a-z]* [^.]*?tarkast").is_some());
+    }
+
+    #[test]
+    fn required_literals_are_the_factor_rarest_beside_the_window_factor() {
+        let re = r"maksu(?:a|lla|n)? [^.]*?euro[a-z]* [^.]*?tarkast";
+        let sample = "tarkastus on maksuton. maksu tarkastuksesta. maksu 5 euroa. \
+                      tarkastus. euroopan tarkastus. euroopan tarkastus.";
+        assert_eq!(
+            regex_prefixes::required(re, sample),
+            Some(vec!["euro".to_string()])
+        );
+        // No sample (a user's regex), or nothing rarer than the factor.
+        assert_eq!(regex_prefixes::required(re, ""), None);
+        assert_eq!(
+            regex_prefixes::required("maksu [^.]*?euro", "maksu euro."),
+            None
+        );
+    }
+
     #[test]
     fn a_window_is_a_necessary_factor_and_the_bytes_no_match_has() {
         let w = |re: &str| regex_prefixes::window(re, "");
@@ -1926,7 +2012,8 @@ mod tests {
                 f.iter().map(|x| x.to_string()).collect(),
                 b.to_vec(),
             ))])
-            .expect("a factor");
+            .expect("a factor")
+            .requiring(regex_required(re));
             let compiled = Part::compile(&format!("(?:{re})")).expect("built-in regexes compile");
             let mut words: Vec<String> = re
                 .split(|c: char| !c.is_alphanumeric() && c != ':')

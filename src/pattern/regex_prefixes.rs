@@ -68,7 +68,7 @@ pub fn window(re: &str, sample: &str) -> Option<Window> {
             std::cmp::Reverse(f.len()),
         )
     };
-    let factor = necessary_factor(&hir, &score)?;
+    let factor = necessary_factor(&hir, &score, MIN_FACTOR_LEN)?;
     let mut possible = [false; 128];
     possible_ascii(&hir, &mut possible);
     let barriers = BARRIER_CANDIDATES
@@ -78,6 +78,62 @@ pub fn window(re: &str, sample: &str) -> Option<Window> {
         .collect();
     Some((factor, barriers))
 }
+
+/// Literals one of which every match of `re` contains besides its window's
+/// factor, to skip the regex run on a window that has none of them: of the
+/// regex's necessary factors (literals as short as " or " too), the one
+/// with the lowest estimated cost per window (a substring search per
+/// literal, and a regex run on the share of the `sample`'s windows, the
+/// text between `window`'s barriers around each occurrence of its factor,
+/// that has one), if that is below a regex run on every window. `None`
+/// without a sample (a user's regex: parsing it again at start-up cost
+/// more than its runs saved) or without a window. A regex like the rights
+/// obstacle's `maksu… [^.]*?euro… [^.]*?tarkast` runs in every sentence
+/// that says "maksu"; few of them also say "euro".
+#[allow(dead_code)] // used by build.rs and the tests
+pub fn required(re: &str, sample: &str) -> Option<Vec<String>> {
+    let (factor, barriers) = window(re, sample)?;
+    if sample.is_empty() || barriers.is_empty() {
+        return None;
+    }
+    let hir = regex_syntax::ParserBuilder::new()
+        .multi_line(true)
+        .build()
+        .parse(re)
+        .ok()?;
+    let windows: Vec<&str> = sample
+        .split(|c: char| c.is_ascii() && barriers.contains(&(c as u8)))
+        .filter(|w| factor.iter().any(|f| w.contains(f.as_str())))
+        .collect();
+    let within = |f: &[String]| {
+        windows
+            .iter()
+            .filter(|w| f.iter().any(|l| w.contains(l.as_str())))
+            .count()
+    };
+    // The cost per window: a substring search of the window per literal,
+    // and the regex run on the windows that have one.
+    let cost =
+        |f: &[String]| f.len() * CHECK_COST + within(f) * REGEX_RUN_COST / windows.len().max(1);
+    let score = |f: &[String]| {
+        let seen: usize = f.iter().map(|l| sample.matches(l.as_str()).count()).sum();
+        (std::cmp::Reverse(cost(f)), std::cmp::Reverse(seen))
+    };
+    // A literal as short as " or " is worth looking for in a window.
+    let best = necessary_factor(&hir, &score, 2)?;
+    (best != factor && !windows.is_empty() && cost(&best) < REGEX_RUN_COST).then_some(best)
+}
+
+/// About what a required literal's search of a window costs, and a regex
+/// run on a window (instructions, measured on generated notices: sentences
+/// of 100-300 bytes).
+const CHECK_COST: usize = 180;
+const REGEX_RUN_COST: usize = 1_000;
+
+/// A regex alternation's required literals (one of each branch's) are
+/// searched in its windows only up to this many.
+#[allow(dead_code)] // used by the engine, not build.rs
+pub const MAX_REQUIRED_LITERALS: usize = 4;
 
 /// Each literal of a factor worth searching for has this many bytes
 /// besides spaces.
@@ -90,6 +146,7 @@ const MAX_FACTOR_LITERALS: usize = 16;
 fn necessary_factor<K: Ord>(
     h: &regex_syntax::hir::Hir,
     score: &dyn Fn(&[String]) -> K,
+    min_len: usize,
 ) -> Option<Vec<String>> {
     use regex_syntax::hir::literal::{ExtractKind, Extractor};
     use regex_syntax::hir::{Hir, HirKind};
@@ -98,16 +155,16 @@ fn necessary_factor<K: Ord>(
     // competed and won on cost, the regex got no window at all).
     let usable = |lits: Option<Vec<String>>| {
         lits.filter(|l| !l.is_empty() && l.len() <= MAX_FACTOR_LITERALS)
-            .filter(|l| l.iter().all(|x| x.trim().len() >= MIN_FACTOR_LEN))
+            .filter(|l| l.iter().all(|x| x.trim().len() >= min_len))
     };
     match h.kind() {
         HirKind::Literal(l) => usable(String::from_utf8(l.0.to_vec()).ok().map(|s| vec![s])),
-        HirKind::Capture(c) => necessary_factor(&c.sub, score),
-        HirKind::Repetition(r) if r.min >= 1 => necessary_factor(&r.sub, score),
+        HirKind::Capture(c) => necessary_factor(&c.sub, score, min_len),
+        HirKind::Repetition(r) if r.min >= 1 => necessary_factor(&r.sub, score, min_len),
         HirKind::Alternation(alts) => {
             let mut all = Vec::new();
             for a in alts {
-                all.extend(necessary_factor(a, score)?);
+                all.extend(necessary_factor(a, score, min_len)?);
             }
             all.sort();
             all.dedup();
@@ -132,7 +189,7 @@ fn necessary_factor<K: Ord>(
                         .collect::<Option<Vec<_>>>()
                 });
                 consider(lits);
-                consider(necessary_factor(&xs[i], score));
+                consider(necessary_factor(&xs[i], score, min_len));
             }
             best.map(|(_, f)| f)
         }
