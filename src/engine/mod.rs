@@ -335,8 +335,14 @@ fn sentence_around(text: &str, r: &Range<usize>) -> Range<usize> {
     // Byte searches: the marks are ASCII, which no byte of a multi-byte
     // character equals (the `char` pattern searches were 3 % of a run).
     let before = &text.as_bytes()[lo..r.start];
-    let start = memchr::memrchr3(b'.', b'!', b'?', before)
-        .max(memchr::memrchr(b';', before))
+    // The last of `.!?;`: a `;` counts only after the last of `.!?`, so
+    // the second search covers only that stretch (not the whole window
+    // again, where a `;` is rarely found).
+    let last_mark = match memchr::memrchr3(b'.', b'!', b'?', before) {
+        Some(p) => Some(memchr::memrchr(b';', &before[p + 1..]).map_or(p, |q| p + 1 + q)),
+        None => memchr::memrchr(b';', before),
+    };
+    let start = last_mark
         .map(|p| lo + p + 1)
         .filter(|&p| {
             // "3. " or "10 §:n" are not sentence ends: require a following space.
@@ -356,7 +362,9 @@ fn sentence_around(text: &str, r: &Range<usize>) -> Range<usize> {
         }
         from = at + 1;
     }
-    if let Some(p) = memchr::memchr3(b'!', b'?', b';', bytes) {
+    // A `!?;` ends it sooner only before the end found so far (searched
+    // there, not over the whole window again).
+    if let Some(p) = memchr::memchr3(b'!', b'?', b';', &bytes[..end - r.end]) {
         end = end.min(r.end + p + 1);
     }
     start..end.max(r.end)
