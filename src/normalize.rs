@@ -168,12 +168,20 @@ pub(crate) struct Recycler<'a, 'b> {
 impl Recycler<'_, '_> {
     /// [`NormText::recycle`].
     #[inline]
-    pub(crate) fn give(&mut self, t: NormText) {
-        self.pool.give(t.raw);
-        if let ToRaw::Map(m) = t.to_raw {
+    pub(crate) fn give(&mut self, mut t: NormText) {
+        self.take_buffers(&mut t);
+    }
+
+    /// [`Self::give`] of a text left in place, emptied: a notice's
+    /// sections give theirs back where they lie instead of each being
+    /// moved out of the list first.
+    #[inline]
+    pub(crate) fn take_buffers(&mut self, t: &mut NormText) {
+        self.pool.give(std::mem::take(&mut t.raw));
+        if let ToRaw::Map(m) = std::mem::replace(&mut t.to_raw, ToRaw::Identity) {
             self.pool.give(m);
         }
-        let text = t.text;
+        let text = std::mem::take(&mut t.text);
         if text.capacity() > 0 && self.spare.bytes + text.capacity() <= SPARE_TEXT_BYTES {
             self.spare.bytes += text.capacity();
             self.spare.texts.push(text);

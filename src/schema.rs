@@ -148,10 +148,15 @@ impl Notice {
                 if let Some(t) = self.page_footer {
                     r.give(t);
                 }
-                for s in sections.drain(..).rev() {
-                    r.give(s.body);
-                    r.give(s.heading);
-                    parts.keep(s.heading_text, s.keys);
+                // In place: a section moved out of the list is a copy of
+                // ~300 bytes.
+                for s in sections.iter_mut().rev() {
+                    r.take_buffers(&mut s.body);
+                    r.take_buffers(&mut s.heading);
+                    parts.keep(
+                        std::mem::take(&mut s.heading_text),
+                        std::mem::take(&mut s.keys),
+                    );
                 }
                 r.give(self.preamble);
                 if let Some(t) = self.title {
@@ -159,6 +164,8 @@ impl Notice {
                 }
             });
         });
+        // (Their buffers all taken: nothing left to free.)
+        sections.clear();
         if sections.capacity() <= 4096 {
             SPARE_NOTICE_SECTIONS.with(|s| *s.borrow_mut() = sections);
         }
