@@ -928,7 +928,7 @@ fn block_masks_sse2(block: &[u8; 64]) -> (u64, u64) {
 fn block_masks_avx2(block: &[u8; 64]) -> (u64, u64) {
     use std::arch::x86_64::{
         _mm256_cmpeq_epi8, _mm256_movemask_epi8, _mm256_or_si256, _mm256_set1_epi8,
-        _mm256_set_epi64x,
+        _mm256_setr_epi64x,
     };
     let (lt, brace, dollar, amp) = (
         _mm256_set1_epi8(b'<' as i8),
@@ -942,7 +942,9 @@ fn block_masks_avx2(block: &[u8; 64]) -> (u64, u64) {
             let at = 32 * k + 8 * w;
             i64::from_le_bytes(block[at..at + 8].try_into().expect("8 bytes"))
         };
-        let v = _mm256_set_epi64x(word(3), word(2), word(1), word(0));
+        // In memory order: one load (given highest first, LLVM made four
+        // loads and three shuffles; see normalize's `load32`).
+        let v = _mm256_setr_epi64x(word(0), word(1), word(2), word(3));
         let s = _mm256_or_si256(
             _mm256_or_si256(_mm256_cmpeq_epi8(v, lt), _mm256_cmpeq_epi8(v, brace)),
             _mm256_cmpeq_epi8(v, dollar),
