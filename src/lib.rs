@@ -57,6 +57,18 @@ pub(crate) fn xorshift(mut seed: u64) -> impl FnMut() -> u64 {
     }
 }
 
+/// Test support: `n` pieces (strings or characters) drawn from `pieces`
+/// by `next`, joined: the random texts of the randomized tests.
+#[cfg(test)]
+pub(crate) fn random_text<T: Copy>(next: &mut impl FnMut() -> u64, pieces: &[T], n: usize) -> String
+where
+    String: FromIterator<T>,
+{
+    (0..n)
+        .map(|_| pieces[(next() % pieces.len() as u64) as usize])
+        .collect()
+}
+
 /// Test support: every line, trimmed, of the text files (under 1 MB) of the
 /// fixtures and, where present, the real corpus.
 #[cfg(test)]

@@ -1303,9 +1303,7 @@ mod tests {
                 ALPHABET
             };
             let len = (next() % 40) as usize;
-            let src: String = (0..len)
-                .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
-                .collect();
+            let src = crate::random_text(&mut next, alphabet, len);
             let (fast, slow, cuts) = both_normalizers(&src);
             match fast.to_raw {
                 ToRaw::Identity => identities += 1,

@@ -1725,9 +1725,8 @@ mod tests {
         ];
         let mut next = crate::xorshift(0xc0_17);
         for _ in 0..5000 {
-            let t: String = (0..next() % 40)
-                .map(|_| PIECES[next() as usize % PIECES.len()])
-                .collect();
+            let n = (next() % 40) as usize;
+            let t = crate::random_text(&mut next, &PIECES, n);
             for n in [0, 1, 3, 14] {
                 assert_eq!(
                     has_more_words_than(&t, n),

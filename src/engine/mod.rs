@@ -1313,9 +1313,7 @@ mod tests {
         let mut texts: Vec<String> = (0..20_000)
             .map(|_| {
                 let len = (next() % 30) as usize;
-                (0..len)
-                    .map(|_| pieces[(next() % pieces.len() as u64) as usize])
-                    .collect()
+                crate::random_text(&mut next, &pieces, len)
             })
             .collect();
         texts.extend(crate::sample_file_lines());

@@ -896,9 +896,7 @@ mod tests {
         let mut next = crate::xorshift(0x5eed_da7e);
         for _ in 0..30_000 {
             let len = (next() % 8) as usize;
-            let t: String = (0..len)
-                .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
-                .collect();
+            let t = crate::random_text(&mut next, PIECES, len);
             let want = re.captures(&t).and_then(|c| Some(c.get(1)?.range()));
             assert_eq!(leading_year(&t).map(|d| d.range), want, "{t:?}");
         }

@@ -119,9 +119,7 @@ mod tests {
         let mut next = crate::xorshift(0x3a11_7011);
         for _ in 0..20_000 {
             let n = (next() % 8) as usize;
-            let src: String = (0..n)
-                .map(|_| PIECES[next() as usize % PIECES.len()])
-                .collect();
+            let src = crate::random_text(&mut next, PIECES, n);
             let want = src.contains("mailto:") || src.contains("MAILTO:");
             assert_eq!(has_mailto(src.as_bytes()), want, "{src:?}");
         }

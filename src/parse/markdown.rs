@@ -1212,9 +1212,7 @@ mod tests {
         let mut next = crate::xorshift(0x3b1f_66a2_90cd_4e07);
         for _ in 0..20_000 {
             let n = next() % 8;
-            let s: String = (0..n)
-                .map(|_| pieces[(next() % pieces.len() as u64) as usize])
-                .collect();
+            let s = crate::random_text(&mut next, &pieces, n as usize);
             assert_eq!(leading_ws(&s), s.len() - s.trim_start().len(), "{s:?}");
             assert_eq!(trailing_ws(&s), s.len() - s.trim_end().len(), "{s:?}");
         }

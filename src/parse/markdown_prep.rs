@@ -693,9 +693,7 @@ mod tests {
         let mut next = crate::xorshift(0x51ed_2703_c4a9_8e1b);
         for _ in 0..20_000 {
             let n = next() % 40;
-            let src: String = (0..n)
-                .map(|_| pieces[(next() % pieces.len() as u64) as usize])
-                .collect();
+            let src = crate::random_text(&mut next, &pieces, n as usize);
             let (mut fast, mut full) = (Vec::new(), Vec::new());
             scan_body_with(&src, 0, &mut fast, true);
             scan_body_with(&src, 0, &mut full, false);

@@ -326,9 +326,7 @@ mod tests {
         let mut cases: Vec<String> = crate::sample_file_lines();
         for _ in 0..20_000 {
             let n = (next() % 8) as usize;
-            let s: String = (0..n)
-                .map(|_| pieces[(next() % pieces.len() as u64) as usize])
-                .collect();
+            let s = crate::random_text(&mut next, &pieces, n);
             cases.push(s);
         }
         for c in &cases {

@@ -808,9 +808,7 @@ mod tests {
         let mut lines = crate::sample_file_lines();
         for _ in 0..20_000 {
             let n = next() % if next().is_multiple_of(4) { 400 } else { 12 };
-            let line: String = (0..n)
-                .map(|_| pieces[(next() % pieces.len() as u64) as usize])
-                .collect();
+            let line = crate::random_text(&mut next, &pieces, n as usize);
             lines.push(line);
         }
         for s in &lines {

@@ -1063,9 +1063,8 @@ mod tests {
         ];
         let mut rnd = crate::xorshift(0x000E_4DA7);
         for _ in 0..4000 {
-            let text: String = (0..rnd() % 12)
-                .map(|_| pieces[(rnd() % pieces.len() as u64) as usize])
-                .collect();
+            let n = (rnd() % 12) as usize;
+            let text = crate::random_text(&mut rnd, &pieces, n);
             let cuts: Vec<usize> = (0..=text.len())
                 .filter(|&i| text.is_char_boundary(i))
                 .collect();
