@@ -742,11 +742,11 @@ struct WordPart {
     starts: OnceLock<words::Starts>,
     /// The terms' [`words::WordTerm::match_prefixes`] → term ids, for
     /// trying at a listed start only the terms that can match there.
-    prefixes: OnceLock<words::Trie>,
+    prefixes: OnceLock<words::StemIds>,
 }
 
 impl WordPart {
-    fn prefixes(&self) -> &words::Trie {
+    fn prefixes(&self) -> &words::StemIds {
         self.prefixes.get_or_init(|| {
             let mut entries = Vec::new();
             for (id, t) in self.terms.iter().enumerate() {
@@ -754,7 +754,7 @@ impl WordPart {
                     entries.push((s, id as u32));
                 }
             }
-            words::Trie::new(&entries)
+            words::StemIds::new(&entries)
         })
     }
 
@@ -842,35 +842,11 @@ impl WordPart {
                         // Only the terms one of whose first stems is there
                         // (a listed start is a word edge, so most of the
                         // terms with its first letter are not).
-                        Some(_) => {
-                            let mut ids = [0u32; 32];
-                            let mut n = 0;
-                            let mut more = false;
-                            self.prefixes()
-                                .each_prefix(&text.as_bytes()[at..], |found| {
-                                    for &id in found {
-                                        if n < ids.len() {
-                                            ids[n] = id;
-                                            n += 1;
-                                        } else {
-                                            more = true;
-                                        }
-                                    }
-                                });
-                            if more {
-                                st.at(text, at).find_map(try_term)
-                            } else {
-                                let ids = &mut ids[..n];
-                                ids.sort_unstable();
-                                // A term with two stems there (`lak`, `la`)
-                                // is tried once.
-                                let mut prev = None;
-                                ids.iter()
-                                    .copied()
-                                    .filter(|&id| prev.replace(id) != Some(id))
-                                    .find_map(try_term)
-                            }
-                        }
+                        // In order, a term with two stems there (`lak`,
+                        // `la`) once.
+                        Some(_) => (self.prefixes().at(&text.as_bytes()[at..]).iter())
+                            .copied()
+                            .find_map(try_term),
                         None => st.at(text, at).find_map(try_term),
                     };
                     if word.is_some() {
