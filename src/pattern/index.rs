@@ -339,11 +339,26 @@ impl WordMemo {
 /// zero; and its slot in the memo.
 #[inline]
 fn memo_key(window: &[u8; 16], len: usize) -> ([u64; 2], usize) {
-    let all = u128::from_le_bytes(*window) & (u128::MAX >> (128 - 8 * len));
-    let key = [all as u64, (all >> 64) as u64];
+    // By a table of masks: a u128 shifted by `len` took a dozen
+    // instructions.
+    let mask = KEY_MASKS[len];
+    let half = |h: usize| u64::from_le_bytes(window[8 * h..8 * h + 8].try_into().expect("8 bytes"));
+    let key = [half(0) & mask[0], half(1) & mask[1]];
     let mixed = (key[0] ^ key[1].rotate_left(29) ^ len as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     (key, (mixed >> (64 - MEMO_BITS)) as usize)
 }
+
+/// For each key length (0 to 16 bytes), the mask of its bytes.
+const KEY_MASKS: [[u64; 2]; 17] = {
+    let mut masks = [[0u64; 2]; 17];
+    let mut len = 1;
+    while len <= 16 {
+        let all = u128::MAX >> (128 - 8 * len);
+        masks[len] = [all as u64, (all >> 64) as u64];
+        len += 1;
+    }
+    masks
+};
 
 const HIGH: u64 = 0x8080_8080_8080_8080;
 
@@ -378,14 +393,12 @@ fn byte_flags(high_bits: u64) -> u32 {
 /// continues a word ([`super::words::is_tail`]) not after another one.
 ///
 /// Sixty-four bytes at a time: a bit mask of the bytes that belong to a
-/// word character (ASCII letters and digits by SWAR, eight bytes a step;
-/// the two bytes of a letter above ASCII by [`tail_len`] at each byte from
-/// 0x80 up), then its word starts, `tail & !(tail << 1)`. A byte loop
+/// word character ([`block_tails`]), then its word starts,
+/// `tail & !(tail << 1)`. A byte loop
 /// spent a third of the time of a whole run here: it stopped at every ä
 /// and ö, and Finnish words are full of them. (Masks of eight bytes left
 /// the loops over their bits with a mispredicted branch every eight bytes.)
-/// `f` gets the start and how many word bytes it begins (counted to the
-/// end of the next block at most).
+/// `f` gets the start and how many word bytes it begins (64 at most).
 fn each_word_start(bytes: &[u8], mut f: impl FnMut(usize, usize)) {
     // Each block's word bytes are known before its starts are given, so
     // that a word that goes on into the next block has its whole length
@@ -401,12 +414,14 @@ fn each_word_start(bytes: &[u8], mut f: impl FnMut(usize, usize)) {
         } else {
             (0, 0)
         };
-        let both = u128::from(tail) | u128::from(next.0) << 64;
         let mut starts = tail & !(tail << 1 | before);
         before = tail >> 63;
         while starts != 0 {
             let i = starts.trailing_zeros();
-            f(at + i as usize, (!(both >> i)).trailing_zeros() as usize);
+            // The word bytes from `i` on, this block's and then the next's
+            // (a u128 shifted by `i` took a dozen instructions).
+            let ahead = tail >> i | (next.0 << 1) << (63 - i);
+            f(at + i as usize, (!ahead).trailing_zeros() as usize);
             starts &= starts - 1;
         }
         (tail, spill) = next;
