@@ -152,6 +152,9 @@ impl DoubleArrayTrie {
         }
         // Room for `add_ids_to` to read `COPIED` ids from any list.
         path_ids.resize(path_ids.len() + COPIED, 0);
+        if path_ids.len() > 0xFFFF {
+            return None;
+        }
         Some(DoubleArrayTrie {
             class,
             cells,
@@ -185,15 +188,17 @@ impl DoubleArrayTrie {
         (text.len() + 1, deepest)
     }
 
-    /// The ids of every stem that ends on the way to `cell` (a walk's
-    /// outcome), each once.
+    /// Where the ids of every stem that ends on the way to `cell` (a walk's
+    /// outcome) are in `path_ids`, each once: from, and how many (under
+    /// 65,536, as [`Self::new`] checks, so that a [`MemoEntry`] holds it).
     #[inline]
-    fn ids_to(&self, cell: usize) -> &[u32] {
+    fn path_to(&self, cell: usize) -> (u16, u16) {
         let (from, len) = self.paths[cell];
-        &self.path_ids[from as usize..(from + len) as usize]
+        (from as u16, len as u16)
     }
 
-    /// Adds `(id, at)` to `hits` for each id of [`Self::ids_to`] `cell`.
+    /// Adds `(id, at)` to `hits` for each id of the `path` of
+    /// [`Self::path_to`].
     ///
     /// [`COPIED`] pairs are written whatever the count (`path_ids` ends in
     /// that many spare ids), in a few vector steps, and the count is
@@ -202,9 +207,8 @@ impl DoubleArrayTrie {
     /// starts (538 K mispredicts per 1,000 notices, a tenth of a whole
     /// run's).
     #[inline(always)]
-    fn add_ids_to(&self, cell: usize, at: usize, hits: &mut Hits) {
-        let (from, len) = self.paths[cell];
-        let (from, len) = (from as usize, len as usize);
+    fn add_ids_to(&self, path: (u16, u16), at: usize, hits: &mut Hits) {
+        let (from, len) = (usize::from(path.0), usize::from(path.1));
         hits.room_for(2 * COPIED);
         let n = hits.len;
         let at = (at as u64) << 32;
@@ -223,7 +227,7 @@ impl DoubleArrayTrie {
             // One word start in thirty.
             if len > 2 * COPIED {
                 // One in five hundred.
-                hits.extend(self.ids_to(cell), at);
+                hits.extend(&self.path_ids[from..from + len], at);
                 return;
             }
             copy(COPIED);
@@ -307,8 +311,11 @@ struct MemoEntry {
     len: u8,
     /// The walk read past the key: such a word is walked each time.
     walk: bool,
-    /// The deepest cell where a stem ends ([`NO_STEM`]: none).
-    deepest: u16,
+    /// The ids of the stems that end on the walk
+    /// ([`DoubleArrayTrie::path_to`] its deepest end): on a hit, no
+    /// look-up of the end's list, which missed the L1 cache one time in
+    /// seven.
+    path: (u16, u16),
 }
 
 const MEMO_BITS: u32 = 11;
@@ -818,9 +825,9 @@ impl TermIndex {
                 // (Nearly every word begins with a byte that begins some
                 // stem: the walk, or the memo, answers for the others.)
                 each_word_start(bytes, |at, run| {
-                    let deepest = match bytes.get(at..at + 16) {
+                    let path = match bytes.get(at..at + 16) {
                         // The text's last bytes: walked.
-                        None => self.edges.walk(&bytes[at..]).1,
+                        None => self.edges.path_to(self.edges.walk(&bytes[at..]).1),
                         Some(window) => {
                             // The word and the byte after it: a walk that
                             // stops inside the word or on that byte reads
@@ -830,9 +837,10 @@ impl TermIndex {
                             let entry = &mut memo[slot];
                             let known = entry.key == key && usize::from(entry.len) == len;
                             if known && !entry.walk {
-                                usize::from(entry.deepest)
+                                entry.path
                             } else {
                                 let (read, deepest) = self.edges.walk(&bytes[at..]);
+                                let path = self.edges.path_to(deepest);
                                 // (A known word walked again, as its walk
                                 // reads past its key, is stored again to be
                                 // walked: no branch on `known`.)
@@ -840,19 +848,20 @@ impl TermIndex {
                                     key,
                                     len: len as u8,
                                     walk: read > len,
-                                    deepest: deepest as u16,
+                                    path,
                                 };
-                                deepest
+                                path
                             }
                         }
                     };
-                    self.edges.add_ids_to(deepest, at, &mut hits);
+                    self.edges.add_ids_to(path, at, &mut hits);
                 });
             });
         } else {
             self.each_edge_by_bytes(bytes, |at| {
                 let (_, deepest) = self.edges.walk(&bytes[at..]);
-                self.edges.add_ids_to(deepest, at, &mut hits);
+                self.edges
+                    .add_ids_to(self.edges.path_to(deepest), at, &mut hits);
             });
         }
         // Each slot's last position, so that two inside stems of one list
