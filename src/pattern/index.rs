@@ -150,6 +150,11 @@ impl DoubleArrayTrie {
                 stack.push((child as usize, above.clone()));
             }
         }
+        // Room for `add_ids_to` to read `COPIED` ids from any list.
+        path_ids.resize(path_ids.len() + COPIED, 0);
+        if path_ids.len() > 0xFFFF {
+            return None;
+        }
         Some(DoubleArrayTrie {
             class,
             cells,
@@ -183,18 +188,100 @@ impl DoubleArrayTrie {
         (text.len() + 1, deepest)
     }
 
-    /// The ids of every stem that ends on the way to `cell` (a walk's
-    /// outcome), each once.
+    /// Where the ids of every stem that ends on the way to `cell` (a walk's
+    /// outcome) are in `path_ids`, each once: from, and how many (under
+    /// 65,536, as [`Self::new`] checks, so that a [`MemoEntry`] holds it).
     #[inline]
-    fn ids_to(&self, cell: usize) -> &[u32] {
+    fn path_to(&self, cell: usize) -> (u16, u16) {
         let (from, len) = self.paths[cell];
-        &self.path_ids[from as usize..(from + len) as usize]
+        (from as u16, len as u16)
     }
 
-    /// Adds `(id, at)` to `hits` for each id of [`Self::ids_to`] `cell`.
+    /// Adds `(id, at)` to `hits` for each id of the `path` of
+    /// [`Self::path_to`].
+    ///
+    /// [`COPIED`] pairs are written whatever the count (`path_ids` ends in
+    /// that many spare ids), in a few vector steps, and the count is
+    /// added: a word start ends no stem, or one, two or three, as a coin
+    /// toss decides, and a loop over them mispredicted its end at most word
+    /// starts (538 K mispredicts per 1,000 notices, a tenth of a whole
+    /// run's).
+    #[inline(always)]
+    fn add_ids_to(&self, path: (u16, u16), at: usize, hits: &mut Hits) {
+        let (from, len) = (usize::from(path.0), usize::from(path.1));
+        hits.room_for(2 * COPIED);
+        let n = hits.len;
+        let at = (at as u64) << 32;
+        let mut copy = |k: usize| {
+            let ids: &[u32; COPIED] =
+                (self.path_ids[from + k..from + k + COPIED].try_into()).expect("padded");
+            let out: &mut [u64; COPIED] = (&mut hits.pairs[n + k..n + k + COPIED])
+                .try_into()
+                .expect("room made");
+            for (o, &id) in out.iter_mut().zip(ids) {
+                *o = at | u64::from(id);
+            }
+        };
+        copy(0);
+        if len > COPIED {
+            // One word start in thirty.
+            if len > 2 * COPIED {
+                // One in five hundred.
+                hits.extend(&self.path_ids[from..from + len], at);
+                return;
+            }
+            copy(COPIED);
+        }
+        hits.len = n + len;
+    }
+}
+
+/// How many ids [`DoubleArrayTrie::add_ids_to`] writes without a branch:
+/// 96.8 % of the word starts of 1,000 generated notices end at most four
+/// stems' lists (with eight, the writes cost more than the branch saved).
+const COPIED: usize = 4;
+
+/// `(slot, position)` pairs, each as `slot | position << 32` (so that the
+/// writes of [`DoubleArrayTrie::add_ids_to`] are vector ones): the first
+/// `len` of `pairs` (the rest is room
+/// that [`DoubleArrayTrie::add_ids_to`] writes ahead into). The pairs are
+/// kept on the thread from one text to the next ([`WordMemo`]): zeroing a
+/// new list for each text cost more than writing it.
+struct Hits {
+    pairs: Vec<u64>,
+    len: usize,
+}
+
+impl Hits {
+    /// Makes `pairs` hold at least `more` past `len`.
+    #[inline(always)]
+    fn room_for(&mut self, more: usize) {
+        if self.pairs.len() < self.len + more {
+            self.grow(more);
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn grow(&mut self, more: usize) {
+        self.pairs.resize(2 * (self.len + more), 0);
+    }
+
+    /// Adds `(slot, at)`.
     #[inline]
-    fn add_ids_to(&self, cell: usize, at: usize, hits: &mut Vec<(u32, u32)>) {
-        hits.extend(self.ids_to(cell).iter().map(|&id| (id, at as u32)));
+    fn push(&mut self, slot: u32, at: usize) {
+        self.room_for(1);
+        self.pairs[self.len] = u64::from(slot) | (at as u64) << 32;
+        self.len += 1;
+    }
+
+    /// Adds each id of `ids` with `at` (as `position << 32`).
+    #[cold]
+    #[inline(never)]
+    fn extend(&mut self, ids: &[u32], at: u64) {
+        for &id in ids {
+            self.push(id, (at >> 32) as usize);
+        }
     }
 }
 
@@ -212,6 +299,8 @@ struct WordMemo {
     /// The index whose walks the entries hold (`TermIndex::id`).
     owner: u64,
     entries: Vec<MemoEntry>,
+    /// The last text's hits, for the next text to write over.
+    hits: Vec<u64>,
 }
 
 /// A key of `len` bytes (a word and the byte after it, at most 16), and
@@ -222,15 +311,18 @@ struct MemoEntry {
     len: u8,
     /// The walk read past the key: such a word is walked each time.
     walk: bool,
-    /// The deepest cell where a stem ends ([`NO_STEM`]: none).
-    deepest: u16,
+    /// The ids of the stems that end on the walk
+    /// ([`DoubleArrayTrie::path_to`] its deepest end): on a hit, no
+    /// look-up of the end's list, which missed the L1 cache one time in
+    /// seven.
+    path: (u16, u16),
 }
 
 const MEMO_BITS: u32 = 11;
 
 thread_local! {
     static WORD_MEMO: std::cell::RefCell<WordMemo> = const {
-        std::cell::RefCell::new(WordMemo { owner: 0, entries: Vec::new() })
+        std::cell::RefCell::new(WordMemo { owner: 0, entries: Vec::new(), hits: Vec::new() })
     };
 }
 
@@ -254,11 +346,26 @@ impl WordMemo {
 /// zero; and its slot in the memo.
 #[inline]
 fn memo_key(window: &[u8; 16], len: usize) -> ([u64; 2], usize) {
-    let all = u128::from_le_bytes(*window) & (u128::MAX >> (128 - 8 * len));
-    let key = [all as u64, (all >> 64) as u64];
+    // By a table of masks: a u128 shifted by `len` took a dozen
+    // instructions.
+    let mask = KEY_MASKS[len];
+    let half = |h: usize| u64::from_le_bytes(window[8 * h..8 * h + 8].try_into().expect("8 bytes"));
+    let key = [half(0) & mask[0], half(1) & mask[1]];
     let mixed = (key[0] ^ key[1].rotate_left(29) ^ len as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     (key, (mixed >> (64 - MEMO_BITS)) as usize)
 }
+
+/// For each key length (0 to 16 bytes), the mask of its bytes.
+const KEY_MASKS: [[u64; 2]; 17] = {
+    let mut masks = [[0u64; 2]; 17];
+    let mut len = 1;
+    while len <= 16 {
+        let all = u128::MAX >> (128 - 8 * len);
+        masks[len] = [all as u64, (all >> 64) as u64];
+        len += 1;
+    }
+    masks
+};
 
 const HIGH: u64 = 0x8080_8080_8080_8080;
 
@@ -281,6 +388,7 @@ fn ascii_tail_bytes(w: u64) -> u64 {
 }
 
 /// One bit per byte of `w` (bit i for byte i): the high bit of each byte.
+#[cfg(any(test, not(target_arch = "x86_64")))]
 #[inline]
 fn byte_flags(high_bits: u64) -> u32 {
     // Each byte's high bit moved to bit 0..8 of the top byte: the products
@@ -292,39 +400,63 @@ fn byte_flags(high_bits: u64) -> u32 {
 /// continues a word ([`super::words::is_tail`]) not after another one.
 ///
 /// Sixty-four bytes at a time: a bit mask of the bytes that belong to a
-/// word character (ASCII letters and digits by SWAR, eight bytes a step;
-/// the two bytes of a letter above ASCII by [`tail_len`] at each byte from
-/// 0x80 up), then its word starts, `tail & !(tail << 1)`. A byte loop
+/// word character ([`block_tails`]), then its word starts,
+/// `tail & !(tail << 1)`. A byte loop
 /// spent a third of the time of a whole run here: it stopped at every ä
 /// and ö, and Finnish words are full of them. (Masks of eight bytes left
 /// the loops over their bits with a mispredicted branch every eight bytes.)
-/// `f` gets the start and how many word bytes it begins (counted to the
-/// end of the next block at most).
+/// `f` gets the start and how many word bytes it begins (64 at most).
 fn each_word_start(bytes: &[u8], mut f: impl FnMut(usize, usize)) {
     // Each block's word bytes are known before its starts are given, so
     // that a word that goes on into the next block has its whole length
     // (cut at the block's end, its memo key would not hold the word, and
     // one word start in eight was walked again for that).
-    let (mut tail, mut spill) = block_tails(bytes, 0, 0);
+    let tails = block_masks(bytes);
     // Bit 0: the last byte of the block before belongs to a word character.
     let mut before = 0u64;
-    let mut at = 0;
-    while at < bytes.len() {
-        let next = if at + 64 < bytes.len() {
-            block_tails(bytes, at + 64, spill)
-        } else {
-            (0, 0)
-        };
-        let both = u128::from(tail) | u128::from(next.0) << 64;
+    for (b, &tail) in tails.iter().enumerate() {
+        let at = 64 * b;
+        let next = tails.get(b + 1).copied().unwrap_or(0);
         let mut starts = tail & !(tail << 1 | before);
         before = tail >> 63;
         while starts != 0 {
             let i = starts.trailing_zeros();
-            f(at + i as usize, (!(both >> i)).trailing_zeros() as usize);
+            // The word bytes from `i` on, this block's and then the next's
+            // (a u128 shifted by `i` took a dozen instructions).
+            let ahead = tail >> i | (next << 1) << (63 - i);
+            f(at + i as usize, (!ahead).trailing_zeros() as usize);
             starts &= starts - 1;
         }
-        (tail, spill) = next;
-        at += 64;
+    }
+}
+
+/// The word-byte mask of each 64-byte block of `bytes` ([`block_tails`]),
+/// all of them first: the vector steps then sit in a function of their
+/// own, with AVX2 where the CPU has it, apart from the caller's work at
+/// each word start (put in a function with AVX2 enabled, that work was
+/// no longer inlined).
+fn block_masks(bytes: &[u8]) -> Vec<u64> {
+    let mut tails = vec![0u64; bytes.len().div_ceil(64)];
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU has AVX2 (checked just above).
+        unsafe { block_masks_avx2(bytes, &mut tails) };
+        return tails;
+    }
+    let mut spill = 0;
+    for (b, tail) in tails.iter_mut().enumerate() {
+        (*tail, spill) = block_tails(bytes, 64 * b, spill);
+    }
+    tails
+}
+
+/// [`block_masks`] by [`block_tails_avx2`].
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn block_masks_avx2(bytes: &[u8], tails: &mut [u64]) {
+    let mut spill = 0;
+    for (b, tail) in tails.iter_mut().enumerate() {
+        (*tail, spill) = block_tails_avx2(bytes, 64 * b, spill);
     }
 }
 
@@ -334,21 +466,145 @@ fn each_word_start(bytes: &[u8], mut f: impl FnMut(usize, usize)) {
 /// block before.
 #[inline(always)]
 fn block_tails(bytes: &[u8], at: usize, spill: u64) -> (u64, u64) {
-    let mut tail = 0u64;
-    // Bytes from 0xC0 up: where a character of two bytes or more
-    // starts. (Asking `tail_len` at every byte from 0x80 up, the
-    // continuation bytes too, mispredicted a branch at most of them.)
-    let mut leads = 0u64;
-    // A whole block, or the text's last bytes and zeros (no word
-    // character): eight words without a branch between them.
-    let block: [u8; 64] = match bytes.get(at..at + 64) {
+    // SAFETY: SSE2 is part of x86-64 itself (every x86_64 target enables
+    // it); the function reads `bytes` only through safe indexing.
+    #[cfg(target_arch = "x86_64")]
+    return unsafe { block_tails_sse2(bytes, at, spill) };
+    #[cfg(not(target_arch = "x86_64"))]
+    return block_tails_swar(bytes, at, spill);
+}
+
+/// The text's block of 64 bytes from `at`: a whole one, or its last bytes
+/// and zeros (no word character).
+#[inline(always)]
+fn block_at(bytes: &[u8], at: usize) -> [u8; 64] {
+    match bytes.get(at..at + 64) {
         Some(block) => block.try_into().expect("64 bytes"),
         None => {
             let mut last = [0u8; 64];
             last[..bytes.len() - at].copy_from_slice(&bytes[at..]);
             last
         }
+    }
+}
+
+/// [`block_tails`] with SSE2 (part of x86-64 itself), 16 bytes a step:
+/// a mask per kind of byte, ASCII word bytes, the lead byte 0xC3 and the
+/// bytes that may follow it in a letter (0xA0..=0xBF but 0xB7), and 0xC5,
+/// whose three letters (`š`, `ž`, `œ`) are asked of [`tail_len`] one at a
+/// time (they are rare). The eight SWAR steps and a loop over the lead
+/// bytes that mispredicted its end were 1 of every 40 instructions of a
+/// whole run.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "sse2")]
+#[inline]
+fn block_tails_sse2(bytes: &[u8], at: usize, spill: u64) -> (u64, u64) {
+    use std::arch::x86_64::{
+        _mm_add_epi8, _mm_andnot_si128, _mm_cmpeq_epi8, _mm_cmplt_epi8, _mm_movemask_epi8,
+        _mm_or_si128, _mm_set1_epi8, _mm_set_epi64x,
     };
+    let block = block_at(bytes, at);
+    let (mut ascii, mut c3, mut after_c3, mut c5) = (0u64, 0u64, 0u64, 0u64);
+    for k in 0..4 {
+        let word = |w: usize| {
+            let from = 16 * k + 8 * w;
+            i64::from_le_bytes(block[from..from + 8].try_into().expect("8 bytes"))
+        };
+        let v = _mm_set_epi64x(word(1), word(0));
+        // A range `lo..=hi` moved to the bottom of the signed bytes
+        // (-128..): `v + (0x80 - lo) < -128 + (hi - lo + 1)`; nothing else
+        // lands there.
+        let in_range = |lo: u8, hi: u8| {
+            let moved = _mm_add_epi8(v, _mm_set1_epi8(0x80u8.wrapping_sub(lo) as i8));
+            _mm_cmplt_epi8(moved, _mm_set1_epi8((hi - lo) as i8 - 127))
+        };
+        let word_byte = _mm_or_si128(in_range(b'a', b'z'), in_range(b'0', b'9'));
+        let eq = |b: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(b as i8));
+        let second = _mm_andnot_si128(eq(0xB7), in_range(0xA0, 0xBF));
+        let mask = |m| u64::from(_mm_movemask_epi8(m) as u16) << (16 * k);
+        ascii |= mask(word_byte);
+        c3 |= mask(eq(0xC3));
+        after_c3 |= mask(second);
+        c5 |= mask(eq(0xC5));
+    }
+    letter_tails(bytes, at, spill, ascii, c3, after_c3, c5)
+}
+
+/// The end of [`block_tails_sse2`] and [`block_tails_avx2`], from masks of
+/// the block's bytes: its ASCII word bytes, the bytes 0xC3, those that may
+/// follow 0xC3 in a letter, and the bytes 0xC5.
+#[inline(always)]
+fn letter_tails(
+    bytes: &[u8],
+    at: usize,
+    spill: u64,
+    ascii: u64,
+    c3: u64,
+    after_c3: u64,
+    mut c5: u64,
+) -> (u64, u64) {
+    // The byte after the block, for a letter begun on its last byte (the
+    // text is UTF-8: a lead byte is never its last).
+    let next = bytes.get(at + 64).copied().unwrap_or(0);
+    let next_second = u64::from((0xA0..=0xBF).contains(&next) && next != 0xB7);
+    let mut two = c3 & (after_c3 >> 1 | next_second << 63);
+    while c5 != 0 {
+        let i = c5.trailing_zeros();
+        c5 &= c5 - 1;
+        if tail_len(bytes, at + i as usize) == 2 {
+            two |= 1 << i;
+        }
+    }
+    (ascii | two | two << 1 | spill, two >> 63)
+}
+
+/// [`block_tails_sse2`] with AVX2, 32 bytes a step (half the
+/// instructions).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[inline]
+fn block_tails_avx2(bytes: &[u8], at: usize, spill: u64) -> (u64, u64) {
+    use std::arch::x86_64::{
+        _mm256_add_epi8, _mm256_andnot_si256, _mm256_cmpeq_epi8, _mm256_cmpgt_epi8,
+        _mm256_movemask_epi8, _mm256_or_si256, _mm256_set1_epi8, _mm256_setr_epi64x,
+    };
+    let block = block_at(bytes, at);
+    let (mut ascii, mut c3, mut after_c3, mut c5) = (0u64, 0u64, 0u64, 0u64);
+    for k in 0..2 {
+        let word = |w: usize| {
+            let from = 32 * k + 8 * w;
+            i64::from_le_bytes(block[from..from + 8].try_into().expect("8 bytes"))
+        };
+        // In memory order: one load (see html_lex's `block_masks_avx2`).
+        let v = _mm256_setr_epi64x(word(0), word(1), word(2), word(3));
+        // As in `block_tails_sse2`.
+        let in_range = |lo: u8, hi: u8| {
+            let moved = _mm256_add_epi8(v, _mm256_set1_epi8(0x80u8.wrapping_sub(lo) as i8));
+            _mm256_cmpgt_epi8(_mm256_set1_epi8((hi - lo) as i8 - 127), moved)
+        };
+        let word_byte = _mm256_or_si256(in_range(b'a', b'z'), in_range(b'0', b'9'));
+        let eq = |b: u8| _mm256_cmpeq_epi8(v, _mm256_set1_epi8(b as i8));
+        let second = _mm256_andnot_si256(eq(0xB7), in_range(0xA0, 0xBF));
+        let mask = |m| u64::from(_mm256_movemask_epi8(m) as u32) << (32 * k);
+        ascii |= mask(word_byte);
+        c3 |= mask(eq(0xC3));
+        after_c3 |= mask(second);
+        c5 |= mask(eq(0xC5));
+    }
+    letter_tails(bytes, at, spill, ascii, c3, after_c3, c5)
+}
+
+/// [`block_tails_sse2`] eight bytes a step (SWAR): off x86-64, and the
+/// reference for the vector version.
+#[cfg(any(test, not(target_arch = "x86_64")))]
+fn block_tails_swar(bytes: &[u8], at: usize, spill: u64) -> (u64, u64) {
+    let mut tail = 0u64;
+    // Bytes from 0xC0 up: where a character of two bytes or more
+    // starts. (Asking `tail_len` at every byte from 0x80 up, the
+    // continuation bytes too, mispredicted a branch at most of them.)
+    let mut leads = 0u64;
+    // Eight words without a branch between them.
+    let block = block_at(bytes, at);
     for k in 0..8 {
         let w = u64::from_le_bytes(block[8 * k..8 * k + 8].try_into().expect("8 bytes"));
         tail |= u64::from(byte_flags(ascii_tail_bytes(w))) << (8 * k);
@@ -557,7 +813,11 @@ impl TermIndex {
         // (slot, position), then grouped by slot with a stable counting
         // sort. A notice gives about one hit in 16 bytes; room for twice
         // that.
-        let mut hits: Vec<(u32, u32)> = Vec::with_capacity(text.len() / 8);
+        let mut hits = Hits {
+            pairs: WORD_MEMO.with_borrow_mut(|memo| std::mem::take(&mut memo.hits)),
+            len: 0,
+        };
+        hits.room_for(text.len() / 8 + COPIED);
         // A word edge gives each slot once: the ids to an end are distinct.
         if self.stems_start_words {
             WORD_MEMO.with_borrow_mut(|memo| {
@@ -565,9 +825,9 @@ impl TermIndex {
                 // (Nearly every word begins with a byte that begins some
                 // stem: the walk, or the memo, answers for the others.)
                 each_word_start(bytes, |at, run| {
-                    let deepest = match bytes.get(at..at + 16) {
+                    let path = match bytes.get(at..at + 16) {
                         // The text's last bytes: walked.
-                        None => self.edges.walk(&bytes[at..]).1,
+                        None => self.edges.path_to(self.edges.walk(&bytes[at..]).1),
                         Some(window) => {
                             // The word and the byte after it: a walk that
                             // stops inside the word or on that byte reads
@@ -577,9 +837,10 @@ impl TermIndex {
                             let entry = &mut memo[slot];
                             let known = entry.key == key && usize::from(entry.len) == len;
                             if known && !entry.walk {
-                                usize::from(entry.deepest)
+                                entry.path
                             } else {
                                 let (read, deepest) = self.edges.walk(&bytes[at..]);
+                                let path = self.edges.path_to(deepest);
                                 // (A known word walked again, as its walk
                                 // reads past its key, is stored again to be
                                 // walked: no branch on `known`.)
@@ -587,19 +848,20 @@ impl TermIndex {
                                     key,
                                     len: len as u8,
                                     walk: read > len,
-                                    deepest: deepest as u16,
+                                    path,
                                 };
-                                deepest
+                                path
                             }
                         }
                     };
-                    self.edges.add_ids_to(deepest, at, &mut hits);
+                    self.edges.add_ids_to(path, at, &mut hits);
                 });
             });
         } else {
             self.each_edge_by_bytes(bytes, |at| {
                 let (_, deepest) = self.edges.walk(&bytes[at..]);
-                self.edges.add_ids_to(deepest, at, &mut hits);
+                self.edges
+                    .add_ids_to(self.edges.path_to(deepest), at, &mut hits);
             });
         }
         // Each slot's last position, so that two inside stems of one list
@@ -613,7 +875,7 @@ impl TermIndex {
                 let l = &mut last[s as usize];
                 if *l != at as u32 {
                     *l = at as u32;
-                    hits.push((s, at as u32));
+                    hits.push(s, at);
                 }
             }
         };
@@ -662,15 +924,18 @@ impl TermIndex {
             tried_to = tried_to.max(range.end);
         }
         let mut offsets = vec![0u32; self.n_slots + 1];
-        for &(s, _) in &hits {
+        let pairs = &hits.pairs[..hits.len];
+        for &pair in pairs {
+            let s = pair as u32;
             offsets[s as usize + 1] += 1;
         }
         for i in 1..offsets.len() {
             offsets[i] += offsets[i - 1];
         }
         let mut fill = offsets.clone();
-        let mut positions = vec![0u32; hits.len()];
-        for &(s, p) in &hits {
+        let mut positions = vec![0u32; pairs.len()];
+        for &pair in pairs {
+            let (s, p) = (pair as u32, (pair >> 32) as u32);
             let f = &mut fill[s as usize];
             positions[*f as usize] = p;
             *f += 1;
@@ -684,6 +949,10 @@ impl TermIndex {
                     run.sort_unstable();
                 }
             }
+        }
+        // Kept for the next text, unless a long one made them many.
+        if hits.pairs.len() <= 1 << 16 {
+            WORD_MEMO.with_borrow_mut(|memo| memo.hits = hits.pairs);
         }
         StartLists { offsets, positions }
     }
@@ -887,6 +1156,37 @@ mod tests {
         let scan = pre.scan(&text);
         assert!(set.may_match_in(&scan));
         assert_eq!(set.find_all_in(&scan), vec![5..11]);
+    }
+
+    /// The SSE2 and AVX2 masks of word bytes are the SWAR ones, for every 64-byte
+    /// block of random texts of ASCII, the letters of two bytes that are
+    /// word tails and those that are not (`÷`, `À`, `ő`), wider
+    /// characters, and lead bytes on a block's last byte.
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn vector_block_tails_are_the_swar_ones() {
+        let pieces = [
+            "a", "z", "0", "9", "A", "Z", " ", "`", "{", "/", ":", "@", "\x7f", "à", "ö", "÷", "ø",
+            "ÿ", "À", "ß", "š", "ž", "œ", "Š", "ő", "ą", "–", "€", "😀", "\u{a0}", "é", "ä",
+        ];
+        let mut next = crate::xorshift(0x9e37_79b9_7f4a_7c15);
+        for round in 0..2000 {
+            let text = crate::random_text(&mut next, &pieces, round % 150);
+            let bytes = text.as_bytes();
+            let mut spill = (0, 0);
+            for at in (0..bytes.len()).step_by(64) {
+                let swar = block_tails_swar(bytes, at, spill.0);
+                // SAFETY: SSE2 is part of x86-64 itself.
+                let sse2 = unsafe { block_tails_sse2(bytes, at, spill.1) };
+                assert_eq!(sse2, swar, "block at {at} of {text:?}");
+                if std::arch::is_x86_feature_detected!("avx2") {
+                    // SAFETY: the CPU has AVX2 (checked just above).
+                    let avx2 = unsafe { block_tails_avx2(bytes, at, spill.0) };
+                    assert_eq!(avx2, swar, "block at {at} of {text:?} (AVX2)");
+                }
+                spill = (swar.1, sse2.1);
+            }
+        }
     }
 
     #[test]
