@@ -18,6 +18,7 @@ use aho_corasick::{AhoCorasick, Input, MatchKind};
 
 // The byte classes of the heading oracle's walk (`WordSets::matching`),
 // which this one follows.
+use super::double_array::{Layout, NO_PARENT};
 use super::words::{tail_len, utf8_len, Trie, ASCII_TAIL, EDGE_START};
 
 /// A byte trie as a double array: the child of state `s` by byte class `c`
@@ -56,100 +57,19 @@ impl DoubleArrayTrie {
     /// `None` past 32,767 cells (a catalogue of some five thousand stems:
     /// then each list searches on its own, as without an index).
     fn new(entries: &[(String, u32)]) -> Option<DoubleArrayTrie> {
-        let mut class = Box::new([0u8; 256]);
-        let mut n_classes = 1usize;
-        for (stem, _) in entries {
-            for &b in stem.as_bytes() {
-                if class[b as usize] == 0 {
-                    class[b as usize] = n_classes as u8;
-                    n_classes += 1;
-                }
-            }
-        }
-        assert!(n_classes <= 256, "at most 255 distinct bytes in stems");
-        // A plain trie first: per node, its children (class, node), and
-        // the ids of the stems that end there.
-        let mut kids: Vec<Vec<(u8, u32)>> = vec![Vec::new()];
-        let mut node_ids: Vec<Vec<u32>> = vec![Vec::new()];
-        for (stem, id) in entries {
-            let mut node = 0usize;
-            for &b in stem.as_bytes() {
-                let c = class[b as usize];
-                node = match kids[node].iter().find(|&&(k, _)| k == c) {
-                    Some(&(_, n)) => n as usize,
-                    None => {
-                        let n = kids.len();
-                        kids[node].push((c, n as u32));
-                        kids.push(Vec::new());
-                        node_ids.push(Vec::new());
-                        n
-                    }
+        let layout = Layout::new(entries, FREE as usize, 0xFFFF)?;
+        let cells = (layout.cells.iter())
+            .map(|c| {
+                let check = if c.parent == NO_PARENT {
+                    FREE
+                } else {
+                    c.parent
                 };
-            }
-            node_ids[node].push(*id);
-        }
-        // Then cells, breadth first: each node's children go to the first
-        // free cells that fit its classes, so the near-root states that
-        // every walk visits sit together.
-        let mut cells: Vec<u32> = vec![FREE];
-        let mut cell_of = vec![0u32; kids.len()];
-        let mut first_free = 1usize;
-        let mut queue = std::collections::VecDeque::from([0usize]);
-        while let Some(node) = queue.pop_front() {
-            let cell = cell_of[node] as usize;
-            let children = &mut kids[node];
-            if children.is_empty() {
-                continue;
-            }
-            children.sort_unstable();
-            let low = children[0].0 as usize;
-            let mut p = first_free.max(low);
-            let base = loop {
-                let base = p - low;
-                let fits = children
-                    .iter()
-                    .all(|&(c, _)| cells.get(base + c as usize).is_none_or(|&v| v == FREE));
-                if fits {
-                    break base;
-                }
-                p += 1;
-            };
-            let top = base + children.last().expect("not empty").0 as usize;
-            if top >= FREE as usize || base > 0xFFFF {
-                return None;
-            }
-            if cells.len() <= top {
-                cells.resize(top + 1, FREE);
-            }
-            cells[cell] = (cells[cell] & 0x7FFF) | (base as u32) << 16;
-            for &(c, child) in children.iter() {
-                let t = base + c as usize;
-                cells[t] = cell as u32;
-                cell_of[child as usize] = t as u32;
-                queue.push_back(child as usize);
-            }
-            while cells.get(first_free).is_some_and(|&v| v != FREE) {
-                first_free += 1;
-            }
-        }
-        // Each end's ids with those of the ends above it, depth first.
-        let mut paths = vec![(0u32, 0u32); cells.len()];
-        let mut path_ids = Vec::new();
-        let mut stack = vec![(0usize, Vec::<u32>::new())];
-        while let Some((node, mut above)) = stack.pop() {
-            if !node_ids[node].is_empty() {
-                above.extend_from_slice(&node_ids[node]);
-                above.sort_unstable();
-                above.dedup();
-                let cell = cell_of[node] as usize;
-                cells[cell] |= ENDS;
-                paths[cell] = (path_ids.len() as u32, above.len() as u32);
-                path_ids.extend_from_slice(&above);
-            }
-            for &(_, child) in &kids[node] {
-                stack.push((child as usize, above.clone()));
-            }
-        }
+                let ends = if c.ends { ENDS } else { 0 };
+                check | ends | (c.base << 16)
+            })
+            .collect();
+        let (class, paths, mut path_ids) = (layout.class, layout.paths, layout.path_ids);
         // Room for `add_ids_to` to read `COPIED` ids from any list.
         path_ids.resize(path_ids.len() + COPIED, 0);
         if path_ids.len() > 0xFFFF {

@@ -24,6 +24,7 @@ use std::sync::OnceLock;
 
 use regex_automata::{meta, Input};
 
+mod double_array;
 mod index;
 mod regex_prefixes;
 mod words;

@@ -684,8 +684,8 @@ impl Trie {
 /// the search for each step's child (a loop whose exit varied with the
 /// text) mispredicted one step in five, and the ids were gathered, sorted
 /// and deduplicated at every start (6 M instructions and 0.15 M
-/// mispredicts more a 1,000 notices). As in the index's trie
-/// ([`super::index`]).
+/// mispredicts more a 1,000 notices). Laid out as the index's trie is
+/// ([`super::double_array`]).
 #[derive(Debug, Clone)]
 pub(super) struct StemIds {
     class: Box<[u8; 256]>,
@@ -705,97 +705,15 @@ const STEMS_END: u64 = 1 << 63;
 
 impl StemIds {
     pub(super) fn new<S: AsRef<[u8]>>(entries: &[(S, u32)]) -> StemIds {
-        // Class 0: a byte of no stem (no cell is a child by it).
-        let mut class = Box::new([0u8; 256]);
-        let mut n_classes = 1usize;
-        for (stem, _) in entries {
-            for &b in stem.as_ref() {
-                if class[b as usize] == 0 {
-                    // (Stems are UTF-8: never all 256 bytes.)
-                    assert!(n_classes < 256, "at most 255 distinct bytes in stems");
-                    class[b as usize] = n_classes as u8;
-                    n_classes += 1;
-                }
-            }
-        }
-        // A plain trie first: per node, its children (class, node) and the
-        // ids of the stems that end there.
-        let mut kids: Vec<Vec<(u8, u32)>> = vec![Vec::new()];
-        let mut node_ids: Vec<Vec<u32>> = vec![Vec::new()];
-        for (stem, id) in entries {
-            let mut node = 0usize;
-            for &b in stem.as_ref() {
-                let c = class[b as usize];
-                node = match kids[node].iter().find(|&&(k, _)| k == c) {
-                    Some(&(_, n)) => n as usize,
-                    None => {
-                        let n = kids.len();
-                        kids[node].push((c, n as u32));
-                        kids.push(Vec::new());
-                        node_ids.push(Vec::new());
-                        n
-                    }
-                };
-            }
-            node_ids[node].push(*id);
-        }
-        // Then cells, breadth first: each node's children go to the first
-        // free cells that fit their classes.
-        let mut cells: Vec<u64> = vec![FREE_CELL];
-        let mut cell_of = vec![0u32; kids.len()];
-        let mut first_free = 1usize;
-        let mut queue = std::collections::VecDeque::from([0usize]);
-        while let Some(node) = queue.pop_front() {
-            let cell = cell_of[node] as usize;
-            let children = &mut kids[node];
-            if children.is_empty() {
-                continue;
-            }
-            children.sort_unstable();
-            let low = children[0].0 as usize;
-            let mut p = first_free.max(low);
-            let base = loop {
-                let base = p - low;
-                let fits = (children.iter())
-                    .all(|&(c, _)| cells.get(base + c as usize).is_none_or(|&v| v == FREE_CELL));
-                if fits {
-                    break base;
-                }
-                p += 1;
-            };
-            let top = base + children.last().expect("not empty").0 as usize;
-            if cells.len() <= top {
-                cells.resize(top + 1, FREE_CELL);
-            }
-            cells[cell] |= (base as u64) << 32;
-            for &(c, child) in children.iter() {
-                let t = base + c as usize;
-                cells[t] = cell as u64;
-                cell_of[child as usize] = t as u32;
-                queue.push_back(child as usize);
-            }
-            while cells.get(first_free).is_some_and(|&v| v != FREE_CELL) {
-                first_free += 1;
-            }
-        }
-        // Each end's ids with those of the ends above it, depth first.
-        let mut paths = vec![(0u32, 0u32); cells.len()];
-        let mut path_ids = Vec::new();
-        let mut stack = vec![(0usize, Vec::<u32>::new())];
-        while let Some((node, mut above)) = stack.pop() {
-            if !node_ids[node].is_empty() {
-                above.extend_from_slice(&node_ids[node]);
-                above.sort_unstable();
-                above.dedup();
-                let cell = cell_of[node] as usize;
-                cells[cell] |= STEMS_END;
-                paths[cell] = (path_ids.len() as u32, above.len() as u32);
-                path_ids.extend_from_slice(&above);
-            }
-            for &(_, child) in &kids[node] {
-                stack.push((child as usize, above.clone()));
-            }
-        }
+        let layout = super::double_array::Layout::new(entries, FREE_CELL as usize, 0x7FFF_FFFF)
+            .expect("a cell index and a base fit in 32 and 31 bits");
+        let cells = (layout.cells.iter())
+            .map(|c| {
+                let ends = if c.ends { STEMS_END } else { 0 };
+                u64::from(c.parent) | ends | (u64::from(c.base) << 32)
+            })
+            .collect();
+        let (class, paths, path_ids) = (layout.class, layout.paths, layout.path_ids);
         StemIds {
             class,
             cells,
