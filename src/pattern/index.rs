@@ -16,9 +16,9 @@
 
 use aho_corasick::{AhoCorasick, Input, MatchKind};
 
+use super::double_array::{Layout, NO_PARENT};
 // The byte classes of the heading oracle's walk (`WordSets::matching`),
 // which this one follows.
-use super::double_array::{Layout, NO_PARENT};
 use super::words::{tail_len, utf8_len, Trie, ASCII_TAIL, EDGE_START};
 
 /// A byte trie as a double array: the child of state `s` by byte class `c`
@@ -131,7 +131,7 @@ impl DoubleArrayTrie {
         let (from, len) = (usize::from(path.0), usize::from(path.1));
         hits.room_for(2 * COPIED);
         let n = hits.len;
-        let at = (at as u64) << 32;
+        let pos = (at as u64) << 32;
         let mut copy = |k: usize| {
             let ids: &[u32; COPIED] =
                 (self.path_ids[from + k..from + k + COPIED].try_into()).expect("padded");
@@ -139,7 +139,7 @@ impl DoubleArrayTrie {
                 .try_into()
                 .expect("room made");
             for (o, &id) in out.iter_mut().zip(ids) {
-                *o = at | u64::from(id);
+                *o = pos | u64::from(id);
             }
         };
         copy(0);
@@ -195,12 +195,12 @@ impl Hits {
         self.len += 1;
     }
 
-    /// Adds each id of `ids` with `at` (as `position << 32`).
+    /// Adds `(id, at)` for each id of `ids`.
     #[cold]
     #[inline(never)]
-    fn extend(&mut self, ids: &[u32], at: u64) {
+    fn extend(&mut self, ids: &[u32], at: usize) {
         for &id in ids {
-            self.push(id, (at >> 32) as usize);
+            self.push(id, at);
         }
     }
 }
@@ -358,7 +358,7 @@ fn each_word_start(bytes: &[u8], mut f: impl FnMut(usize, usize)) {
 fn block_masks(bytes: &[u8]) -> Vec<u64> {
     let mut tails = vec![0u64; bytes.len().div_ceil(64)];
     #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2") {
+    if crate::normalize::has_avx2() {
         // SAFETY: the CPU has AVX2 (checked just above).
         unsafe { block_masks_avx2(bytes, &mut tails) };
         return tails;

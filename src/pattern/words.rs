@@ -15,6 +15,8 @@ use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
+use super::double_array::{Layout, NO_PARENT};
+
 /// A character that continues a word: the class of [`super::TAIL`].
 pub fn is_tail(c: char) -> bool {
     matches!(c, '0'..='9' | 'a'..='z' | 'à'..='ö' | 'ø'..='ÿ' | 'š' | 'ž' | 'œ')
@@ -689,7 +691,7 @@ impl Trie {
 #[derive(Debug, Clone)]
 pub(super) struct StemIds {
     class: Box<[u8; 256]>,
-    /// Per cell: the parent's cell in the low 32 bits (`FREE_CELL`: none),
+    /// Per cell: the parent's cell in the low 32 bits ([`NO_PARENT`]: none),
     /// `base` in the next 31, and [`STEMS_END`] when a stem ends there.
     cells: Vec<u64>,
     /// Per cell: the range in `path_ids` of the ids of every stem that ends
@@ -698,14 +700,12 @@ pub(super) struct StemIds {
     path_ids: Vec<u32>,
 }
 
-/// The parent of a cell that belongs to no node.
-const FREE_CELL: u64 = u32::MAX as u64;
 /// The bit of a cell where some stem ends.
 const STEMS_END: u64 = 1 << 63;
 
 impl StemIds {
     pub(super) fn new<S: AsRef<[u8]>>(entries: &[(S, u32)]) -> StemIds {
-        let layout = super::double_array::Layout::new(entries, FREE_CELL as usize, 0x7FFF_FFFF)
+        let layout = Layout::new(entries, NO_PARENT as usize, 0x7FFF_FFFF)
             .expect("a cell index and a base fit in 32 and 31 bits");
         let cells = (layout.cells.iter())
             .map(|c| {
