@@ -256,6 +256,11 @@ struct FactorSeen {
     next: Vec<NextFactor>,
     /// No match starts between the search's `pos` and this.
     clear_to: usize,
+    /// Each required literal's first occurrence at or after a point, as
+    /// (point, occurrence; `usize::MAX`: none): a window is checked against
+    /// these, and the text searched for them once, not each window again
+    /// (the fee rule's "maksu" is in most notices, its "euro" in few).
+    required: Vec<(usize, usize)>,
 }
 
 /// One factor literal's next occurrence at or after the search's `from`.
@@ -546,13 +551,39 @@ impl Window {
             }
             let start = barrier_in(&bytes[from..q], true).map_or(from, |i| from + i + 1);
             let end = barrier_in(&bytes[q..], false).map_or(text.len(), |i| q + i);
-            let window = &bytes[start..end];
-            let possible =
-                self.required.is_empty() || self.required.iter().any(|f| f.find(window).is_some());
-            if !possible {
-                from = end + 1;
-                seen.clear_to = from;
-                continue;
+            if !self.required.is_empty() {
+                // Where each required literal first occurs at or after
+                // `start` (searched again only when the one known lies
+                // before `start`, or was found from past it).
+                let req = &mut seen.required;
+                req.resize(self.required.len(), (usize::MAX, 0));
+                let mut first = NONE;
+                let mut possible = false;
+                for (f, r) in self.required.iter().zip(req.iter_mut()) {
+                    if r.0 > start || r.1 < start {
+                        *r = (start, f.find(&bytes[start..]).map_or(NONE, |i| start + i));
+                    }
+                    if r.1 != NONE && r.1 + f.needle().len() <= end {
+                        possible = true;
+                        break;
+                    }
+                    first = first.min(r.1);
+                }
+                if !possible {
+                    if first == NONE {
+                        seen.clear_to = text.len() + 1;
+                        return Bounded::Nothing;
+                    }
+                    // A window with a required literal whole in it lies past
+                    // the last barrier before the first one found (none lies
+                    // whole before it, from `start` on).
+                    from = end + 1;
+                    if first > from {
+                        from = barrier_in(&bytes[from..first], true).map_or(from, |i| from + i + 1);
+                    }
+                    seen.clear_to = from;
+                    continue;
+                }
             }
             let Some(re) = re.get() else {
                 seen.clear_to = text.len() + 1;
