@@ -228,9 +228,11 @@ struct WordMemo {
 #[derive(Clone, Copy, Default)]
 struct MemoEntry {
     key: [u64; 2],
+    /// The key's length, with [`WALK`] set when the walk read past the
+    /// key: such a word is walked each time (its entry never answers, as
+    /// no key is that long: one compare where a flag took a second load
+    /// and branch).
     len: u8,
-    /// The walk read past the key: such a word is walked each time.
-    walk: bool,
     /// The ids of the stems that end on the walk
     /// ([`DoubleArrayTrie::path_to`] its deepest end): on a hit, no
     /// look-up of the end's list, which missed the L1 cache one time in
@@ -242,6 +244,9 @@ struct MemoEntry {
 }
 
 const MEMO_BITS: u32 = 11;
+
+/// The bit of [`MemoEntry::len`] for a word walked each time.
+const WALK: u8 = 0x80;
 
 thread_local! {
     static WORD_MEMO: std::cell::RefCell<WordMemo> = const {
@@ -764,8 +769,11 @@ impl TermIndex {
                             let len = (run + 1).min(16);
                             let (key, slot) = memo_key(window.try_into().expect("16 bytes"), len);
                             let entry = &mut memo[slot];
-                            let known = entry.key == key && usize::from(entry.len) == len;
-                            if known && !entry.walk {
+                            // One branch for the three compares.
+                            let differ = (entry.key[0] ^ key[0])
+                                | (entry.key[1] ^ key[1])
+                                | u64::from(entry.len ^ len as u8);
+                            if differ == 0 {
                                 (entry.path, entry.function_word)
                             } else {
                                 let (read, deepest) = self.edges.walk(&bytes[at..]);
@@ -776,8 +784,7 @@ impl TermIndex {
                                 // walked: no branch on `known`.)
                                 *entry = MemoEntry {
                                     key,
-                                    len: len as u8,
-                                    walk: read > len,
+                                    len: len as u8 | if read > len { WALK } else { 0 },
                                     path,
                                     function_word: class,
                                 };
