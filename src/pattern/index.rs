@@ -228,17 +228,25 @@ struct WordMemo {
 #[derive(Clone, Copy, Default)]
 struct MemoEntry {
     key: [u64; 2],
+    /// The key's length, with [`WALK`] set when the walk read past the
+    /// key: such a word is walked each time (its entry never answers, as
+    /// no key is that long: one compare where a flag took a second load
+    /// and branch).
     len: u8,
-    /// The walk read past the key: such a word is walked each time.
-    walk: bool,
     /// The ids of the stems that end on the walk
     /// ([`DoubleArrayTrie::path_to`] its deepest end): on a hit, no
     /// look-up of the end's list, which missed the L1 cache one time in
     /// seven.
     path: (u16, u16),
+    /// The word's [`crate::lint::function_word_class`] (the key holds the
+    /// word and the byte after it, all that the class depends on).
+    function_word: u8,
 }
 
 const MEMO_BITS: u32 = 11;
+
+/// The bit of [`MemoEntry::len`] for a word walked each time.
+const WALK: u8 = 0x80;
 
 thread_local! {
     static WORD_MEMO: std::cell::RefCell<WordMemo> = const {
@@ -740,14 +748,20 @@ impl TermIndex {
         hits.room_for(text.len() / 8 + COPIED);
         // A word edge gives each slot once: the ids to an end are distinct.
         if self.stems_start_words {
+            // The language guess's function words, counted at the word
+            // starts visited here ([`crate::lint::language_of_joined`]).
+            let mut function_words = [0u32; 3];
             WORD_MEMO.with_borrow_mut(|memo| {
                 let memo = memo.for_index(self.id);
                 // (Nearly every word begins with a byte that begins some
                 // stem: the walk, or the memo, answers for the others.)
                 each_word_start(bytes, |at, run| {
-                    let path = match bytes.get(at..at + 16) {
+                    let (path, class) = match bytes.get(at..at + 16) {
                         // The text's last bytes: walked.
-                        None => self.edges.path_to(self.edges.walk(&bytes[at..]).1),
+                        None => (
+                            self.edges.path_to(self.edges.walk(&bytes[at..]).1),
+                            crate::lint::function_word_class(bytes, at, run),
+                        ),
                         Some(window) => {
                             // The word and the byte after it: a walk that
                             // stops inside the word or on that byte reads
@@ -755,29 +769,36 @@ impl TermIndex {
                             let len = (run + 1).min(16);
                             let (key, slot) = memo_key(window.try_into().expect("16 bytes"), len);
                             let entry = &mut memo[slot];
-                            let known = entry.key == key && usize::from(entry.len) == len;
-                            if known && !entry.walk {
-                                entry.path
+                            // One branch for the three compares.
+                            let differ = (entry.key[0] ^ key[0])
+                                | (entry.key[1] ^ key[1])
+                                | u64::from(entry.len ^ len as u8);
+                            if differ == 0 {
+                                (entry.path, entry.function_word)
                             } else {
                                 let (read, deepest) = self.edges.walk(&bytes[at..]);
                                 let path = self.edges.path_to(deepest);
+                                let class = crate::lint::function_word_class_of(key[0], run);
                                 // (A known word walked again, as its walk
                                 // reads past its key, is stored again to be
                                 // walked: no branch on `known`.)
                                 *entry = MemoEntry {
                                     key,
-                                    len: len as u8,
-                                    walk: read > len,
+                                    len: len as u8 | if read > len { WALK } else { 0 },
                                     path,
+                                    function_word: class,
                                 };
-                                path
+                                (path, class)
                             }
                         }
                     };
+                    crate::lint::count_at_word_start(bytes, at, run, class, &mut function_words);
                     self.edges.add_ids_to(path, at, &mut hits);
                 });
             });
+            crate::lint::record_function_words(text, Some(function_words));
         } else {
+            crate::lint::record_function_words(text, None);
             self.each_edge_by_bytes(bytes, |at| {
                 let (_, deepest) = self.edges.walk(&bytes[at..]);
                 self.edges
@@ -1012,6 +1033,41 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// The function words counted at the word starts (for the language
+    /// guess) are those of the separate pass over every piece, on random
+    /// texts of function words and what may stand around them; the second
+    /// time from the memo. An index that walks by bytes records none.
+    #[test]
+    fn function_words_counted_at_word_starts_are_the_pieces_ones() {
+        let lists: Vec<(Vec<&str>, bool)> = vec![
+            (vec!["ja", "tieto", "och"], true),
+            (vec!["the", "on"], true),
+            (vec!["lauseke"], false),
+        ];
+        let index = TermIndex::new(&lists).unwrap();
+        let pieces = [
+            "ja", "on", "tai", "och", "är", "för", "sekä", "tietoja", "the", "your", "Ja", "jaa",
+            " ", " ", " ", ",", "\n", "–", "\u{a0}", "Ä", "ä", "ß", "š", "÷", "x", "A", "5", "Jon",
+            "tieto", "jaš", "😀", "(", "_",
+        ];
+        let mut next = crate::xorshift(0x5eed_f00d_1234_4321);
+        for round in 0..3000 {
+            let text = crate::random_text(&mut next, &pieces, round % 300);
+            let want = crate::lint::all_function_words(&text);
+            for pass in 0..2 {
+                index.starts(&text);
+                let got = crate::lint::take_recorded(&text);
+                assert_eq!(got, Some(want), "{text:?}, pass {pass}");
+            }
+        }
+        let mut lists = lists;
+        lists.push((vec!["Ärr"], true));
+        let by_bytes = TermIndex::new(&lists).unwrap();
+        index.starts("ja ja");
+        by_bytes.starts("ja ja");
+        assert_eq!(crate::lint::take_recorded("ja ja"), None);
     }
 
     /// Stems found by their rare first byte (`[`) and those the in-word
