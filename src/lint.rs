@@ -113,18 +113,21 @@ pub fn detect_language(n: &Notice) -> &'static str {
 /// under 3,000 bytes are counted where they are, without a copy.
 ///
 /// The engine's word index has usually counted the function words of the
-/// whole joined text already, at the word starts it visits anyway
-/// ([`record_function_words`]): then only the pieces past the 3,000th of
-/// each text of 3,000 bytes or more are counted here, to be taken off.
-/// The separate pass over every byte cost 22.6 M instructions per 1,000
-/// notices (3 % of a run).
-pub(crate) fn language_of_joined(joined: &str, starts: &[usize]) -> &'static str {
-    verdict(joined_counts(joined, starts))
+/// whole joined text already (`indexed`), at the word starts it visits
+/// anyway: then only the pieces past the 3,000th of each text of 3,000
+/// bytes or more are counted here, to be taken off. The separate pass over
+/// every byte cost 22.6 M instructions per 1,000 notices (3 % of a run).
+pub(crate) fn language_of_joined(
+    joined: &str,
+    starts: &[usize],
+    indexed: Option<[u32; 3]>,
+) -> &'static str {
+    verdict(joined_counts(joined, starts, indexed))
 }
 
 /// The function words that [`language_of_joined`] weighs.
-fn joined_counts(joined: &str, starts: &[usize]) -> [u32; 3] {
-    let Some(mut counts) = take_recorded(joined) else {
+fn joined_counts(joined: &str, starts: &[usize], indexed: Option<[u32; 3]>) -> [u32; 3] {
+    let Some(mut counts) = indexed else {
         return counts_by_pass(joined, starts);
     };
     for (i, &start) in starts.iter().enumerate() {
@@ -168,31 +171,6 @@ pub(crate) fn all_function_words(text: &str) -> [u32; 3] {
     let mut counts = [0; 3];
     count_pieces(text, false, true, &mut counts);
     counts
-}
-
-/// The function words of a text that the word index counted, by language
-/// ([fi, sv, en]), with the text's address and length: kept on the thread
-/// from the index's pass ([`crate::pattern`]'s `Prefilter::scan`, at the
-/// start of a lint) to [`language_of_joined`], which takes them.
-type Recorded = (usize, usize, [u32; 3]);
-
-thread_local! {
-    static RECORDED: std::cell::Cell<Option<Recorded>> = const { std::cell::Cell::new(None) };
-}
-
-/// Records the counts of function words among all the pieces of `text`
-/// (as [`count_pieces`] unlimited), or forgets earlier ones (`None`): an
-/// index pass that does not count says so, so that no count is taken for
-/// another text at the same address.
-pub(crate) fn record_function_words(text: &str, counts: Option<[u32; 3]>) {
-    let recorded = counts.map(|c| (text.as_ptr() as usize, text.len(), c));
-    RECORDED.with(|r| r.set(recorded));
-}
-
-/// The counts recorded for `joined`, taken (each is used once).
-pub(crate) fn take_recorded(joined: &str) -> Option<[u32; 3]> {
-    let (at, len, counts) = RECORDED.with(|r| r.take())?;
-    (at == joined.as_ptr() as usize && len == joined.len()).then_some(counts)
 }
 
 /// A word start's class for [`count_at_word_start`], from the word (`run`
@@ -1096,13 +1074,17 @@ mod tests {
                 joined.push('\n');
             }
             let want = super::counts_by_pass(&joined, &starts);
-            super::record_function_words(&joined, Some(super::all_function_words(&joined)));
-            assert_eq!(super::joined_counts(&joined, &starts), want, "{joined:?}");
-            // Taken: a second look finds none, and counts by the pass.
-            assert_eq!(super::take_recorded(&joined), None);
-            // Counts recorded for another text are not taken.
-            super::record_function_words(&joined[..joined.len() - 1], Some([1, 2, 3]));
-            assert_eq!(super::joined_counts(&joined, &starts), want, "{joined:?}");
+            let indexed = Some(super::all_function_words(&joined));
+            assert_eq!(
+                super::joined_counts(&joined, &starts, indexed),
+                want,
+                "{joined:?}"
+            );
+            assert_eq!(
+                super::joined_counts(&joined, &starts, None),
+                want,
+                "{joined:?}"
+            );
         }
     }
 

@@ -620,7 +620,8 @@ impl Engine {
         let mut elements = BTreeMap::new();
         let mut joined = String::new();
         let doc = Doc::new(notice, &self.prefilter, &mut joined);
-        let language = crate::lint::language_of_joined(doc.joined(), &doc.starts);
+        let language =
+            crate::lint::language_of_joined(doc.joined(), &doc.starts, doc.scan.function_words());
         // Findings of one rule beyond a few times the cap are dropped as they
         // come (and counted), so that memory stays bounded too.
         let mut dropped: BTreeMap<String, usize> = BTreeMap::new();

@@ -1519,6 +1519,12 @@ pub struct Scan<'a> {
 }
 
 impl Scan<'_> {
+    /// The function words ([fi, sv, en]) among all the text's pieces, if
+    /// the index counted them on its pass ([`crate::lint::language_of_joined`]).
+    pub fn function_words(&self) -> Option<[u32; 3]> {
+        self.starts.as_ref()?.function_words
+    }
+
     /// Where the terms of `p` may start in the text, ascending, if the
     /// prefilter's index covers `p`.
     fn starts_of(&self, p: &Part) -> Option<&[u32]> {
