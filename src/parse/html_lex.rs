@@ -403,6 +403,18 @@ pub(super) struct Token {
     pub flags: u8,
     /// Heading level given by attributes (`component="h2"`, `role="heading"`).
     pub level: u8,
+    /// For a tag: the bytes of indentation right before it
+    /// (`start - ws..start`, ASCII whitespace only, as a [`BLANK`] text).
+    /// A quarter of a page's tokens were such texts, each a token of its
+    /// own for the structure pass and the builder to step over.
+    pub ws: u16,
+}
+
+impl Token {
+    /// Where the indentation before this tag starts ([`Self::ws`]).
+    pub(super) fn ws_start(&self) -> usize {
+        (self.start - u32::from(self.ws)) as usize
+    }
 }
 
 impl Token {
@@ -619,6 +631,7 @@ pub(super) fn tokenize_with(
         attrs: Attrs::default(),
         brace_failed: false,
         blank_text: false,
+        ws: 0,
         scratch: Vec::new(),
     };
     lx.modes.push(match flavor {
@@ -664,6 +677,8 @@ struct Lexer<'a> {
     brace_failed: bool,
     /// The next text pushed is ASCII whitespace only (see [`BLANK`]).
     blank_text: bool,
+    /// Indentation before the tag being read, for its [`Token::ws`].
+    ws: u16,
     scratch: Vec<u8>,
 }
 
@@ -1052,7 +1067,31 @@ impl<'a> Lexer<'a> {
                 tag: Tag::Other,
                 flags: if jsx { JSX } else { 0 } | if blank { BLANK } else { 0 },
                 level: 0,
+                ws: 0,
             });
+        }
+    }
+
+    /// The text before a tag at `j`: indentation goes into the tag's
+    /// [`Token::ws`] ([`Self::emit_tag`]), other text is a token.
+    #[inline(always)]
+    fn text_before_tag(&mut self, a: usize, j: usize) {
+        if self.blank_text && j > a && j - a <= usize::from(u16::MAX) {
+            self.blank_text = false;
+            self.ws = (j - a) as u16;
+        } else {
+            self.push_text(Kind::Text, a, j);
+        }
+    }
+
+    /// A tag that was not read after all: its indentation is a text again.
+    #[cold]
+    #[inline(never)]
+    fn unfold_ws(&mut self, j: usize) {
+        let ws = std::mem::take(&mut self.ws);
+        if ws > 0 {
+            self.blank_text = true;
+            self.push_text(Kind::Text, j - usize::from(ws), j);
         }
     }
 
@@ -1080,6 +1119,9 @@ impl<'a> Lexer<'a> {
     // ---------------------------------------------------------------- markup
 
     /// Reads text up to the next construct and handles that construct.
+    /// (In line in [`Self::run`], as it was before tags took their
+    /// indentation: out of line it cost 80 instructions more a call.)
+    #[inline(always)]
     fn markup(&mut self, braces: bool, raw: bool, nested: bool) {
         let b = self.b;
         let text_start = self.pos;
@@ -1154,7 +1196,7 @@ impl<'a> Lexer<'a> {
                 Some(b'#' | b'@') => self.freemarker(j, j + 1, text_start),
                 Some(b'/') => match b.get(j + 2).copied() {
                     Some(c) if c.is_ascii_alphabetic() => {
-                        self.push_text(Kind::Text, text_start, j);
+                        self.text_before_tag(text_start, j);
                         self.end_tag(j, braces, nested);
                         true
                     }
@@ -1176,7 +1218,7 @@ impl<'a> Lexer<'a> {
                     }
                 },
                 Some(c) if c.is_ascii_alphabetic() => {
-                    self.push_text(Kind::Text, text_start, j);
+                    self.text_before_tag(text_start, j);
                     self.start_tag(j, braces, raw, nested);
                     true
                 }
@@ -1322,6 +1364,7 @@ impl<'a> Lexer<'a> {
     fn start_tag(&mut self, j: usize, braces: bool, raw: bool, nested: bool) {
         let Some((t, tag)) = self.read_tag(j, false, braces) else {
             // The input ends inside the tag: HTML drops it.
+            self.unfold_ws(j);
             self.pos = self.b.len();
             return;
         };
@@ -1341,6 +1384,7 @@ impl<'a> Lexer<'a> {
 
     fn end_tag(&mut self, j: usize, braces: bool, nested: bool) {
         let Some((t, tag)) = self.read_tag(j, true, braces) else {
+            self.unfold_ws(j);
             self.pos = self.b.len();
             return;
         };
@@ -1393,6 +1437,7 @@ impl<'a> Lexer<'a> {
             tag,
             flags: flags | if self_closing { SELF_CLOSING } else { 0 },
             level,
+            ws: std::mem::take(&mut self.ws),
         });
     }
 

@@ -1432,8 +1432,104 @@ fn only_indentation_between_tags_is_flagged_blank() {
         if t.flags & BLANK != 0 {
             assert!(blank, "{text:?}");
         }
-        if text == "\n  " || text == "\n" {
-            assert_eq!(t.flags & BLANK, BLANK, "{text:?}");
+        // Indentation before a tag goes with the tag.
+        assert!(text != "\n  " && text != "\n", "{text:?}");
+    }
+    let ws: Vec<&str> = toks
+        .iter()
+        .filter(|t| t.ws > 0)
+        .map(|t| &src[t.ws_start()..t.start as usize])
+        .collect();
+    assert_eq!(ws, ["\n  ", " ", "\t", "\n"]);
+    // The title's text is its own token, not indentation.
+    assert!(toks
+        .iter()
+        .any(|t| t.kind == Kind::Text && t.start + 5 == t.end && t.flags & BLANK == 0));
+}
+
+/// Indentation folded into tags reads as the text tokens it was: spaces
+/// between inline elements, in headings and table cells, the pairs'
+/// body length, the text of an `h1` outside the part read.
+#[test]
+fn indentation_before_tags_reads_as_text() {
+    let src = "<html><body><h1>\n  <span>Tieto</span>\n  <span>suoja</span>\n</h1><main>\n<h2>\n  <b>Rekisterin</b>\n  <i>nimi</i>\n</h2>\n<p>Yksi <b>kaksi</b>\n  <a>kolme</a>\n <em>neljä</em>\n</p>\n<dl>\n<dt>A</dt>\n<dd>\n  <span>x</span>\n  <span>y</span>\n</dd>\n</dl>\n</main></body></html>";
+    let doc = parse_checked(src, &NoOracle);
+    assert_eq!(doc.sections[0].heading.text, "Rekisterin\n  nimi");
+    assert_eq!(
+        doc.sections[0].body.text,
+        "Yksi kaksi\n  kolme\n neljä\nA\nx\n  y"
+    );
+    let (toks, _) = tokenize(src, super::super::html_lex::Flavor::Markup, 0);
+    let st = Structure::build(src.as_bytes(), &toks);
+    let dl = toks.iter().position(|t| t.tag == Tag::Dl).unwrap();
+    // "\n  ", "x", "\n  ", "y", "\n" in the `dd` and the "\n" after it.
+    assert_eq!(st.pairs(dl).body, 10);
+}
+
+#[test]
+#[ignore]
+fn h53_token_stats() {
+    let mut tot = 0usize;
+    let mut bytes = 0usize;
+    let mut skipped_toks = 0usize;
+    let mut skipped_bytes = 0usize;
+    let mut kinds = [0usize; 5];
+    let mut in_region = 0usize;
+    let mut attrs_tags = 0usize;
+    let mut by_tag: std::collections::HashMap<String, (usize, usize)> = Default::default();
+    for e in std::fs::read_dir("/tmp/c1k/osa-000").unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().and_then(|x| x.to_str()) != Some("html") {
+            continue;
+        }
+        let src = std::fs::read_to_string(&p).unwrap();
+        bytes += src.len();
+        let (f, start) = sniff(&src);
+        let (toks, _) = tokenize(&src, f, start);
+        let st = Structure::build(src.as_bytes(), &toks);
+        tot += toks.len();
+        for (k, t) in toks.iter().enumerate() {
+            if t.flags & BLANK != 0
+                && toks
+                    .get(k + 1)
+                    .is_some_and(|n| n.start == t.end && matches!(n.kind, Kind::Start | Kind::End))
+            {
+                kinds[4] += 1;
+            }
+            kinds[t.kind as usize] += 1;
+            if t.kind == Kind::Start && t.name_end + 1 < t.end {
+                attrs_tags += 1;
+            }
+        }
+        let regions = st.regions(toks.len());
+        for r in &regions {
+            in_region += r.len();
+        }
+        // Skipped subtrees: outermost start tags the builder skips.
+        let b = Builder::new(&src, &[], &toks, &st, &NoOracle);
+        let mut i = 0;
+        while i < toks.len() {
+            let t = toks[i];
+            let close = st.close[i] as usize;
+            if t.kind == Kind::Start && close > i && b.skipped(&t, i, close) {
+                skipped_toks += close - i;
+                skipped_bytes += (toks[close.min(toks.len() - 1)].end - t.start) as usize;
+                let e = by_tag
+                    .entry(String::from_utf8_lossy(t.name(src.as_bytes())).to_string())
+                    .or_default();
+                e.0 += close - i;
+                e.1 += (toks[close.min(toks.len() - 1)].end - t.start) as usize;
+                i = close;
+            } else {
+                i += 1;
+            }
         }
     }
+    println!(
+        "tokens {tot} bytes {bytes} kinds {kinds:?} attrs_tags {attrs_tags} in_region {in_region}"
+    );
+    println!("skipped toks {skipped_toks} bytes {skipped_bytes}");
+    let mut v: Vec<_> = by_tag.into_iter().collect();
+    v.sort_by_key(|x| std::cmp::Reverse(x.1 .0));
+    println!("{v:?}");
 }
