@@ -389,16 +389,13 @@ impl Structure {
             st: Structure::spare(toks.len()),
         };
         for (i, t) in toks.iter().enumerate() {
-            // A tag's indentation ([`Token::ws`]) is text before it.
-            let text = match t.kind {
-                Kind::Start | Kind::End => u32::from(t.ws),
-                _ => t.end - t.start,
-            };
-            if text > 0 {
-                if let Some(l) = p.lists.last() {
-                    if l.part == 2 {
-                        p.st.pairs[l.info].1.body += text;
-                    }
+            if let Some(l) = p.lists.last() {
+                if l.part == 2 {
+                    // A tag's indentation ([`Token::ws`]) is text before it.
+                    p.st.pairs[l.info].1.body += match t.kind {
+                        Kind::Start | Kind::End => u32::from(t.ws),
+                        _ => t.end - t.start,
+                    };
                 }
             }
             match t.kind {
