@@ -7,8 +7,9 @@
 //! Three passes, none recursive, all linear:
 //!
 //! 1. `html_lex` tokenizes the bytes once: tags (with the
-//!    few attributes that matter turned into flags), text runs and comments,
-//!    skipping template tags and, in JavaScript, everything but JSX.
+//!    few attributes that matter turned into flags, and the indentation
+//!    before them), text runs and comments, skipping template tags and, in
+//!    JavaScript, everything but JSX.
 //! 2. A structure pass runs a small HTML tree builder over the tokens (the
 //!    implied end tags of `p`, `li`, `dt`/`dd`, table parts and headings,
 //!    end tags matched within scope) and records, for every start tag, the
