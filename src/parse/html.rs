@@ -7,8 +7,9 @@
 //! Three passes, none recursive, all linear:
 //!
 //! 1. `html_lex` tokenizes the bytes once: tags (with the
-//!    few attributes that matter turned into flags), text runs and comments,
-//!    skipping template tags and, in JavaScript, everything but JSX.
+//!    few attributes that matter turned into flags, and the indentation
+//!    before them), text runs and comments, skipping template tags and, in
+//!    JavaScript, everything but JSX.
 //! 2. A structure pass runs a small HTML tree builder over the tokens (the
 //!    implied end tags of `p`, `li`, `dt`/`dd`, table parts and headings,
 //!    end tags matched within scope) and records, for every start tag, the
@@ -389,16 +390,19 @@ impl Structure {
             st: Structure::spare(toks.len()),
         };
         for (i, t) in toks.iter().enumerate() {
+            if let Some(l) = p.lists.last() {
+                if l.part == 2 {
+                    // A tag's indentation ([`Token::ws`]) is text before it.
+                    p.st.pairs[l.info].1.body += match t.kind {
+                        Kind::Start | Kind::End => u32::from(t.ws),
+                        _ => t.end - t.start,
+                    };
+                }
+            }
             match t.kind {
                 Kind::Start => p.start(i, t),
                 Kind::End => p.end(i, t),
-                _ => {
-                    if let Some(l) = p.lists.last() {
-                        if l.part == 2 {
-                            p.st.pairs[l.info].1.body += t.end - t.start;
-                        }
-                    }
-                }
+                _ => {}
             }
         }
         let n = toks.len();
@@ -465,7 +469,27 @@ impl Structure {
         for t in toks.get(s + 1..e)? {
             if matches!(t.kind, Kind::Text | Kind::RawText | Kind::JsText) {
                 decode_into(&mut m, src, amps, t.kind, t.start as usize, t.end as usize);
+            } else if t.ws > 0 {
+                decode_into(
+                    &mut m,
+                    src,
+                    amps,
+                    Kind::Text,
+                    t.ws_start(),
+                    t.start as usize,
+                );
             }
+        }
+        // The indentation before the closing tag is inside too.
+        if let Some(t) = toks.get(e).filter(|t| t.ws > 0) {
+            decode_into(
+                &mut m,
+                src,
+                amps,
+                Kind::Text,
+                t.ws_start(),
+                t.start as usize,
+            );
         }
         let m = m.into_trimmed();
         (!m.is_empty()).then_some(m)
@@ -853,9 +877,21 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// Builds from the tokens `r`. The indentation before the first one
+    /// ([`Token::ws`]) is not read (at the start of a walk there is no line
+    /// that it could be space in), the one before `r.end` is.
     fn walk(&mut self, r: Range<usize>) {
         let mut i = r.start;
+        // Whether the indentation before token `i` is read: not when it is
+        // inside the element skipped to `i`.
+        let mut ws = false;
         while i < r.end {
+            let t = self.toks[i];
+            if ws && t.ws > 0 {
+                self.end_elems_before(i);
+                self.indentation(&t);
+            }
+            ws = true;
             while let Some(f) = self.stack.last().copied() {
                 if f.close as usize > i {
                     break;
@@ -863,12 +899,16 @@ impl<'a> Builder<'a> {
                 self.stack.pop();
                 self.end_elem(f);
             }
-            let t = self.toks[i];
             match t.kind {
                 Kind::Start => {
                     let close = self.st.close[i] as usize;
                     if self.skipped(&t, i, close) {
-                        i = if close > i { close } else { i + 1 };
+                        if close > i {
+                            i = close;
+                            ws = false;
+                        } else {
+                            i += 1;
+                        }
                         continue;
                     }
                     let flags = self.start_elem(&t, i);
@@ -892,10 +932,28 @@ impl<'a> Builder<'a> {
             }
             i += 1;
         }
+        if ws {
+            if let Some(&t) = self.toks.get(i).filter(|t| t.ws > 0) {
+                self.end_elems_before(i);
+                self.indentation(&t);
+            }
+        }
         while let Some(f) = self.stack.pop() {
             self.end_elem(f);
         }
         self.boundary(0..0, NONE, NONE);
+    }
+
+    /// Ends the open elements closed by a token before `i` (the indentation
+    /// before token `i` comes after them, as its own token did).
+    fn end_elems_before(&mut self, i: usize) {
+        while let Some(f) = self.stack.last().copied() {
+            if f.close as usize >= i {
+                break;
+            }
+            self.stack.pop();
+            self.end_elem(f);
+        }
     }
 
     fn finish(mut self) -> RawDocument {
@@ -1204,6 +1262,23 @@ impl<'a> Builder<'a> {
         self.heading = Some((heading, level));
         self.line_open = false;
         self.pending = None;
+    }
+
+    /// [`Self::text`] of the indentation before tag `t` ([`Token::ws`]):
+    /// whitespace without references, so copied as it is.
+    fn indentation(&mut self, t: &Token) {
+        let (a, b) = (t.ws_start(), t.start as usize);
+        if let Some(c) = &mut self.cap {
+            c.text.push_verbatim(&self.src[a..b], a);
+            return;
+        }
+        let jsx = t.flags & JSX != 0;
+        if self.line_open
+            && self.pending.is_none()
+            && !(jsx && memchr(b'\n', &self.src.as_bytes()[a..b]).is_some())
+        {
+            self.pending = Some((Kind::Text, a, b));
+        }
     }
 
     fn text(&mut self, t: &Token) {

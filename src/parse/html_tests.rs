@@ -1432,8 +1432,63 @@ fn only_indentation_between_tags_is_flagged_blank() {
         if t.flags & BLANK != 0 {
             assert!(blank, "{text:?}");
         }
-        if text == "\n  " || text == "\n" {
-            assert_eq!(t.flags & BLANK, BLANK, "{text:?}");
-        }
+        // Indentation before a tag goes with the tag.
+        assert!(text != "\n  " && text != "\n", "{text:?}");
+    }
+    let ws: Vec<&str> = toks
+        .iter()
+        .filter(|t| t.ws > 0)
+        .map(|t| &src[t.ws_start()..t.start as usize])
+        .collect();
+    assert_eq!(ws, ["\n  ", " ", "\t", "\n"]);
+    // The title's text is its own token, not indentation.
+    assert!(toks
+        .iter()
+        .any(|t| t.kind == Kind::Text && t.start + 5 == t.end && t.flags & BLANK == 0));
+}
+
+/// Indentation folded into tags reads as the text tokens it was: spaces
+/// between inline elements, in headings and table cells, the pairs'
+/// body length, the text of an `h1` outside the part read.
+#[test]
+fn indentation_before_tags_reads_as_text() {
+    let src = "<html><body><h1>\n  <span>Tieto</span>\n  <span>suoja</span>\n</h1><main>\n<h2>\n  <b>Rekisterin</b>\n  <i>nimi</i>\n</h2>\n<p>Yksi <b>kaksi</b>\n  <a>kolme</a>\n <em>neljä</em>\n</p>\n<dl>\n<dt>A</dt>\n<dd>\n  <span>x</span>\n  <span>y</span>\n</dd>\n</dl>\n</main></body></html>";
+    let doc = parse_checked(src, &NoOracle);
+    assert_eq!(doc.sections[0].heading.text, "Rekisterin\n  nimi");
+    assert_eq!(
+        doc.sections[0].body.text,
+        "Yksi kaksi\n  kolme\n neljä\nA\nx\n  y"
+    );
+    let (toks, _) = tokenize(src, super::super::html_lex::Flavor::Markup, 0);
+    let st = Structure::build(src.as_bytes(), &toks);
+    let dl = toks.iter().position(|t| t.tag == Tag::Dl).unwrap();
+    // "\n  ", "x", "\n  ", "y", "\n" in the `dd` and the "\n" after it.
+    assert_eq!(st.pairs(dl).body, 10);
+}
+
+#[test]
+fn only_the_attributes_classify_reads_are_noted() {
+    // `id` counts on containers only, `class` on containers and text
+    // elements; role, style and heading names on any start tag.
+    let cases = [
+        ("<div id=\"cookie-banner\">", CHROME, 0),
+        ("<span id=\"cookie-banner\">", 0, 0),
+        ("<h2 id=\"cookie-banner\" class=\"font-bold\">", 0, 0),
+        ("<li class=\"font-bold\">", 0, 0),
+        ("<a href=\"/x\" class=\"font-bold\">", BOLD, 0),
+        ("<td class=\"fw-bold\">", BOLD, 0),
+        ("<section class=\"gdpr-banner\">", CHROME, 0),
+        ("<x-box id=\"cookie-notice\">", CHROME, 0),
+        ("<li role=\"navigation\">", CHROME, 0),
+        ("<span role=\"heading\" aria-level=\"3\">", 0, 3),
+        ("<i style=\"font-weight: bold\">", BOLD | ITALIC, 0),
+        ("<b id=\"x\" style=\"font-weight: normal\">", NOT_BOLD, 0),
+        ("<p component=\"h4\" id=\"s1\">", 0, 4),
+        ("<span id=\"a\"></span><div>", 0, 0),
+    ];
+    for (src, flags, level) in cases {
+        let (toks, _) = tokenize(src, super::super::html_lex::Flavor::Markup, 0);
+        let t = toks.iter().rfind(|t| t.kind == Kind::Start).unwrap();
+        assert_eq!((t.flags, t.level), (flags, level), "{src}");
     }
 }
