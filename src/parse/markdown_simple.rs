@@ -14,6 +14,8 @@ use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Tag, TagEnd};
 
+use super::text::Newlines;
+
 pub(crate) type Ev<'a> = (Event<'a>, Range<usize>);
 
 /// [`SPECIAL`] for a byte that may change how a text line reads: a control
@@ -291,8 +293,11 @@ fn scan<'a>(text: &'a str, out: &mut Vec<Ev<'a>>) -> bool {
     let mut blank_since_text = false;
     let mut loose = false;
     let mut pos = 0;
+    // The line ends, 64 bytes at a time: a search per line (~165 lines a
+    // notice) cost ~60 instructions a line.
+    let mut newlines = Newlines::new(b);
     while pos < b.len() {
-        let nl = memchr::memchr(b'\n', &b[pos..]).map(|k| pos + k);
+        let nl = newlines.next();
         let end = nl.unwrap_or(b.len());
         let next = nl.map_or(b.len(), |k| k + 1);
         let Some((kind, brackets)) = classify(&b[pos..end]) else {

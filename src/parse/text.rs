@@ -117,6 +117,54 @@ fn for_each_newline(b: &[u8], mut f: impl FnMut(usize)) {
     }
 }
 
+/// The positions of the `\n`s of a text, in order, found as
+/// [`for_each_newline`] finds them, for a loop that may stop early.
+pub(super) struct Newlines<'a> {
+    b: &'a [u8],
+    /// Bits of the newlines of the 64 bytes from `base` not yet given.
+    mask: u64,
+    base: usize,
+    /// Where the search goes on once `mask` is empty.
+    next: usize,
+}
+
+impl<'a> Newlines<'a> {
+    pub(super) fn new(b: &'a [u8]) -> Self {
+        Newlines {
+            b,
+            mask: 0,
+            base: 0,
+            next: 0,
+        }
+    }
+}
+
+impl Iterator for Newlines<'_> {
+    type Item = usize;
+
+    #[inline]
+    fn next(&mut self) -> Option<usize> {
+        loop {
+            if self.mask != 0 {
+                let p = self.base + self.mask.trailing_zeros() as usize;
+                self.mask &= self.mask - 1;
+                return Some(p);
+            }
+            #[cfg(target_arch = "x86_64")]
+            if let Some(chunk) = self.b.get(self.next..self.next + 64) {
+                // SAFETY: as in `for_each_newline`.
+                self.mask = unsafe { newline_mask64(chunk.try_into().expect("64 bytes")) };
+                self.base = self.next;
+                self.next += 64;
+                continue;
+            }
+            let p = self.next + memchr::memchr(b'\n', self.b.get(self.next..)?)?;
+            self.next = p + 1;
+            return Some(p);
+        }
+    }
+}
+
 /// Bit `i` set when `chunk[i]` is `\n`.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "sse2")]
@@ -1097,6 +1145,10 @@ mod tests {
                 start += part.len();
             }
             assert_eq!(got, want, "{src:?}");
+            assert!(
+                Newlines::new(src.as_bytes()).eq(memchr::memchr_iter(b'\n', src.as_bytes())),
+                "{src:?}"
+            );
             let colons: Vec<usize> = src
                 .match_indices(':')
                 .map(|(i, _)| i)
