@@ -129,12 +129,13 @@ pub(super) struct Newlines<'a> {
 }
 
 impl<'a> Newlines<'a> {
-    pub(super) fn new(b: &'a [u8]) -> Self {
+    /// The newlines of `b[from..]` (positions in `b`).
+    pub(super) fn from(b: &'a [u8], from: usize) -> Self {
         Newlines {
             b,
             mask: 0,
             base: 0,
-            next: 0,
+            next: from,
         }
     }
 }
@@ -1146,7 +1147,16 @@ mod tests {
             }
             assert_eq!(got, want, "{src:?}");
             assert!(
-                Newlines::new(src.as_bytes()).eq(memchr::memchr_iter(b'\n', src.as_bytes())),
+                Newlines::from(src.as_bytes(), 0).eq(memchr::memchr_iter(b'\n', src.as_bytes())),
+                "{src:?}"
+            );
+            let from = src.len() / 3;
+            assert!(
+                Newlines::from(src.as_bytes(), from).eq(memchr::memchr_iter(
+                    b'\n',
+                    &src.as_bytes()[from..]
+                )
+                .map(|i| from + i)),
                 "{src:?}"
             );
             let colons: Vec<usize> = src
