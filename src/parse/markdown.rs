@@ -47,7 +47,7 @@ use super::markdown_html::{
     is_block_tag, markup_at, push_unmasked, strip_fragment, HtmlItem, Markup,
 };
 use super::markdown_prep::prepare;
-use super::markdown_simple::simple_events;
+use super::markdown_simple::{simple_events, simple_events_from};
 use super::text::{is_ascii_space, strip_numbering};
 use super::{Comment, HeadingOracle, RawDocument, RawSection};
 use crate::textmap::MappedText;
@@ -127,14 +127,21 @@ enum Role {
 const MAX_HEADING_CHARS: usize = 120;
 
 pub fn parse(src: &str, oracle: &dyn HeadingOracle) -> RawDocument {
-    let prep = prepare(src);
-    let masked: &str = &prep.text;
+    let mut prep = prepare(src);
     let opts =
         Options::ENABLE_TABLES | Options::ENABLE_HEADING_ATTRIBUTES | Options::ENABLE_STRIKETHROUGH;
-    let mut events: Vec<Ev<'_>> = spare_events(masked.len() / 12 + 16);
+    let mut events: Vec<Ev<'_>> = spare_events(src.len() / 12 + 16);
     // The plainest texts (headings, paragraphs, `- ` lists, no inline
-    // syntax) get the same events without pulldown-cmark.
-    if !simple_events(masked, &mut events) {
+    // syntax) get the same events without pulldown-cmark; with front
+    // matter alone masked, from the source itself past it (the masked copy
+    // is the source there, and the front matter blank lines). Only texts
+    // the fast way declines need the copy.
+    let fast = prep.blank_to > 0 && simple_events_from(src, prep.blank_to, &mut events);
+    if !fast {
+        prep.mask_front_matter(src);
+    }
+    let masked: &str = &prep.text;
+    if !fast && !simple_events(masked, &mut events) {
         events.extend(Parser::new_ext(masked, opts).into_offset_iter());
     }
     let facts = Facts::of(&events);
@@ -1274,6 +1281,42 @@ mod tests {
             assert_eq!(leading_ws(&s), s.len() - s.trim_start().len(), "{s:?}");
             assert_eq!(trailing_ws(&s), s.len() - s.trim_end().len(), "{s:?}");
         }
+    }
+
+    /// The fast way from past the front matter, on the source, gives the
+    /// events of the masked copy: on front matter of LF and CR LF lines,
+    /// with a blank or a text line after it, before the fixtures' texts.
+    #[test]
+    fn front_matter_needs_no_masked_copy() {
+        let mut bodies: Vec<String> = crate::sample_file_lines();
+        bodies.push("# Otsikko\n\nTeksti.\n\n- a\n- b\n".to_string());
+        bodies.push(String::new());
+        let heads = [
+            "---\ntitle: \"Seloste\"\n---\n\n",
+            "---\ntitle: Seloste\n---\n",
+            "---\r\ntitle: x\r\n---\r\n\r\n",
+            "+++\ntitle = \"x\"\n+++\n\n",
+            "---\n\n---\n   \n",
+            "\u{feff}---\ntitle: x\n---\n\n",
+        ];
+        let mut fast_ones = 0;
+        for body in &bodies {
+            for head in heads {
+                let src = format!("{head}{body}");
+                let mut prep = prepare(&src);
+                let mut fast = Vec::new();
+                let took = prep.blank_to > 0 && simple_events_from(&src, prep.blank_to, &mut fast);
+                prep.mask_front_matter(&src);
+                let mut slow = Vec::new();
+                let slow_ok = simple_events(&prep.text, &mut slow);
+                if took {
+                    fast_ones += 1;
+                    assert!(slow_ok, "{src:?}");
+                    assert_eq!(fast, slow, "{src:?}");
+                }
+            }
+        }
+        assert!(fast_ones > 3);
     }
 
     #[test]

@@ -26,6 +26,11 @@ pub(crate) struct Prepared<'a> {
     pub masks: Vec<Range<usize>>,
     /// The front-matter `title`, quotes excluded.
     pub title: Option<MappedText>,
+    /// More than 0 when the one mask is front matter at the very top, in
+    /// whole lines without a `\r`: `text` is then the source itself, not
+    /// yet masked, and the masked text its lines before `blank_to` as
+    /// blank lines (see [`Self::mask_front_matter`]).
+    pub blank_to: usize,
 }
 
 thread_local! {
@@ -33,7 +38,18 @@ thread_local! {
     static SPARE_MASKED: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
 }
 
-impl Prepared<'_> {
+impl<'a> Prepared<'a> {
+    /// Makes `text` the masked copy if [`prepare`] left it the source
+    /// ([`Self::blank_to`]): a reader that can start at `blank_to` (the
+    /// Markdown fast way) needs no copy of the whole text (one per
+    /// notice: nearly every Markdown notice has front matter).
+    pub fn mask_front_matter(&mut self, src: &'a str) {
+        if self.blank_to > 0 {
+            self.text = Cow::Owned(copy_masked(src, &self.masks));
+            self.blank_to = 0;
+        }
+    }
+
     /// Gives the masked copy's buffer (about the size of the source) to the
     /// next [`prepare`] on this thread, instead of a large chunk freed and
     /// allocated again per document.
@@ -62,6 +78,7 @@ pub(crate) fn prepare(src: &str) -> Prepared<'_> {
             text: Cow::Borrowed(src),
             masks,
             title,
+            blank_to: 0,
         };
     }
     // Built piece by piece: text between masks copied, masked bytes pushed
@@ -76,11 +93,40 @@ pub(crate) fn prepare(src: &str) -> Prepared<'_> {
     if !simple {
         return mask_bytes(src, masks, title);
     }
+    // Front matter alone, from the first byte to a line start: masked as
+    // spaces when the line after it is blank too (see `copy_masked`), so
+    // its lines are blank lines, unless a `\r` stays in one.
+    if let [m] = masks.as_slice() {
+        if m.start == 0
+            && pos == m.end
+            && src[m.end..line_end(src, m.end)].trim().is_empty()
+            && memchr::memchr(b'\r', &src.as_bytes()[..m.end]).is_none()
+        {
+            return Prepared {
+                text: Cow::Borrowed(src),
+                blank_to: m.end,
+                masks,
+                title,
+            };
+        }
+    }
+    Prepared {
+        text: Cow::Owned(copy_masked(src, &masks)),
+        masks,
+        title,
+        blank_to: 0,
+    }
+}
+
+/// `src` with `masks` (sorted, disjoint, on character boundaries)
+/// overwritten: spaces for masks of whole lines, `x` bytes for the others;
+/// line breaks kept. In the buffer the last notice gave back.
+fn copy_masked(src: &str, masks: &[Range<usize>]) -> String {
     let mut text = SPARE_MASKED.with(|s| std::mem::take(&mut *s.borrow_mut()));
     text.clear();
     text.reserve(src.len());
     let mut copied = 0;
-    for m in &masks {
+    for m in masks {
         let whole_lines = src[line_start(src, m.start)..m.start].trim().is_empty()
             && src[m.end..line_end(src, m.end)].trim().is_empty();
         let fill = if whole_lines { ' ' } else { 'x' };
@@ -95,11 +141,7 @@ pub(crate) fn prepare(src: &str) -> Prepared<'_> {
         copied = m.end;
     }
     text.push_str(&src[copied..]);
-    Prepared {
-        text: Cow::Owned(text),
-        masks,
-        title,
-    }
+    text
 }
 
 /// [`prepare`]'s masking for any masks: overwrite a copy's bytes, then
@@ -121,12 +163,14 @@ fn mask_bytes(src: &str, masks: Vec<Range<usize>>, title: Option<MappedText>) ->
             text: Cow::Owned(text),
             masks,
             title,
+            blank_to: 0,
         },
         // Cannot happen (see above); never shift offsets if it did.
         Err(_) => Prepared {
             text: Cow::Borrowed(src),
             masks: Vec::new(),
             title,
+            blank_to: 0,
         },
     }
 }
@@ -590,7 +634,11 @@ mod tests {
     #[test]
     fn yaml_title_unquoted_and_quoted() {
         let src = "---\nlayout: page\ntitle: \"Tietosuojaseloste\"\n---\n\nTeksti\n";
-        let p = prepare(src);
+        let mut p = prepare(src);
+        // Left unmasked until asked (front matter alone).
+        assert_eq!(p.text, src);
+        assert_eq!(p.blank_to, src.find("\n\n").unwrap() + 1);
+        p.mask_front_matter(src);
         let t = p.title.unwrap();
         assert_eq!(t.text, "Tietosuojaseloste");
         assert_eq!(&src[t.full_source_range().unwrap()], "Tietosuojaseloste");

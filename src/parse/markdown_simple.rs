@@ -14,6 +14,8 @@ use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Tag, TagEnd};
 
+use super::text::Newlines;
+
 pub(crate) type Ev<'a> = (Event<'a>, Range<usize>);
 
 /// [`SPECIAL`] for a byte that may change how a text line reads: a control
@@ -272,14 +274,22 @@ struct Item {
 /// lines and one-line HTML comments, with no inline syntax at all. Returns
 /// false, with `out` cleared, for any other text.
 pub(crate) fn simple_events<'a>(text: &'a str, out: &mut Vec<Ev<'a>>) -> bool {
-    let ok = scan(text, out);
+    simple_events_from(text, 0, out)
+}
+
+/// [`simple_events`] of a text whose lines before `from` (a line start)
+/// are blank lines: they are not read (they make no event, and the first
+/// line after them opens no list it could continue), so a text whose front
+/// matter masks to blank lines needs no masked copy.
+pub(crate) fn simple_events_from<'a>(text: &'a str, from: usize, out: &mut Vec<Ev<'a>>) -> bool {
+    let ok = scan(text, from, out);
     if !ok {
         out.clear();
     }
     ok
 }
 
-fn scan<'a>(text: &'a str, out: &mut Vec<Ev<'a>>) -> bool {
+fn scan<'a>(text: &'a str, from: usize, out: &mut Vec<Ev<'a>>) -> bool {
     let b = text.as_bytes();
     // The open top-level paragraph: the index of its `Start(Paragraph)`,
     // where it starts and where its last line ends (line break included).
@@ -290,9 +300,12 @@ fn scan<'a>(text: &'a str, out: &mut Vec<Ev<'a>>) -> bool {
     // item's text, and then the list is loose if another item follows).
     let mut blank_since_text = false;
     let mut loose = false;
-    let mut pos = 0;
+    let mut pos = from;
+    // The line ends, 64 bytes at a time: a search per line (~165 lines a
+    // notice) cost ~60 instructions a line.
+    let mut newlines = Newlines::from(b, from);
     while pos < b.len() {
-        let nl = memchr::memchr(b'\n', &b[pos..]).map(|k| pos + k);
+        let nl = newlines.next();
         let end = nl.unwrap_or(b.len());
         let next = nl.map_or(b.len(), |k| k + 1);
         let Some((kind, brackets)) = classify(&b[pos..end]) else {
