@@ -970,14 +970,19 @@ impl Builder<'_> {
         if self.line.is_empty() {
             return;
         }
-        let at = self.line.full_source_range().map_or(0, |r| r.start);
         let target = match self.cur.as_mut() {
             Some(sec) => &mut sec.body,
             None => &mut self.doc.preamble,
         };
-        if !target.is_empty() {
-            target.push_synthetic("\n", at);
+        if target.is_empty() {
+            // The first block of a body: the line's buffers become the
+            // body's, and the body's empty ones (a `spare` buffer from
+            // `open_section`) the next line's, instead of a copy.
+            std::mem::swap(target, &mut self.line);
+            return;
         }
+        let at = self.line.full_source_range().map_or(0, |r| r.start);
+        target.push_synthetic("\n", at);
         target.append(&self.line);
         self.line.truncate(0);
     }
