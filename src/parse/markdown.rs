@@ -1056,7 +1056,23 @@ impl Builder<'_> {
                 }
             }
             Capture::Heading { level, structural } => {
-                let t = self.take_line();
+                let line = &self.line.text;
+                if line.is_empty() {
+                    // `open_section` takes no empty heading.
+                    self.pending = Pending::None;
+                    return;
+                }
+                let t = if line.starts_with(char::is_whitespace)
+                    || line.ends_with(char::is_whitespace)
+                {
+                    self.take_line()
+                } else {
+                    // Nothing to trim: the heading moves out with the
+                    // line's buffers and the line takes a spare one, instead
+                    // of a trimmed copy (~250 instructions a heading).
+                    self.pending = Pending::None;
+                    std::mem::replace(&mut self.line, MappedText::spare(512))
+                };
                 self.open_section(t, level, structural)
             }
         }
