@@ -427,7 +427,10 @@ fn scan_body_with(src: &str, from: usize, masks: &mut Vec<Range<usize>>, skip_pl
         // An unclosed fence runs to the end of the document.
         skips.push(fs..src.len());
     }
-    let tag_masks = if mdx {
+    let tag_masks = if lines_at == src.len() && from < src.len() {
+        // No `{` after `from` (`may_have_line_constructs` looked): no tag.
+        Vec::new()
+    } else if mdx {
         jsx_expressions(b, from, &skips)
     } else {
         template_tags(src, from, &skips)
