@@ -87,10 +87,11 @@ fn push_line_starts(text: &[u8], out: &mut Vec<u32>) {
     }
 }
 
-/// Bit `i` set when `chunk[i]` is `\n`.
+/// Bit `i` set when `chunk[i]` is `\n` (also the plain-text parser's line
+/// finder).
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "sse2")]
-fn newline_mask64(chunk: &[u8; 64]) -> u64 {
+pub(crate) fn newline_mask64(chunk: &[u8; 64]) -> u64 {
     use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_movemask_epi8, _mm_set1_epi8, _mm_set_epi64x};
     let nl = _mm_set1_epi8(b'\n' as i8);
     let mut m = 0u64;

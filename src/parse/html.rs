@@ -466,30 +466,20 @@ impl Structure {
     fn text_of(&self, src: &str, amps: &[u64], toks: &[Token], s: usize) -> Option<MappedText> {
         let e = (self.close[s] as usize).min(toks.len());
         let mut m = MappedText::new();
+        // The indentation that a tag's token carries before the tag.
+        let indentation = |m: &mut MappedText, t: &Token| {
+            decode_into(m, src, amps, Kind::Text, t.ws_start(), t.start as usize);
+        };
         for t in toks.get(s + 1..e)? {
             if matches!(t.kind, Kind::Text | Kind::RawText | Kind::JsText) {
                 decode_into(&mut m, src, amps, t.kind, t.start as usize, t.end as usize);
             } else if t.ws > 0 {
-                decode_into(
-                    &mut m,
-                    src,
-                    amps,
-                    Kind::Text,
-                    t.ws_start(),
-                    t.start as usize,
-                );
+                indentation(&mut m, t);
             }
         }
         // The indentation before the closing tag is inside too.
         if let Some(t) = toks.get(e).filter(|t| t.ws > 0) {
-            decode_into(
-                &mut m,
-                src,
-                amps,
-                Kind::Text,
-                t.ws_start(),
-                t.start as usize,
-            );
+            indentation(&mut m, t);
         }
         let m = m.into_trimmed();
         (!m.is_empty()).then_some(m)

@@ -102,7 +102,8 @@ fn for_each_newline(b: &[u8], mut f: impl FnMut(usize)) {
         for (k, chunk) in chunks.enumerate() {
             // SAFETY: SSE2 is part of x86-64 itself (every x86_64 target
             // enables it); the function reads only `chunk`.
-            let mut m = unsafe { newline_mask64(chunk.try_into().expect("64 bytes")) };
+            let mut m =
+                unsafe { crate::source::newline_mask64(chunk.try_into().expect("64 bytes")) };
             while m != 0 {
                 f(k * 64 + m.trailing_zeros() as usize);
                 m &= m - 1;
@@ -154,7 +155,8 @@ impl Iterator for Newlines<'_> {
             #[cfg(target_arch = "x86_64")]
             if let Some(chunk) = self.b.get(self.next..self.next + 64) {
                 // SAFETY: as in `for_each_newline`.
-                self.mask = unsafe { newline_mask64(chunk.try_into().expect("64 bytes")) };
+                self.mask =
+                    unsafe { crate::source::newline_mask64(chunk.try_into().expect("64 bytes")) };
                 self.base = self.next;
                 self.next += 64;
                 continue;
@@ -164,22 +166,6 @@ impl Iterator for Newlines<'_> {
             return Some(p);
         }
     }
-}
-
-/// Bit `i` set when `chunk[i]` is `\n`.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "sse2")]
-fn newline_mask64(chunk: &[u8; 64]) -> u64 {
-    use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_movemask_epi8, _mm_set1_epi8, _mm_set_epi64x};
-    let nl = _mm_set1_epi8(b'\n' as i8);
-    let mut m = 0u64;
-    for (k, quarter) in chunk.chunks_exact(16).enumerate() {
-        let lo = i64::from_le_bytes(quarter[..8].try_into().expect("8 bytes"));
-        let hi = i64::from_le_bytes(quarter[8..].try_into().expect("8 bytes"));
-        let eq = _mm_cmpeq_epi8(_mm_set_epi64x(hi, lo), nl);
-        m |= u64::from(_mm_movemask_epi8(eq) as u16) << (16 * k);
-    }
-    m
 }
 
 /// The number of characters in `s` if at most `limit`, else `limit + 1`
