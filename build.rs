@@ -34,6 +34,7 @@ fn main() {
     let mut table: BTreeMap<String, Option<Vec<String>>> = BTreeMap::new();
     let mut windows: BTreeMap<String, Option<regex_prefixes::Window>> = BTreeMap::new();
     let mut required: BTreeMap<String, Option<Vec<String>>> = BTreeMap::new();
+    let mut begin_words: BTreeMap<String, bool> = BTreeMap::new();
     for f in &files {
         println!("cargo:rerun-if-changed={}", f.display());
         let src = std::fs::read_to_string(f).expect("rule file is readable");
@@ -47,6 +48,10 @@ fn main() {
         for re in found {
             windows.insert(re.clone(), regex_prefixes::window(&re, &sample));
             required.insert(re.clone(), regex_prefixes::required(&re, &sample));
+            begin_words.insert(
+                re.clone(),
+                regex_prefixes::factor_begins_words(&re, &sample),
+            );
             let lits = regex_prefixes::compute(&re);
             table.insert(re, lits);
         }
@@ -81,6 +86,12 @@ fn main() {
             None => "None".to_string(),
         };
         out += &format!("    ({re:?}, {lits}),\n");
+    }
+    out += "];\n";
+    out += "/// The built-in regexes whose window factor begins words (build.rs).\n\
+            static BUILTIN_FACTOR_BEGINS_WORDS: &[&str] = &[\n";
+    for (re, _) in begin_words.iter().filter(|(_, &b)| b) {
+        out += &format!("    {re:?},\n");
     }
     out += "];\n";
     // How common each byte is in lowercased notice text, as ranks from 0

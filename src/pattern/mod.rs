@@ -219,13 +219,21 @@ fn regex_required(re: &str) -> Option<Vec<String>> {
         .map(|l| l.iter().map(|x| x.to_string()).collect())
 }
 
+/// Whether a built-in regex's window factor begins words wherever a match
+/// relies on it ([`regex_prefixes::factor_begins_words`], from the table
+/// `build.rs` made); false for a user's regex (nothing is parsed at
+/// start-up).
+fn regex_factor_begins_words(re: &str) -> bool {
+    BUILTIN_FACTOR_BEGINS_WORDS.binary_search(&re).is_ok()
+}
+
 /// A built-in regex's [`regex_prefixes::Window`], as `build.rs` writes it.
 type BuiltinWindow = (&'static [&'static str], &'static [u8]);
 
 // `BUILTIN_REGEX_PREFIXES: &[(&str, Option<&[&str]>)]` and
 // `BUILTIN_REGEX_WINDOWS: &[(&str, Option<BuiltinWindow>)]`,
-// `BUILTIN_REGEX_REQUIRED: &[(&str, Option<&[&str]>)]`, sorted by regex, and
-// `BYTE_RANK: [u8; 256]`.
+// `BUILTIN_REGEX_REQUIRED: &[(&str, Option<&[&str]>)]`, sorted by regex,
+// `BUILTIN_FACTOR_BEGINS_WORDS: &[&str]`, sorted, and `BYTE_RANK: [u8; 256]`.
 include!(concat!(env!("OUT_DIR"), "/regex_prefixes.rs"));
 
 /// Limits for regexes written by users: a pathological pattern fails to
@@ -261,6 +269,9 @@ struct FactorSeen {
     /// these, and the text searched for them once, not each window again
     /// (the fee rule's "maksu" is in most notices, its "euro" in few).
     required: Vec<(usize, usize)>,
+    /// Where in the index's list of the factor's places the ones before
+    /// the search's `from` end ([`Window::find_before`] with a list).
+    listed_at: usize,
 }
 
 /// One factor literal's next occurrence at or after the search's `from`.
@@ -317,6 +328,13 @@ struct Window {
     /// window with none of them is not searched: most sentences that say
     /// the rights obstacle's "maksu" do not say "euro".
     required: Vec<memchr::memmem::Finder<'static>>,
+    /// The factor's literals, sorted.
+    literals: Vec<String>,
+    /// Every factor occurrence a match relies on begins a word (the match
+    /// has a character that continues no word just before it), so a
+    /// scan's index, given [`Window::literals`], lists them all
+    /// ([`Prefilter`]): the notice is not searched for them again.
+    begins_words: bool,
 }
 
 /// A window's factor literals from this many on are searched in one pass.
@@ -417,7 +435,16 @@ impl Window {
             },
             barriers: barriers.unwrap_or_default(),
             required: Vec::new(),
+            literals: factor.clone(),
+            begins_words: false,
         })
+    }
+
+    /// This window, its factor said to begin words when `begins` (every
+    /// alternative's does: [`regex_factor_begins_words`]).
+    fn beginning_words(mut self, begins: bool) -> Window {
+        self.begins_words = begins;
+        self
     }
 
     /// This window, skipping the windows with none of `required` (one of
@@ -454,7 +481,7 @@ impl Window {
         pos: usize,
         seen: &mut FactorSeen,
     ) -> Option<Range<usize>> {
-        match self.find_before(re, text, pos, seen, usize::MAX) {
+        match self.find_before(re, text, pos, seen, usize::MAX, None) {
             Bounded::Match(m) => Some(m),
             Bounded::Nothing | Bounded::NotBefore => None,
         }
@@ -466,6 +493,12 @@ impl Window {
     /// after `bound`, where every such match ends, and not over the rest of
     /// the notice (most searches stop at their first match, which is
     /// usually a word).
+    ///
+    /// `listed`: every place in `text` where a factor literal begins a
+    /// word, ascending, from the scan's index (only for a window whose
+    /// factor [`Window::begins_words`]): the next one is looked up there,
+    /// not searched for (a window around a literal inside a word holds no
+    /// match).
     fn find_before(
         &self,
         re: &impl LazyRegex,
@@ -473,6 +506,7 @@ impl Window {
         pos: usize,
         seen: &mut FactorSeen,
         bound: usize,
+        listed: Option<&[u32]>,
     ) -> Bounded {
         let bytes = text.as_bytes();
         let barrier_in = |r: &[u8], last: bool| -> Option<usize> {
@@ -502,7 +536,22 @@ impl Window {
             // past `limit`, a bound below it: `NotBefore` values are at
             // least `limit`, so `q < limit` is an occurrence.
             let mut q = NONE;
-            for (f, n) in self.factor.iter().zip(next.iter_mut()) {
+            if let Some(list) = listed {
+                // (`from` only grows in a search; the list from its start
+                // if it did not.)
+                let at = &mut seen.listed_at;
+                if *at > list.len() || *at > 0 && list[*at - 1] as usize >= from {
+                    *at = 0;
+                }
+                *at += list[*at..].partition_point(|&p| (p as usize) < from);
+                q = list.get(*at).map_or(NONE, |&p| p as usize);
+            }
+            let finders = if listed.is_some() {
+                &self.factor[..0]
+            } else {
+                &self.factor[..]
+            };
+            for (f, n) in finders.iter().zip(next.iter_mut()) {
                 let search_from = match *n {
                     NextFactor::At(at) if at >= from => {
                         q = q.min(at);
@@ -634,9 +683,17 @@ impl Part {
     /// [`Part::find_from`] when only a match starting at or before `bound`
     /// counts ([`Window::find_before`]; without a window, the whole rest
     /// is searched).
-    fn find_before(&self, text: &str, pos: usize, seen: &mut FactorSeen, bound: usize) -> Bounded {
+    /// `listed`: as for [`Window::find_before`].
+    fn find_before(
+        &self,
+        text: &str,
+        pos: usize,
+        seen: &mut FactorSeen,
+        bound: usize,
+        listed: Option<&[u32]>,
+    ) -> Bounded {
         match &self.window {
-            Some(w) => w.find_before(self, text, pos, seen, bound),
+            Some(w) => w.find_before(self, text, pos, seen, bound, listed),
             None => match self.find_from(text, pos, seen) {
                 Some(m) => Bounded::Match(m),
                 None => Bounded::Nothing,
@@ -811,11 +868,13 @@ impl WordPart {
     /// failed edge the search goes on from the next character. `listed`:
     /// the positions where a term may start, ascending, when a
     /// [`index::TermIndex`] found them (else the list's own automaton
-    /// searches for them).
+    /// searches for them). `factor_listed`: where the regex's window factor
+    /// begins words, from the index ([`Window::find_before`]).
     fn each_match(
         &self,
         text: &str,
         listed: Option<&[u32]>,
+        factor_listed: Option<&[u32]>,
         mut f: impl FnMut(Range<usize>) -> bool,
     ) {
         let starts = (!self.terms.is_empty())
@@ -904,7 +963,7 @@ impl WordPart {
             if let (None, false, Some(re)) = (&re_hit, re_done, re) {
                 let bound = word.map_or(usize::MAX, |(at, _, _)| at);
                 if bound >= re_clear_until {
-                    match re.find_before(text, pos, &mut seen, bound) {
+                    match re.find_before(text, pos, &mut seen, bound, factor_listed) {
                         Bounded::Match(m) => {
                             next_re = Some(m.clone());
                             re_hit = Some(m);
@@ -943,16 +1002,17 @@ impl WordPart {
 enum Matcher<'a> {
     Regex(&'a Part),
     Words(&'a WordPart),
-    /// The words, tried only where the scan's index says a term may start.
-    Listed(&'a WordPart, &'a [u32]),
+    /// The words, tried only where the scan's index says a term may start,
+    /// and where the regex's window factor begins words if it lists them.
+    Listed(&'a WordPart, &'a [u32], Option<&'a [u32]>),
 }
 
 impl Matcher<'_> {
     fn each_match(&self, text: &str, check_left: bool, f: impl FnMut(Range<usize>) -> bool) {
         match self {
             Matcher::Regex(p) => p.each_match(text, check_left, f),
-            Matcher::Words(w) => w.each_match(text, None, f),
-            Matcher::Listed(w, list) => w.each_match(text, Some(list), f),
+            Matcher::Words(w) => w.each_match(text, None, None, f),
+            Matcher::Listed(w, list, factor) => w.each_match(text, Some(list), *factor, f),
         }
     }
 }
@@ -1071,8 +1131,9 @@ impl TermSet {
                 all
             })
             .filter(|all| all.len() <= regex_prefixes::MAX_REQUIRED_LITERALS);
+        let begins_words = regexes.iter().all(|r| regex_factor_begins_words(r));
         let window = Window::of_alternatives(regexes.iter().map(|r| regex_window(r)))
-            .map(|w| w.requiring(required));
+            .map(|w| w.requiring(required).beginning_words(begins_words));
         // The whole alternation has the regexes' window when it is only
         // the regexes (a term matches outside it).
         let bounded_window = window
@@ -1253,7 +1314,18 @@ impl TermSet {
     fn matchers_in<'s>(&'s self, scan: &'s Scan<'_>) -> (Option<Matcher<'s>>, Option<Matcher<'s>>) {
         let lists =
             [&self.bounded, &self.compound].map(|p| p.as_ref().and_then(|p| scan.starts_of(p)));
-        self.listed_matchers(lists, scan.text.len())
+        let (b, c) = self.listed_matchers(lists, scan.text.len());
+        // The whole text: the index's places of the regex's window factor
+        // too, if it lists them.
+        let b = match b {
+            Some(Matcher::Listed(w, list, None)) => Some(Matcher::Listed(
+                w,
+                list,
+                w.regex.as_ref().and_then(|re| scan.factor_starts_of(re)),
+            )),
+            b => b,
+        };
+        (b, c)
     }
 
     /// The matchers when `lists` gives, for the bounded and the compound
@@ -1268,7 +1340,7 @@ impl TermSet {
             None => Some(None),
             Some(_) => {
                 let list = list?;
-                Some(w.as_ref().map(|w| Matcher::Listed(w, list)))
+                Some(w.as_ref().map(|w| Matcher::Listed(w, list, None)))
             }
         };
         let b = listed(&self.bounded, &self.words.bounded, lists[0]);
@@ -1474,6 +1546,9 @@ pub struct Prefilter {
     /// Part id → index slot (parts with the same pattern share one), and
     /// whether the index knows every way a match of the part may start.
     index_slots: PartSlots,
+    /// Part id → index slot of the places where its window's factor
+    /// begins words ([`Window::begins_words`]).
+    factor_slots: PartSlots,
     index: Option<index::TermIndex>,
 }
 
@@ -1537,11 +1612,19 @@ impl Scan<'_> {
         let (slot, exact) = self.pre.index_slots.get(p.id)?;
         Some((self.starts.as_ref()?.of(slot as usize), exact))
     }
+
+    /// Where the factor of `p`'s window begins words in the text,
+    /// ascending, if the index lists it ([`Window::begins_words`]).
+    fn factor_starts_of(&self, p: &Part) -> Option<&[u32]> {
+        let (slot, _) = self.pre.factor_slots.get(p.id)?;
+        Some(self.starts.as_ref()?.of(slot as usize))
+    }
 }
 
 impl Prefilter {
     pub fn new<'a>(sets: impl IntoIterator<Item = &'a TermSet>) -> Prefilter {
         let mut index_by_src: HashMap<&str, u32> = HashMap::new();
+        let mut factor_by_src: HashMap<&str, u32> = HashMap::new();
         let mut index_lists: Vec<(Vec<&str>, bool)> = Vec::new();
         let mut pre = Prefilter::default();
         for set in sets {
@@ -1588,6 +1671,19 @@ impl Prefilter {
                     index_lists.push((firsts, w.check_left));
                 }
                 pre.index_slots.insert(p.id, slot, exact);
+                // The regex's window factor, where it begins words: as
+                // stems that start at word edges.
+                if let Some(re) = w.regex.as_ref() {
+                    if let Some(win) = re.window.as_ref().filter(|win| win.begins_words) {
+                        let next = index_lists.len() as u32;
+                        let slot = *factor_by_src.entry(re.src.as_str()).or_insert(next);
+                        if slot == next {
+                            index_lists
+                                .push((win.literals.iter().map(String::as_str).collect(), true));
+                        }
+                        pre.factor_slots.insert(re.id, slot, true);
+                    }
+                }
             }
         }
         if !index_lists.is_empty() {
@@ -1785,7 +1881,7 @@ mod tests {
         words::FIRST_FROM_CALLS.with(|c| c.set(0));
         let words = s.words.bounded.as_ref().unwrap();
         let mut found = Vec::new();
-        words.each_match(&text, None, |m| {
+        words.each_match(&text, None, None, |m| {
             found.push(m);
             true
         });
@@ -1939,6 +2035,47 @@ mod tests {
         }
     }
 
+    /// `build.rs` lists the regexes whose window factor begins words as
+    /// [`regex_prefixes::factor_begins_words`] finds them with the bundled
+    /// sample: the no-data claim's (`\s(?:kerää|kerätä)`), not the fee
+    /// rule's (`maksu…` may start inside a word) nor one whose factor
+    /// follows letters (`(?:jäsen|asiakas)rekisteriä`).
+    #[test]
+    fn builtin_factors_that_begin_words_come_from_the_build() {
+        let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let sample = regex_prefixes::fixture_sample(&fixtures);
+        for (re, _) in BUILTIN_REGEX_WINDOWS {
+            assert_eq!(
+                regex_factor_begins_words(re),
+                regex_prefixes::factor_begins_words(re, &sample),
+                "{re}"
+            );
+        }
+        let has = |part: &str| {
+            let re = (BUILTIN_REGEX_WINDOWS.iter())
+                .find(|(re, _)| re.contains(part))
+                .expect("a built-in regex")
+                .0;
+            regex_factor_begins_words(re)
+        };
+        assert!(has("(?:kerää|kerätä)"));
+        assert!(has("\\scollected"));
+        assert!(!has("maksu(?:a|lla|n)? [^.]*?euro"));
+        assert!(!has("(?:jäsen|asiakas)rekisteriä"));
+        assert!(!has("(?:data|information) (?:is|are)"));
+        for (re, begins) in [
+            ("abc\\s(?:cdef|efgh)", true),
+            ("abc(?:cdef|efgh)", false),
+            ("[a-z]+[ .]?cdefgh", false),
+            ("[a-z]+(?:\\s|, )cdefgh", true),
+            ("(?:abc )?cdefgh", false),
+            ("x(?: |, )+(?:[a-z]+ )*cdefgh", true),
+            ("[a-z]+\\sÄbcdef", false),
+        ] {
+            assert_eq!(regex_prefixes::factor_begins_words(re, ""), begins, "{re}");
+        }
+    }
+
     /// `build.rs` gives the same required literals as
     /// [`regex_prefixes::required`] with the bundled sample; the rights
     /// obstacle's regexes have some.
@@ -2079,39 +2216,55 @@ mod tests {
                 }
                 // Bounded, as a word matcher searches: from growing
                 // positions, each time only for a match starting at or
-                // before a bound (a word match there).
-                let mut pos = 0;
-                let mut seen = FactorSeen::default();
-                while pos <= text.len() {
-                    let bound = match next() % 4 {
-                        0 => usize::MAX,
-                        _ => pos + (next() % 120) as usize,
-                    };
-                    let whole = compiled
-                        .find(Input::new(text).range(pos..))
-                        .map(|m| m.range());
-                    let got = window.find_before(&compiled, text, pos, &mut seen, bound);
-                    let expected = match &whole {
-                        None if got == Bounded::NotBefore && bound < text.len() => got.clone(),
-                        None => Bounded::Nothing,
-                        Some(m) if m.start > bound && got == Bounded::NotBefore => got.clone(),
-                        Some(m) => Bounded::Match(m.clone()),
-                    };
-                    assert_eq!(got, expected, "{re} in {text:?} from {pos} before {bound}");
-                    pos = match got {
-                        Bounded::Match(m) => {
-                            bounded_checked += 1;
-                            if m.end > m.start {
-                                m.end
-                            } else {
-                                m.start + 1
+                // before a bound (a word match there); with the factor's
+                // places at word starts listed too, as the index lists
+                // them, where the factor begins words.
+                let listed: Vec<u32> = (text.char_indices())
+                    .filter(|&(p, _)| {
+                        f.iter().any(|l| text[p..].starts_with(l))
+                            && !text[..p].chars().next_back().is_some_and(words::is_tail)
+                    })
+                    .map(|(p, _)| p as u32)
+                    .collect();
+                let lists = if regex_factor_begins_words(re) {
+                    vec![None, Some(&listed[..])]
+                } else {
+                    vec![None]
+                };
+                for list in lists {
+                    let mut pos = 0;
+                    let mut seen = FactorSeen::default();
+                    while pos <= text.len() {
+                        let bound = match next() % 4 {
+                            0 => usize::MAX,
+                            _ => pos + (next() % 120) as usize,
+                        };
+                        let whole = compiled
+                            .find(Input::new(text).range(pos..))
+                            .map(|m| m.range());
+                        let got = window.find_before(&compiled, text, pos, &mut seen, bound, list);
+                        let expected = match &whole {
+                            None if got == Bounded::NotBefore && bound < text.len() => got.clone(),
+                            None => Bounded::Nothing,
+                            Some(m) if m.start > bound && got == Bounded::NotBefore => got.clone(),
+                            Some(m) => Bounded::Match(m.clone()),
+                        };
+                        assert_eq!(got, expected, "{re} in {text:?} from {pos} before {bound}");
+                        pos = match got {
+                            Bounded::Match(m) => {
+                                bounded_checked += 1;
+                                if m.end > m.start {
+                                    m.end
+                                } else {
+                                    m.start + 1
+                                }
                             }
+                            Bounded::NotBefore => pos + 1 + (next() as usize % (bound + 1 - pos)),
+                            Bounded::Nothing => break,
+                        };
+                        while !text.is_char_boundary(pos.min(text.len())) {
+                            pos += 1;
                         }
-                        Bounded::NotBefore => pos + 1 + (next() as usize % (bound + 1 - pos)),
-                        Bounded::Nothing => break,
-                    };
-                    while !text.is_char_boundary(pos.min(text.len())) {
-                        pos += 1;
                     }
                 }
             }
