@@ -94,6 +94,19 @@ fn main() {
         out += &format!("    {re:?},\n");
     }
     out += "];\n";
+    // How common each 4-byte window is, by bucket: the word index searches
+    // each stem that may start inside a word by its rarest window
+    // (`rekisteriseloste` by `rise`, not by `reki`).
+    let mut quads = vec![0u16; regex_prefixes::QUAD_BUCKETS];
+    for w in sample.as_bytes().windows(4) {
+        let q = &mut quads[regex_prefixes::quad_bucket(w)];
+        *q = q.saturating_add(1);
+    }
+    out += &format!(
+        "/// 4-byte windows of the bundled notices' text, counted by bucket (build.rs).\n\
+         static QUAD_COUNTS: [u16; {}] = {quads:?};\n",
+        regex_prefixes::QUAD_BUCKETS
+    );
     // How common each byte is in lowercased notice text, as ranks from 0
     // (rarest) to 255: substring searches look for a literal's rarest
     // bytes, and for Finnish text the UTF-8 bytes of ä and ö are not rare.

@@ -233,7 +233,8 @@ type BuiltinWindow = (&'static [&'static str], &'static [u8]);
 // `BUILTIN_REGEX_PREFIXES: &[(&str, Option<&[&str]>)]` and
 // `BUILTIN_REGEX_WINDOWS: &[(&str, Option<BuiltinWindow>)]`,
 // `BUILTIN_REGEX_REQUIRED: &[(&str, Option<&[&str]>)]`, sorted by regex,
-// `BUILTIN_FACTOR_BEGINS_WORDS: &[&str]`, sorted, and `BYTE_RANK: [u8; 256]`.
+// `BUILTIN_FACTOR_BEGINS_WORDS: &[&str]`, sorted, `QUAD_COUNTS: [u16; _]`
+// and `BYTE_RANK: [u8; 256]`.
 include!(concat!(env!("OUT_DIR"), "/regex_prefixes.rs"));
 
 /// Limits for regexes written by users: a pathological pattern fails to

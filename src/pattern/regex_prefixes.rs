@@ -18,6 +18,23 @@ pub fn compute(re: &str) -> Option<Vec<String>> {
         .collect()
 }
 
+/// The bucket of [`QUAD_BUCKETS`] that the four bytes at the start of
+/// `w` count in: how common a 4-byte window is in notice text, for the
+/// word index's choice of what to search for in each stem found inside
+/// words (`build.rs` counts the sample's windows).
+#[allow(dead_code)] // used by build.rs and the index
+pub fn quad_bucket(w: &[u8]) -> usize {
+    let x = u32::from_le_bytes([w[0], w[1], w[2], w[3]]);
+    (x.wrapping_mul(0x9E37_79B1) >> (32 - QUAD_BITS)) as usize
+}
+
+/// [`quad_bucket`] gives one of 2^this buckets.
+const QUAD_BITS: u32 = 12;
+
+/// How many buckets [`quad_bucket`] has.
+#[allow(dead_code)] // used by build.rs and the index
+pub const QUAD_BUCKETS: usize = 1 << QUAD_BITS;
+
 /// A necessary factor's literals, and the bytes no match contains.
 pub type Window = (Vec<String>, Vec<u8>);
 
