@@ -556,13 +556,15 @@ fn sniff_binary(b: &[u8]) -> Option<&'static str> {
     None
 }
 
-/// How many bytes of `bytes` are `wanted`. Counted in byte-sized lanes, 255
+/// How many bytes of `bytes` are `wanted`. Counted in byte-sized lanes, 192
 /// bytes at a time, which the compiler vectorizes (the filter-and-count
-/// form was 2.6 µs per notice, this 0.5).
+/// form was 2.6 µs per notice, this 0.5). 192 is three of the vector loop's
+/// 64-byte steps: 255-byte pieces left 63 bytes of each to a byte-by-byte
+/// loop (1,000 notices: 2.2 -> 1.2 M instructions; 128 was no better).
 #[inline(always)]
 fn count_bytes(bytes: &[u8], wanted: impl Fn(u8) -> bool) -> usize {
     bytes
-        .chunks(255)
+        .chunks(192)
         .map(|chunk| {
             chunk
                 .iter()
