@@ -461,23 +461,42 @@ impl HitsMemo {
         }
     }
 
-    /// The first slot of `text`'s bucket: a multiply-rotate hash over
-    /// 8-byte words.
+    /// The first slot of `text`'s bucket.
     fn bucket_of(&self, text: &[u8]) -> usize {
-        const K: u64 = 0x9e37_79b9_7f4a_7c15;
-        let mut h = self.seed ^ text.len() as u64;
-        let mut words = text.chunks_exact(8);
-        for w in &mut words {
-            let w = u64::from_le_bytes(w.try_into().expect("8 bytes"));
-            h = (h ^ w).wrapping_mul(K).rotate_left(29);
-        }
-        let mut last = [0u8; 8];
-        last[..words.remainder().len()].copy_from_slice(words.remainder());
-        h = (h ^ u64::from_le_bytes(last)).wrapping_mul(K);
-        h ^= h >> 32;
-        h = h.wrapping_mul(K);
-        (h >> (64 - HITS_MEMO_SLOTS.trailing_zeros())) as usize & !1
+        bucket_of(self.seed, text, HITS_MEMO_SLOTS)
     }
+}
+
+/// The first slot of `text`'s bucket among `slots` (a power of two): a
+/// multiply-rotate hash over 8-byte words, the last of them (or the bytes
+/// of a text under 8) read from the text's end, overlapping the one
+/// before: copying the remainder into a zeroed word took a `memcpy` of
+/// varying length and mispredicted branches (any function of the text
+/// will do: the memos compare the texts).
+fn bucket_of(seed: u64, text: &[u8], slots: usize) -> usize {
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+    let n = text.len();
+    let mut h = seed ^ n as u64;
+    let word = |at: usize| u64::from_le_bytes(text[at..at + 8].try_into().expect("8 bytes"));
+    let last = if n >= 8 {
+        let mut at = 0;
+        while at + 8 < n {
+            h = (h ^ word(at)).wrapping_mul(K).rotate_left(29);
+            at += 8;
+        }
+        word(n - 8)
+    } else if n >= 4 {
+        let half = |at: usize| u32::from_le_bytes(text[at..at + 4].try_into().expect("4 bytes"));
+        u64::from(half(0)) | u64::from(half(n - 4)) << 32
+    } else if n > 0 {
+        u64::from(text[0]) | u64::from(text[n / 2]) << 8 | u64::from(text[n - 1]) << 16
+    } else {
+        0
+    };
+    h = (h ^ last).wrapping_mul(K);
+    h ^= h >> 32;
+    h = h.wrapping_mul(K);
+    (h >> (64 - slots.trailing_zeros())) as usize & !1
 }
 
 thread_local! {
@@ -780,6 +799,13 @@ fn each_year(b: &[u8], mut f: impl FnMut(usize)) {
     while at < b.len() {
         let d = match b.get(at..at + 64) {
             Some(block) => digit_mask64(block.try_into().expect("64 bytes")),
+            None if b.len() >= 64 => {
+                // The text's last 64 bytes, shifted so that bit 0 is byte
+                // `at`: the bits past its end are zero, as for zero bytes
+                // (no copy: most texts with a digit are bodies).
+                let last = &b[b.len() - 64..];
+                digit_mask64(last.try_into().expect("64 bytes")) >> (at + 64 - b.len())
+            }
             None => {
                 // Zero bytes after the text: not digits.
                 let mut last = [0u8; 64];
