@@ -1002,15 +1002,8 @@ pub fn build(raw: RawDocument, format: Format, table: &HeadingTable) -> Notice {
         });
         let body_span = s.body.full_source_range();
         let (mut heading_text, mut keys) = spare_section_parts();
-        let heading = normalize(s.heading);
-        heading.collapsed_raw_into(&mut heading_text, collapse_ws_into);
+        let heading = heading_of(s.heading, s.level, table, &mut heading_text, &mut keys);
         let body = normalize(s.body);
-        if s.level == 1 && is_document_name(&heading.text) {
-            // "Tietosuojaseloste ja evästeet – Oy": the page's title names
-            // the document, not one of its elements.
-        } else {
-            table.classify_into(&heading.text, &mut keys);
-        }
         sections.push(Section {
             heading_text,
             heading,
@@ -1055,6 +1048,158 @@ pub fn build(raw: RawDocument, format: Format, table: &HeadingTable) -> Notice {
         page_footer,
         mail_links: raw.mail_links,
     }
+}
+
+/// A section's heading normalized, its display text in `display` and its
+/// keys in `keys` (both empty at first).
+///
+/// Remembered per thread by the heading as parsed: notices of one template
+/// or site repeat their headings (some 300 different ones among 25,000 in
+/// 1,000 generated notices), and normalizing, collapsing and classifying
+/// one cost ~570 instructions, a remembered one ~200 (copies of the two
+/// texts and the keys). Each answer is a function of the parsed text and
+/// the heading table alone, so the memo changes nothing: only a heading
+/// whose map is the identity is kept (nearly all), whose normalized text,
+/// display text and keys are the whole answer, and a table with another id
+/// empties the memo.
+fn heading_of(
+    raw: MappedText,
+    level: u8,
+    table: &HeadingTable,
+    display: &mut String,
+    keys: &mut Vec<Key>,
+) -> NormText {
+    let fresh = |raw: MappedText, display: &mut String, keys: &mut Vec<Key>| {
+        let heading = normalize(raw);
+        heading.collapsed_raw_into(display, collapse_ws_into);
+        if level == 1 && is_document_name(&heading.text) {
+            // "Tietosuojaseloste ja evästeet – Oy": the page's title names
+            // the document, not one of its elements.
+        } else {
+            table.classify_into(&heading.text, keys);
+        }
+        heading
+    };
+    if raw.text.is_empty() || raw.text.len() > HITS_MEMO_LEN {
+        return fresh(raw, display, keys);
+    }
+    HEADING_MEMO.with(|memo| {
+        let Ok(mut memo) = memo.try_borrow_mut() else {
+            return fresh(raw, display, keys);
+        };
+        let memo = memo.get_or_insert_with(|| HeadingMemo::new(table.id));
+        if memo.table != table.id {
+            *memo = HeadingMemo::new(table.id);
+        }
+        let at = bucket_of(memo.seed, raw.text.as_bytes(), HEADING_MEMO_SLOTS);
+        let bucket = &mut memo.slots[at..at + 2];
+        if bucket[1].raw() == raw.text {
+            bucket.swap(0, 1);
+        }
+        let e = &mut bucket[0];
+        if e.raw() == raw.text {
+            display.clear();
+            display.push_str(e.display());
+            // Asked only of level-1 headings, as without the memo.
+            if level == 1 && e.doc_name == 0 {
+                e.doc_name = 1 + u8::from(is_document_name(e.text()));
+            }
+            if !(level == 1 && e.doc_name == 2) {
+                let mut bits = e.keys;
+                while bits != 0 {
+                    keys.push(Key::ALL[bits.trailing_zeros() as usize]);
+                    bits &= bits - 1;
+                }
+            }
+            return NormText::from_identity_parts(raw, e.text(), e.parts);
+        }
+        let heading = normalize(raw);
+        heading.collapsed_raw_into(display, collapse_ws_into);
+        let mut all = Vec::new();
+        table.classify_into(&heading.text, &mut all);
+        let mut doc_name = 0;
+        if level == 1 {
+            doc_name = 1 + u8::from(is_document_name(&heading.text));
+        }
+        if doc_name != 2 {
+            keys.extend_from_slice(&all);
+        }
+        if let Some(parts) = heading.identity_parts() {
+            let (r, t) = (heading.raw.text.as_str(), heading.text.as_str());
+            bucket[1] = RememberedHeading {
+                texts: [r, t, display.as_str()].concat().into(),
+                raw_len: r.len() as u32,
+                text_len: t.len() as u32,
+                keys: all.iter().fold(0, |bits, k| bits | (1 << (*k as u32))),
+                doc_name,
+                parts,
+            };
+            bucket.swap(0, 1);
+        }
+        heading
+    })
+}
+
+/// Slots of [`heading_of`]'s memo per thread (a power of two; 32 bytes
+/// each).
+const HEADING_MEMO_SLOTS: usize = 4096;
+
+/// [`heading_of`]'s answers for one heading table: a two-way
+/// set-associative cache as [`HitsMemo`] (an empty `raw` marks a free
+/// slot: empty headings are not remembered).
+struct HeadingMemo {
+    table: u64,
+    seed: u64,
+    slots: Vec<RememberedHeading>,
+}
+
+/// One heading's answer (see [`heading_of`]).
+#[derive(Default)]
+struct RememberedHeading {
+    /// The heading as parsed, its normalized text and its display text,
+    /// one after another.
+    texts: Box<str>,
+    raw_len: u32,
+    text_len: u32,
+    /// Its keys (bit `k`: the key of discriminant `k`; in that order,
+    /// which is `Key`'s, as `classify` sorts them).
+    keys: u32,
+    /// Whether it names the document: 0 not asked yet, 1 no, 2 yes.
+    doc_name: u8,
+    /// What else `normalize` gave.
+    parts: crate::normalize::IdentityParts,
+}
+
+impl RememberedHeading {
+    fn raw(&self) -> &str {
+        &self.texts[..self.raw_len as usize]
+    }
+
+    fn text(&self) -> &str {
+        &self.texts[self.raw_len as usize..(self.raw_len + self.text_len) as usize]
+    }
+
+    fn display(&self) -> &str {
+        &self.texts[(self.raw_len + self.text_len) as usize..]
+    }
+}
+
+impl HeadingMemo {
+    fn new(table: u64) -> HeadingMemo {
+        use std::hash::BuildHasher;
+        HeadingMemo {
+            table,
+            seed: std::collections::hash_map::RandomState::new().hash_one(table) | 1,
+            slots: (0..HEADING_MEMO_SLOTS)
+                .map(|_| RememberedHeading::default())
+                .collect(),
+        }
+    }
+}
+
+thread_local! {
+    /// [`heading_of`]'s answers.
+    static HEADING_MEMO: std::cell::RefCell<Option<HeadingMemo>> = const { std::cell::RefCell::new(None) };
 }
 
 /// A heading that names the document type: "Tietosuojaseloste",
