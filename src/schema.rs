@@ -1093,11 +1093,11 @@ fn heading_of(
         }
         let at = bucket_of(memo.seed, raw.text.as_bytes(), HEADING_MEMO_SLOTS);
         let bucket = &mut memo.slots[at..at + 2];
-        if bucket[1].raw() == raw.text {
-            bucket.swap(0, 1);
-        }
-        let e = &mut bucket[0];
-        if e.raw() == raw.text {
+        // (A hit stays in its slot: moving it first cost mispredicted
+        // swaps, and a miss replaces the older of the two.)
+        let hit = (0..2).find(|&k| bucket[k].raw() == raw.text);
+        if let Some(k) = hit {
+            let e = &mut bucket[k];
             display.clear();
             display.push_str(e.display());
             // Asked only of level-1 headings, as without the memo.
@@ -1145,8 +1145,9 @@ fn heading_of(
 const HEADING_MEMO_SLOTS: usize = 4096;
 
 /// [`heading_of`]'s answers for one heading table: a two-way
-/// set-associative cache as [`HitsMemo`] (an empty `raw` marks a free
-/// slot: empty headings are not remembered).
+/// set-associative cache hashed as [`HitsMemo`], the newer entry of a
+/// bucket first (an empty `raw` marks a free slot: empty headings are not
+/// remembered).
 struct HeadingMemo {
     table: u64,
     seed: u64,
