@@ -25,6 +25,12 @@ pub struct NormText {
     whole_run: Option<WholeRun>,
 }
 
+/// What [`normalize`] gave besides the text, when its map is the identity
+/// ([`NormText::identity_parts`]): with the same parsed text it gives the
+/// same again.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct IdentityParts(Option<WholeRun>);
+
 /// See [`NormText::whole_run`]: a text that [`copy_lowered_whole_run_avx2`]
 /// took whole.
 #[derive(Debug, Clone, Copy)]
@@ -85,6 +91,31 @@ impl NormText {
         self.whole_run
             .and_then(|w| w.digits)
             .unwrap_or_else(|| scan(self.text.as_bytes()))
+    }
+
+    /// What besides the text [`normalize`] gave, if the map is the
+    /// identity: [`normalize`] is a function of the parsed text alone, so
+    /// [`Self::from_identity_parts`] makes its answer again for another
+    /// parsed text with the same text.
+    pub(crate) fn identity_parts(&self) -> Option<IdentityParts> {
+        matches!(self.to_raw, ToRaw::Identity).then_some(IdentityParts(self.whole_run))
+    }
+
+    /// `normalize(raw)`, given the `text` and `parts` that it gave for a
+    /// parsed text the same as `raw.text`.
+    pub(crate) fn from_identity_parts(
+        raw: MappedText,
+        text: &str,
+        parts: IdentityParts,
+    ) -> NormText {
+        let mut t = spare_text(text.len() + 64);
+        t.push_str(text);
+        NormText {
+            text: t,
+            to_raw: ToRaw::Identity,
+            raw,
+            whole_run: parts.0,
+        }
     }
 
     /// Whether the parsed text was one run (see [`WholeRun`]).
