@@ -1123,10 +1123,14 @@ impl<'a> Lexer<'a> {
     /// Reads text up to the next construct and handles that construct.
     /// (In line in [`Self::run`], as it was before tags took their
     /// indentation: out of line it cost 80 instructions more a call.)
+    /// In plain markup (no `{…}` expressions, not JSX) no construct changes
+    /// the mode, so it goes on with the next text and construct here
+    /// instead of going back through [`Self::run`]'s mode dispatch after
+    /// every tag.
     #[inline(always)]
     fn markup(&mut self, braces: bool, raw: bool, nested: bool) {
         let b = self.b;
-        let text_start = self.pos;
+        let mut text_start = self.pos;
         let mut i = self.pos;
         loop {
             // Between tags a page's text is mostly indentation, or nothing
@@ -1155,7 +1159,12 @@ impl<'a> Lexer<'a> {
             let done = self.construct(j, text_start, braces, raw, nested);
             self.blank_text = false;
             if done {
-                return;
+                if braces || nested || self.pos >= b.len() {
+                    return;
+                }
+                text_start = self.pos;
+                i = self.pos;
+                continue;
             }
             i = j + 1;
         }
