@@ -73,6 +73,7 @@
 //! outside the part read (a hero banner above the `article`) that names the
 //! notice is still its title when `<title>` is missing or only the site name.
 
+use std::cell::Cell;
 use std::ops::Range;
 
 use memchr::memchr;
@@ -81,8 +82,8 @@ use super::html_entities::char_ref;
 #[cfg(test)]
 use super::html_lex::tokenize;
 use super::html_lex::{
-    next_bit_in, sniff, tokenize_with, ByteMasks, Kind, Tag, Token, BLANK, BOLD, CHROME, ITALIC,
-    JSX, MAIN, NOT_BOLD, SELF_CLOSING,
+    next_bit, sniff, tokenize_with, ByteMasks, Kind, Tag, Token, BLANK, BOLD, CHROME, ITALIC, JSX,
+    MAIN, NOT_BOLD, SELF_CLOSING,
 };
 use super::{names_the_notice, HeadingOracle, RawDocument, RawSection};
 use crate::textmap::MappedText;
@@ -93,7 +94,7 @@ pub fn parse(src: &str, oracle: &dyn HeadingOracle) -> RawDocument {
     let masks = ByteMasks::of(src.as_bytes());
     let (toks, comments) = tokenize_with(src, &masks, flavor, start);
     let st = Structure::build(src.as_bytes(), &toks);
-    let amps = &masks.amps[..];
+    let amps = &Amps::new(&masks);
     let mut b = Builder::new(src, amps, &toks, &st, oracle);
     let regions = st.regions(toks.len());
     for r in regions.iter().cloned() {
@@ -132,7 +133,7 @@ thread_local! {
 /// `article`/`main`/`section`), which are chrome and not read as the notice:
 /// small sites often give the company's name, business ID, address and
 /// e-mail only there.
-fn page_footer(src: &str, amps: &[u64], toks: &[Token], st: &Structure) -> Option<MappedText> {
+fn page_footer(src: &str, amps: &Amps, toks: &[Token], st: &Structure) -> Option<MappedText> {
     let mut out = MappedText::new();
     // A footer inside content (article, main, section) is not the page's:
     // one started before it and closes after it. One pass over the list
@@ -458,12 +459,12 @@ impl Structure {
         }
     }
 
-    fn title(&self, src: &str, amps: &[u64], toks: &[Token]) -> Option<MappedText> {
+    fn title(&self, src: &str, amps: &Amps, toks: &[Token]) -> Option<MappedText> {
         self.text_of(src, amps, toks, self.title? as usize)
     }
 
     /// The decoded text inside the element that starts at token `s`.
-    fn text_of(&self, src: &str, amps: &[u64], toks: &[Token], s: usize) -> Option<MappedText> {
+    fn text_of(&self, src: &str, amps: &Amps, toks: &[Token], s: usize) -> Option<MappedText> {
         let e = (self.close[s] as usize).min(toks.len());
         let mut m = MappedText::new();
         // The indentation that a tag's token carries before the tag.
@@ -491,7 +492,7 @@ impl Structure {
     fn outer_h1(
         &self,
         src: &str,
-        amps: &[u64],
+        amps: &Amps,
         toks: &[Token],
         regions: &[Range<usize>],
     ) -> Option<MappedText> {
@@ -790,8 +791,8 @@ struct PairsState {
 
 struct Builder<'a> {
     src: &'a str,
-    /// [`ByteMasks::amps`] of `src`.
-    amps: &'a [u64],
+    /// Where `src` has `&`.
+    amps: &'a Amps<'a>,
     toks: &'a [Token],
     st: &'a Structure,
     oracle: &'a dyn HeadingOracle,
@@ -833,7 +834,7 @@ struct Builder<'a> {
 impl<'a> Builder<'a> {
     fn new(
         src: &'a str,
-        amps: &'a [u64],
+        amps: &'a Amps<'a>,
         toks: &'a [Token],
         st: &'a Structure,
         oracle: &'a dyn HeadingOracle,
@@ -1328,18 +1329,59 @@ impl<'a> Builder<'a> {
     }
 }
 
+/// Where a page has `&` ([`ByteMasks::amps`]), with the answer to the last
+/// question kept: texts are decoded in order, most have no `&`, and the
+/// next `&` after one text is the next after the following ones too. A
+/// search in the mask per text (a loop over its words, whose end the
+/// branch predictor missed) cost more than the text's copy.
+pub(super) struct Amps<'a> {
+    words: &'a [u64],
+    /// [`ByteMasks::amps_end`].
+    end: usize,
+    /// The first `&` at or after `from` is at `next` (none between them);
+    /// `from > next` before the first search.
+    from: Cell<usize>,
+    next: Cell<usize>,
+}
+
+impl<'a> Amps<'a> {
+    pub(super) fn new(masks: &'a ByteMasks) -> Self {
+        Amps {
+            words: &masks.amps,
+            end: masks.amps_end,
+            from: Cell::new(1),
+            next: Cell::new(0),
+        }
+    }
+
+    /// The first `&` in `a..b` (as `next_bit_in` over the mask).
+    #[inline]
+    fn first_in(&self, a: usize, b: usize) -> Option<usize> {
+        if a >= self.end {
+            return None;
+        }
+        let mut next = self.next.get();
+        if !(self.from.get() <= a && a <= next) {
+            // There is one at or after `a`: the last one, at `end - 1`.
+            next = next_bit(self.words, a).unwrap_or(usize::MAX);
+            self.from.set(a);
+            self.next.set(next);
+        }
+        (next < b).then_some(next)
+    }
+}
+
 /// Appends `src[a..b]` decoded: character references in HTML text, escapes
 /// in JavaScript strings, nothing in raw text.
-/// `amps` is [`ByteMasks::amps`] of `src`: a text's references are found
-/// in it (a text without one by a look at a word or two).
-fn decode_into(out: &mut MappedText, src: &str, amps: &[u64], kind: Kind, a: usize, b: usize) {
+/// `amps` holds `src`'s `&`: a text's references are found there.
+fn decode_into(out: &mut MappedText, src: &str, amps: &Amps, kind: Kind, a: usize, b: usize) {
     let bytes = src.as_bytes();
     let mut run = a;
     let mut i = a;
     match kind {
         Kind::Text => {
             let mut buf = [0u8; 4];
-            while let Some(j) = next_bit_in(amps, i, b) {
+            while let Some(j) = amps.first_in(i, b) {
                 // `&auml;` and `&ouml;` are nearly all the references of
                 // pages that write ä and ö so; answered here without a call,
                 // and written as the constants they are (the general path

@@ -791,7 +791,7 @@ fn first_stop(s: &[u8], q: u8) -> Option<usize> {
 thread_local! {
     /// See [`ByteMasks::give_back`].
     static SPARE_MASKS: std::cell::RefCell<ByteMasks> =
-        const { std::cell::RefCell::new(ByteMasks { stops: Vec::new(), amps: Vec::new() }) };
+        const { std::cell::RefCell::new(ByteMasks { stops: Vec::new(), amps: Vec::new(), amps_end: 0 }) };
 }
 
 /// Where a page's `<`, `{`, `$` and `&` are, as bit masks made in one
@@ -806,6 +806,9 @@ pub(super) struct ByteMasks {
     pub(super) stops: Vec<u64>,
     /// `&`.
     pub(super) amps: Vec<u64>,
+    /// One past the last `&` (0: none), so that a text after it is not
+    /// searched at all (half the generated pages have no `&`).
+    pub(super) amps_end: usize,
 }
 
 impl ByteMasks {
@@ -828,6 +831,11 @@ impl ByteMasks {
         }
         #[cfg(not(target_arch = "x86_64"))]
         fill_masks(src, &mut m, block_masks_bytewise);
+        m.amps_end = m
+            .amps
+            .iter()
+            .rposition(|&w| w != 0)
+            .map_or(0, |k| 64 * k + 64 - m.amps[k].leading_zeros() as usize);
         m
     }
 
@@ -852,8 +860,8 @@ pub(super) fn next_bit(words: &[u64], from: usize) -> Option<usize> {
 }
 
 /// The first set bit of `words` in `from..end` (`end` at most the bits
-/// `words` has).
-#[inline]
+/// `words` has): the reference for the builder's `Amps`.
+#[cfg(test)]
 pub(super) fn next_bit_in(words: &[u64], from: usize, end: usize) -> Option<usize> {
     if from >= end {
         return None;
