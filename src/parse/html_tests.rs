@@ -1535,3 +1535,33 @@ fn amps_cursor_is_the_mask_search() {
         masks.give_back();
     }
 }
+
+/// `trimmed` against `MappedText::into_trimmed` (text and map), on random
+/// texts that start and end with every kind of byte: ASCII and Unicode
+/// whitespace, control bytes that are none, letters, multi-byte letters.
+#[test]
+fn trimmed_is_into_trimmed() {
+    let pieces = [
+        "a", "Z", ".", " ", "\t", "\n", "\r", "\u{b}", "\u{c}", "\u{1c}", "\u{0}", "\u{85}",
+        "\u{a0}", "\u{2000}", "\u{3000}", "ä", "€", "ab cd",
+    ];
+    let mut next = crate::xorshift(0x7472_696d_6d65);
+    for _ in 0..20_000 {
+        let n = (next() % 6) as usize;
+        let text = crate::random_text(&mut next, &pieces, n);
+        let mut m = MappedText::new();
+        let mut at = 0;
+        for (k, c) in text.char_indices() {
+            // Verbatim and atomic pieces, so that the maps differ too.
+            let s = &text[k..k + c.len_utf8()];
+            if next() % 3 == 0 {
+                m.push_atomic(s, at..at + 5);
+                at += 5;
+            } else {
+                m.push_verbatim(s, at);
+                at += s.len();
+            }
+        }
+        assert_eq!(trimmed(m.clone()), m.into_trimmed(), "{text:?}");
+    }
+}
