@@ -1507,10 +1507,10 @@ fn only_the_attributes_classify_reads_are_noted() {
 fn amps_cursor_is_the_mask_search() {
     use super::super::html_lex::next_bit_in;
     let mut next = crate::xorshift(0x616d_7073_6375);
-    for round in 0..2_000 {
+    for round in 0..2_000u32 {
         let len = (next() % 400) as usize;
         // Every fourth text has no `&` at all, as half the pages.
-        let pieces: &[&str] = if round % 4 == 0 {
+        let pieces: &[&str] = if round.is_multiple_of(4) {
             &["a", " ", "\n", "ä", "<"]
         } else {
             &["a", " ", "&", "ä", "<", "bb"]
@@ -1554,7 +1554,7 @@ fn trimmed_is_into_trimmed() {
         for (k, c) in text.char_indices() {
             // Verbatim and atomic pieces, so that the maps differ too.
             let s = &text[k..k + c.len_utf8()];
-            if next() % 3 == 0 {
+            if next().is_multiple_of(3) {
                 m.push_atomic(s, at..at + 5);
                 at += 5;
             } else {
