@@ -1049,19 +1049,26 @@ type Val = (u32, u32);
 /// Attributes the builder cares about (value ranges) of the tag being read.
 #[derive(Default, Clone, Copy)]
 struct Attrs {
-    id: Val,
-    class: Val,
-    role: Val,
-    aria_level: Val,
-    component: Val,
-    variant: Val,
-    as_: Val,
-    style: Val,
+    /// By [`ID`], [`CLASS`], [`ROLE`], ... (an array: with a field each,
+    /// `parse_attrs` worked out the eight fields' addresses for
+    /// `note_attr` at every call, ~20 instructions a tag with attributes).
+    vals: [Val; 8],
     /// Any of the above is present (most tags have none of them; only
     /// those [`Lexer::classify`] reads for the tag are noted, see
     /// [`attrs_read`]).
     any: bool,
 }
+
+/// [`Attrs::vals`] of `id`.
+const ID: usize = 0;
+/// `class`, `className`.
+const CLASS: usize = 1;
+const ROLE: usize = 2;
+const ARIA_LEVEL: usize = 3;
+const COMPONENT: usize = 4;
+const VARIANT: usize = 5;
+const AS: usize = 6;
+const STYLE: usize = 7;
 
 /// A parsed tag.
 struct TagEnd {
@@ -2068,7 +2075,7 @@ impl<'a> Lexer<'a> {
             // Everything below reads attributes.
             return (flags, 0);
         }
-        if let Some(style) = val(a.style) {
+        if let Some(style) = val(a.vals[STYLE]) {
             match font_weight(style) {
                 Some(true) => flags |= BOLD,
                 Some(false) => flags = (flags & !BOLD) | NOT_BOLD,
@@ -2077,14 +2084,14 @@ impl<'a> Lexer<'a> {
         }
         let (container, text) = tag_reads(tag);
         if container {
-            if let Some(v) = val(a.id) {
+            if let Some(v) = val(a.vals[ID]) {
                 if scan_names(v).0 {
                     flags |= CHROME;
                 }
             }
         }
         if container || text {
-            if let Some(v) = val(a.class) {
+            if let Some(v) = val(a.vals[CLASS]) {
                 let (consent, bold) = scan_names(v);
                 if consent && container {
                     flags |= CHROME;
@@ -2094,13 +2101,13 @@ impl<'a> Lexer<'a> {
                 }
             }
         }
-        if let Some(role) = val(a.role) {
+        if let Some(role) = val(a.vals[ROLE]) {
             let role = role.trim_ascii();
             let is = |w: &[u8]| role.eq_ignore_ascii_case(w);
             if is(b"main") {
                 flags |= MAIN;
             } else if is(b"heading") {
-                level = val(a.aria_level)
+                level = val(a.vals[ARIA_LEVEL])
                     .and_then(|v| std::str::from_utf8(v).ok())
                     .and_then(|v| v.trim().parse::<u8>().ok())
                     .unwrap_or(2)
@@ -2119,7 +2126,7 @@ impl<'a> Lexer<'a> {
             }
         }
         if level == 0 {
-            level = [a.component, a.as_, a.variant]
+            level = [a.vals[COMPONENT], a.vals[AS], a.vals[VARIANT]]
                 .into_iter()
                 .find_map(|r| heading_name(val(r)?))
                 .unwrap_or(0);
@@ -2202,29 +2209,28 @@ fn tag_reads(tag: Tag) -> (bool, bool) {
 
 fn note_attr(a: &mut Attrs, name: &[u8], value: (usize, usize), read: u8) {
     let value = (value.0 as u32, value.1 as u32);
-    let slot = if name.len() > 10 {
+    if name.len() > 10 {
         return;
-    } else {
-        // By length first: most attributes (href, src, alt, rel, lang, ...)
-        // are none of these and fail with one comparison.
-        let is = |w: &[u8]| name.eq_ignore_ascii_case(w);
-        let (slot, kind) = match name.len() {
-            2 if is(b"id") => (&mut a.id, ATTRS_ID),
-            2 if is(b"as") => (&mut a.as_, ATTRS_OTHER),
-            4 if is(b"role") => (&mut a.role, ATTRS_OTHER),
-            5 if is(b"class") => (&mut a.class, ATTRS_CLASS),
-            5 if is(b"style") => (&mut a.style, ATTRS_OTHER),
-            7 if is(b"variant") => (&mut a.variant, ATTRS_OTHER),
-            9 if is(b"classname") => (&mut a.class, ATTRS_CLASS),
-            9 if is(b"component") => (&mut a.component, ATTRS_OTHER),
-            10 if is(b"aria-level") => (&mut a.aria_level, ATTRS_OTHER),
-            _ => return,
-        };
-        if read & kind == 0 {
-            return;
-        }
-        slot
+    }
+    // By length first: most attributes (href, src, alt, rel, lang, ...)
+    // are none of these and fail with one comparison.
+    let is = |w: &[u8]| name.eq_ignore_ascii_case(w);
+    let (slot, kind) = match name.len() {
+        2 if is(b"id") => (ID, ATTRS_ID),
+        2 if is(b"as") => (AS, ATTRS_OTHER),
+        4 if is(b"role") => (ROLE, ATTRS_OTHER),
+        5 if is(b"class") => (CLASS, ATTRS_CLASS),
+        5 if is(b"style") => (STYLE, ATTRS_OTHER),
+        7 if is(b"variant") => (VARIANT, ATTRS_OTHER),
+        9 if is(b"classname") => (CLASS, ATTRS_CLASS),
+        9 if is(b"component") => (COMPONENT, ATTRS_OTHER),
+        10 if is(b"aria-level") => (ARIA_LEVEL, ATTRS_OTHER),
+        _ => return,
     };
+    if read & kind == 0 {
+        return;
+    }
+    let slot = &mut a.vals[slot];
     if slot.1 == 0 {
         *slot = value;
         a.any = true;
