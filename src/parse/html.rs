@@ -106,10 +106,14 @@ pub fn parse(src: &str, oracle: &dyn HeadingOracle) -> RawDocument {
         .or_else(|| front_matter_title(src, start));
     // The page's h1 may sit in a hero banner outside the `main`/`article`
     // that was read: it still names the notice better than a site name.
-    if !doc
-        .title
-        .as_ref()
-        .is_some_and(|t| names_the_notice(&t.text))
+    // Whether the title does is asked only when there is such an h1
+    // (`names_the_notice` lowercases and searches the title: ~2,000
+    // instructions a page, and most pages have none).
+    if st.outer_h1s(&toks, &regions).next().is_some()
+        && !doc
+            .title
+            .as_ref()
+            .is_some_and(|t| names_the_notice(&t.text))
     {
         if let Some(h1) = st.outer_h1(src, amps, &toks, &regions) {
             doc.title = Some(h1);
@@ -496,19 +500,25 @@ impl Structure {
         toks: &[Token],
         regions: &[Range<usize>],
     ) -> Option<MappedText> {
-        if regions.len() == 1 && regions[0] == (0..toks.len()) {
-            return None;
-        }
-        self.headings
-            .iter()
-            .map(|&h| h as usize)
-            .filter(|&h| {
-                let t = &toks[h];
-                let level = if let Tag::H(n) = t.tag { n } else { t.level };
-                level == 1 && !regions.iter().any(|r| r.contains(&h))
-            })
+        self.outer_h1s(toks, regions)
             .filter_map(|h| self.text_of(src, amps, toks, h))
             .find(|m| m.text.len() <= 200 && names_the_notice(&m.text))
+    }
+
+    /// The start tokens of the `h1`s outside the regions read, in order
+    /// (none when they are the whole document), for [`Self::outer_h1`].
+    fn outer_h1s<'s>(
+        &'s self,
+        toks: &'s [Token],
+        regions: &'s [Range<usize>],
+    ) -> impl Iterator<Item = usize> + 's {
+        let whole = regions.len() == 1 && regions[0] == (0..toks.len());
+        let headings = if whole { &[][..] } else { &self.headings[..] };
+        headings.iter().map(|&h| h as usize).filter(move |&h| {
+            let t = &toks[h];
+            let level = if let Tag::H(n) = t.tag { n } else { t.level };
+            level == 1 && !regions.iter().any(|r| r.contains(&h))
+        })
     }
 }
 
