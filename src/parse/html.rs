@@ -712,9 +712,10 @@ impl Pass1<'_> {
 
     fn end(&mut self, i: usize, t: &Token) {
         let tag = t.tag;
-        if tag.is_void() {
-            return;
-        }
+        // No early return for a void element's end tag (`</br>`, rare): no
+        // open element has its tag (void start tags are never pushed), so
+        // the search below finds nothing. The test's range check
+        // mispredicted at every other end tag.
         let found = if t.flags & JSX != 0 {
             self.find(|o| self.same_name(o, t), |_| false, true)
         } else {
