@@ -73,6 +73,7 @@
 //! outside the part read (a hero banner above the `article`) that names the
 //! notice is still its title when `<title>` is missing or only the site name.
 
+use std::cell::Cell;
 use std::ops::Range;
 
 use memchr::memchr;
@@ -81,8 +82,8 @@ use super::html_entities::char_ref;
 #[cfg(test)]
 use super::html_lex::tokenize;
 use super::html_lex::{
-    next_bit_in, sniff, tokenize_with, ByteMasks, Kind, Tag, Token, BLANK, BOLD, CHROME, ITALIC,
-    JSX, MAIN, NOT_BOLD, SELF_CLOSING,
+    next_bit, sniff, tokenize_with, ByteMasks, Kind, Tag, Token, BLANK, BOLD, CHROME, ITALIC, JSX,
+    MAIN, NOT_BOLD, SELF_CLOSING,
 };
 use super::{names_the_notice, HeadingOracle, RawDocument, RawSection};
 use crate::textmap::MappedText;
@@ -93,7 +94,7 @@ pub fn parse(src: &str, oracle: &dyn HeadingOracle) -> RawDocument {
     let masks = ByteMasks::of(src.as_bytes());
     let (toks, comments) = tokenize_with(src, &masks, flavor, start);
     let st = Structure::build(src.as_bytes(), &toks);
-    let amps = &masks.amps[..];
+    let amps = &Amps::new(&masks);
     let mut b = Builder::new(src, amps, &toks, &st, oracle);
     let regions = st.regions(toks.len());
     for r in regions.iter().cloned() {
@@ -105,10 +106,14 @@ pub fn parse(src: &str, oracle: &dyn HeadingOracle) -> RawDocument {
         .or_else(|| front_matter_title(src, start));
     // The page's h1 may sit in a hero banner outside the `main`/`article`
     // that was read: it still names the notice better than a site name.
-    if !doc
-        .title
-        .as_ref()
-        .is_some_and(|t| names_the_notice(&t.text))
+    // Whether the title does is asked only when there is such an h1
+    // (`names_the_notice` lowercases and searches the title: ~2,000
+    // instructions a page, and most pages have none).
+    if st.outer_h1s(&toks, &regions).next().is_some()
+        && !doc
+            .title
+            .as_ref()
+            .is_some_and(|t| names_the_notice(&t.text))
     {
         if let Some(h1) = st.outer_h1(src, amps, &toks, &regions) {
             doc.title = Some(h1);
@@ -132,7 +137,7 @@ thread_local! {
 /// `article`/`main`/`section`), which are chrome and not read as the notice:
 /// small sites often give the company's name, business ID, address and
 /// e-mail only there.
-fn page_footer(src: &str, amps: &[u64], toks: &[Token], st: &Structure) -> Option<MappedText> {
+fn page_footer(src: &str, amps: &Amps, toks: &[Token], st: &Structure) -> Option<MappedText> {
     let mut out = MappedText::new();
     // A footer inside content (article, main, section) is not the page's:
     // one started before it and closes after it. One pass over the list
@@ -458,12 +463,12 @@ impl Structure {
         }
     }
 
-    fn title(&self, src: &str, amps: &[u64], toks: &[Token]) -> Option<MappedText> {
+    fn title(&self, src: &str, amps: &Amps, toks: &[Token]) -> Option<MappedText> {
         self.text_of(src, amps, toks, self.title? as usize)
     }
 
     /// The decoded text inside the element that starts at token `s`.
-    fn text_of(&self, src: &str, amps: &[u64], toks: &[Token], s: usize) -> Option<MappedText> {
+    fn text_of(&self, src: &str, amps: &Amps, toks: &[Token], s: usize) -> Option<MappedText> {
         let e = (self.close[s] as usize).min(toks.len());
         let mut m = MappedText::new();
         // The indentation that a tag's token carries before the tag.
@@ -491,23 +496,29 @@ impl Structure {
     fn outer_h1(
         &self,
         src: &str,
-        amps: &[u64],
+        amps: &Amps,
         toks: &[Token],
         regions: &[Range<usize>],
     ) -> Option<MappedText> {
-        if regions.len() == 1 && regions[0] == (0..toks.len()) {
-            return None;
-        }
-        self.headings
-            .iter()
-            .map(|&h| h as usize)
-            .filter(|&h| {
-                let t = &toks[h];
-                let level = if let Tag::H(n) = t.tag { n } else { t.level };
-                level == 1 && !regions.iter().any(|r| r.contains(&h))
-            })
+        self.outer_h1s(toks, regions)
             .filter_map(|h| self.text_of(src, amps, toks, h))
             .find(|m| m.text.len() <= 200 && names_the_notice(&m.text))
+    }
+
+    /// The start tokens of the `h1`s outside the regions read, in order
+    /// (none when they are the whole document), for [`Self::outer_h1`].
+    fn outer_h1s<'s>(
+        &'s self,
+        toks: &'s [Token],
+        regions: &'s [Range<usize>],
+    ) -> impl Iterator<Item = usize> + 's {
+        let whole = regions.len() == 1 && regions[0] == (0..toks.len());
+        let headings = if whole { &[][..] } else { &self.headings[..] };
+        headings.iter().map(|&h| h as usize).filter(move |&h| {
+            let t = &toks[h];
+            let level = if let Tag::H(n) = t.tag { n } else { t.level };
+            level == 1 && !regions.iter().any(|r| r.contains(&h))
+        })
     }
 }
 
@@ -701,9 +712,10 @@ impl Pass1<'_> {
 
     fn end(&mut self, i: usize, t: &Token) {
         let tag = t.tag;
-        if tag.is_void() {
-            return;
-        }
+        // No early return for a void element's end tag (`</br>`, rare): no
+        // open element has its tag (void start tags are never pushed), so
+        // the search below finds nothing. The test's range check
+        // mispredicted at every other end tag.
         let found = if t.flags & JSX != 0 {
             self.find(|o| self.same_name(o, t), |_| false, true)
         } else {
@@ -790,8 +802,8 @@ struct PairsState {
 
 struct Builder<'a> {
     src: &'a str,
-    /// [`ByteMasks::amps`] of `src`.
-    amps: &'a [u64],
+    /// Where `src` has `&`.
+    amps: &'a Amps<'a>,
     toks: &'a [Token],
     st: &'a Structure,
     oracle: &'a dyn HeadingOracle,
@@ -833,7 +845,7 @@ struct Builder<'a> {
 impl<'a> Builder<'a> {
     fn new(
         src: &'a str,
-        amps: &'a [u64],
+        amps: &'a Amps<'a>,
         toks: &'a [Token],
         st: &'a Structure,
         oracle: &'a dyn HeadingOracle,
@@ -1183,7 +1195,7 @@ impl<'a> Builder<'a> {
         // The captured text keeps its buffer, trimmed in place; the next
         // capture takes one from the thread's spares (a copy at its size
         // and clearing the segments cost more than that lookup).
-        let text = c.text.into_trimmed();
+        let text = trimmed(c.text);
         if text.is_empty() {
             return;
         }
@@ -1231,8 +1243,10 @@ impl<'a> Builder<'a> {
         // section gets a roomy one from the thread's spares (where linted
         // notices give their bodies back): copying each body out at its size
         // and clearing the buffer's segments cost more than that lookup.
-        let body =
-            std::mem::replace(&mut self.body, MappedText::spare(BODY_CAPACITY)).into_trimmed();
+        let body = trimmed(std::mem::replace(
+            &mut self.body,
+            MappedText::spare(BODY_CAPACITY),
+        ));
         match self.heading.take() {
             Some((heading, level)) => self.sections.push(RawSection {
                 heading,
@@ -1328,18 +1342,59 @@ impl<'a> Builder<'a> {
     }
 }
 
+/// Where a page has `&` ([`ByteMasks::amps`]), with the answer to the last
+/// question kept: texts are decoded in order, most have no `&`, and the
+/// next `&` after one text is the next after the following ones too. A
+/// search in the mask per text (a loop over its words, whose end the
+/// branch predictor missed) cost more than the text's copy.
+pub(super) struct Amps<'a> {
+    words: &'a [u64],
+    /// [`ByteMasks::amps_end`].
+    end: usize,
+    /// The first `&` at or after `from` is at `next` (none between them);
+    /// `from > next` before the first search.
+    from: Cell<usize>,
+    next: Cell<usize>,
+}
+
+impl<'a> Amps<'a> {
+    pub(super) fn new(masks: &'a ByteMasks) -> Self {
+        Amps {
+            words: &masks.amps,
+            end: masks.amps_end,
+            from: Cell::new(1),
+            next: Cell::new(0),
+        }
+    }
+
+    /// The first `&` in `a..b` (as `next_bit_in` over the mask).
+    #[inline]
+    fn first_in(&self, a: usize, b: usize) -> Option<usize> {
+        if a >= self.end {
+            return None;
+        }
+        let mut next = self.next.get();
+        if !(self.from.get() <= a && a <= next) {
+            // There is one at or after `a`: the last one, at `end - 1`.
+            next = next_bit(self.words, a).unwrap_or(usize::MAX);
+            self.from.set(a);
+            self.next.set(next);
+        }
+        (next < b).then_some(next)
+    }
+}
+
 /// Appends `src[a..b]` decoded: character references in HTML text, escapes
 /// in JavaScript strings, nothing in raw text.
-/// `amps` is [`ByteMasks::amps`] of `src`: a text's references are found
-/// in it (a text without one by a look at a word or two).
-fn decode_into(out: &mut MappedText, src: &str, amps: &[u64], kind: Kind, a: usize, b: usize) {
+/// `amps` holds `src`'s `&`: a text's references are found there.
+fn decode_into(out: &mut MappedText, src: &str, amps: &Amps, kind: Kind, a: usize, b: usize) {
     let bytes = src.as_bytes();
     let mut run = a;
     let mut i = a;
     match kind {
         Kind::Text => {
             let mut buf = [0u8; 4];
-            while let Some(j) = next_bit_in(amps, i, b) {
+            while let Some(j) = amps.first_in(i, b) {
                 // `&auml;` and `&ouml;` are nearly all the references of
                 // pages that write ä and ö so; answered here without a call,
                 // and written as the constants they are (the general path
@@ -1447,6 +1502,22 @@ fn trim_ws(s: &[u8], kind: Kind, mut a: usize, mut b: usize) -> (usize, usize) {
         }
     }
     (a, b)
+}
+
+/// [`MappedText::into_trimmed`], which is `m` itself when it starts and ends
+/// with ASCII that is not whitespace, as nearly every heading and section
+/// body does: told by its first and last byte here (the trims' character
+/// loops and moving the text in and out cost ~100 instructions a text).
+#[inline]
+fn trimmed(m: MappedText) -> MappedText {
+    // ASCII whitespace by `char::is_whitespace` (which `trim` uses): tab,
+    // line feed, vertical tab, form feed, carriage return and space.
+    let solid = |c: u8| c.is_ascii() && !matches!(c, b'\t'..=b'\r' | b' ');
+    let b = m.text.as_bytes();
+    match (b.first(), b.last()) {
+        (Some(&first), Some(&last)) if solid(first) && solid(last) => m,
+        _ => m.into_trimmed(),
+    }
 }
 
 /// Whitespace runs folded to one space, soft hyphens dropped, trimmed.

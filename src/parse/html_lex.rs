@@ -687,6 +687,51 @@ fn is_ws(c: u8) -> bool {
     matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c')
 }
 
+/// The first index at or after `from` whose byte is not [`is_ws`], or the
+/// end. Indentation before a tag (a line feed and a few spaces, every
+/// fourth text between tags) is read eight bytes at a time: the byte loop
+/// cost 6 instructions a byte and mispredicted where the run ended.
+#[inline(always)]
+fn skip_ws(b: &[u8], from: usize) -> usize {
+    match b.get(from) {
+        Some(&c) if is_ws(c) => {}
+        _ => return from,
+    }
+    let mut i = from;
+    while let Some(word) = b.get(i..i + 8) {
+        let other = not_ws_bytes(u64::from_le_bytes(word.try_into().expect("8 bytes")));
+        if other != 0 {
+            return i + (other.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < b.len() && is_ws(b[i]) {
+        i += 1;
+    }
+    i
+}
+
+/// 0x80 in each byte of `x` that is not [`is_ws`], 0 in the others (exact
+/// in every byte: no sum below carries into the next byte).
+#[inline(always)]
+fn not_ws_bytes(x: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // 0x80 in each byte equal to `c` (as in `first_stop`).
+    let equal = |c: u8| {
+        let y = x ^ (ONES * u64::from(c));
+        !(((y & LOW7) + LOW7) | y | LOW7)
+    };
+    // The high bit of each byte whose low seven bits are at least `n`.
+    let low = x & LOW7;
+    let at_least = |n: u8| low + ONES * u64::from(0x80 - n);
+    // Tab, line feed, vertical tab, form feed, carriage return.
+    let controls = at_least(0x09) & !at_least(0x0e) & !x & HIGH;
+    let ws = equal(b' ') | (controls & !equal(0x0b));
+    !ws & HIGH
+}
+
 /// [`is_ws`] by [`TAG_BYTES`], for `parse_tag`: there the `match` merged
 /// with the `match` on the byte after the whitespace into one jump table,
 /// whose indirect branch mispredicted at every attribute. (Elsewhere the
@@ -791,7 +836,7 @@ fn first_stop(s: &[u8], q: u8) -> Option<usize> {
 thread_local! {
     /// See [`ByteMasks::give_back`].
     static SPARE_MASKS: std::cell::RefCell<ByteMasks> =
-        const { std::cell::RefCell::new(ByteMasks { stops: Vec::new(), amps: Vec::new() }) };
+        const { std::cell::RefCell::new(ByteMasks { stops: Vec::new(), amps: Vec::new(), amps_end: 0 }) };
 }
 
 /// Where a page's `<`, `{`, `$` and `&` are, as bit masks made in one
@@ -806,6 +851,9 @@ pub(super) struct ByteMasks {
     pub(super) stops: Vec<u64>,
     /// `&`.
     pub(super) amps: Vec<u64>,
+    /// One past the last `&` (0: none), so that a text after it is not
+    /// searched at all (half the generated pages have no `&`).
+    pub(super) amps_end: usize,
 }
 
 impl ByteMasks {
@@ -828,6 +876,11 @@ impl ByteMasks {
         }
         #[cfg(not(target_arch = "x86_64"))]
         fill_masks(src, &mut m, block_masks_bytewise);
+        m.amps_end = m
+            .amps
+            .iter()
+            .rposition(|&w| w != 0)
+            .map_or(0, |k| 64 * k + 64 - m.amps[k].leading_zeros() as usize);
         m
     }
 
@@ -852,8 +905,8 @@ pub(super) fn next_bit(words: &[u64], from: usize) -> Option<usize> {
 }
 
 /// The first set bit of `words` in `from..end` (`end` at most the bits
-/// `words` has).
-#[inline]
+/// `words` has): the reference for the builder's `Amps`.
+#[cfg(test)]
 pub(super) fn next_bit_in(words: &[u64], from: usize, end: usize) -> Option<usize> {
     if from >= end {
         return None;
@@ -996,19 +1049,26 @@ type Val = (u32, u32);
 /// Attributes the builder cares about (value ranges) of the tag being read.
 #[derive(Default, Clone, Copy)]
 struct Attrs {
-    id: Val,
-    class: Val,
-    role: Val,
-    aria_level: Val,
-    component: Val,
-    variant: Val,
-    as_: Val,
-    style: Val,
+    /// By [`ID`], [`CLASS`], [`ROLE`], ... (an array: with a field each,
+    /// `parse_attrs` worked out the eight fields' addresses for
+    /// `note_attr` at every call, ~20 instructions a tag with attributes).
+    vals: [Val; 8],
     /// Any of the above is present (most tags have none of them; only
     /// those [`Lexer::classify`] reads for the tag are noted, see
     /// [`attrs_read`]).
     any: bool,
 }
+
+/// [`Attrs::vals`] of `id`.
+const ID: usize = 0;
+/// `class`, `className`.
+const CLASS: usize = 1;
+const ROLE: usize = 2;
+const ARIA_LEVEL: usize = 3;
+const COMPONENT: usize = 4;
+const VARIANT: usize = 5;
+const AS: usize = 6;
+const STYLE: usize = 7;
 
 /// A parsed tag.
 struct TagEnd {
@@ -1123,19 +1183,20 @@ impl<'a> Lexer<'a> {
     /// Reads text up to the next construct and handles that construct.
     /// (In line in [`Self::run`], as it was before tags took their
     /// indentation: out of line it cost 80 instructions more a call.)
+    /// In plain markup (no `{…}` expressions, not JSX) no construct changes
+    /// the mode, so it goes on with the next text and construct here
+    /// instead of going back through [`Self::run`]'s mode dispatch after
+    /// every tag.
     #[inline(always)]
     fn markup(&mut self, braces: bool, raw: bool, nested: bool) {
         let b = self.b;
-        let text_start = self.pos;
+        let mut text_start = self.pos;
         let mut i = self.pos;
         loop {
             // Between tags a page's text is mostly indentation, or nothing
             // (`</a></li>`): a tag right after it is found without the
             // vector search, whose set-up cost more than these few bytes.
-            let mut w = i;
-            while w < b.len() && is_ws(b[w]) {
-                w += 1;
-            }
+            let w = skip_ws(b, i);
             let tag_after_blank = b.get(w) == Some(&b'<');
             let hit = if tag_after_blank {
                 Some(w - i)
@@ -1155,7 +1216,12 @@ impl<'a> Lexer<'a> {
             let done = self.construct(j, text_start, braces, raw, nested);
             self.blank_text = false;
             if done {
-                return;
+                if braces || nested || self.pos >= b.len() {
+                    return;
+                }
+                text_start = self.pos;
+                i = self.pos;
+                continue;
             }
             i = j + 1;
         }
@@ -2009,7 +2075,7 @@ impl<'a> Lexer<'a> {
             // Everything below reads attributes.
             return (flags, 0);
         }
-        if let Some(style) = val(a.style) {
+        if let Some(style) = val(a.vals[STYLE]) {
             match font_weight(style) {
                 Some(true) => flags |= BOLD,
                 Some(false) => flags = (flags & !BOLD) | NOT_BOLD,
@@ -2018,14 +2084,14 @@ impl<'a> Lexer<'a> {
         }
         let (container, text) = tag_reads(tag);
         if container {
-            if let Some(v) = val(a.id) {
+            if let Some(v) = val(a.vals[ID]) {
                 if scan_names(v).0 {
                     flags |= CHROME;
                 }
             }
         }
         if container || text {
-            if let Some(v) = val(a.class) {
+            if let Some(v) = val(a.vals[CLASS]) {
                 let (consent, bold) = scan_names(v);
                 if consent && container {
                     flags |= CHROME;
@@ -2035,13 +2101,13 @@ impl<'a> Lexer<'a> {
                 }
             }
         }
-        if let Some(role) = val(a.role) {
+        if let Some(role) = val(a.vals[ROLE]) {
             let role = role.trim_ascii();
             let is = |w: &[u8]| role.eq_ignore_ascii_case(w);
             if is(b"main") {
                 flags |= MAIN;
             } else if is(b"heading") {
-                level = val(a.aria_level)
+                level = val(a.vals[ARIA_LEVEL])
                     .and_then(|v| std::str::from_utf8(v).ok())
                     .and_then(|v| v.trim().parse::<u8>().ok())
                     .unwrap_or(2)
@@ -2060,7 +2126,7 @@ impl<'a> Lexer<'a> {
             }
         }
         if level == 0 {
-            level = [a.component, a.as_, a.variant]
+            level = [a.vals[COMPONENT], a.vals[AS], a.vals[VARIANT]]
                 .into_iter()
                 .find_map(|r| heading_name(val(r)?))
                 .unwrap_or(0);
@@ -2143,29 +2209,28 @@ fn tag_reads(tag: Tag) -> (bool, bool) {
 
 fn note_attr(a: &mut Attrs, name: &[u8], value: (usize, usize), read: u8) {
     let value = (value.0 as u32, value.1 as u32);
-    let slot = if name.len() > 10 {
+    if name.len() > 10 {
         return;
-    } else {
-        // By length first: most attributes (href, src, alt, rel, lang, ...)
-        // are none of these and fail with one comparison.
-        let is = |w: &[u8]| name.eq_ignore_ascii_case(w);
-        let (slot, kind) = match name.len() {
-            2 if is(b"id") => (&mut a.id, ATTRS_ID),
-            2 if is(b"as") => (&mut a.as_, ATTRS_OTHER),
-            4 if is(b"role") => (&mut a.role, ATTRS_OTHER),
-            5 if is(b"class") => (&mut a.class, ATTRS_CLASS),
-            5 if is(b"style") => (&mut a.style, ATTRS_OTHER),
-            7 if is(b"variant") => (&mut a.variant, ATTRS_OTHER),
-            9 if is(b"classname") => (&mut a.class, ATTRS_CLASS),
-            9 if is(b"component") => (&mut a.component, ATTRS_OTHER),
-            10 if is(b"aria-level") => (&mut a.aria_level, ATTRS_OTHER),
-            _ => return,
-        };
-        if read & kind == 0 {
-            return;
-        }
-        slot
+    }
+    // By length first: most attributes (href, src, alt, rel, lang, ...)
+    // are none of these and fail with one comparison.
+    let is = |w: &[u8]| name.eq_ignore_ascii_case(w);
+    let (slot, kind) = match name.len() {
+        2 if is(b"id") => (ID, ATTRS_ID),
+        2 if is(b"as") => (AS, ATTRS_OTHER),
+        4 if is(b"role") => (ROLE, ATTRS_OTHER),
+        5 if is(b"class") => (CLASS, ATTRS_CLASS),
+        5 if is(b"style") => (STYLE, ATTRS_OTHER),
+        7 if is(b"variant") => (VARIANT, ATTRS_OTHER),
+        9 if is(b"classname") => (CLASS, ATTRS_CLASS),
+        9 if is(b"component") => (COMPONENT, ATTRS_OTHER),
+        10 if is(b"aria-level") => (ARIA_LEVEL, ATTRS_OTHER),
+        _ => return,
     };
+    if read & kind == 0 {
+        return;
+    }
+    let slot = &mut a.vals[slot];
     if slot.1 == 0 {
         *slot = value;
         a.any = true;
@@ -2549,6 +2614,38 @@ mod tests {
                 );
             }
             masks.give_back();
+        }
+    }
+
+    /// `skip_ws` against the byte loop, on random bytes heavy in whitespace
+    /// (every byte value occurs), from every start.
+    #[test]
+    fn skip_ws_is_the_byte_loop() {
+        let alphabet = b" \n\t\r\x0c\x0b<a";
+        let mut next = crate::xorshift(0x736b_6970_7773);
+        for _ in 0..5_000 {
+            let len = (next() % 40) as usize;
+            let b: Vec<u8> = (0..len)
+                .map(|_| match next() % 5 {
+                    0 => next() as u8,
+                    _ => alphabet[(next() % alphabet.len() as u64) as usize],
+                })
+                .collect();
+            for from in 0..=len {
+                let mut want = from;
+                while want < len && is_ws(b[want]) {
+                    want += 1;
+                }
+                assert_eq!(skip_ws(&b, from), want, "{b:?} {from}");
+            }
+        }
+        for c in 0..=255u8 {
+            let x = u64::from_le_bytes([c, b' ', c, b'\n', c, b'a', c, c]);
+            let want = [c, b' ', c, b'\n', c, b'a', c, c]
+                .iter()
+                .enumerate()
+                .fold(0u64, |m, (k, &d)| m | u64::from(!is_ws(d)) << (8 * k + 7));
+            assert_eq!(not_ws_bytes(x), want, "{c}");
         }
     }
 

@@ -1139,7 +1139,7 @@ fn tokenizer_text_matches_html5gum_on_html_fixtures() {
         for t in &toks {
             if matches!(t.kind, Kind::Text | Kind::RawText) {
                 let (a, b) = (t.start as usize, t.end as usize);
-                decode_into(&mut ours, &src, &masks.amps, t.kind, a, b);
+                decode_into(&mut ours, &src, &Amps::new(&masks), t.kind, a, b);
             }
         }
         let mut theirs = String::new();
@@ -1390,7 +1390,14 @@ fn common_references_decode_as_the_table_does() {
         let src = format!("x&{s}y");
         let mut ours = MappedText::new();
         let masks = ByteMasks::of(src.as_bytes());
-        decode_into(&mut ours, &src, &masks.amps, Kind::Text, 0, src.len());
+        decode_into(
+            &mut ours,
+            &src,
+            &Amps::new(&masks),
+            Kind::Text,
+            0,
+            src.len(),
+        );
         let mut buf = [0u8; 4];
         let want = match char_ref(&src.as_bytes()[2..]) {
             Some((r, len)) => format!("x{}{}", r.as_str(&mut buf), &src[2 + len..]),
@@ -1490,5 +1497,71 @@ fn only_the_attributes_classify_reads_are_noted() {
         let (toks, _) = tokenize(src, super::super::html_lex::Flavor::Markup, 0);
         let t = toks.iter().rfind(|t| t.kind == Kind::Start).unwrap();
         assert_eq!((t.flags, t.level), (flags, level), "{src}");
+    }
+}
+
+/// `Amps::first_in`, which keeps its last answer, against the search in the
+/// mask, on random bytes heavy in `&` and random questions: mostly in
+/// order (as the builder asks), some going back, some empty.
+#[test]
+fn amps_cursor_is_the_mask_search() {
+    use super::super::html_lex::next_bit_in;
+    let mut next = crate::xorshift(0x616d_7073_6375);
+    for round in 0..2_000u32 {
+        let len = (next() % 400) as usize;
+        // Every fourth text has no `&` at all, as half the pages.
+        let pieces: &[&str] = if round.is_multiple_of(4) {
+            &["a", " ", "\n", "ä", "<"]
+        } else {
+            &["a", " ", "&", "ä", "<", "bb"]
+        };
+        let src = crate::random_text(&mut next, pieces, len);
+        let masks = ByteMasks::of(src.as_bytes());
+        let amps = Amps::new(&masks);
+        let mut a = 0;
+        for _ in 0..60 {
+            a = match next() % 8 {
+                0 => (next() as usize) % (src.len() + 1),
+                1 => a,
+                _ => (a + (next() % 40) as usize).min(src.len()),
+            };
+            let b = (a + (next() % 90) as usize).min(src.len());
+            assert_eq!(
+                amps.first_in(a, b),
+                next_bit_in(&masks.amps, a, b),
+                "{src:?} {a}..{b}"
+            );
+        }
+        masks.give_back();
+    }
+}
+
+/// `trimmed` against `MappedText::into_trimmed` (text and map), on random
+/// texts that start and end with every kind of byte: ASCII and Unicode
+/// whitespace, control bytes that are none, letters, multi-byte letters.
+#[test]
+fn trimmed_is_into_trimmed() {
+    let pieces = [
+        "a", "Z", ".", " ", "\t", "\n", "\r", "\u{b}", "\u{c}", "\u{1c}", "\u{0}", "\u{85}",
+        "\u{a0}", "\u{2000}", "\u{3000}", "ä", "€", "ab cd",
+    ];
+    let mut next = crate::xorshift(0x7472_696d_6d65);
+    for _ in 0..20_000 {
+        let n = (next() % 6) as usize;
+        let text = crate::random_text(&mut next, &pieces, n);
+        let mut m = MappedText::new();
+        let mut at = 0;
+        for (k, c) in text.char_indices() {
+            // Verbatim and atomic pieces, so that the maps differ too.
+            let s = &text[k..k + c.len_utf8()];
+            if next().is_multiple_of(3) {
+                m.push_atomic(s, at..at + 5);
+                at += 5;
+            } else {
+                m.push_verbatim(s, at);
+                at += s.len();
+            }
+        }
+        assert_eq!(trimmed(m.clone()), m.into_trimmed(), "{text:?}");
     }
 }
