@@ -742,16 +742,19 @@ impl Part {
         Ok(())
     }
 
-    /// Whether a substring search shows that the pattern cannot match
-    /// `text`: it has a few literals (like the `[` of a bracketed
-    /// placeholder, which the index cannot hold) and none occurs. Checked
-    /// before the regex is compiled or run.
-    fn rules_out(&self, text: &str) -> bool {
-        match &self.literals {
-            Some(lits) if lits.len() <= 4 => !lits
-                .iter()
-                .any(|l| memchr::memmem::find(text.as_bytes(), l.as_bytes()).is_some()),
-            _ => false,
+    /// Where in `text` a match may start first, by a substring search for
+    /// the pattern's literal prefixes (like the `[` of a bracketed
+    /// placeholder, which the index cannot hold): `None` when it has a few
+    /// and none occurs (checked before the regex is compiled or run). With
+    /// one literal, its first place, from where the regex then searches
+    /// (its own prefilter read the text up to there again); else 0.
+    fn first_possible(&self, text: &str) -> Option<usize> {
+        match self.literals.as_deref() {
+            Some([l]) => memchr::memmem::find(text.as_bytes(), l.as_bytes()),
+            Some(lits) if lits.len() <= 4 => (lits.iter())
+                .any(|l| memchr::memmem::find(text.as_bytes(), l.as_bytes()).is_some())
+                .then_some(0),
+            _ => Some(0),
         }
     }
 
@@ -770,13 +773,12 @@ impl Part {
     /// it ("tehdä valitus" within a failed "...valvontaviranomai") is still
     /// found.
     fn each_match(&self, text: &str, check_left: bool, mut f: impl FnMut(Range<usize>) -> bool) {
-        if self.rules_out(text) {
+        let Some(mut pos) = self.first_possible(text) else {
             return;
-        }
+        };
         // Compiled by the first search that needs it (a window's first
         // place where it may match).
         let mut seen = FactorSeen::default();
-        let mut pos = 0;
         while pos <= text.len() {
             let Some(r) = self.find_from(text, pos, &mut seen) else {
                 return;
@@ -881,13 +883,16 @@ impl WordPart {
         let starts = (!self.terms.is_empty())
             .then(|| self.starts.get_or_init(|| words::Starts::new(&self.terms)));
         // The regex part, compiled when its window first needs it.
-        let re = self.regex.as_ref().filter(|p| !p.rules_out(text));
+        let (re, re_from) = match self.regex.as_ref().map(|p| (p, p.first_possible(text))) {
+            Some((p, Some(from))) => (Some(p), from),
+            _ => (None, 0),
+        };
         // The regex's next match (kept while it starts at or after `pos`),
         // and how far none starts: the regex is searched only up to the
         // next word match, which wins over a later regex match (a search
         // that stops at its first match then reads no further).
         let mut next_re: Option<Range<usize>> = None;
-        let mut re_clear_until = 0;
+        let mut re_clear_until = re_from;
         let mut re_done = re.is_none();
         let mut seen = FactorSeen::default();
         // The next word match, kept like `next_re`.
@@ -964,7 +969,8 @@ impl WordPart {
             if let (None, false, Some(re)) = (&re_hit, re_done, re) {
                 let bound = word.map_or(usize::MAX, |(at, _, _)| at);
                 if bound >= re_clear_until {
-                    match re.find_before(text, pos, &mut seen, bound, factor_listed) {
+                    let from = pos.max(re_from);
+                    match re.find_before(text, from, &mut seen, bound, factor_listed) {
                         Bounded::Match(m) => {
                             next_re = Some(m.clone());
                             re_hit = Some(m);
@@ -2486,6 +2492,32 @@ mod tests {
         }
     }
 
+    /// A regex with one literal prefix is searched from that literal's
+    /// first place on: the same matches, by either matcher, as a regex
+    /// searched from the text's start (two prefixes: no such skip).
+    #[test]
+    fn a_single_prefix_regex_searched_from_its_first_place_matches_the_same() {
+        let terms = ["muuta?".to_string(), "nimi".to_string()];
+        let one = TermSet::lazy(&terms, &[r"\[[a-zåäö ]{3,20}\]".to_string()]);
+        let two = TermSet::lazy(&terms, &[r"(?:\[|\{\{)[a-zåäö ]{3,20}\]".to_string()]);
+        fn first(s: &TermSet, text: &str) -> Option<usize> {
+            let re = s.words.bounded.as_ref().and_then(|w| w.regex.as_ref());
+            re.expect("a regex part").first_possible(text)
+        }
+        assert_eq!(first(&one, "ab [x"), Some(3));
+        assert_eq!(first(&two, "ab [x"), Some(0));
+        let pieces = ["[", "]", "nimi", "muuta?", " ", "ä", "abc", "\n", "x"];
+        let mut next = crate::xorshift(58);
+        for round in 0..400 {
+            let text = crate::random_text(&mut next, &pieces, round % 40);
+            assert_eq!(one.find_all(&text), two.find_all(&text), "{text:?}");
+            let regex_only = |s: &TermSet| {
+                TermSet::find_all_with(s.bounded.as_ref().map(Matcher::Regex), None, &text)
+            };
+            assert_eq!(regex_only(&one), regex_only(&two), "{text:?}");
+        }
+    }
+
     /// A regex whose few literals are absent is neither compiled nor run,
     /// by either matcher; where one occurs it matches as before.
     #[test]
@@ -2517,7 +2549,7 @@ mod tests {
 
     #[test]
     fn a_window_without_its_factor_leaves_the_regex_uncompiled() {
-        // A long literal (no `rules_out`) that is the window's factor.
+        // A long literal (no `first_possible`) that is the window's factor.
         let set = TermSet::lazy(
             &["muuta".to_string()],
             &[r"valvontaviranomai\w*".to_string()],
