@@ -490,7 +490,20 @@ fn copy_lowered_whole_run_avx2(b: &[u8], out: &mut Vec<u8>) -> Option<WholeRun> 
         // As in `run_of_blocks`: a taken space has a word byte after it.
         prev_space = false;
     }
-    if j < b.len() {
+    if j < b.len() && b.len() >= 64 {
+        // The text's last 64 bytes, their classes shifted so that bit 0 is
+        // byte `j`: the bits past its end are zero, as for zero bytes (no
+        // zeroed copy and `memcpy` call). Their copy is written over the
+        // same bytes' copy already in `out` (lowering is byte by byte).
+        let at = b.len() - 64;
+        let last: &[u8; 64] = b[at..].try_into().expect("64 bytes");
+        let (good, _) = prefix64_shifted_avx2(last, j - at, prev_space);
+        if j + good < b.len() {
+            return None;
+        }
+        out.truncate(at);
+        out.extend_from_slice(&lowered64_avx2(last, &mut digits, &mut newlines));
+    } else if j < b.len() {
         // Zero bytes after the text, as in `run_of_blocks`.
         let mut last = [0u8; 64];
         last[..b.len() - j].copy_from_slice(&b[j..]);
@@ -790,6 +803,21 @@ fn prefix64_avx2(block: &[u8; 64], prev_space: bool) -> (usize, bool) {
         }
     }
     prefix_of_classes(classes, prev_space)
+}
+
+/// [`prefix64_avx2`] of the 64 bytes from `block[shift]` on, with zero
+/// bytes after the block's end.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn prefix64_shifted_avx2(block: &[u8; 64], shift: usize, prev_space: bool) -> (usize, bool) {
+    let mut classes = [0u64; 6];
+    for (k, chunk) in block.chunks_exact(32).enumerate() {
+        let masks = classes32(chunk.try_into().expect("32 bytes"));
+        for (class, m) in classes.iter_mut().zip(masks) {
+            *class |= u64::from(m) << (32 * k);
+        }
+    }
+    prefix_of_classes(classes.map(|c| c >> shift), prev_space)
 }
 
 /// Whether this CPU has AVX2 (the standard library caches the answer).
