@@ -70,8 +70,8 @@ impl DoubleArrayTrie {
             })
             .collect();
         let (class, paths, mut path_ids) = (layout.class, layout.paths, layout.path_ids);
-        // Room for `add_ids_to` to read `COPIED` ids from any list.
-        path_ids.resize(path_ids.len() + COPIED, 0);
+        // Room for `add_ids_to` to read `2 * COPIED` ids from any list.
+        path_ids.resize(path_ids.len() + 2 * COPIED, 0);
         if path_ids.len() > 0xFFFF {
             return None;
         }
@@ -121,28 +121,33 @@ impl DoubleArrayTrie {
     /// [`Self::path_to`].
     ///
     /// [`COPIED`] pairs are written whatever the count (`path_ids` ends in
-    /// that many spare ids), in a few vector steps, and the count is
-    /// added: a word start ends no stem, or one, two or three, as a coin
-    /// toss decides, and a loop over them mispredicted its end at most word
-    /// starts (538 K mispredicts per 1,000 notices, a tenth of a whole
-    /// run's).
+    /// twice that many spare ids), and the count is added: a word start
+    /// ends no stem, or one, two or three, as a coin toss decides, and a
+    /// loop over them mispredicted its end at most word starts (538 K
+    /// mispredicts per 1,000 notices, a tenth of a whole run's). The ids
+    /// and the position go to separate arrays, so that each write is one
+    /// vector copy or fill, without a bounds check (`slot | at << 32`
+    /// pairs, written by index, took 40 instructions a word start).
     #[inline(always)]
     fn add_ids_to(&self, path: (u16, u16), at: usize, hits: &mut Hits) {
         let (from, len) = (usize::from(path.0), usize::from(path.1));
+        // (One bounds check for both halves.)
+        let ids: &[u32; 2 * COPIED] =
+            (self.path_ids[from..from + 2 * COPIED].try_into()).expect("padded");
         hits.room_for(2 * COPIED);
         let n = hits.len;
-        let pos = (at as u64) << 32;
-        let mut copy = |k: usize| {
-            let ids: &[u32; COPIED] =
-                (self.path_ids[from + k..from + k + COPIED].try_into()).expect("padded");
-            let out: &mut [u64; COPIED] = (&mut hits.pairs[n + k..n + k + COPIED])
-                .try_into()
-                .expect("room made");
-            for (o, &id) in out.iter_mut().zip(ids) {
-                *o = pos | u64::from(id);
+        let (slots, ats) = (hits.slots.as_mut_ptr(), hits.ats.as_mut_ptr());
+        let write = |k: usize, chunk: &[u32; COPIED]| {
+            // SAFETY: `room_for` just made `slots` and `ats` (as long as
+            // each other) hold `2 * COPIED` past `n`, and `k` is 0 or
+            // `COPIED`: the writes stay inside both.
+            unsafe {
+                (slots.add(n + k).cast::<[u32; COPIED]>()).write_unaligned(*chunk);
+                (ats.add(n + k).cast::<[u32; COPIED]>()).write_unaligned([at as u32; COPIED]);
             }
         };
-        copy(0);
+        let (first, second) = (ids.first_chunk::<COPIED>(), ids.last_chunk::<COPIED>());
+        write(0, first.expect("COPIED ids"));
         if len > COPIED {
             // One word start in thirty.
             if len > 2 * COPIED {
@@ -150,7 +155,7 @@ impl DoubleArrayTrie {
                 hits.extend(&self.path_ids[from..from + len], at);
                 return;
             }
-            copy(COPIED);
+            write(COPIED, second.expect("COPIED ids"));
         }
         hits.len = n + len;
     }
@@ -161,22 +166,23 @@ impl DoubleArrayTrie {
 /// stems' lists (with eight, the writes cost more than the branch saved).
 const COPIED: usize = 4;
 
-/// `(slot, position)` pairs, each as `slot | position << 32` (so that the
-/// writes of [`DoubleArrayTrie::add_ids_to`] are vector ones): the first
-/// `len` of `pairs` (the rest is room
-/// that [`DoubleArrayTrie::add_ids_to`] writes ahead into). The pairs are
-/// kept on the thread from one text to the next ([`WordMemo`]): zeroing a
-/// new list for each text cost more than writing it.
+/// `(slot, position)` pairs: the first `len` of `slots` and `ats` (the
+/// rest is room that [`DoubleArrayTrie::add_ids_to`] writes ahead into;
+/// both are as long). They are kept on the thread from one text to the
+/// next ([`WordMemo`]): zeroing a new list for each text cost more than
+/// writing it.
+#[derive(Default)]
 struct Hits {
-    pairs: Vec<u64>,
+    slots: Vec<u32>,
+    ats: Vec<u32>,
     len: usize,
 }
 
 impl Hits {
-    /// Makes `pairs` hold at least `more` past `len`.
+    /// Makes `slots` and `ats` hold at least `more` past `len`.
     #[inline(always)]
     fn room_for(&mut self, more: usize) {
-        if self.pairs.len() < self.len + more {
+        if self.slots.len() < self.len + more {
             self.grow(more);
         }
     }
@@ -184,14 +190,17 @@ impl Hits {
     #[cold]
     #[inline(never)]
     fn grow(&mut self, more: usize) {
-        self.pairs.resize(2 * (self.len + more), 0);
+        let len = 2 * (self.len + more);
+        self.slots.resize(len, 0);
+        self.ats.resize(len, 0);
     }
 
     /// Adds `(slot, at)`.
     #[inline]
     fn push(&mut self, slot: u32, at: usize) {
         self.room_for(1);
-        self.pairs[self.len] = u64::from(slot) | (at as u64) << 32;
+        self.slots[self.len] = slot;
+        self.ats[self.len] = at as u32;
         self.len += 1;
     }
 
@@ -220,7 +229,7 @@ struct WordMemo {
     owner: u64,
     entries: Vec<MemoEntry>,
     /// The last text's hits, for the next text to write over.
-    hits: Vec<u64>,
+    hits: Hits,
     /// The last text's places tried for the inside stems, likewise.
     places: Vec<u32>,
 }
@@ -255,7 +264,11 @@ thread_local! {
         std::cell::RefCell::new(WordMemo {
             owner: 0,
             entries: Vec::new(),
-            hits: Vec::new(),
+            hits: Hits {
+                slots: Vec::new(),
+                ats: Vec::new(),
+                len: 0,
+            },
             places: Vec::new(),
         })
     };
@@ -869,10 +882,8 @@ impl TermIndex {
         // (slot, position), then grouped by slot with a stable counting
         // sort. A notice gives about one hit in 16 bytes; room for twice
         // that.
-        let mut hits = Hits {
-            pairs: WORD_MEMO.with_borrow_mut(|memo| std::mem::take(&mut memo.hits)),
-            len: 0,
-        };
+        let mut hits = WORD_MEMO.with_borrow_mut(|memo| std::mem::take(&mut memo.hits));
+        hits.len = 0;
         hits.room_for(text.len() / 8 + COPIED);
         let mut counted = None;
         // A word edge gives each slot once: the ids to an end are distinct.
@@ -995,18 +1006,16 @@ impl TermIndex {
         }
         WORD_MEMO.with_borrow_mut(|memo| memo.places = places);
         let mut offsets = vec![0u32; self.n_slots + 1];
-        let pairs = &hits.pairs[..hits.len];
-        for &pair in pairs {
-            let s = pair as u32;
+        let (slots, ats) = (&hits.slots[..hits.len], &hits.ats[..hits.len]);
+        for &s in slots {
             offsets[s as usize + 1] += 1;
         }
         for i in 1..offsets.len() {
             offsets[i] += offsets[i - 1];
         }
         let mut fill = offsets.clone();
-        let mut positions = vec![0u32; pairs.len()];
-        for &pair in pairs {
-            let (s, p) = (pair as u32, (pair >> 32) as u32);
+        let mut positions = vec![0u32; slots.len()];
+        for (&s, &p) in slots.iter().zip(ats) {
             let f = &mut fill[s as usize];
             positions[*f as usize] = p;
             *f += 1;
@@ -1022,8 +1031,8 @@ impl TermIndex {
             }
         }
         // Kept for the next text, unless a long one made them many.
-        if hits.pairs.len() <= 1 << 16 {
-            WORD_MEMO.with_borrow_mut(|memo| memo.hits = hits.pairs);
+        if hits.slots.len() <= 1 << 16 {
+            WORD_MEMO.with_borrow_mut(|memo| memo.hits = hits);
         }
         StartLists {
             offsets,
@@ -1346,6 +1355,46 @@ mod tests {
                 spill = (swar.1, sse2.1);
             }
         }
+    }
+
+    /// `add_ids_to` writes ahead of the pairs without bounds checks: on
+    /// a trie whose walks end up to a dozen lists (more than the vector
+    /// writes' eight), from an empty `Hits` that must grow on the way,
+    /// each walk's ids and position are the pairs added, and nothing
+    /// else.
+    #[test]
+    fn ids_added_at_a_word_start_are_the_walks_lists() {
+        let words = ["a", "ab", "abc", "abcd", "b", "ba", "c"];
+        let mut next = crate::xorshift(0x0dd_ba11);
+        let mut entries = Vec::new();
+        for (i, w) in words.iter().enumerate() {
+            // Word `i` in up to 12 - i lists of 40.
+            for _ in 0..=(next() % (12 - i as u64)) {
+                entries.push((w.to_string(), (next() % 40) as u32));
+            }
+        }
+        let trie = DoubleArrayTrie::new(&entries).unwrap();
+        let mut hits = Hits::default();
+        let (mut want_slots, mut want_ats): (Vec<u32>, Vec<u32>) = (Vec::new(), Vec::new());
+        for round in 0..2000 {
+            let text = crate::random_text(&mut next, &["a", "b", "c", "d", "x"], 1 + round % 6);
+            let at = (next() % 1_000_000) as usize;
+            let (_, deepest) = trie.walk(text.as_bytes());
+            let mut ids: Vec<u32> = (entries.iter())
+                .filter(|(w, _)| text.starts_with(w.as_str()))
+                .map(|&(_, id)| id)
+                .collect();
+            ids.sort_unstable();
+            ids.dedup();
+            trie.add_ids_to(trie.path_to(deepest), at, &mut hits);
+            let mut got = hits.slots[want_slots.len()..hits.len].to_vec();
+            got.sort_unstable();
+            assert_eq!(got, ids, "{text:?}");
+            want_slots.extend(&hits.slots[want_slots.len()..hits.len]);
+            want_ats.extend(ids.iter().map(|_| at as u32));
+        }
+        assert_eq!(&hits.slots[..hits.len], want_slots.as_slice());
+        assert_eq!(&hits.ats[..hits.len], want_ats.as_slice());
     }
 
     #[test]
