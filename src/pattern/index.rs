@@ -242,12 +242,12 @@ struct WordMemo {
     places: Vec<u32>,
 }
 
-/// A key of `len` bytes (a word and the byte after it, at most 16), and
-/// the walk's outcome from there. `len` 0: unused.
+/// A key ([`memo_key`]: a word and the byte after it, at most 16 bytes),
+/// and the walk's outcome from there. A key of zeros: unused (no key is:
+/// its first byte is a word's).
 #[derive(Clone, Copy, Default)]
 struct MemoEntry {
     key: [u64; 2],
-    len: u8,
     /// The ids of the stems that end on the walk
     /// ([`DoubleArrayTrie::path_to`] its deepest end): on a hit, no
     /// look-up of the end's list, which missed the L1 cache one time in
@@ -287,18 +287,22 @@ static NEXT_INDEX_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU6
 
 impl WordMemo {
     /// The memo, emptied first when it held another index's walks.
-    fn for_index(&mut self, id: u64) -> &mut [MemoEntry] {
+    fn for_index(&mut self, id: u64) -> &mut [MemoEntry; 1 << MEMO_BITS] {
         if self.owner != id {
             self.owner = id;
             self.entries.clear();
             self.entries.resize(1 << MEMO_BITS, MemoEntry::default());
         }
-        &mut self.entries
+        // (Of a fixed size: a slot, the hash's top bits, is then known to
+        // be in bounds.)
+        (&mut self.entries[..]).try_into().expect("a full memo")
     }
 }
 
 /// The key for a word start: `len` bytes of `window` (1 to 16), the rest
-/// zero; and its slot in the memo.
+/// zero; and its slot in the memo. The bytes give `len` (a key is a word,
+/// whose bytes are not zero, and then the byte after it, which is no word
+/// byte, or 16 bytes of the word): it is neither hashed nor compared.
 #[inline]
 fn memo_key(window: &[u8; 16], len: usize) -> ([u64; 2], usize) {
     // By a table of masks: a u128 shifted by `len` took a dozen
@@ -306,7 +310,7 @@ fn memo_key(window: &[u8; 16], len: usize) -> ([u64; 2], usize) {
     let mask = KEY_MASKS[len];
     let half = |h: usize| u64::from_le_bytes(window[8 * h..8 * h + 8].try_into().expect("8 bytes"));
     let key = [half(0) & mask[0], half(1) & mask[1]];
-    let mixed = (key[0] ^ key[1].rotate_left(29) ^ len as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    let mixed = (key[0] ^ key[1].rotate_left(29)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     (key, (mixed >> (64 - MEMO_BITS)) as usize)
 }
 
@@ -903,7 +907,11 @@ impl TermIndex {
                 // (Nearly every word begins with a byte that begins some
                 // stem: the walk, or the memo, answers for the others.)
                 each_word_start(bytes, |at, run| {
-                    let (path, class) = match bytes.get(at..at + 16) {
+                    // (A window of 16 bytes by two checks that the
+                    // compiler does not merge, where `get(at..at + 16)`
+                    // took seven instructions.)
+                    let window = bytes.get(at..).and_then(<[u8]>::first_chunk::<16>);
+                    let (path, class) = match window {
                         // The text's last bytes: walked.
                         None => (
                             self.edges.path_to(self.edges.walk(&bytes[at..]).1),
@@ -914,13 +922,10 @@ impl TermIndex {
                             // stops inside the word or on that byte reads
                             // no further.
                             let len = (run + 1).min(16);
-                            let (key, slot) = memo_key(window.try_into().expect("16 bytes"), len);
+                            let (key, slot) = memo_key(window, len);
                             let entry = &mut memo[slot];
-                            // One branch for the three compares.
-                            let differ = (entry.key[0] ^ key[0])
-                                | (entry.key[1] ^ key[1])
-                                | u64::from(entry.len ^ len as u8);
-                            if differ == 0 {
+                            // One branch for the two compares.
+                            if (entry.key[0] ^ key[0]) | (entry.key[1] ^ key[1]) == 0 {
                                 let path = if entry.resume {
                                     let (state, deepest) = entry.path;
                                     let rest = &bytes[at + len..];
@@ -948,7 +953,6 @@ impl TermIndex {
                                 let class = crate::lint::function_word_class_of(key[0], run);
                                 *entry = MemoEntry {
                                     key,
-                                    len: len as u8,
                                     path: if resume {
                                         (state as u16, deepest as u16)
                                     } else {
