@@ -46,7 +46,7 @@ use super::inline::strip_inline_html;
 use super::markdown_html::{
     is_block_tag, markup_at, push_unmasked, strip_fragment, HtmlItem, Markup,
 };
-use super::markdown_prep::{prepare, Prepared};
+use super::markdown_prep::{prepare, prepare_plain, Prepared};
 use super::markdown_simple::{line_kinds, scan, simple_events, text_pieces, LineKind, Sink};
 use super::text::{is_ascii_space, strip_numbering};
 use super::{Comment, HeadingOracle, RawDocument, RawSection};
@@ -127,21 +127,16 @@ enum Role {
 const MAX_HEADING_CHARS: usize = 120;
 
 pub fn parse(src: &str, oracle: &dyn HeadingOracle) -> RawDocument {
-    let prep = prepare(src);
     // The plainest texts (headings, paragraphs, `- ` lists, no inline
     // syntax) are built straight from their lines, with no event list and
-    // no planning pass (see `LineBuilder`); with front matter alone masked,
-    // from the source itself past it (the masked copy is the source there,
-    // and the front matter blank lines). Only texts the fast way declines
-    // need the copy, and they are read from their start again.
-    let from = if prep.blank_to > 0 {
-        Some(prep.blank_to)
-    } else if prep.masks.is_empty() {
-        Some(0)
-    } else {
-        None
-    };
-    if let Some(from) = from {
+    // no planning pass (see `LineBuilder`), and without the pre-pass's body
+    // scan (see `prepare_plain`); with front matter alone masked, from the
+    // source itself past it (the masked copy is the source there, and the
+    // front matter blank lines). Only texts the fast way declines need the
+    // pre-pass and the copy, and they are read from their start again.
+    let plain = prepare_plain(src);
+    if let Some(prep) = &plain {
+        let from = prep.blank_to;
         let mut b = Builder::new(src, src, &prep.masks, oracle, false, prep.title.clone());
         let mut lines = LineBuilder {
             b: &mut b,
@@ -152,14 +147,15 @@ pub fn parse(src: &str, oracle: &dyn HeadingOracle) -> RawDocument {
             sub_headings_known: false,
         };
         if scan(src, from, &mut lines) {
-            let doc = b.finish();
-            prep.give_back();
-            return doc;
+            return b.finish();
         }
         // Declined part way: the partial document is dropped.
-        drop(b);
     }
-    parse_events(src, prep, oracle, from.is_some())
+    let prep = prepare(src);
+    // The line way read what `simple_events` would if the pre-pass masked
+    // no more than front matter.
+    let lines_tried = plain.is_some() && (prep.blank_to > 0 || prep.masks.is_empty());
+    parse_events(src, prep, oracle, lines_tried)
 }
 
 /// [`parse`] by the events of pulldown-cmark or, for the plainest texts
@@ -1525,18 +1521,12 @@ mod tests {
     /// Both ways of [`parse`] on `src`: built from its lines (when the
     /// fast way takes it) and from its events. True when the line way took it.
     fn lines_match_events(src: &str, oracle: &dyn HeadingOracle) -> bool {
-        let prep = prepare(src);
-        let from = if prep.blank_to > 0 {
-            prep.blank_to
-        } else if prep.masks.is_empty() {
-            0
-        } else {
-            return false;
-        };
-        let mut events = Vec::new();
-        let took = simple_events_from(src, from, &mut events);
+        let took = prepare_plain(src).is_some_and(|prep| {
+            let mut events = Vec::new();
+            simple_events_from(src, prep.blank_to, &mut events)
+        });
         let got = format!("{:?}", parse(src, oracle));
-        let want = format!("{:?}", parse_events(src, prep, oracle, false));
+        let want = format!("{:?}", parse_events(src, prepare(src), oracle, false));
         assert_eq!(got, want, "{src:?}");
         took
     }
@@ -1589,6 +1579,18 @@ mod tests {
             "| Rekisterinpitäjä | Esimerkki Oy |",
             "|---|---|",
             "x\r",
+            "import Foo from './foo'",
+            "import ei",
+            "export const x = 1",
+            "export default",
+            "\u{a0}:::note",
+            "\u{2003}:::",
+            "Ä ::: x",
+            ":::tip",
+            "{{< figure >}}",
+            "a {% if x %} b",
+            "```",
+            "~~~",
         ];
         let heads = [
             "",
@@ -1597,6 +1599,9 @@ mod tests {
             "---\nlayout: page\n---\n\n",
             "---\nlayout: page\n---\n",
             "+++\ntitle = \"x\"\n+++\n\n",
+            "\u{feff}---\ntitle: x\n---\n\n",
+            "---\r\ntitle: x\r\n---\r\n\r\n",
+            "---\ntitle: x\n---\nTeksti\n",
         ];
         let mut took = 0;
         for round in 0..60_000u64 {

@@ -246,7 +246,20 @@ fn classify(line: &[u8]) -> Option<(Kind, bool)> {
         let item = line.len() >= 3 && line[1] == b' ' && starts_text(line[2]);
         return item.then_some((Kind::Item, brackets));
     }
-    starts_text(first).then_some((Kind::Para, brackets))
+    if !starts_text(first) {
+        return None;
+    }
+    // Lines the pre-pass would mask that read as text here: MDX statements
+    // (`import …`, `export …`) and, after Unicode whitespace, an
+    // admonition's `:::` (see `markdown_prep::prepare_plain`: the line way
+    // reads texts that were not scanned for them).
+    if (first == b'i' && line.starts_with(b"import "))
+        || (first == b'e' && line.starts_with(b"export "))
+        || (first >= 0x80 && memchr::memmem::find(line, b":::").is_some())
+    {
+        return None;
+    }
+    Some((Kind::Para, brackets))
 }
 
 fn level(n: u8) -> HeadingLevel {
