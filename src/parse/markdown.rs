@@ -1082,7 +1082,14 @@ impl Builder<'_> {
             self.pending = Pending::Ws(a..a + lead);
         }
         self.put_pending();
-        push_unmasked(&mut self.line, self.src, 0, a + lead..b - trail, self.masks);
+        let r = a + lead..b - trail;
+        if self.masks.last().is_none_or(|m| m.end <= r.start) {
+            // No mask at or after the text (in the line way only front
+            // matter is masked): `push_unmasked`'s search would find none.
+            self.line.push_verbatim(&self.src[r.clone()], r.start);
+        } else {
+            push_unmasked(&mut self.line, self.src, 0, r, self.masks);
+        }
         if trail > 0 {
             self.pending = Pending::Ws(b - trail..b);
         }
