@@ -1121,7 +1121,16 @@ impl Builder<'_> {
         self.pending = Pending::Break(sep, r);
     }
 
+    /// Puts what is held back, if anything: inlined for the common case of
+    /// nothing (an out-of-line call and the enum moved for each text).
+    #[inline]
     fn put_pending(&mut self) {
+        if !matches!(self.pending, Pending::None) {
+            self.put_held();
+        }
+    }
+
+    fn put_held(&mut self) {
         match std::mem::replace(&mut self.pending, Pending::None) {
             Pending::None => {}
             Pending::Ws(r) => push_unmasked(&mut self.line, self.src, 0, r, self.masks),
@@ -1145,7 +1154,8 @@ impl Builder<'_> {
     /// the line needs no trimming: appended from the line's buffer.
     fn line_to_body(&mut self) {
         let line = &self.line.text;
-        if line.starts_with(char::is_whitespace) || line.ends_with(char::is_whitespace) {
+        // (By the end bytes: most lines start and end with ASCII text.)
+        if leading_ws(line) > 0 || trailing_ws(line) > 0 {
             let t = self.take_line();
             self.append_block(t);
             return;
@@ -1246,9 +1256,7 @@ impl Builder<'_> {
                     self.pending = Pending::None;
                     return;
                 }
-                let t = if line.starts_with(char::is_whitespace)
-                    || line.ends_with(char::is_whitespace)
-                {
+                let t = if leading_ws(line) > 0 || trailing_ws(line) > 0 {
                     self.take_line()
                 } else {
                     // Nothing to trim: the heading moves out with the
