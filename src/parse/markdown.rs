@@ -303,7 +303,8 @@ impl<'a> Sink<'a> for LineBuilder<'a, '_> {
             self.b.sub_headings = self.any_line_starts_with(b"##");
         }
         self.b.flush();
-        self.b.html = Some(vec![line.start..next]);
+        // The block's one range (its `Html` event's).
+        self.b.html = Some(std::iter::once(line.start..next).collect());
         self.b.html_block();
         true
     }
