@@ -46,8 +46,8 @@ use super::inline::strip_inline_html;
 use super::markdown_html::{
     is_block_tag, markup_at, push_unmasked, strip_fragment, HtmlItem, Markup,
 };
-use super::markdown_prep::prepare;
-use super::markdown_simple::{simple_events, simple_events_from};
+use super::markdown_prep::{prepare, prepare_plain, Prepared};
+use super::markdown_simple::{line_kinds, scan, simple_events, text_pieces, LineKind, Sink};
 use super::text::{is_ascii_space, strip_numbering};
 use super::{Comment, HeadingOracle, RawDocument, RawSection};
 use crate::textmap::MappedText;
@@ -127,49 +127,66 @@ enum Role {
 const MAX_HEADING_CHARS: usize = 120;
 
 pub fn parse(src: &str, oracle: &dyn HeadingOracle) -> RawDocument {
-    let mut prep = prepare(src);
+    // The plainest texts (headings, paragraphs, `- ` lists, no inline
+    // syntax) are built straight from their lines, with no event list and
+    // no planning pass (see `LineBuilder`), and without the pre-pass's body
+    // scan (see `prepare_plain`); with front matter alone masked, from the
+    // source itself past it (the masked copy is the source there, and the
+    // front matter blank lines). Only texts the fast way declines need the
+    // pre-pass and the copy, and they are read from their start again.
+    let plain = prepare_plain(src);
+    if let Some(prep) = &plain {
+        let from = prep.blank_to;
+        let mut b = Builder::new(src, src, &prep.masks, oracle, false, prep.title.clone());
+        let mut lines = LineBuilder {
+            b: &mut b,
+            text: src,
+            from,
+            have_title: prep.title.is_some(),
+            content: false,
+            sub_headings_known: false,
+        };
+        if scan(src, from, &mut lines) {
+            return b.finish();
+        }
+        // Declined part way: the partial document is dropped.
+    }
+    let prep = prepare(src);
+    // The line way read what `simple_events` would if the pre-pass masked
+    // no more than front matter.
+    let lines_tried = plain.is_some() && (prep.blank_to > 0 || prep.masks.is_empty());
+    parse_events(src, prep, oracle, lines_tried)
+}
+
+/// [`parse`] by the events of pulldown-cmark or, for the plainest texts
+/// (`lines_tried`: known not to be), of [`simple_events`].
+fn parse_events<'a>(
+    src: &'a str,
+    mut prep: Prepared<'a>,
+    oracle: &dyn HeadingOracle,
+    lines_tried: bool,
+) -> RawDocument {
+    prep.mask_front_matter(src);
     let opts =
         Options::ENABLE_TABLES | Options::ENABLE_HEADING_ATTRIBUTES | Options::ENABLE_STRIKETHROUGH;
     let mut events: Vec<Ev<'_>> = spare_events(src.len() / 12 + 16);
-    // The plainest texts (headings, paragraphs, `- ` lists, no inline
-    // syntax) get the same events without pulldown-cmark; with front
-    // matter alone masked, from the source itself past it (the masked copy
-    // is the source there, and the front matter blank lines). Only texts
-    // the fast way declines need the copy.
-    let fast = prep.blank_to > 0 && simple_events_from(src, prep.blank_to, &mut events);
-    if !fast {
-        prep.mask_front_matter(src);
-    }
     let masked: &str = &prep.text;
-    if !fast && !simple_events(masked, &mut events) {
+    // A text the line way declined is declined by `simple_events` too (the
+    // same lines, after blank ones), so only a masked copy that differs
+    // from what that way read is tried.
+    if lines_tried || !simple_events(masked, &mut events) {
         events.extend(Parser::new_ext(masked, opts).into_offset_iter());
     }
     let facts = Facts::of(&events);
     let roles = plan(&events, &facts, oracle, prep.title.is_some());
-    let mut b = Builder {
+    let mut b = Builder::new(
         src,
         masked,
-        masks: &prep.masks,
+        &prep.masks,
         oracle,
-        sub_headings: facts.sub_headings,
-        doc: RawDocument {
-            title: prep.title.clone(),
-            sections: super::spare_sections(),
-            ..Default::default()
-        },
-        cur: None,
-        line: MappedText::new(),
-        pending: Pending::None,
-        capture: Capture::Body,
-        image: 0,
-        h1_seen: false,
-        last_level: None,
-        item_prefix: None,
-        skip_to: 0,
-        heading_ends_at_break: false,
-        table: None,
-        html: None,
-    };
+        facts.sub_headings,
+        prep.title.clone(),
+    );
     // Taken by value: each event's payload is dropped where its kind is
     // known (see `Builder::event`), not by the list's `clear`.
     for (i, (ev, r)) in events.drain(..).enumerate() {
@@ -179,6 +196,131 @@ pub fn parse(src: &str, oracle: &dyn HeadingOracle) -> RawDocument {
     give_back_events(events);
     prep.give_back();
     doc
+}
+
+/// Builds the document from the lines of the plainest Markdown (see
+/// [`markdown_simple::scan`]): the same calls on the [`Builder`] as the
+/// events of those lines make, with the planning pass's one question for
+/// such a text (is the first paragraph the title?) answered by reading
+/// ahead. That way's other roles need emphasis, `#` without a space,
+/// ordered lists or tables, none of which the fast way takes.
+struct LineBuilder<'a, 'b> {
+    b: &'b mut Builder<'a>,
+    text: &'a str,
+    /// Where the scan started (a line start after only blank lines).
+    from: usize,
+    have_title: bool,
+    /// A block other than an HTML comment was read.
+    content: bool,
+    /// `Builder::sub_headings` was set (it is read only for HTML blocks).
+    sub_headings_known: bool,
+}
+
+impl LineBuilder<'_, '_> {
+    /// The text of `r` (see [`text_pieces`]), as `Builder::emit` copies
+    /// such events: text that is its own source, without masks, item
+    /// prefixes or skipped bytes.
+    fn texts(&mut self, r: Range<usize>, brackets: bool) {
+        let b = &mut *self.b;
+        text_pieces(self.text, r, brackets, |p| b.put_verbatim(p.start, p.end));
+    }
+
+    /// Whether a line of `text[from..]` starts with `prefix`: a line that
+    /// starts with `#` is an ATX heading in a text the fast way takes.
+    fn any_line_starts_with(&self, prefix: &[u8]) -> bool {
+        let rest = &self.text.as_bytes()[self.from..];
+        if rest.starts_with(prefix) {
+            return true;
+        }
+        let mut pat = [b'\n'; 3];
+        pat[1..=prefix.len()].copy_from_slice(prefix);
+        memchr::memmem::find(rest, &pat[..=prefix.len()]).is_some()
+    }
+
+    /// `plan`'s title test for the first content block, a paragraph at
+    /// `line`: one line, heading-like, the next block that is no HTML
+    /// comment a heading, and no `#` heading anywhere.
+    fn is_title(&self, line: &Range<usize>, next: usize) -> bool {
+        let text = &self.text[line.clone()];
+        if !heading_like(text) || text.trim_end().ends_with(':') {
+            return false;
+        }
+        let mut first = true;
+        let mut heading_next = false;
+        line_kinds(self.text, next, |kind| {
+            let go_on = match kind {
+                // A paragraph line right under it continues it.
+                Some(LineKind::Para) if first => false,
+                Some(LineKind::Blank | LineKind::Comment) => true,
+                Some(LineKind::Heading) => {
+                    heading_next = true;
+                    false
+                }
+                _ => false,
+            };
+            first = false;
+            go_on
+        });
+        heading_next && !self.any_line_starts_with(b"# ")
+    }
+}
+
+impl<'a> Sink<'a> for LineBuilder<'a, '_> {
+    fn para_start(&mut self, line: Range<usize>, next: usize, brackets: bool) -> bool {
+        let title = !self.content && !self.have_title && self.is_title(&line, next);
+        self.content = true;
+        self.b.flush();
+        if title {
+            self.b.capture = Capture::Title;
+        }
+        self.texts(line, brackets);
+        true
+    }
+
+    fn text_line(&mut self, line: Range<usize>, _next: usize, brackets: bool, _in_list: bool) {
+        self.b.brk(line.start - 1..line.start);
+        self.texts(line, brackets);
+    }
+
+    fn para_end(&mut self) {
+        self.b.finish_capture();
+    }
+
+    fn heading(&mut self, n: u8, line: Range<usize>, _next: usize, brackets: bool) {
+        self.content = true;
+        self.b.flush();
+        self.b.capture = Capture::Heading {
+            level: n,
+            structural: true,
+        };
+        self.texts(line.start + n as usize + 1..line.end, brackets);
+        self.b.finish_capture();
+    }
+
+    fn comment(&mut self, line: Range<usize>, next: usize) -> bool {
+        if !self.sub_headings_known {
+            self.sub_headings_known = true;
+            self.b.sub_headings = self.any_line_starts_with(b"##");
+        }
+        self.b.flush();
+        // The block's one range (its `Html` event's).
+        self.b.html = Some(std::iter::once(line.start..next).collect());
+        self.b.html_block();
+        true
+    }
+
+    fn item(&mut self, line: Range<usize>, _next: usize, _brackets_: bool, _first: bool) {
+        // `End(Item)`, `Start(List)` and `Start(Item)` each end the block
+        // before them: one flush does it.
+        self.content = true;
+        self.b.flush();
+        self.texts(line.start + 2..line.end, _brackets_);
+    }
+
+    fn list_end(&mut self, _end: usize, _loose: bool) {
+        // A loose list's paragraphs end where their items do.
+        self.b.flush();
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -689,6 +831,42 @@ fn release_tag(tag: Tag<'_>) {
     }
 }
 
+impl<'a> Builder<'a> {
+    fn new(
+        src: &'a str,
+        masked: &'a str,
+        masks: &'a [Range<usize>],
+        oracle: &'a dyn HeadingOracle,
+        sub_headings: bool,
+        title: Option<MappedText>,
+    ) -> Self {
+        Builder {
+            src,
+            masked,
+            masks,
+            oracle,
+            sub_headings,
+            doc: RawDocument {
+                title,
+                sections: super::spare_sections(),
+                ..Default::default()
+            },
+            cur: None,
+            line: MappedText::new(),
+            pending: Pending::None,
+            capture: Capture::Body,
+            image: 0,
+            h1_seen: false,
+            last_level: None,
+            item_prefix: None,
+            skip_to: 0,
+            heading_ends_at_break: false,
+            table: None,
+            html: None,
+        }
+    }
+}
+
 impl Builder<'_> {
     /// Takes the event by value and drops its payload in its own arm: the
     /// list's `clear` dropped each event by a jump table on its kind, which
@@ -905,7 +1083,14 @@ impl Builder<'_> {
             self.pending = Pending::Ws(a..a + lead);
         }
         self.put_pending();
-        push_unmasked(&mut self.line, self.src, 0, a + lead..b - trail, self.masks);
+        let r = a + lead..b - trail;
+        if self.masks.last().is_none_or(|m| m.end <= r.start) {
+            // No mask at or after the text (in the line way only front
+            // matter is masked): `push_unmasked`'s search would find none.
+            self.line.push_verbatim(&self.src[r.clone()], r.start);
+        } else {
+            push_unmasked(&mut self.line, self.src, 0, r, self.masks);
+        }
         if trail > 0 {
             self.pending = Pending::Ws(b - trail..b);
         }
@@ -937,7 +1122,16 @@ impl Builder<'_> {
         self.pending = Pending::Break(sep, r);
     }
 
+    /// Puts what is held back, if anything: inlined for the common case of
+    /// nothing (an out-of-line call and the enum moved for each text).
+    #[inline]
     fn put_pending(&mut self) {
+        if !matches!(self.pending, Pending::None) {
+            self.put_held();
+        }
+    }
+
+    fn put_held(&mut self) {
         match std::mem::replace(&mut self.pending, Pending::None) {
             Pending::None => {}
             Pending::Ws(r) => push_unmasked(&mut self.line, self.src, 0, r, self.masks),
@@ -961,7 +1155,8 @@ impl Builder<'_> {
     /// the line needs no trimming: appended from the line's buffer.
     fn line_to_body(&mut self) {
         let line = &self.line.text;
-        if line.starts_with(char::is_whitespace) || line.ends_with(char::is_whitespace) {
+        // (By the end bytes: most lines start and end with ASCII text.)
+        if leading_ws(line) > 0 || trailing_ws(line) > 0 {
             let t = self.take_line();
             self.append_block(t);
             return;
@@ -1062,9 +1257,7 @@ impl Builder<'_> {
                     self.pending = Pending::None;
                     return;
                 }
-                let t = if line.starts_with(char::is_whitespace)
-                    || line.ends_with(char::is_whitespace)
-                {
+                let t = if leading_ws(line) > 0 || trailing_ws(line) > 0 {
                     self.take_line()
                 } else {
                     // Nothing to trim: the heading moves out with the
@@ -1285,6 +1478,7 @@ impl Builder<'_> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::markdown_simple::simple_events_from;
     use super::super::NoOracle;
     use super::*;
 
@@ -1338,6 +1532,122 @@ mod tests {
             }
         }
         assert!(fast_ones > 3);
+    }
+
+    /// Both ways of [`parse`] on `src`: built from its lines (when the
+    /// fast way takes it) and from its events. True when the line way took it.
+    fn lines_match_events(src: &str, oracle: &dyn HeadingOracle) -> bool {
+        let took = prepare_plain(src).is_some_and(|prep| {
+            let mut events = Vec::new();
+            simple_events_from(src, prep.blank_to, &mut events)
+        });
+        let got = format!("{:?}", parse(src, oracle));
+        let want = format!("{:?}", parse_events(src, prepare(src), oracle, false));
+        assert_eq!(got, want, "{src:?}");
+        took
+    }
+
+    /// The document built from the lines of the plainest texts is the one
+    /// built from their events (planning included): random texts of lines
+    /// of that shape and of the syntax around it (bold lines, tables,
+    /// ordered lists, comments with markup, CR LF), with and without front
+    /// matter and title, with either oracle; and every fixture and corpus
+    /// Markdown file.
+    #[test]
+    fn lines_build_what_events_build() {
+        let mut next = crate::xorshift(0x6a09_e667_f3bc_c908);
+        let lines = [
+            "",
+            "",
+            "",
+            " ",
+            "  ",
+            "# Tietosuojaseloste",
+            "# Rekisterinpitäjä",
+            "#Otsikko",
+            "## 1. Rekisterinpitäjä",
+            "## Evästeet",
+            "### Oikeusperuste",
+            "###### x",
+            "Tietosuojaseloste",
+            "Rekisterinpitäjä",
+            "Oikeus tarkastaa tiedot",
+            "Teksti tässä.",
+            "Käsittelemme:",
+            "Ä",
+            "toinen rivi",
+            "\u{a0}välilyönti\u{a0}",
+            "Lisätietoja saat osoitteesta [sähköposti].",
+            "a [b] c [d]e] [f [g] h",
+            "x [ y ] z",
+            "- nimi, a",
+            "- Ä",
+            "- x [y]",
+            "- Evästeet",
+            "1. Rekisterinpitäjä",
+            "<!-- TODO: [x] y -->",
+            "<!---->",
+            "<!-- a --><strong>Evästeet</strong><!-- b -->",
+            "<!-- a --><h2>Rekisterin nimi</h2><!-- b -->",
+            "<!-- a --><p><strong>Otsikko</strong></p>-->",
+            "**Rekisterinpitäjä**",
+            "*Vastustamisoikeus*",
+            "| Rekisterinpitäjä | Esimerkki Oy |",
+            "|---|---|",
+            "x\r",
+            "import Foo from './foo'",
+            "import ei",
+            "export const x = 1",
+            "export default",
+            "\u{a0}:::note",
+            "\u{2003}:::",
+            "Ä ::: x",
+            ":::tip",
+            "{{< figure >}}",
+            "a {% if x %} b",
+            "```",
+            "~~~",
+        ];
+        let heads = [
+            "",
+            "",
+            "---\ntitle: \"Seloste\"\n---\n\n",
+            "---\nlayout: page\n---\n\n",
+            "---\nlayout: page\n---\n",
+            "+++\ntitle = \"x\"\n+++\n\n",
+            "\u{feff}---\ntitle: x\n---\n\n",
+            "---\r\ntitle: x\r\n---\r\n\r\n",
+            "---\ntitle: x\n---\nTeksti\n",
+        ];
+        let mut took = 0;
+        for round in 0..60_000u64 {
+            let n = (next() % 14) as usize;
+            let body: Vec<&str> = (0..n)
+                .map(|_| lines[(next() % lines.len() as u64) as usize])
+                .collect();
+            let mut src = heads[(next() % heads.len() as u64) as usize].to_string();
+            src.push_str(&body.join("\n"));
+            if round % 2 == 0 {
+                src.push('\n');
+            }
+            let oracle: &dyn HeadingOracle = if round % 3 == 0 { &Oracle } else { &NoOracle };
+            if lines_match_events(&src, oracle) {
+                took += 1;
+            }
+        }
+        assert!(took > 5_000, "{took}");
+        for f in crate::files_under("fixtures")
+            .into_iter()
+            .chain(crate::files_under("../shared/corpus"))
+        {
+            if f.extension().is_none_or(|e| e != "md" && e != "mdx") {
+                continue;
+            }
+            if let Ok(src) = std::fs::read_to_string(&f) {
+                lines_match_events(&src, &NoOracle);
+                lines_match_events(&src, &Oracle);
+            }
+        }
     }
 
     #[test]

@@ -246,7 +246,20 @@ fn classify(line: &[u8]) -> Option<(Kind, bool)> {
         let item = line.len() >= 3 && line[1] == b' ' && starts_text(line[2]);
         return item.then_some((Kind::Item, brackets));
     }
-    starts_text(first).then_some((Kind::Para, brackets))
+    if !starts_text(first) {
+        return None;
+    }
+    // Lines the pre-pass would mask that read as text here: MDX statements
+    // (`import …`, `export …`) and, after Unicode whitespace, an
+    // admonition's `:::` (see `markdown_prep::prepare_plain`: the line way
+    // reads texts that were not scanned for them).
+    if (first == b'i' && line.starts_with(b"import "))
+        || (first == b'e' && line.starts_with(b"export "))
+        || (first >= 0x80 && memchr::memmem::find(line, b":::").is_some())
+    {
+        return None;
+    }
+    Some((Kind::Para, brackets))
 }
 
 fn level(n: u8) -> HeadingLevel {
@@ -268,6 +281,33 @@ struct Item {
     text: Range<usize>,
 }
 
+/// What [`scan`] finds, line by line, for a reader of the plainest
+/// Markdown: [`EventSink`] makes pulldown-cmark's events of it, and
+/// `markdown::parse` builds the document straight from it (the event list
+/// and the planning pass over it cost more than the scan itself). Ranges
+/// are lines without their line break; `next` is where the next line
+/// starts; `brackets`: whether the text has `[` or `]`.
+pub(crate) trait Sink<'a> {
+    /// A top-level paragraph opens with `line`.
+    fn para_start(&mut self, line: Range<usize>, next: usize, brackets: bool) -> bool;
+    /// The open paragraph, or the last item's text, goes on with `line`
+    /// (a soft break, then its text).
+    fn text_line(&mut self, line: Range<usize>, next: usize, brackets: bool, in_list: bool);
+    /// The open paragraph ends (at a blank line or a block that
+    /// interrupts it).
+    fn para_end(&mut self);
+    /// An ATX heading line of `n` `#`s.
+    fn heading(&mut self, n: u8, line: Range<usize>, next: usize, brackets: bool);
+    /// A one-line HTML comment block. False declines the text.
+    fn comment(&mut self, line: Range<usize>, next: usize) -> bool;
+    /// An item line (`- ` and text): the first of a new list when `first`,
+    /// else the open list's next item.
+    fn item(&mut self, line: Range<usize>, next: usize, brackets: bool, first: bool);
+    /// The open list ends at `end` (the start of the line after it and
+    /// its blank lines); `loose`: a blank line came between two items.
+    fn list_end(&mut self, end: usize, loose: bool);
+}
+
 /// pulldown-cmark's events (with `ENABLE_TABLES`,
 /// `ENABLE_HEADING_ATTRIBUTES` and `ENABLE_STRIKETHROUGH`) for a text of
 /// ATX headings, paragraphs, `- ` lists of one paragraph per item, blank
@@ -282,20 +322,27 @@ pub(crate) fn simple_events<'a>(text: &'a str, out: &mut Vec<Ev<'a>>) -> bool {
 /// line after them opens no list it could continue), so a text whose front
 /// matter masks to blank lines needs no masked copy.
 pub(crate) fn simple_events_from<'a>(text: &'a str, from: usize, out: &mut Vec<Ev<'a>>) -> bool {
-    let ok = scan(text, from, out);
+    let mut sink = EventSink {
+        text,
+        out,
+        para: None,
+        items: Vec::new(),
+        list_ev: 0,
+    };
+    let ok = scan(text, from, &mut sink);
     if !ok {
-        out.clear();
+        sink.out.clear();
     }
     ok
 }
 
-fn scan<'a>(text: &'a str, from: usize, out: &mut Vec<Ev<'a>>) -> bool {
+/// Reads the lines of `text` from `from` (a line start after only blank
+/// lines) into `sink`; false, part way through, at the first line outside
+/// the fast way's shape (or one the sink declines).
+pub(crate) fn scan<'a>(text: &'a str, from: usize, sink: &mut impl Sink<'a>) -> bool {
     let b = text.as_bytes();
-    // The open top-level paragraph: the index of its `Start(Paragraph)`,
-    // where it starts and where its last line ends (line break included).
-    let mut para: Option<(usize, usize, usize)> = None;
-    // The open list: the index of its `Start(List)` and its items.
-    let mut list: Option<(usize, Vec<Item>)> = None;
+    let mut para = false;
+    let mut list = false;
     // A blank line since the last text line (in a list: since the last
     // item's text, and then the list is loose if another item follows).
     let mut blank_since_text = false;
@@ -314,189 +361,283 @@ fn scan<'a>(text: &'a str, from: usize, out: &mut Vec<Ev<'a>>) -> bool {
         let line = pos..end;
         pos = next;
         if kind == Kind::Blank {
-            close_para(out, &mut para);
+            if para {
+                sink.para_end();
+                para = false;
+            }
             blank_since_text = true;
             continue;
         }
         // In a list, a text line right under an item's text continues it
         // (a lazy continuation line), an item line is the next item, and
         // anything else ends the list.
-        if let Some((start_ev, items)) = list.as_mut() {
-            let last = items.last_mut().expect("a list has an item");
+        if list {
             match kind {
                 Kind::Para if !blank_since_text => {
-                    push_line(text, out, line, brackets);
-                    last.text.end = next;
+                    sink.text_line(line, next, brackets, true);
                     continue;
                 }
                 Kind::Item => {
                     loose |= blank_since_text;
-                    // The previous item, its blank lines included, ends
-                    // where this one starts.
-                    let prev = last.start_ev;
-                    out[prev].1.end = line.start;
-                    out.push((Event::End(TagEnd::Item), out[prev].1.clone()));
-                    start_item(text, out, items, line, next, brackets);
+                    sink.item(line, next, brackets, false);
                     blank_since_text = false;
                     continue;
                 }
                 _ => {
-                    let start_ev = *start_ev;
-                    let (_, items) = list.take().expect("the list is open");
-                    close_list(out, start_ev, items, line.start, loose);
+                    sink.list_end(line.start, loose);
+                    list = false;
                     loose = false;
                 }
             }
         }
         match kind {
-            Kind::Para => match para.as_mut() {
-                Some((_, _, stop)) => {
-                    push_line(text, out, line, brackets);
-                    *stop = next;
+            Kind::Para => {
+                if para {
+                    sink.text_line(line, next, brackets, false);
+                } else {
+                    para = true;
+                    if !sink.para_start(line, next, brackets) {
+                        return false;
+                    }
                 }
-                None => {
-                    para = Some((out.len(), line.start, next));
-                    out.push((Event::Start(Tag::Paragraph), line.start..next));
-                    push_text(text, out, line, brackets);
-                }
-            },
+            }
             Kind::Heading(n) => {
-                close_para(out, &mut para);
-                let t = line.start + n as usize + 1..line.end;
-                let whole = line.start..next;
-                let level = level(n);
-                let tag = Tag::Heading {
-                    level,
-                    id: None,
-                    classes: Vec::new(),
-                    attrs: Vec::new(),
-                };
-                out.push((Event::Start(tag), whole.clone()));
-                push_text(text, out, t, brackets);
-                out.push((Event::End(TagEnd::Heading(level)), whole));
+                if para {
+                    sink.para_end();
+                    para = false;
+                }
+                sink.heading(n, line, next, brackets);
             }
             Kind::Comment => {
-                close_para(out, &mut para);
-                let whole = line.start..next;
-                out.push((Event::Start(Tag::HtmlBlock), whole.clone()));
-                out.push((
-                    Event::Html(CowStr::Borrowed(&text[whole.clone()])),
-                    whole.clone(),
-                ));
-                out.push((Event::End(TagEnd::HtmlBlock), whole));
+                if para {
+                    sink.para_end();
+                    para = false;
+                }
+                if !sink.comment(line, next) {
+                    return false;
+                }
             }
             Kind::Item => {
                 // A list item interrupts a paragraph.
-                close_para(out, &mut para);
-                let start_ev = out.len();
-                out.push((Event::Start(Tag::List(None)), line.start..line.start));
-                let mut items = Vec::new();
-                start_item(text, out, &mut items, line, next, brackets);
-                list = Some((start_ev, items));
+                if para {
+                    sink.para_end();
+                    para = false;
+                }
+                sink.item(line, next, brackets, true);
+                list = true;
             }
             Kind::Blank => unreachable!("blank lines are read above"),
         }
         blank_since_text = false;
     }
-    match list.take() {
-        Some((start_ev, items)) => close_list(out, start_ev, items, b.len(), loose),
-        None => close_para(out, &mut para),
+    if list {
+        sink.list_end(b.len(), loose);
+    } else if para {
+        sink.para_end();
     }
     true
 }
 
-/// A paragraph's next line: the line break before it and its text.
-fn push_line<'a>(text: &'a str, out: &mut Vec<Ev<'a>>, line: Range<usize>, brackets: bool) {
-    out.push((Event::SoftBreak, line.start - 1..line.start));
-    push_text(text, out, line, brackets);
+/// The kind of each line from `from` (a line start) on, as [`scan`] reads
+/// it, until `f` returns false; `None` for a line outside the shape.
+pub(crate) fn line_kinds(text: &str, from: usize, mut f: impl FnMut(Option<LineKind>) -> bool) {
+    let b = text.as_bytes();
+    let mut pos = from;
+    let mut newlines = Newlines::from(b, from);
+    while pos < b.len() {
+        let nl = newlines.next();
+        let end = nl.unwrap_or(b.len());
+        let kind = classify(&b[pos..end]).map(|(k, _)| match k {
+            Kind::Blank => LineKind::Blank,
+            Kind::Heading(_) => LineKind::Heading,
+            Kind::Para => LineKind::Para,
+            Kind::Item => LineKind::Item,
+            Kind::Comment => LineKind::Comment,
+        });
+        if !f(kind) {
+            return;
+        }
+        pos = nl.map_or(b.len(), |k| k + 1);
+    }
 }
 
-/// The text events of `text[r]` (`brackets`: whether it has any):
-/// pulldown-cmark gives each bracket that makes no link an event of its
-/// own, and the text between them one each.
-fn push_text<'a>(text: &'a str, out: &mut Vec<Ev<'a>>, r: Range<usize>, brackets: bool) {
+/// A line's kind for [`line_kinds`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LineKind {
+    Blank,
+    Heading,
+    Para,
+    Item,
+    Comment,
+}
+
+/// Calls `f` with the ranges of the text events of `r` (`brackets`:
+/// whether it has any): pulldown-cmark gives each bracket that makes no
+/// link an event of its own, and the text between them one each.
+#[inline]
+pub(crate) fn text_pieces(
+    text: &str,
+    r: Range<usize>,
+    brackets: bool,
+    mut f: impl FnMut(Range<usize>),
+) {
     if !brackets {
-        out.push((Event::Text(CowStr::Borrowed(&text[r.clone()])), r));
+        f(r);
         return;
     }
     let mut at = r.start;
     for k in memchr::memchr2_iter(b'[', b']', &text.as_bytes()[r.clone()]) {
         let k = r.start + k;
         if k > at {
-            out.push((Event::Text(CowStr::Borrowed(&text[at..k])), at..k));
+            f(at..k);
         }
-        out.push((Event::Text(CowStr::Borrowed(&text[k..k + 1])), k..k + 1));
+        f(k..k + 1);
         at = k + 1;
     }
     if r.end > at {
-        out.push((Event::Text(CowStr::Borrowed(&text[at..r.end])), at..r.end));
+        f(at..r.end);
     }
 }
 
-/// Ends the open paragraph, if any, and gives its start its range.
-fn close_para(out: &mut Vec<Ev<'_>>, para: &mut Option<(usize, usize, usize)>) {
-    if let Some((at, start, stop)) = para.take() {
-        out.push((Event::End(TagEnd::Paragraph), start..stop));
-        out[at].1 = start..stop;
-    }
-}
-
-/// Opens an item at the item line `line` (`- ` and text; `next`: where
-/// the next line starts). Its range ends at the next item or the list's end.
-fn start_item<'a>(
+/// [`Sink`] of pulldown-cmark's events, ranges included.
+struct EventSink<'a, 'o> {
     text: &'a str,
-    out: &mut Vec<Ev<'a>>,
-    items: &mut Vec<Item>,
-    line: Range<usize>,
-    next: usize,
-    brackets: bool,
-) {
-    let start_ev = out.len();
-    out.push((Event::Start(Tag::Item), line.start..next));
-    let t = line.start + 2..line.end;
-    push_text(text, out, t.clone(), brackets);
-    items.push(Item {
-        start_ev,
-        text: t.start..next,
-    });
+    out: &'o mut Vec<Ev<'a>>,
+    /// The open top-level paragraph: the index of its `Start(Paragraph)`,
+    /// where it starts and where its last line ends (line break included).
+    para: Option<(usize, usize, usize)>,
+    /// The open list's items.
+    items: Vec<Item>,
+    /// The index of the open list's `Start(List)`.
+    list_ev: usize,
 }
 
-/// Ends the list at `end` (the start of the line after it and its blank
-/// lines): the last item's end, the list's range and, in a loose list, a
-/// paragraph around each item's text.
-fn close_list<'a>(
-    out: &mut Vec<Ev<'a>>,
-    start_ev: usize,
-    items: Vec<Item>,
-    end: usize,
-    loose: bool,
-) {
-    let last = items.last().expect("a list has an item").start_ev;
-    out[last].1.end = end;
-    out.push((Event::End(TagEnd::Item), out[last].1.clone()));
-    let list_range = out[start_ev].1.start..end;
-    out[start_ev].1 = list_range.clone();
-    out.push((Event::End(TagEnd::List(false)), list_range));
-    if !loose {
-        return;
+impl<'a> EventSink<'a, '_> {
+    fn push_text(&mut self, r: Range<usize>, brackets: bool) {
+        let (text, out) = (self.text, &mut *self.out);
+        text_pieces(text, r, brackets, |r| {
+            out.push((Event::Text(CowStr::Borrowed(&text[r.clone()])), r));
+        });
     }
-    // Each item's events are Start(Item), Text, (SoftBreak, Text)*,
-    // End(Item): in a loose list its text is a paragraph.
-    let tail: Vec<Ev<'a>> = out.drain(start_ev + 1..).collect();
-    let mut items = items.iter();
-    let mut text = 0..0;
-    for (ev, r) in tail {
-        match ev {
-            Event::Start(Tag::Item) => {
-                text = items.next().expect("one item per Start(Item)").text.clone();
-                out.push((ev, r));
-                out.push((Event::Start(Tag::Paragraph), text.clone()));
+
+    /// Opens an item at the item line `line` (`- ` and text; `next`: where
+    /// the next line starts). Its range ends at the next item or the list's
+    /// end.
+    fn start_item(&mut self, line: Range<usize>, next: usize, brackets: bool) {
+        let start_ev = self.out.len();
+        self.out.push((Event::Start(Tag::Item), line.start..next));
+        let t = line.start + 2..line.end;
+        self.push_text(t.clone(), brackets);
+        self.items.push(Item {
+            start_ev,
+            text: t.start..next,
+        });
+    }
+}
+
+impl<'a> Sink<'a> for EventSink<'a, '_> {
+    fn para_start(&mut self, line: Range<usize>, next: usize, brackets: bool) -> bool {
+        self.para = Some((self.out.len(), line.start, next));
+        self.out
+            .push((Event::Start(Tag::Paragraph), line.start..next));
+        self.push_text(line, brackets);
+        true
+    }
+
+    fn text_line(&mut self, line: Range<usize>, next: usize, brackets: bool, in_list: bool) {
+        self.out
+            .push((Event::SoftBreak, line.start - 1..line.start));
+        self.push_text(line, brackets);
+        if in_list {
+            self.items.last_mut().expect("a list has an item").text.end = next;
+        } else if let Some((_, _, stop)) = self.para.as_mut() {
+            *stop = next;
+        }
+    }
+
+    /// Ends the open paragraph and gives its start its range.
+    fn para_end(&mut self) {
+        if let Some((at, start, stop)) = self.para.take() {
+            self.out.push((Event::End(TagEnd::Paragraph), start..stop));
+            self.out[at].1 = start..stop;
+        }
+    }
+
+    fn heading(&mut self, n: u8, line: Range<usize>, next: usize, brackets: bool) {
+        let t = line.start + n as usize + 1..line.end;
+        let whole = line.start..next;
+        let level = level(n);
+        let tag = Tag::Heading {
+            level,
+            id: None,
+            classes: Vec::new(),
+            attrs: Vec::new(),
+        };
+        self.out.push((Event::Start(tag), whole.clone()));
+        self.push_text(t, brackets);
+        self.out.push((Event::End(TagEnd::Heading(level)), whole));
+    }
+
+    fn comment(&mut self, line: Range<usize>, next: usize) -> bool {
+        let whole = line.start..next;
+        self.out.push((Event::Start(Tag::HtmlBlock), whole.clone()));
+        self.out.push((
+            Event::Html(CowStr::Borrowed(&self.text[whole.clone()])),
+            whole.clone(),
+        ));
+        self.out.push((Event::End(TagEnd::HtmlBlock), whole));
+        true
+    }
+
+    fn item(&mut self, line: Range<usize>, next: usize, brackets: bool, first: bool) {
+        if first {
+            self.list_ev = self.out.len();
+            self.out
+                .push((Event::Start(Tag::List(None)), line.start..line.start));
+            self.items.clear();
+        } else {
+            // The previous item, its blank lines included, ends where this
+            // one starts.
+            let prev = self.items.last().expect("a list has an item").start_ev;
+            self.out[prev].1.end = line.start;
+            let r = self.out[prev].1.clone();
+            self.out.push((Event::End(TagEnd::Item), r));
+        }
+        self.start_item(line, next, brackets);
+    }
+
+    /// Ends the list at `end`: the last item's end, the list's range and,
+    /// in a loose list, a paragraph around each item's text.
+    fn list_end(&mut self, end: usize, loose: bool) {
+        let out = &mut *self.out;
+        let start_ev = self.list_ev;
+        let last = self.items.last().expect("a list has an item").start_ev;
+        out[last].1.end = end;
+        out.push((Event::End(TagEnd::Item), out[last].1.clone()));
+        let list_range = out[start_ev].1.start..end;
+        out[start_ev].1 = list_range.clone();
+        out.push((Event::End(TagEnd::List(false)), list_range));
+        if !loose {
+            return;
+        }
+        // Each item's events are Start(Item), Text, (SoftBreak, Text)*,
+        // End(Item): in a loose list its text is a paragraph.
+        let tail: Vec<Ev<'a>> = out.drain(start_ev + 1..).collect();
+        let mut items = self.items.iter();
+        let mut text = 0..0;
+        for (ev, r) in tail {
+            match ev {
+                Event::Start(Tag::Item) => {
+                    text = items.next().expect("one item per Start(Item)").text.clone();
+                    out.push((ev, r));
+                    out.push((Event::Start(Tag::Paragraph), text.clone()));
+                }
+                Event::End(TagEnd::Item) => {
+                    out.push((Event::End(TagEnd::Paragraph), text.clone()));
+                    out.push((ev, r));
+                }
+                _ => out.push((ev, r)),
             }
-            Event::End(TagEnd::Item) => {
-                out.push((Event::End(TagEnd::Paragraph), text.clone()));
-                out.push((ev, r));
-            }
-            _ => out.push((ev, r)),
         }
     }
 }
