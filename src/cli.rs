@@ -217,7 +217,12 @@ enum Input {
 impl Input {
     fn name(&self) -> String {
         match self {
-            Input::File(p) | Input::Walked { path: p, .. } => p.display().to_string(),
+            // A UTF-8 path as it is, which is what `display` writes for it
+            // (through the formatting machinery: ~1,100 instructions a file).
+            Input::File(p) | Input::Walked { path: p, .. } => match p.to_str() {
+                Some(s) => s.to_owned(),
+                None => p.display().to_string(),
+            },
             Input::Stdin(n) => n.clone(),
             Input::Url(u) => u.clone(),
         }
@@ -788,7 +793,7 @@ fn outcome(linter: &Linter, input: &Input, args: &CheckArgs) -> Outcome {
         .and_then(|parent| path.strip_prefix(parent).ok())
         .unwrap_or(path);
     let listing = site::in_listing(rel);
-    let by_name = site::chosen_by_name(rel);
+    let by_name = !listing && site::named_as_notice(rel);
     let mut loaded = match load(input, &args.input) {
         Ok(l) => l,
         Err(e) if by_name => return fail(e),
