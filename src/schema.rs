@@ -164,8 +164,20 @@ impl Notice {
                 }
             });
         });
-        // (Their buffers all taken: nothing left to free.)
-        sections.clear();
+        #[cfg(test)]
+        assert!(sections.iter().all(|s| {
+            s.heading_text.capacity() == 0
+                && s.keys.capacity() == 0
+                && s.heading.owns_nothing()
+                && s.body.owns_nothing()
+        }));
+        // SAFETY: a length of 0 leaves every section unread, as if
+        // forgotten (no use after free, no double free can come of it),
+        // and none owns memory any more: each of its buffers was taken
+        // above, the rest is plain data. `clear` would run the drop glue of
+        // each field to find every capacity 0 (~40 instructions a section,
+        // 1.1 M estimated cycles in 1,000 notices).
+        unsafe { sections.set_len(0) };
         if sections.capacity() <= 4096 {
             SPARE_NOTICE_SECTIONS.with(|s| *s.borrow_mut() = sections);
         }
