@@ -590,8 +590,8 @@ fn low_bytes(b: &[u8]) -> (usize, bool) {
 fn low_bytes_avx2(b: &[u8]) -> (usize, bool) {
     use std::arch::x86_64::{
         __m256i, _mm256_cmpeq_epi8, _mm256_extract_epi64, _mm256_loadu_si256, _mm256_min_epu8,
-        _mm256_or_si256, _mm256_sad_epu8, _mm256_set1_epi8, _mm256_setzero_si256,
-        _mm256_sub_epi8, _mm256_testz_si256,
+        _mm256_or_si256, _mm256_sad_epu8, _mm256_set1_epi8, _mm256_setzero_si256, _mm256_sub_epi8,
+        _mm256_testz_si256,
     };
     let zero = _mm256_setzero_si256();
     let below = _mm256_set1_epi8(0x1f);
@@ -791,10 +791,7 @@ mod tests {
                     _ => (next() % 256) as u8 | 0x20,
                 })
                 .collect();
-            let want = (
-                b.iter().filter(|&&c| c < 0x20).count(),
-                b.contains(&0),
-            );
+            let want = (b.iter().filter(|&&c| c < 0x20).count(), b.contains(&0));
             assert_eq!(low_bytes(&b), want, "{b:?}");
             #[cfg(target_arch = "x86_64")]
             if crate::normalize::has_avx2() {
