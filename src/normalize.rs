@@ -118,6 +118,15 @@ impl NormText {
         }
     }
 
+    /// Whether the text holds no buffer (after [`Recycler::take_buffers`]).
+    #[cfg(test)]
+    pub(crate) fn owns_nothing(&self) -> bool {
+        self.text.capacity() == 0
+            && self.raw.text.capacity() == 0
+            && self.raw.segs_capacity() == 0
+            && matches!(self.to_raw, ToRaw::Identity)
+    }
+
     /// Whether the parsed text was one run (see [`WholeRun`]).
     #[cfg(test)]
     pub(crate) fn is_whole_run(&self) -> bool {

@@ -150,6 +150,12 @@ impl MappedText {
         self.text.capacity() + self.segs.capacity() * std::mem::size_of::<Seg>()
     }
 
+    /// The segment list's capacity.
+    #[cfg(test)]
+    pub(crate) fn segs_capacity(&self) -> usize {
+        self.segs.capacity()
+    }
+
     /// A copy in a [`Self::spare`] buffer (`clone` allocates two new ones).
     pub fn spare_copy(&self) -> MappedText {
         let mut out = MappedText::spare(self.text.len());

@@ -561,9 +561,51 @@ impl Pretty<'_> {
     }
 }
 
-/// Appends `n` in decimal, a character at a time (most numbers here have
-/// a few digits: no string to validate and copy).
-fn push_decimal(out: &mut String, mut n: u64) {
+/// Appends `n` in decimal. Below 10^8 (every offset, line and column of a
+/// notice) the digits are made in one `u64`, eight lanes at once, and
+/// written in one 8-byte copy cut to their number: a character pushed at a
+/// time was ~100 instructions a 5-digit offset (a capacity check and a
+/// mispredicted loop exit each), 50,000 numbers in 1,000 notices' JSON.
+fn push_decimal(out: &mut String, n: u64) {
+    if n >= 100_000_000 {
+        return push_decimal_slow(out, n);
+    }
+    let word = decimal8(n as u32);
+    // The zero digits before the first one (none of `n` = 0's one digit).
+    let zeros = ((word & !ASCII_ZEROS).trailing_zeros() / 8).min(7);
+    let len = out.len();
+    // Little-endian: the first digit in the lowest byte; the zeros shifted
+    // out leave NUL bytes at the top, cut off again by the truncation.
+    let bytes = (word >> (8 * zeros)).to_le_bytes();
+    // SAFETY: every byte is an ASCII digit or NUL (ASCII), so the 8 bytes
+    // are UTF-8 (`str::from_utf8` here was a call and a loop a number).
+    out.push_str(unsafe { std::str::from_utf8_unchecked(&bytes) });
+    out.truncate(len + 8 - zeros as usize);
+}
+
+/// `b'0'` in each byte.
+const ASCII_ZEROS: u64 = 0x3030_3030_3030_3030;
+
+/// The eight decimal digits of `n` (below 10^8, zeros in front) as ASCII,
+/// the first in the lowest byte: halves of four digits in 32-bit lanes,
+/// pairs in 16-bit lanes, digits in bytes, each split by a multiply and a
+/// shift (exact in these ranges: x * 5243 >> 19 is x / 100 below 43,699,
+/// x * 103 >> 10 is x / 10 below 179).
+fn decimal8(n: u32) -> u64 {
+    let (hi, lo) = (u64::from(n / 10_000), u64::from(n % 10_000));
+    let fours = hi | (lo << 32);
+    let hundreds = ((fours * 5243) >> 19) & 0x0000_007f_0000_007f;
+    let pairs = hundreds | ((fours - hundreds * 100) << 16);
+    let tens = ((pairs * 103) >> 10) & 0x000f_000f_000f_000f;
+    let digits = tens | ((pairs - tens * 10) << 8);
+    digits | ASCII_ZEROS
+}
+
+/// [`push_decimal`] a character at a time, for the rare large number (out
+/// of line: its registers cost the fast path a longer prologue).
+#[cold]
+#[inline(never)]
+fn push_decimal_slow(out: &mut String, mut n: u64) {
     let mut digits = [0u8; 20];
     let mut i = digits.len();
     loop {
@@ -822,10 +864,27 @@ mod tests {
 
     #[test]
     fn decimals() {
-        for n in [0u64, 1, 9, 10, 99, 100, 12345, u32::MAX as u64, u64::MAX] {
-            let mut got = String::new();
+        let mut next = crate::xorshift(0x510e_527f_ade6_82d1);
+        let edges = [0u64, 1, 9, 10, 99, 100, 12345, 99_999_999, 100_000_000];
+        let powers = (0..20).flat_map(|k| {
+            let p = 10u64.pow(k);
+            [p - 1, p, p + 1]
+        });
+        // Random numbers of every length, mostly under 10^8.
+        let random = (0..200_000).map(|_| {
+            let r = next();
+            r % 10u64.pow((r >> 59) as u32 % 10)
+        });
+        let numbers = edges
+            .into_iter()
+            .chain(powers)
+            .chain(random)
+            .chain([u32::MAX as u64, u64::MAX]);
+        for n in numbers {
+            // After other text, as in a report (the cut keeps it).
+            let mut got = String::from("é:");
             super::push_decimal(&mut got, n);
-            assert_eq!(got, n.to_string());
+            assert_eq!(got, format!("é:{n}"));
         }
     }
 
