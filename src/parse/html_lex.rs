@@ -1035,6 +1035,126 @@ fn fill_masks_avx2(src: &[u8], m: &mut ByteMasks) {
     fill_masks(src, m, |block| block_masks_avx2(block));
 }
 
+/// The bytes of `w` (32 of a tag) that end an attribute name
+/// ([`END_ATTR`]) and the other bytes up to 0x20 (control bytes, which the
+/// byte loop then steps over): bit `i` is byte `i`.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn name_ends(w: &[u8; 32]) -> u32 {
+    // SAFETY: SSE2 is part of x86-64 itself (every x86_64 target enables
+    // it); the function reads only `w`.
+    unsafe { name_ends_sse2(w) }
+}
+
+/// The bytes of `w` that are `q`, `<` or `{` (`Lexer::quoted`'s stops).
+/// A second call rather than more masks from [`name_ends`]: with four
+/// masks made at once, LLVM took them apart into 32 single bits each.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn value_stops(w: &[u8; 32], q: u8) -> u32 {
+    // SAFETY: as in `name_ends`.
+    unsafe { value_stops_sse2(w, q) }
+}
+
+/// One 16-byte half of `w` (`h` is 0 or 1).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "sse2")]
+#[inline]
+fn load_half(w: &[u8; 32], h: usize) -> std::arch::x86_64::__m128i {
+    use std::arch::x86_64::{__m128i, _mm_loadu_si128};
+    assert!(h < 2);
+    // SAFETY: bytes `16 * h..16 * h + 16` of `w` (32 bytes, `h` < 2) are
+    // in bounds; `loadu` needs no alignment. (Built from two `u64`s, the
+    // halves were put together a byte at a time.)
+    unsafe { _mm_loadu_si128(w.as_ptr().add(16 * h).cast::<__m128i>()) }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "sse2")]
+#[inline]
+fn name_ends_sse2(w: &[u8; 32]) -> u32 {
+    use std::arch::x86_64::{
+        _mm_cmpeq_epi8, _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+    };
+    let mut out = 0u32;
+    for h in 0..2 {
+        let v = load_half(w, h);
+        let eq = |c: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(c as i8));
+        // Bytes up to 0x20: the minimum with 0x20 is the byte itself.
+        let low = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x20)), v);
+        let ends = _mm_or_si128(
+            _mm_or_si128(low, eq(b'/')),
+            _mm_or_si128(eq(b'>'), eq(b'=')),
+        );
+        out |= u32::from(_mm_movemask_epi8(ends) as u16) << (16 * h);
+    }
+    out
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "sse2")]
+#[inline]
+fn value_stops_sse2(w: &[u8; 32], q: u8) -> u32 {
+    use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8};
+    let mut out = 0u32;
+    for h in 0..2 {
+        let v = load_half(w, h);
+        let eq = |c: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(c as i8));
+        let stops = _mm_or_si128(eq(q), _mm_or_si128(eq(b'<'), eq(b'{')));
+        out |= u32::from(_mm_movemask_epi8(stops) as u16) << (16 * h);
+    }
+    out
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn name_ends(w: &[u8; 32]) -> u32 {
+    name_ends_bytewise(w)
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn value_stops(w: &[u8; 32], q: u8) -> u32 {
+    value_stops_bytewise(w, q)
+}
+
+/// A mask of the bytes of `w` for which `f` holds.
+#[cfg(any(test, not(target_arch = "x86_64")))]
+fn mask_bytewise(w: &[u8; 32], f: impl Fn(u8) -> bool) -> u32 {
+    w.iter()
+        .enumerate()
+        .fold(0u32, |m, (i, &c)| m | u32::from(f(c)) << i)
+}
+
+/// [`name_ends`] a byte at a time: its reference.
+#[cfg(any(test, not(target_arch = "x86_64")))]
+fn name_ends_bytewise(w: &[u8; 32]) -> u32 {
+    mask_bytewise(w, |c| c <= 0x20 || matches!(c, b'/' | b'>' | b'='))
+}
+
+/// [`value_stops`] a byte at a time: its reference.
+#[cfg(any(test, not(target_arch = "x86_64")))]
+fn value_stops_bytewise(w: &[u8; 32], q: u8) -> u32 {
+    mask_bytewise(w, |c| c == q || matches!(c, b'<' | b'{'))
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Tests turn [`Lexer::parse_attrs`]' mask path off to compare it
+    /// with the byte loops.
+    static NO_ATTR_FAST_PATH: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+#[inline(always)]
+fn attr_fast_path() -> bool {
+    #[cfg(test)]
+    {
+        !NO_ATTR_FAST_PATH.with(std::cell::Cell::get)
+    }
+    #[cfg(not(test))]
+    {
+        true
+    }
+}
+
 fn is_ident_start(c: u8) -> bool {
     c.is_ascii_alphabetic() || c == b'_' || c == b'$' || c >= 0x80
 }
@@ -1646,7 +1766,53 @@ impl<'a> Lexer<'a> {
                 }
                 _ => {
                     let an = k;
-                    k = skip_to_class(b, k + 1, END_ATTR);
+                    // The name's end, and for `name="value"` (nearly every
+                    // attribute) the value's, from one set of masks over
+                    // the 32 bytes after the name's first: the byte loops
+                    // and the value's word-at-a-time search cost ~250
+                    // instructions an attribute.
+                    match b.get(k + 1..k + 33).filter(|_| attr_fast_path()) {
+                        Some(w) => {
+                            let w: &[u8; 32] = w.try_into().expect("32 bytes");
+                            let ends = name_ends(w);
+                            if ends == 0 {
+                                k = skip_to_class(b, k + 33, END_ATTR);
+                            } else {
+                                let p = ends.trailing_zeros() as usize;
+                                k += 1 + p;
+                                match w[p] {
+                                    b'=' if p < 30 && matches!(w[p + 1], b'"' | b'\'') => {
+                                        let q = w[p + 1];
+                                        let from = p + 2;
+                                        // The first quote, `<` or `{` after
+                                        // the opening quote (`quoted`'s stops).
+                                        let stops = value_stops(w, q) >> from;
+                                        let e = if stops != 0
+                                            && w[from + stops.trailing_zeros() as usize] == q
+                                        {
+                                            an + 1 + from + stops.trailing_zeros() as usize
+                                        } else {
+                                            self.quoted(an + 1 + from, q)?
+                                        };
+                                        note_attr(
+                                            &mut self.attrs,
+                                            &b[an..k],
+                                            (an + 1 + from, e),
+                                            read,
+                                        );
+                                        k = e + 1;
+                                        continue;
+                                    }
+                                    // A control byte that is not whitespace.
+                                    c if TAG_BYTES[c as usize] & END_ATTR == 0 => {
+                                        k = skip_to_class(b, k + 1, END_ATTR);
+                                    }
+                                    _ => {}
+                                }
+                            }
+                        }
+                        None => k = skip_to_class(b, k + 1, END_ATTR),
+                    }
                     let an_end = k;
                     let mut v = k;
                     while v < n && is_ws_by_class(b[v]) {
@@ -2418,6 +2584,101 @@ fn ts_generic(b: &[u8], from: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The vector masks of the attribute path are the byte loop's, on
+    /// random bytes heavy in the ones they mark.
+    #[test]
+    fn attr_masks_are_the_bytewise_masks() {
+        let mut next = crate::xorshift(0x6174_7472_6d61);
+        let pieces: Vec<u8> =
+            b"a=\"'<{>/ \t\n\r\x0c\x0b\x00\x1f\x20\x21\x7f\x80\xa0\xffZ-".to_vec();
+        for _ in 0..20_000 {
+            let mut w = [0u8; 32];
+            for c in &mut w {
+                *c = if next() % 4 == 0 {
+                    next() as u8
+                } else {
+                    pieces[(next() % pieces.len() as u64) as usize]
+                };
+            }
+            assert_eq!(name_ends(&w), name_ends_bytewise(&w), "{w:?}");
+            for q in [b'"', b'\'', b'<', 0] {
+                assert_eq!(value_stops(&w, q), value_stops_bytewise(&w, q), "{w:?}");
+            }
+        }
+    }
+
+    /// Tags read by the attribute masks give the tokens the byte loops
+    /// give, on random tags of random attributes (quotes, templates,
+    /// `>` in values, control bytes, names and values of every length,
+    /// inputs that end inside a tag).
+    #[test]
+    fn attr_mask_path_is_the_byte_loops() {
+        let mut next = crate::xorshift(0x6174_7472_7061);
+        let pieces = [
+            "<div",
+            "<p",
+            "<a",
+            "<h2",
+            "<x-widget",
+            "<span",
+            "</div",
+            "</a",
+            " ",
+            "  ",
+            "\n",
+            "\t",
+            "\x0b",
+            "\x01",
+            "=",
+            "\"",
+            "'",
+            ">",
+            "/>",
+            "/",
+            "id",
+            "class",
+            "role",
+            "style",
+            "aria-level",
+            "component",
+            "variant",
+            "as",
+            "href",
+            "data-some-very-long-attribute-name",
+            "\"main\"",
+            "\"heading\"",
+            "\"h3\"",
+            "\"font-weight:bold\"",
+            "\"cookie-banner\"",
+            "'navigation'",
+            "\"2\"",
+            "x",
+            "ä",
+            "<?php echo 1 ?>",
+            "{{ x }}",
+            "{% y %}",
+            "<",
+            "{",
+            "}",
+            "text ",
+            "\"a>b\"",
+            "\"/assets/img/some-long-path/logo.svg\"",
+        ];
+        for round in 0..3_000 {
+            let n = 1 + (next() % 60) as usize;
+            let src = crate::random_text(&mut next, &pieces, n);
+            for flavor in [Flavor::Markup, Flavor::BraceMarkup] {
+                NO_ATTR_FAST_PATH.with(|f| f.set(true));
+                let (slow, slow_c) = tokenize(&src, flavor, 0);
+                NO_ATTR_FAST_PATH.with(|f| f.set(false));
+                let (fast, fast_c) = tokenize(&src, flavor, 0);
+                assert_eq!(slow, fast, "{round}: {src:?}");
+                let spans = |c: &[Comment]| c.iter().map(|c| c.span.clone()).collect::<Vec<_>>();
+                assert_eq!(spans(&slow_c), spans(&fast_c), "{round}: {src:?}");
+            }
+        }
+    }
 
     fn tok(src: &str) -> (Vec<Token>, Vec<Comment>) {
         let (f, start) = sniff(src);
