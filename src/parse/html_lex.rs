@@ -2595,7 +2595,7 @@ mod tests {
         for _ in 0..20_000 {
             let mut w = [0u8; 32];
             for c in &mut w {
-                *c = if next() % 4 == 0 {
+                *c = if next().is_multiple_of(4) {
                     next() as u8
                 } else {
                     pieces[(next() % pieces.len() as u64) as usize]
