@@ -2691,8 +2691,8 @@ mod tests {
             "\x09d",
         ];
         let bytes = b"idIDasASroleclsyvntCLSYVNT\x00\x09\x49\x69\x44\x64\xc9\xe9@`[{-";
-        for round in 0..20_000 {
-            let name: Vec<u8> = if round % 2 == 0 {
+        for round in 0..20_000u32 {
+            let name: Vec<u8> = if round.is_multiple_of(2) {
                 names[(next() % names.len() as u64) as usize]
                     .as_bytes()
                     .to_vec()
@@ -2707,7 +2707,7 @@ mod tests {
             let word = u64::from_le_bytes(padded[..8].try_into().unwrap());
             let read = (next() % 8) as u8;
             let (mut a, mut b) = (Attrs::default(), Attrs::default());
-            if next() % 2 == 0 {
+            if next().is_multiple_of(2) {
                 a.vals[CLASS] = (3, 4);
                 b.vals[CLASS] = (3, 4);
             }
