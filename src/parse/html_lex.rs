@@ -1035,6 +1035,126 @@ fn fill_masks_avx2(src: &[u8], m: &mut ByteMasks) {
     fill_masks(src, m, |block| block_masks_avx2(block));
 }
 
+/// The bytes of `w` (32 of a tag) that end an attribute name
+/// ([`END_ATTR`]) and the other bytes up to 0x20 (control bytes, which the
+/// byte loop then steps over): bit `i` is byte `i`.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn name_ends(w: &[u8; 32]) -> u32 {
+    // SAFETY: SSE2 is part of x86-64 itself (every x86_64 target enables
+    // it); the function reads only `w`.
+    unsafe { name_ends_sse2(w) }
+}
+
+/// The bytes of `w` that are `q`, `<` or `{` (`Lexer::quoted`'s stops).
+/// A second call rather than more masks from [`name_ends`]: with four
+/// masks made at once, LLVM took them apart into 32 single bits each.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn value_stops(w: &[u8; 32], q: u8) -> u32 {
+    // SAFETY: as in `name_ends`.
+    unsafe { value_stops_sse2(w, q) }
+}
+
+/// One 16-byte half of `w` (`h` is 0 or 1).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "sse2")]
+#[inline]
+fn load_half(w: &[u8; 32], h: usize) -> std::arch::x86_64::__m128i {
+    use std::arch::x86_64::{__m128i, _mm_loadu_si128};
+    assert!(h < 2);
+    // SAFETY: bytes `16 * h..16 * h + 16` of `w` (32 bytes, `h` < 2) are
+    // in bounds; `loadu` needs no alignment. (Built from two `u64`s, the
+    // halves were put together a byte at a time.)
+    unsafe { _mm_loadu_si128(w.as_ptr().add(16 * h).cast::<__m128i>()) }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "sse2")]
+#[inline]
+fn name_ends_sse2(w: &[u8; 32]) -> u32 {
+    use std::arch::x86_64::{
+        _mm_cmpeq_epi8, _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+    };
+    let mut out = 0u32;
+    for h in 0..2 {
+        let v = load_half(w, h);
+        let eq = |c: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(c as i8));
+        // Bytes up to 0x20: the minimum with 0x20 is the byte itself.
+        let low = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x20)), v);
+        let ends = _mm_or_si128(
+            _mm_or_si128(low, eq(b'/')),
+            _mm_or_si128(eq(b'>'), eq(b'=')),
+        );
+        out |= u32::from(_mm_movemask_epi8(ends) as u16) << (16 * h);
+    }
+    out
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "sse2")]
+#[inline]
+fn value_stops_sse2(w: &[u8; 32], q: u8) -> u32 {
+    use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8};
+    let mut out = 0u32;
+    for h in 0..2 {
+        let v = load_half(w, h);
+        let eq = |c: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(c as i8));
+        let stops = _mm_or_si128(eq(q), _mm_or_si128(eq(b'<'), eq(b'{')));
+        out |= u32::from(_mm_movemask_epi8(stops) as u16) << (16 * h);
+    }
+    out
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn name_ends(w: &[u8; 32]) -> u32 {
+    name_ends_bytewise(w)
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn value_stops(w: &[u8; 32], q: u8) -> u32 {
+    value_stops_bytewise(w, q)
+}
+
+/// A mask of the bytes of `w` for which `f` holds.
+#[cfg(any(test, not(target_arch = "x86_64")))]
+fn mask_bytewise(w: &[u8; 32], f: impl Fn(u8) -> bool) -> u32 {
+    w.iter()
+        .enumerate()
+        .fold(0u32, |m, (i, &c)| m | u32::from(f(c)) << i)
+}
+
+/// [`name_ends`] a byte at a time: its reference.
+#[cfg(any(test, not(target_arch = "x86_64")))]
+fn name_ends_bytewise(w: &[u8; 32]) -> u32 {
+    mask_bytewise(w, |c| c <= 0x20 || matches!(c, b'/' | b'>' | b'='))
+}
+
+/// [`value_stops`] a byte at a time: its reference.
+#[cfg(any(test, not(target_arch = "x86_64")))]
+fn value_stops_bytewise(w: &[u8; 32], q: u8) -> u32 {
+    mask_bytewise(w, |c| c == q || matches!(c, b'<' | b'{'))
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Tests turn [`Lexer::parse_attrs`]' mask path off to compare it
+    /// with the byte loops.
+    static NO_ATTR_FAST_PATH: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+#[inline(always)]
+fn attr_fast_path() -> bool {
+    #[cfg(test)]
+    {
+        !NO_ATTR_FAST_PATH.with(std::cell::Cell::get)
+    }
+    #[cfg(not(test))]
+    {
+        true
+    }
+}
+
 fn is_ident_start(c: u8) -> bool {
     c.is_ascii_alphabetic() || c == b'_' || c == b'$' || c >= 0x80
 }
@@ -1646,7 +1766,57 @@ impl<'a> Lexer<'a> {
                 }
                 _ => {
                     let an = k;
-                    k = skip_to_class(b, k + 1, END_ATTR);
+                    // The name's end, and for `name="value"` (nearly every
+                    // attribute) the value's, from one set of masks over
+                    // the 32 bytes after the name's first: the byte loops
+                    // and the value's word-at-a-time search cost ~250
+                    // instructions an attribute.
+                    match b.get(k + 1..k + 33).filter(|_| attr_fast_path()) {
+                        Some(w) => {
+                            let w: &[u8; 32] = w.try_into().expect("32 bytes");
+                            let ends = name_ends(w);
+                            if ends == 0 {
+                                k = skip_to_class(b, k + 33, END_ATTR);
+                            } else {
+                                let p = ends.trailing_zeros() as usize;
+                                k += 1 + p;
+                                match w[p] {
+                                    b'=' if p < 30 && matches!(w[p + 1], b'"' | b'\'') => {
+                                        let q = w[p + 1];
+                                        let from = p + 2;
+                                        // The first quote, `<` or `{` after
+                                        // the opening quote (`quoted`'s stops).
+                                        let stops = value_stops(w, q) >> from;
+                                        let e = if stops != 0
+                                            && w[from + stops.trailing_zeros() as usize] == q
+                                        {
+                                            an + 1 + from + stops.trailing_zeros() as usize
+                                        } else {
+                                            self.quoted(an + 1 + from, q)?
+                                        };
+                                        let word = u64::from_le_bytes(
+                                            b[an..an + 8].try_into().expect("8 bytes"),
+                                        );
+                                        note_attr_word(
+                                            &mut self.attrs,
+                                            &b[an..k],
+                                            word,
+                                            (an + 1 + from, e),
+                                            read,
+                                        );
+                                        k = e + 1;
+                                        continue;
+                                    }
+                                    // A control byte that is not whitespace.
+                                    c if TAG_BYTES[c as usize] & END_ATTR == 0 => {
+                                        k = skip_to_class(b, k + 1, END_ATTR);
+                                    }
+                                    _ => {}
+                                }
+                            }
+                        }
+                        None => k = skip_to_class(b, k + 1, END_ATTR),
+                    }
                     let an_end = k;
                     let mut v = k;
                     while v < n && is_ws_by_class(b[v]) {
@@ -2207,6 +2377,48 @@ fn tag_reads(tag: Tag) -> (bool, bool) {
     (container, text)
 }
 
+/// [`note_attr`] for a name whose first 8 bytes (and maybe more) are
+/// `word`, as [`Lexer::parse_attrs`]' mask path has them: a name of up to
+/// 8 bytes is compared as one number (the call and the slice comparisons
+/// cost ~32 instructions an attribute).
+#[inline(always)]
+fn note_attr_word(a: &mut Attrs, name: &[u8], word: u64, value: (usize, usize), read: u8) {
+    let len = name.len();
+    if len > 8 || len == 0 {
+        note_attr(a, name, value, read);
+        return;
+    }
+    // Lowercase by setting 0x20 in every byte: exact against the letters
+    // of the keys (only `X` and `x` become `x`; no other byte becomes a
+    // letter). The bytes past the name are cleared, and no byte of a key
+    // is 0, so a shorter or longer name never equals a key.
+    const LOW: u64 = 0x2020_2020_2020_2020;
+    let lower = (word | LOW) & (u64::MAX >> (64 - 8 * len));
+    const K_ID: u64 = key(b"id");
+    const K_AS: u64 = key(b"as");
+    const K_ROLE: u64 = key(b"role");
+    const K_CLASS: u64 = key(b"class");
+    const K_STYLE: u64 = key(b"style");
+    const K_VARIANT: u64 = key(b"variant");
+    let (slot, kind) = match lower {
+        K_ID => (ID, ATTRS_ID),
+        K_AS => (AS, ATTRS_OTHER),
+        K_ROLE => (ROLE, ATTRS_OTHER),
+        K_CLASS => (CLASS, ATTRS_CLASS),
+        K_STYLE => (STYLE, ATTRS_OTHER),
+        K_VARIANT => (VARIANT, ATTRS_OTHER),
+        _ => return,
+    };
+    if read & kind == 0 {
+        return;
+    }
+    let slot = &mut a.vals[slot];
+    if slot.1 == 0 {
+        *slot = (value.0 as u32, value.1 as u32);
+        a.any = true;
+    }
+}
+
 fn note_attr(a: &mut Attrs, name: &[u8], value: (usize, usize), read: u8) {
     let value = (value.0 as u32, value.1 as u32);
     if name.len() > 10 {
@@ -2418,6 +2630,164 @@ fn ts_generic(b: &[u8], from: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The vector masks of the attribute path are the byte loop's, on
+    /// random bytes heavy in the ones they mark.
+    #[test]
+    fn attr_masks_are_the_bytewise_masks() {
+        let mut next = crate::xorshift(0x6174_7472_6d61);
+        let pieces: Vec<u8> =
+            b"a=\"'<{>/ \t\n\r\x0c\x0b\x00\x1f\x20\x21\x7f\x80\xa0\xffZ-".to_vec();
+        for _ in 0..20_000 {
+            let mut w = [0u8; 32];
+            for c in &mut w {
+                *c = if next().is_multiple_of(4) {
+                    next() as u8
+                } else {
+                    pieces[(next() % pieces.len() as u64) as usize]
+                };
+            }
+            assert_eq!(name_ends(&w), name_ends_bytewise(&w), "{w:?}");
+            for q in [b'"', b'\'', b'<', 0] {
+                assert_eq!(value_stops(&w, q), value_stops_bytewise(&w, q), "{w:?}");
+            }
+        }
+    }
+
+    /// A name compared as one number notes what the slice comparisons
+    /// note, for names of every case and of bytes near the keys'.
+    #[test]
+    fn note_attr_word_is_note_attr() {
+        let mut next = crate::xorshift(0x6e6f_7465_6174);
+        let names = [
+            "id",
+            "ID",
+            "Id",
+            "as",
+            "aS",
+            "role",
+            "ROLE",
+            "class",
+            "Class",
+            "style",
+            "variant",
+            "VARIANT",
+            "classname",
+            "className",
+            "component",
+            "aria-level",
+            "aria-label",
+            "i",
+            "idd",
+            "rolex",
+            "clas",
+            "h",
+            "href",
+            "src",
+            "ic",
+            "kd",
+            "iD",
+            "\u{c9}d",
+            "\x09d",
+        ];
+        let bytes = b"idIDasASroleclsyvntCLSYVNT\x00\x09\x49\x69\x44\x64\xc9\xe9@`[{-";
+        for round in 0..20_000u32 {
+            let name: Vec<u8> = if round.is_multiple_of(2) {
+                names[(next() % names.len() as u64) as usize]
+                    .as_bytes()
+                    .to_vec()
+            } else {
+                let n = 1 + (next() % 9) as usize;
+                (0..n)
+                    .map(|_| bytes[(next() % bytes.len() as u64) as usize])
+                    .collect()
+            };
+            let mut padded = name.clone();
+            padded.extend((0..8).map(|_| next() as u8));
+            let word = u64::from_le_bytes(padded[..8].try_into().unwrap());
+            let read = (next() % 8) as u8;
+            let (mut a, mut b) = (Attrs::default(), Attrs::default());
+            if next().is_multiple_of(2) {
+                a.vals[CLASS] = (3, 4);
+                b.vals[CLASS] = (3, 4);
+            }
+            note_attr(&mut a, &name, (5, 9), read);
+            note_attr_word(&mut b, &name, word, (5, 9), read);
+            assert_eq!((a.vals, a.any), (b.vals, b.any), "{name:?}");
+        }
+    }
+
+    /// Tags read by the attribute masks give the tokens the byte loops
+    /// give, on random tags of random attributes (quotes, templates,
+    /// `>` in values, control bytes, names and values of every length,
+    /// inputs that end inside a tag).
+    #[test]
+    fn attr_mask_path_is_the_byte_loops() {
+        let mut next = crate::xorshift(0x6174_7472_7061);
+        let pieces = [
+            "<div",
+            "<p",
+            "<a",
+            "<h2",
+            "<x-widget",
+            "<span",
+            "</div",
+            "</a",
+            " ",
+            "  ",
+            "\n",
+            "\t",
+            "\x0b",
+            "\x01",
+            "=",
+            "\"",
+            "'",
+            ">",
+            "/>",
+            "/",
+            "id",
+            "class",
+            "role",
+            "style",
+            "aria-level",
+            "component",
+            "variant",
+            "as",
+            "href",
+            "data-some-very-long-attribute-name",
+            "\"main\"",
+            "\"heading\"",
+            "\"h3\"",
+            "\"font-weight:bold\"",
+            "\"cookie-banner\"",
+            "'navigation'",
+            "\"2\"",
+            "x",
+            "ä",
+            "<?php echo 1 ?>",
+            "{{ x }}",
+            "{% y %}",
+            "<",
+            "{",
+            "}",
+            "text ",
+            "\"a>b\"",
+            "\"/assets/img/some-long-path/logo.svg\"",
+        ];
+        for round in 0..3_000 {
+            let n = 1 + (next() % 60) as usize;
+            let src = crate::random_text(&mut next, &pieces, n);
+            for flavor in [Flavor::Markup, Flavor::BraceMarkup] {
+                NO_ATTR_FAST_PATH.with(|f| f.set(true));
+                let (slow, slow_c) = tokenize(&src, flavor, 0);
+                NO_ATTR_FAST_PATH.with(|f| f.set(false));
+                let (fast, fast_c) = tokenize(&src, flavor, 0);
+                assert_eq!(slow, fast, "{round}: {src:?}");
+                let spans = |c: &[Comment]| c.iter().map(|c| c.span.clone()).collect::<Vec<_>>();
+                assert_eq!(spans(&slow_c), spans(&fast_c), "{round}: {src:?}");
+            }
+        }
+    }
 
     fn tok(src: &str) -> (Vec<Token>, Vec<Comment>) {
         let (f, start) = sniff(src);
