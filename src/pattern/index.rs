@@ -138,16 +138,32 @@ impl DoubleArrayTrie {
     /// pairs, written by index, took 40 instructions a word start).
     #[inline(always)]
     fn add_ids_to(&self, path: (u16, u16), at: usize, hits: &mut Hits) {
+        hits.room_for(2 * COPIED);
+        // SAFETY: the room was just made.
+        unsafe { self.add_ids_in_room(path, at, hits) }
+    }
+
+    /// [`Self::add_ids_to`] in room made beforehand: [`TermIndex::starts`]
+    /// makes it once for all of a text's word starts, where a check at
+    /// each one took 4 instructions of its ~60.
+    ///
+    /// # Safety
+    ///
+    /// `hits.slots` and `hits.ats` hold at least `2 * COPIED * k` past
+    /// `hits.len`, for some `k` from 1 to 32 (a 64-byte block's word
+    /// starts). After the call, they hold at least `2 * COPIED * (k - 1)`
+    /// past the new `hits.len`.
+    #[inline(always)]
+    unsafe fn add_ids_in_room(&self, path: (u16, u16), at: usize, hits: &mut Hits) {
         let (from, len) = (usize::from(path.0), usize::from(path.1));
         // (One bounds check for both halves.)
         let ids: &[u32; 2 * COPIED] =
             (self.path_ids[from..from + 2 * COPIED].try_into()).expect("padded");
-        hits.room_for(2 * COPIED);
         let n = hits.len;
         let (slots, ats) = (hits.slots.as_mut_ptr(), hits.ats.as_mut_ptr());
         let write = |k: usize, chunk: &[u32; COPIED]| {
-            // SAFETY: `room_for` just made `slots` and `ats` (as long as
-            // each other) hold `2 * COPIED` past `n`, and `k` is 0 or
+            // SAFETY: the caller made `slots` and `ats` (as long as each
+            // other) hold `2 * COPIED` past `n`, and `k` is 0 or
             // `COPIED`: the writes stay inside both.
             unsafe {
                 (slots.add(n + k).cast::<[u32; COPIED]>()).write_unaligned(*chunk);
@@ -159,8 +175,10 @@ impl DoubleArrayTrie {
         if len > COPIED {
             // One word start in thirty.
             if len > 2 * COPIED {
-                // One in five hundred.
+                // One in five hundred. (Then room for the rest of the
+                // block's word starts, at most 31.)
                 hits.extend(&self.path_ids[from..from + len], at);
+                hits.room_for(2 * COPIED * 31);
                 return;
             }
             write(COPIED, second.expect("COPIED ids"));
@@ -369,12 +387,20 @@ fn byte_flags(high_bits: u64) -> u32 {
 /// and ö, and Finnish words are full of them. (Masks of eight bytes left
 /// the loops over their bits with a mispredicted branch every eight bytes.)
 /// `f` gets the start and how many word bytes it begins (64 at most).
-fn each_word_start(bytes: &[u8], mut f: impl FnMut(usize, usize)) {
-    // Each block's word bytes are known before its starts are given, so
-    // that a word that goes on into the next block has its whole length
-    // (cut at the block's end, its memo key would not hold the word, and
-    // one word start in eight was walked again for that).
-    let tails = block_masks(bytes);
+///
+/// `tails`: [`block_masks`] of the text. Each block's word bytes are known
+/// before its starts are given, so that a word that goes on into the next
+/// block has its whole length (cut at the block's end, its memo key would
+/// not hold the word, and one word start in eight was walked again for
+/// that).
+/// `block` is called before each block's starts (at most 32); both get
+/// `state`.
+fn each_word_start<S>(
+    tails: &[u64],
+    state: &mut S,
+    mut block: impl FnMut(&mut S),
+    mut f: impl FnMut(&mut S, usize, usize),
+) {
     // Bit 0: the last byte of the block before belongs to a word character.
     let mut before = 0u64;
     for (b, &tail) in tails.iter().enumerate() {
@@ -382,12 +408,13 @@ fn each_word_start(bytes: &[u8], mut f: impl FnMut(usize, usize)) {
         let next = tails.get(b + 1).copied().unwrap_or(0);
         let mut starts = tail & !(tail << 1 | before);
         before = tail >> 63;
+        block(state);
         while starts != 0 {
             let i = starts.trailing_zeros();
             // The word bytes from `i` on, this block's and then the next's
             // (a u128 shifted by `i` took a dozen instructions).
             let ahead = tail >> i | (next << 1) << (63 - i);
-            f(at + i as usize, (!ahead).trailing_zeros() as usize);
+            f(state, at + i as usize, (!ahead).trailing_zeros() as usize);
             starts &= starts - 1;
         }
     }
@@ -942,11 +969,18 @@ impl TermIndex {
             // The language guess's function words, counted at the word
             // starts visited here ([`crate::lint::language_of_joined`]).
             let mut function_words = [0u32; 3];
+            let tails = block_masks(bytes);
             WORD_MEMO.with_borrow_mut(|memo| {
                 let memo = memo.for_index(self.id);
                 // (Nearly every word begins with a byte that begins some
                 // stem: the walk, or the memo, answers for the others.)
-                each_word_start(bytes, |at, run| {
+                // Room for the writes ahead of a block's word starts,
+                // made once for the block, as many as it may have (for
+                // the whole text, the lists grew too long to keep for the
+                // next text; by the block's count, the count cost more
+                // than it saved: no `popcnt` in the baseline x86-64).
+                let room = |hits: &mut Hits| hits.room_for(2 * COPIED * 32);
+                each_word_start(&tails, &mut hits, room, |hits, at, run| {
                     // (A window of 16 bytes by two checks that the
                     // compiler does not merge, where `get(at..at + 16)`
                     // took seven instructions.)
@@ -1005,7 +1039,10 @@ impl TermIndex {
                         }
                     };
                     crate::lint::count_at_word_start(bytes, at, run, class, &mut function_words);
-                    self.edges.add_ids_to(path, at, &mut hits);
+                    // SAFETY: `room` made room for `2 * COPIED` per word
+                    // start of the block, and each call keeps the room the
+                    // block's later ones need.
+                    unsafe { self.edges.add_ids_in_room(path, at, hits) };
                 });
             });
             counted = Some(function_words);
@@ -1494,6 +1531,39 @@ mod tests {
         }
         assert_eq!(&hits.slots[..hits.len], want_slots.as_slice());
         assert_eq!(&hits.ats[..hits.len], want_ats.as_slice());
+    }
+
+    /// `add_ids_in_room` keeps the room it was given, but for one call's:
+    /// from room made for a block of 32 word starts, each of which ends up
+    /// to a dozen lists (more than the vector writes' eight, so that some
+    /// take the path that may grow the lists), 32 calls stay inside it.
+    #[test]
+    fn ids_added_in_room_keep_room_for_the_blocks_later_starts() {
+        let words = ["a", "ab", "abc", "abcd", "b", "ba", "c"];
+        let mut next = crate::xorshift(0xb10c);
+        let mut entries = Vec::new();
+        for (i, w) in words.iter().enumerate() {
+            for _ in 0..=(next() % (12 - i as u64)) {
+                entries.push((w.to_string(), (next() % 40) as u32));
+            }
+        }
+        let trie = DoubleArrayTrie::new(&entries).unwrap();
+        let mut hits = Hits::default();
+        let mut checked = Hits::default();
+        for block in 0..200 {
+            hits.room_for(2 * COPIED * 32);
+            for k in (0..32).rev() {
+                let text = crate::random_text(&mut next, &["a", "b", "c", "x"], 1 + block % 5);
+                let (_, deepest) = trie.walk(text.as_bytes());
+                // SAFETY: room for `k + 1` calls, as the loop keeps.
+                unsafe { trie.add_ids_in_room(trie.path_to(deepest), block, &mut hits) };
+                trie.add_ids_to(trie.path_to(deepest), block, &mut checked);
+                assert!(hits.slots.len() >= hits.len + 2 * COPIED * k);
+                assert_eq!(hits.ats.len(), hits.slots.len());
+            }
+        }
+        assert_eq!(&hits.slots[..hits.len], &checked.slots[..checked.len]);
+        assert_eq!(&hits.ats[..hits.len], &checked.ats[..checked.len]);
     }
 
     /// The counting sort by slot, by the low byte's table (up to 256
