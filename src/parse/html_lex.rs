@@ -2409,14 +2409,7 @@ fn note_attr_word(a: &mut Attrs, name: &[u8], word: u64, value: (usize, usize), 
         K_VARIANT => (VARIANT, ATTRS_OTHER),
         _ => return,
     };
-    if read & kind == 0 {
-        return;
-    }
-    let slot = &mut a.vals[slot];
-    if slot.1 == 0 {
-        *slot = (value.0 as u32, value.1 as u32);
-        a.any = true;
-    }
+    put_attr(a, slot, kind, (value.0 as u32, value.1 as u32), read);
 }
 
 fn note_attr(a: &mut Attrs, name: &[u8], value: (usize, usize), read: u8) {
@@ -2439,6 +2432,13 @@ fn note_attr(a: &mut Attrs, name: &[u8], value: (usize, usize), read: u8) {
         10 if is(b"aria-level") => (ARIA_LEVEL, ATTRS_OTHER),
         _ => return,
     };
+    put_attr(a, slot, kind, value, read);
+}
+
+/// Keeps an attribute's value in its slot when the classifier reads that
+/// kind (`read`), the first of a repeated attribute winning.
+#[inline(always)]
+fn put_attr(a: &mut Attrs, slot: usize, kind: u8, value: (u32, u32), read: u8) {
     if read & kind == 0 {
         return;
     }

@@ -1493,6 +1493,20 @@ mod tests {
         }
     }
 
+    /// A trie of a few short words, word `i` in up to 12 - i of 40 lists
+    /// (more than the vector writes' eight), with its entries.
+    fn many_list_trie(next: &mut impl FnMut() -> u64) -> (Vec<(String, u32)>, DoubleArrayTrie) {
+        let words = ["a", "ab", "abc", "abcd", "b", "ba", "c"];
+        let mut entries = Vec::new();
+        for (i, w) in words.iter().enumerate() {
+            for _ in 0..=(next() % (12 - i as u64)) {
+                entries.push((w.to_string(), (next() % 40) as u32));
+            }
+        }
+        let trie = DoubleArrayTrie::new(&entries).unwrap();
+        (entries, trie)
+    }
+
     /// `add_ids_to` writes ahead of the pairs without bounds checks: on
     /// a trie whose walks end up to a dozen lists (more than the vector
     /// writes' eight), from an empty `Hits` that must grow on the way,
@@ -1500,16 +1514,8 @@ mod tests {
     /// else.
     #[test]
     fn ids_added_at_a_word_start_are_the_walks_lists() {
-        let words = ["a", "ab", "abc", "abcd", "b", "ba", "c"];
         let mut next = crate::xorshift(0x0dd_ba11);
-        let mut entries = Vec::new();
-        for (i, w) in words.iter().enumerate() {
-            // Word `i` in up to 12 - i lists of 40.
-            for _ in 0..=(next() % (12 - i as u64)) {
-                entries.push((w.to_string(), (next() % 40) as u32));
-            }
-        }
-        let trie = DoubleArrayTrie::new(&entries).unwrap();
+        let (entries, trie) = many_list_trie(&mut next);
         let mut hits = Hits::default();
         let (mut want_slots, mut want_ats): (Vec<u32>, Vec<u32>) = (Vec::new(), Vec::new());
         for round in 0..2000 {
@@ -1539,15 +1545,8 @@ mod tests {
     /// take the path that may grow the lists), 32 calls stay inside it.
     #[test]
     fn ids_added_in_room_keep_room_for_the_blocks_later_starts() {
-        let words = ["a", "ab", "abc", "abcd", "b", "ba", "c"];
         let mut next = crate::xorshift(0xb10c);
-        let mut entries = Vec::new();
-        for (i, w) in words.iter().enumerate() {
-            for _ in 0..=(next() % (12 - i as u64)) {
-                entries.push((w.to_string(), (next() % 40) as u32));
-            }
-        }
-        let trie = DoubleArrayTrie::new(&entries).unwrap();
+        let (_, trie) = many_list_trie(&mut next);
         let mut hits = Hits::default();
         let mut checked = Hits::default();
         for block in 0..200 {
