@@ -11,6 +11,7 @@ pub mod cli;
 pub mod engine;
 pub mod fetch;
 pub mod lint;
+pub mod lowercase;
 pub mod lsp;
 pub mod normalize;
 pub mod parse;

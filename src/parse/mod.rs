@@ -296,7 +296,7 @@ pub fn names_the_notice(s: &str) -> bool {
             words &= words - 1;
         }
     }
-    ascii_from_lowercase && crate::schema::with_lowercase(s, names_the_notice_lowercase)
+    ascii_from_lowercase && crate::lowercase::with_lowercase(s, names_the_notice_lowercase)
 }
 
 /// The words of [`names_the_notice`].
