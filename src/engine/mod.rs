@@ -6,6 +6,7 @@ pub mod catalogue;
 pub mod config;
 mod suppress;
 
+use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::ops::Range;
 
@@ -424,7 +425,13 @@ struct Doc<'a> {
     /// Each section's keys as (key, section index), sorted: the sections
     /// headed for an element without going over every section's keys for
     /// every element rule.
-    key_sections: Vec<(Key, usize)>,
+    /// As `key << 32 | section` integers (sorted without a chain of tuple
+    /// compares).
+    key_sections: Vec<u64>,
+    /// The last text [`Doc::locate`] was asked for, as (address, length,
+    /// start in the joined text; `usize::MAX`: none): a body's or a
+    /// sentence's checks ask for it a few times in a row.
+    last_located: Cell<(usize, usize, usize)>,
 }
 
 /// Each text's (address, length, start in the joined text), sorted: as
@@ -470,11 +477,11 @@ impl<'a> Doc<'a> {
             joined.push('\n');
         }
         let by_address = by_address(&texts, &starts);
-        let mut key_sections: Vec<(Key, usize)> = notice
+        let mut key_sections: Vec<u64> = notice
             .sections
             .iter()
             .enumerate()
-            .flat_map(|(i, s)| s.keys.iter().map(move |&k| (k, i)))
+            .flat_map(|(i, s)| s.keys.iter().map(move |&k| (k as u64) << 32 | i as u64))
             .collect();
         key_sections.sort_unstable();
         key_sections.dedup();
@@ -484,17 +491,19 @@ impl<'a> Doc<'a> {
             scan: prefilter.scan(joined),
             by_address,
             key_sections,
+            last_located: Cell::new((0, 0, 0)),
         }
     }
 
     /// The indices of the sections with `key` ([`crate::schema::Section::has_key`]), in
     /// order.
     fn sections_with(&self, key: Key) -> impl Iterator<Item = usize> + '_ {
-        let from = self.key_sections.partition_point(|&(k, _)| k < key);
+        let key = key as u64;
+        let from = self.key_sections.partition_point(|&x| x >> 32 < key);
         self.key_sections[from..]
             .iter()
-            .take_while(move |&&(k, _)| k == key)
-            .map(|&(_, i)| i)
+            .take_while(move |&&x| x >> 32 == key)
+            .map(|&x| (x & 0xffff_ffff) as usize)
     }
 
     fn joined(&self) -> &str {
@@ -563,6 +572,20 @@ impl<'a> Doc<'a> {
     /// Where `text`, a slice of one of the notice's texts, lies in the
     /// joined text.
     fn locate(&self, text: &str) -> Option<Range<usize>> {
+        let at = text.as_ptr() as usize;
+        // (No text is at address 0.) The answer depends on the address and
+        // length alone: the notice's texts stay put while it is linted.
+        let (p, len, start) = self.last_located.get();
+        if (p, len) == (at, text.len()) {
+            return (start != usize::MAX).then(|| start..start + len);
+        }
+        let r = self.locate_anew(text);
+        let start = r.as_ref().map_or(usize::MAX, |r| r.start);
+        self.last_located.set((at, text.len(), start));
+        r
+    }
+
+    fn locate_anew(&self, text: &str) -> Option<Range<usize>> {
         let at = text.as_ptr() as usize;
         let i = self
             .by_address
