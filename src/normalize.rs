@@ -93,6 +93,20 @@ impl NormText {
             .unwrap_or_else(|| scan(self.text.as_bytes()))
     }
 
+    /// Whether [`normalize`] saw, while copying the text, that it has no
+    /// ASCII digit (false when it did not look: then ask
+    /// [`Self::has_ascii_digit`]).
+    #[inline]
+    pub(crate) fn has_no_digit_seen(&self) -> bool {
+        matches!(
+            self.whole_run,
+            Some(WholeRun {
+                digits: Some(false),
+                ..
+            })
+        )
+    }
+
     /// What besides the text [`normalize`] gave, if the map is the
     /// identity: [`normalize`] is a function of the parsed text alone, so
     /// [`Self::from_identity_parts`] makes its answer again for another
@@ -103,12 +117,14 @@ impl NormText {
 
     /// `normalize(raw)`, given the `text` and `parts` that it gave for a
     /// parsed text the same as `raw.text`.
+    /// Written into `buf` when it has room (see [`normalize_in`]).
     pub(crate) fn from_identity_parts(
         raw: MappedText,
         text: &str,
         parts: IdentityParts,
+        buf: String,
     ) -> NormText {
-        let mut t = spare_text(text.len() + 64);
+        let mut t = room_for(buf, text.len() + 64);
         t.push_str(text);
         NormText {
             text: t,
@@ -188,6 +204,19 @@ fn spare_text(n: usize) -> String {
     }
 }
 
+/// `buf` emptied if it has room for `n` bytes, else a spare buffer
+/// ([`spare_text`]; `buf`, too small, is dropped as `spare_text` drops a
+/// kept one too small).
+#[inline]
+fn room_for(mut buf: String, n: usize) -> String {
+    if buf.capacity() >= n {
+        buf.clear();
+        buf
+    } else {
+        spare_text(n)
+    }
+}
+
 impl NormText {
     /// Gives the normalized text's buffer to the next [`normalize`] on
     /// this thread, and the parsed text's to the next parser's
@@ -217,11 +246,24 @@ impl Recycler<'_, '_> {
     /// moved out of the list first.
     #[inline]
     pub(crate) fn take_buffers(&mut self, t: &mut NormText) {
+        let text = self.take_maps(t);
+        self.give_text(text);
+    }
+
+    /// [`Self::take_buffers`] but for the normalized text's buffer, which
+    /// is returned (for [`normalize_in`]) instead of pooled.
+    #[inline]
+    pub(crate) fn take_maps(&mut self, t: &mut NormText) -> String {
         self.pool.give(std::mem::take(&mut t.raw));
         if let ToRaw::Map(m) = std::mem::replace(&mut t.to_raw, ToRaw::Identity) {
             self.pool.give(m);
         }
-        let text = std::mem::take(&mut t.text);
+        std::mem::take(&mut t.text)
+    }
+
+    /// Keeps a normalized text's buffer for [`spare_text`].
+    #[inline]
+    pub(crate) fn give_text(&mut self, text: String) {
         if text.capacity() > 0 && self.spare.bytes + text.capacity() <= SPARE_TEXT_BYTES {
             self.spare.bytes += text.capacity();
             self.spare.texts.push(text);
@@ -255,9 +297,16 @@ fn is_vowel(c: char) -> bool {
 
 /// Normalizes parsed text for matching.
 pub fn normalize(raw: MappedText) -> NormText {
+    normalize_in(raw, String::new())
+}
+
+/// [`normalize`], written into `buf` when it has room (a section's buffer
+/// from the notice before, see [`crate::schema::build`]), else into a
+/// spare one.
+pub(crate) fn normalize_in(raw: MappedText, buf: String) -> NormText {
     let src = raw.text.as_str();
     // (64 bytes more for `lowered_whole_run`'s block writes.)
-    let mut text = spare_text(src.len() + 64);
+    let mut text = room_for(buf, src.len() + 64);
     // Fast path: most text is letters and single spaces that come out the
     // same length (ASCII lowercased, already-lowercase letters such as ä
     // and ö as they are). Such a run is copied in one piece.
