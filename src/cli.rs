@@ -208,7 +208,9 @@ enum Input {
     /// when it looks like a privacy notice, unless `--all`.
     Walked {
         path: PathBuf,
-        root: PathBuf,
+        /// Shared by the folder's files: each had a copy of its own, and the
+        /// batch loop compared folders by their components.
+        root: std::sync::Arc<Path>,
     },
     Stdin(String),
     Url(String),
@@ -264,7 +266,8 @@ fn collect_inputs(args: &InputArgs, errors: &mut Vec<FileError>) -> Vec<Input> {
             }),
             Ok(m) if m.is_dir() => {
                 let before = out.len();
-                walk(p, p, &exts, &mut out, errors, &mut Vec::new());
+                let root = std::sync::Arc::from(p.as_path());
+                walk(&root, p, &exts, &mut out, errors, &mut Vec::new());
                 if out.len() == before {
                     errors.push(FileError {
                         path: p.display().to_string(),
@@ -282,7 +285,7 @@ fn collect_inputs(args: &InputArgs, errors: &mut Vec<FileError>) -> Vec<Input> {
 }
 
 fn walk(
-    root: &Path,
+    root: &std::sync::Arc<Path>,
     dir: &Path,
     exts: &[String],
     out: &mut Vec<Input>,
@@ -328,15 +331,13 @@ fn walk(
             // Not FIFOs, sockets or devices found in a tree: opening a FIFO
             // blocks until something writes to it.
             Ok((_, true)) => {
-                let ext = p
-                    .extension()
-                    .and_then(|e| e.to_str())
-                    .unwrap_or("")
-                    .to_ascii_lowercase();
-                if exts.contains(&ext) {
+                // `exts` are lowercase: the same test as comparing the
+                // extension lowercased, without a `String` a file.
+                let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("");
+                if exts.iter().any(|e| e.eq_ignore_ascii_case(ext)) {
                     out.push(Input::Walked {
                         path: p,
-                        root: root.to_path_buf(),
+                        root: std::sync::Arc::clone(root),
                     });
                 }
             }
@@ -892,7 +893,7 @@ struct Done {
     failed: bool,
     chosen: Option<(String, crate::site::Chosen)>,
     skipped: Option<(String, PathBuf)>,
-    walked_root: Option<PathBuf>,
+    walked_root: Option<std::sync::Arc<Path>>,
     baseline: Vec<crate::baseline::Entry>,
     hidden: usize,
 }
@@ -910,7 +911,13 @@ impl CheckRun<'_> {
         let (mut f, chosen) = match outcome(self.linter, input, self.args) {
             Outcome::Linted(f, c) => (f, c),
             Outcome::Skipped => {
-                done.skipped = Some((input.name(), done.walked_root.clone().unwrap_or_default()));
+                done.skipped = Some((
+                    input.name(),
+                    done.walked_root
+                        .as_deref()
+                        .map(Path::to_path_buf)
+                        .unwrap_or_default(),
+                ));
                 return done;
             }
             Outcome::Failed(e) => {
@@ -1117,7 +1124,7 @@ fn check(args: CheckArgs) -> i32 {
     let mut chosen: Vec<(String, crate::site::Chosen)> = Vec::new();
     let mut skipped: Vec<String> = Vec::new();
     // Per walked folder: how many pages were found and how many chosen.
-    let mut roots: Vec<(PathBuf, usize, usize)> = Vec::new();
+    let mut roots: Vec<(std::sync::Arc<Path>, usize, usize)> = Vec::new();
     let mut baseline_entries = Vec::new();
     let mut hidden = 0;
     let human = args.format == OutputFormat::Human;
@@ -1139,7 +1146,11 @@ fn check(args: CheckArgs) -> i32 {
         baseline_entries.extend(done.baseline);
         if let Some(root) = done.walked_root {
             let picked = usize::from(done.skipped.is_none());
-            match roots.iter_mut().find(|r| r.0 == root) {
+            // The same folder's files share one `Arc`.
+            match roots
+                .iter_mut()
+                .find(|r| std::sync::Arc::ptr_eq(&r.0, &root) || r.0 == root)
+            {
                 Some(r) => {
                     r.1 += 1;
                     r.2 += picked;
