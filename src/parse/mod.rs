@@ -97,22 +97,30 @@ impl Format {
         if head.starts_with("---\n") || head.starts_with("+++\n") {
             return Format::Markdown;
         }
-        // Two signals decide (a Markdown notice stops at its first lines),
-        // and the lines are found by `memchr_iter`: `str::lines` over the
-        // 4 KB head of each text notice was most of the 5.1 M instructions
-        // of the guess for 1,000 notices. (`lines` also drops a `\r` before
-        // the line feed: no prefix looked for has one.)
+        // Two signals decide (a Markdown notice stops at its first lines).
+        // Every line that gives one has a `#`, `|` or `*`, and a text notice
+        // has few: only the lines around those bytes are read (finding every
+        // line of the 4 KB head by `memchr_iter` and testing it was ~8,500
+        // instructions a text notice, 2.1 M of 1,000 notices). The line
+        // around a byte is the same slice of `head` as in a pass over all
+        // lines, and each line is tested once.
+        let b = head.as_bytes();
         let mut md_signals = 0;
-        let mut start = 0;
-        let ends = memchr::memchr_iter(b'\n', head.as_bytes()).chain([head.len()]);
-        for end in ends {
+        // Where the last line tested ends (its `\n`, or the end of `head`).
+        let mut tested_to = 0;
+        for p in memchr::memchr3_iter(b'#', b'|', b'*', b) {
+            if p < tested_to {
+                continue;
+            }
+            let start = memchr::memrchr(b'\n', &b[tested_to..p]).map_or(0, |k| tested_to + k + 1);
+            let end = memchr::memchr(b'\n', &b[p..]).map_or(b.len(), |k| p + k);
             if md_signal(&head[start..end]) {
                 md_signals += 1;
                 if md_signals == 2 {
                     return Format::Markdown;
                 }
             }
-            start = end + 1;
+            tested_to = end;
         }
         Format::Text
     }
