@@ -238,7 +238,7 @@ impl LineBuilder<'_, '_> {
     /// with it, and the line's tests (empty, whitespace at its ends) give
     /// what they gave on the block alone (the body starts with no
     /// whitespace; the block's first byte is none).
-    fn into_body(&mut self, at: usize) {
+    fn write_in_body(&mut self, at: usize) {
         let b = &mut *self.b;
         if !self.text.as_bytes()[at].is_ascii() {
             return;
@@ -304,7 +304,7 @@ impl<'a> Sink<'a> for LineBuilder<'a, '_> {
         if title {
             self.b.capture = Capture::Title;
         } else {
-            self.into_body(line.start);
+            self.write_in_body(line.start);
         }
         self.texts(line, brackets);
         true
@@ -347,7 +347,7 @@ impl<'a> Sink<'a> for LineBuilder<'a, '_> {
         // before them: one flush does it.
         self.content = true;
         self.b.flush();
-        self.into_body(line.start + 2);
+        self.write_in_body(line.start + 2);
         self.texts(line.start + 2..line.end, _brackets_);
     }
 
