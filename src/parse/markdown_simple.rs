@@ -355,7 +355,12 @@ pub(crate) fn scan<'a>(text: &'a str, from: usize, sink: &mut impl Sink<'a>) -> 
         let nl = newlines.next();
         let end = nl.unwrap_or(b.len());
         let next = nl.map_or(b.len(), |k| k + 1);
-        let Some((kind, brackets)) = classify(&b[pos..end]) else {
+        // A blank line (half the lines of a notice) without the call.
+        let Some((kind, brackets)) = (if pos == end {
+            Some((Kind::Blank, false))
+        } else {
+            classify(&b[pos..end])
+        }) else {
             return false;
         };
         let line = pos..end;

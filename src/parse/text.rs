@@ -511,17 +511,17 @@ struct HeadingShape<'a> {
 
 impl<'a> HeadingShape<'a> {
     fn of(t: &'a str) -> Option<HeadingShape<'a>> {
-        // The cheapest tests first (each rejects on its own).
-        if t.is_empty() || is_bullet(t) {
+        // The cheapest tests first (each rejects on its own). A sentence is
+        // not a heading, whatever words it has: most lines end like one,
+        // and are rejected by their last byte before the calls below. (The
+        // line's bare text ends where the line does: `strip_numbering` cuts
+        // only at the start, and leaves text of a trimmed line that is not
+        // empty.)
+        if matches!(t.as_bytes().last(), None | Some(b'.' | b',' | b';')) || is_bullet(t) {
             return None;
         }
         let bare = strip_numbering(t);
         let numbered = bare.len() != t.len();
-        // A sentence is not a heading, whatever words it has.
-        let ends_like_sentence = bare.ends_with('.') || bare.ends_with(',') || bare.ends_with(';');
-        if ends_like_sentence {
-            return None;
-        }
         if !chars_at_most(t, 110) {
             return None;
         }
@@ -910,11 +910,15 @@ fn parse_plain(
                         && !bare.bytes().any(|c| c.is_ascii_digit())))
         };
         // After a blank line the pre-pass may have read the line's kind
-        // already (with the same `standalone`: the next line blank).
+        // already (with the same `standalone`: the next line blank). After
+        // a blank line `heading_if` needs the bare text only for the last
+        // line (`prev_blank` answers its second test and makes the line no
+        // line right under a heading), so a heading there is not stripped
+        // of its numbering again (~7,000 headings of 250 notices).
         // Otherwise the shape comes first: most lines are sentences, bullets
         // or long, and are then no heading whatever the heading table says.
         let is_heading = match known.kind(i).filter(|_| prev_blank) {
-            Some(kind) => kind && heading_if(bare_line(t), &|| true),
+            Some(kind) => kind && (!last_line || heading_if(bare_line(t), &|| true)),
             None => HeadingShape::of(t).is_some_and(|shape| {
                 let bare = shape.bare_line();
                 heading_if(bare, &|| {
