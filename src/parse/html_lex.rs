@@ -1238,9 +1238,16 @@ impl<'a> Lexer<'a> {
         // `blank_text` is about the first text pushed after it was set,
         // empty or not (a title's text must not inherit it).
         let blank = kind == Kind::Text && std::mem::take(&mut self.blank_text);
+        let jsx = kind == Kind::Text
+            && matches!(self.modes.last(), Some(Mode::Markup { nested: true, .. }));
+        self.push_text_as(kind, a, b, blank, jsx);
+    }
+
+    /// [`Self::push_text`] told whether the text is blank ([`BLANK`]) and
+    /// JSX text.
+    #[inline(always)]
+    fn push_text_as(&mut self, kind: Kind, a: usize, b: usize, blank: bool, jsx: bool) {
         if b > a {
-            let jsx = kind == Kind::Text
-                && matches!(self.modes.last(), Some(Mode::Markup { nested: true, .. }));
             self.toks.push(Token {
                 start: a as u32,
                 end: b as u32,
@@ -1255,14 +1262,16 @@ impl<'a> Lexer<'a> {
     }
 
     /// The text before a tag at `j`: indentation goes into the tag's
-    /// [`Token::ws`] ([`Self::emit_tag`]), other text is a token.
+    /// [`Token::ws`] ([`Self::emit_tag`]), other text is a token. `blank`:
+    /// the text is ASCII whitespace only; `nested`: it is JSX text. (Told
+    /// by [`Self::markup`] rather than set in `blank_text` and cleared
+    /// again around every tag.)
     #[inline(always)]
-    fn text_before_tag(&mut self, a: usize, j: usize) {
-        if self.blank_text && j > a && j - a <= usize::from(u16::MAX) {
-            self.blank_text = false;
+    fn text_before_tag(&mut self, a: usize, j: usize, blank: bool, nested: bool) {
+        if blank && j > a && j - a <= usize::from(u16::MAX) {
             self.ws = (j - a) as u16;
         } else {
-            self.push_text(Kind::Text, a, j);
+            self.push_text_as(Kind::Text, a, j, blank, nested);
         }
     }
 
@@ -1332,9 +1341,8 @@ impl<'a> Lexer<'a> {
             };
             let j = i + off;
             // The text before the construct, if any, is pushed first.
-            self.blank_text = tag_after_blank && i == text_start;
-            let done = self.construct(j, text_start, braces, raw, nested);
-            self.blank_text = false;
+            let blank = tag_after_blank && i == text_start;
+            let done = self.construct(j, text_start, blank, braces, raw, nested);
             if done {
                 if braces || nested || self.pos >= b.len() {
                     return;
@@ -1348,17 +1356,53 @@ impl<'a> Lexer<'a> {
     }
 
     /// If a construct starts at `j`, emits the text before it, handles it,
-    /// sets `pos` and returns true; otherwise the byte is text.
+    /// sets `pos` and returns true; otherwise the byte is text. `blank`: the
+    /// text before it is ASCII whitespace only (see [`BLANK`]).
+    #[inline(always)]
     fn construct(
         &mut self,
         j: usize,
         text_start: usize,
+        blank: bool,
         braces: bool,
         raw: bool,
         nested: bool,
     ) -> bool {
         let b = self.b;
         let c1 = b.get(j + 1).copied();
+        // Start and end tags, nearly every construct, take `blank` as it is;
+        // the rest read it from `blank_text`.
+        if b[j] == b'<' {
+            match c1 {
+                Some(c) if c.is_ascii_alphabetic() => {
+                    self.text_before_tag(text_start, j, blank, nested);
+                    self.start_tag(j, braces, raw, nested);
+                    return true;
+                }
+                Some(b'/') if b.get(j + 2).is_some_and(u8::is_ascii_alphabetic) => {
+                    self.text_before_tag(text_start, j, blank, nested);
+                    self.end_tag(j, braces, nested);
+                    return true;
+                }
+                _ => {}
+            }
+        }
+        self.blank_text = blank;
+        let done = self.other_construct(j, text_start, c1, braces, nested);
+        self.blank_text = false;
+        done
+    }
+
+    /// [`Self::construct`] for all but start and end tags.
+    fn other_construct(
+        &mut self,
+        j: usize,
+        text_start: usize,
+        c1: Option<u8>,
+        braces: bool,
+        nested: bool,
+    ) -> bool {
+        let b = self.b;
         match b[j] {
             b'<' => match c1 {
                 Some(b'!') => {
@@ -1383,11 +1427,6 @@ impl<'a> Lexer<'a> {
                 },
                 Some(b'#' | b'@') => self.freemarker(j, j + 1, text_start),
                 Some(b'/') => match b.get(j + 2).copied() {
-                    Some(c) if c.is_ascii_alphabetic() => {
-                        self.text_before_tag(text_start, j);
-                        self.end_tag(j, braces, nested);
-                        true
-                    }
                     Some(b'#' | b'@') => self.freemarker(j, j + 2, text_start),
                     Some(b'>') => {
                         self.push_text(Kind::Text, text_start, j);
@@ -1405,11 +1444,6 @@ impl<'a> Lexer<'a> {
                         true
                     }
                 },
-                Some(c) if c.is_ascii_alphabetic() => {
-                    self.text_before_tag(text_start, j);
-                    self.start_tag(j, braces, raw, nested);
-                    true
-                }
                 Some(b'>') if nested => {
                     // A JSX fragment.
                     self.push_text(Kind::Text, text_start, j);
