@@ -40,8 +40,15 @@ struct DoubleArrayTrie {
     /// walk's outcome is then the deepest such cell it reached: one list
     /// to copy, where a loop over each stem's ids mispredicted its end.
     paths: Vec<(u32, u32)>,
-    path_ids: Vec<u32>,
+    /// Of a fixed length, past any `from` of [`Self::path_to`] and the
+    /// `2 * COPIED` that [`Self::add_ids_in_room`] reads from it: a read
+    /// there needs no bounds check (three instructions at each word
+    /// start). The bytes past the real ids are zero pages, never touched.
+    path_ids: Box<[u32; PATH_IDS]>,
 }
+
+/// [`DoubleArrayTrie::path_ids`]' length.
+const PATH_IDS: usize = 0x1_0000 + 2 * COPIED;
 
 /// A walk's outcome when no stem ends on its way (the root, never an end).
 const NO_STEM: usize = ROOT;
@@ -75,6 +82,10 @@ impl DoubleArrayTrie {
         if path_ids.len() > 0xFFFF {
             return None;
         }
+        // (Zeroed by the allocator: the pages past the ids stay untouched.)
+        let mut padded = vec![0u32; PATH_IDS];
+        padded[..path_ids.len()].copy_from_slice(&path_ids);
+        let path_ids = padded.into_boxed_slice().try_into().expect("PATH_IDS ids");
         Some(DoubleArrayTrie {
             class,
             cells,
