@@ -19,7 +19,7 @@ use aho_corasick::{AhoCorasick, Input, MatchKind};
 use super::double_array::{Layout, NO_PARENT};
 // The byte classes of the heading oracle's walk (`WordSets::matching`),
 // which this one follows.
-use super::words::{tail_len, utf8_len, Trie, ASCII_TAIL, EDGE_START};
+use super::words::{tail_len, utf8_len, ASCII_TAIL, EDGE_START};
 
 /// A byte trie as a double array: the child of state `s` by byte class `c`
 /// is cell `base(s) + c` when that cell's `check` is `s`. One load a step,
@@ -40,15 +40,10 @@ struct DoubleArrayTrie {
     /// walk's outcome is then the deepest such cell it reached: one list
     /// to copy, where a loop over each stem's ids mispredicted its end.
     paths: Vec<(u32, u32)>,
-    /// Of a fixed length, past any `from` of [`Self::path_to`] and the
-    /// `2 * COPIED` that [`Self::add_ids_in_room`] reads from it: a read
-    /// there needs no bounds check (three instructions at each word
-    /// start). The bytes past the real ids are zero pages, never touched.
-    path_ids: Box<[u32; PATH_IDS]>,
+    /// Padded by `2 * COPIED` ids, which [`Self::add_ids_in_room`] reads
+    /// past any list without a bounds check.
+    path_ids: Vec<u32>,
 }
-
-/// [`DoubleArrayTrie::path_ids`]' length.
-const PATH_IDS: usize = 0x1_0000 + 2 * COPIED;
 
 /// A walk's outcome when no stem ends on its way (the root, never an end).
 const NO_STEM: usize = ROOT;
@@ -82,10 +77,6 @@ impl DoubleArrayTrie {
         if path_ids.len() > 0xFFFF {
             return None;
         }
-        // (Zeroed by the allocator: the pages past the ids stay untouched.)
-        let mut padded = vec![0u32; PATH_IDS];
-        padded[..path_ids.len()].copy_from_slice(&path_ids);
-        let path_ids = padded.into_boxed_slice().try_into().expect("PATH_IDS ids");
         Some(DoubleArrayTrie {
             class,
             cells,
@@ -167,9 +158,15 @@ impl DoubleArrayTrie {
     #[inline(always)]
     unsafe fn add_ids_in_room(&self, path: (u16, u16), at: usize, hits: &mut Hits) {
         let (from, len) = (usize::from(path.0), usize::from(path.1));
-        // (One bounds check for both halves.)
+        debug_assert!(from + 2 * COPIED <= self.path_ids.len());
+        // SAFETY: `path` is a `path_to` of this trie (a memo entry's too:
+        // the memo holds one index's walks), whose `from` is that of a
+        // list in `path_ids`, which `new` padded by `2 * COPIED` ids. (The
+        // bounds check took three instructions at each word start; a
+        // fixed-size array past any u16 `from`, 256 KB zeroed at start-up,
+        // cost more than that per 1,000 notices.)
         let ids: &[u32; 2 * COPIED] =
-            (self.path_ids[from..from + 2 * COPIED].try_into()).expect("padded");
+            unsafe { &*self.path_ids.as_ptr().add(from).cast::<[u32; 2 * COPIED]>() };
         let n = hits.len;
         let (slots, ats) = (hits.slots.as_mut_ptr(), hits.ats.as_mut_ptr());
         let write = |k: usize, chunk: &[u32; COPIED]| {
@@ -706,7 +703,11 @@ pub(super) struct TermIndex {
     /// that `inside_search` does not search for: each place one occurs is
     /// tried.
     rare_first: Vec<u8>,
-    inside: Trie,
+    /// The inside stems, walked at each place tried: a double array as
+    /// `edges` (a [`super::words::Trie`], which searched each step's
+    /// children in a loop, took some 440 cycles a place, 7.6 M per 1,000
+    /// notices for 17 K places).
+    inside: DoubleArrayTrie,
     class: Box<[u8; 256]>,
     /// Every edge stem starts with a word's tail letter (always so for a
     /// catalogue written in lowercase): then only word starts are tried.
@@ -918,7 +919,7 @@ impl TermIndex {
             #[cfg(test)]
             patterns: searched.iter().map(|p| p.to_string()).collect(),
             rare_first,
-            inside: Trie::new(&inside),
+            inside: DoubleArrayTrie::new(&inside)?,
             class,
             stems_start_words,
             n_slots: lists.len(),
@@ -1132,8 +1133,11 @@ impl TermIndex {
         let mut prev = u32::MAX;
         for &p in &places {
             if p != prev && text.is_char_boundary(p as usize) {
-                self.inside
-                    .each_prefix(&bytes[p as usize..], |ids| push(p as usize, ids));
+                // The ids of every stem that ends on the walk, each once.
+                let (_, deepest) = self.inside.walk(&bytes[p as usize..]);
+                let (from, len) = self.inside.path_to(deepest);
+                let (from, len) = (usize::from(from), usize::from(len));
+                push(p as usize, &self.inside.path_ids[from..from + len]);
             }
             prev = p;
         }
