@@ -668,8 +668,15 @@ fn group_by_slot(slots: &[u32], ats: &[u32], n_slots: usize) -> (Vec<u32>, Vec<u
     let mut positions = vec![0u32; slots.len()];
     let small: Option<&mut [u32; 256]> =
         (n_slots <= 256).then(|| (&mut fill[..256]).try_into().expect("256"));
-    let mut put = |f: &mut u32, p: u32| {
-        positions[*f as usize] = p;
+    let out = positions.as_mut_ptr();
+    let put = |f: &mut u32, p: u32| {
+        debug_assert!((*f as usize) < slots.len());
+        // SAFETY: `f` is a slot's next place, from its offset on, and the
+        // slot has as many pairs as were counted for it: each place is
+        // under `offsets[n_slots]`, `slots.len()`, the length of
+        // `positions`. (The bounds check took two of eleven instructions
+        // a pair, 660 K pairs per 1,000 notices.)
+        unsafe { *out.add(*f as usize) = p };
         *f += 1;
     };
     match small {
