@@ -19,7 +19,7 @@ use aho_corasick::{AhoCorasick, Input, MatchKind};
 use super::double_array::{Layout, NO_PARENT};
 // The byte classes of the heading oracle's walk (`WordSets::matching`),
 // which this one follows.
-use super::words::{tail_len, utf8_len, Trie, ASCII_TAIL, EDGE_START};
+use super::words::{tail_len, utf8_len, ASCII_TAIL, EDGE_START};
 
 /// A byte trie as a double array: the child of state `s` by byte class `c`
 /// is cell `base(s) + c` when that cell's `check` is `s`. One load a step,
@@ -40,6 +40,8 @@ struct DoubleArrayTrie {
     /// walk's outcome is then the deepest such cell it reached: one list
     /// to copy, where a loop over each stem's ids mispredicted its end.
     paths: Vec<(u32, u32)>,
+    /// Padded by `2 * COPIED` ids, which [`Self::add_ids_in_room`] reads
+    /// past any list without a bounds check.
     path_ids: Vec<u32>,
 }
 
@@ -68,7 +70,18 @@ impl DoubleArrayTrie {
                 let ends = if c.ends { ENDS } else { 0 };
                 check | ends | (c.base << 16)
             })
-            .collect();
+            .collect::<Vec<u32>>();
+        // Free cells past every base by a class's reach, so that a step's
+        // cell is always in bounds ([`Self::walk_from`]).
+        let reach = (cells.iter())
+            .map(|&c| (c >> 16) as usize)
+            .max()
+            .unwrap_or(0)
+            + 256;
+        let mut cells = cells;
+        if cells.len() < reach {
+            cells.resize(reach, FREE);
+        }
         let (class, paths, mut path_ids) = (layout.class, layout.paths, layout.path_ids);
         // Room for `add_ids_to` to read `2 * COPIED` ids from any list.
         path_ids.resize(path_ids.len() + 2 * COPIED, 0);
@@ -103,10 +116,16 @@ impl DoubleArrayTrie {
         let mut cell = self.cells[state];
         for (read, &b) in text.iter().enumerate() {
             let next = (cell >> 16) as usize + self.class[b as usize] as usize;
-            cell = match self.cells.get(next) {
-                Some(&c) if (c & FREE) as usize == state => c,
-                _ => return (read + 1, state, deepest),
-            };
+            debug_assert!(next < self.cells.len());
+            // SAFETY: `cell` is one of `cells`, whose bases `new` padded
+            // past by 256 cells, more than any class (the bounds check
+            // took two instructions a step, 530 K steps per 1,000
+            // notices).
+            let c = unsafe { *self.cells.get_unchecked(next) };
+            if (c & FREE) as usize != state {
+                return (read + 1, state, deepest);
+            }
+            cell = c;
             state = next;
             // A select, not a branch: whether a stem ends here is a coin
             // toss for the predictor.
@@ -156,9 +175,15 @@ impl DoubleArrayTrie {
     #[inline(always)]
     unsafe fn add_ids_in_room(&self, path: (u16, u16), at: usize, hits: &mut Hits) {
         let (from, len) = (usize::from(path.0), usize::from(path.1));
-        // (One bounds check for both halves.)
+        debug_assert!(from + 2 * COPIED <= self.path_ids.len());
+        // SAFETY: `path` is a `path_to` of this trie (a memo entry's too:
+        // the memo holds one index's walks), whose `from` is that of a
+        // list in `path_ids`, which `new` padded by `2 * COPIED` ids. (The
+        // bounds check took three instructions at each word start; a
+        // fixed-size array past any u16 `from`, 256 KB zeroed at start-up,
+        // cost more than that per 1,000 notices.)
         let ids: &[u32; 2 * COPIED] =
-            (self.path_ids[from..from + 2 * COPIED].try_into()).expect("padded");
+            unsafe { &*self.path_ids.as_ptr().add(from).cast::<[u32; 2 * COPIED]>() };
         let n = hits.len;
         let (slots, ats) = (hits.slots.as_mut_ptr(), hits.ats.as_mut_ptr());
         let write = |k: usize, chunk: &[u32; COPIED]| {
@@ -272,18 +297,24 @@ struct MemoEntry {
     /// The ids of the stems that end on the walk
     /// ([`DoubleArrayTrie::path_to`] its deepest end): on a hit, no
     /// look-up of the end's list, which missed the L1 cache one time in
-    /// seven. With `resume`: the cell the walk reached at the key's end
+    /// seven. With [`RESUME`]: the cell the walk reached at the key's end
     /// and its deepest end so far.
     path: (u16, u16),
-    /// The walk read past the key (a word of 16 bytes or more, or a stem
-    /// that goes on past the word, `y-tunnus`): it goes on from `path`
-    /// at the key's end. Such words were walked whole each time, 53 K of
-    /// the 138 K walks of 1,000 generated notices, the longest ones.
-    resume: bool,
     /// The word's [`crate::lint::function_word_class`] (the key holds the
-    /// word and the byte after it, all that the class depends on).
-    function_word: u8,
+    /// word and the byte after it, all that the class depends on), and
+    /// [`RESUME`] when the walk read past the key (a word of 16 bytes or
+    /// more, or a stem that goes on past the word, `y-tunnus`): it goes
+    /// on from `path` at the key's end. Such words were walked whole each
+    /// time, 53 K of the 138 K walks of 1,000 generated notices, the
+    /// longest ones. One byte for both, so that a word start with neither
+    /// (four in five) takes one branch, where one each mispredicted 66 K
+    /// and 75 K times.
+    flags: u8,
 }
+
+/// [`MemoEntry::flags`]' bit of a walk that goes on past the key (a
+/// function word's class is under 8).
+const RESUME: u8 = 0x80;
 
 /// The memo's sets: 1,024 of two entries.
 const SET_BITS: u32 = 10;
@@ -654,8 +685,15 @@ fn group_by_slot(slots: &[u32], ats: &[u32], n_slots: usize) -> (Vec<u32>, Vec<u
     let mut positions = vec![0u32; slots.len()];
     let small: Option<&mut [u32; 256]> =
         (n_slots <= 256).then(|| (&mut fill[..256]).try_into().expect("256"));
-    let mut put = |f: &mut u32, p: u32| {
-        positions[*f as usize] = p;
+    let out = positions.as_mut_ptr();
+    let put = |f: &mut u32, p: u32| {
+        debug_assert!((*f as usize) < slots.len());
+        // SAFETY: `f` is a slot's next place, from its offset on, and the
+        // slot has as many pairs as were counted for it: each place is
+        // under `offsets[n_slots]`, `slots.len()`, the length of
+        // `positions`. (The bounds check took two of eleven instructions
+        // a pair, 660 K pairs per 1,000 notices.)
+        unsafe { *out.add(*f as usize) = p };
         *f += 1;
     };
     match small {
@@ -689,7 +727,11 @@ pub(super) struct TermIndex {
     /// that `inside_search` does not search for: each place one occurs is
     /// tried.
     rare_first: Vec<u8>,
-    inside: Trie,
+    /// The inside stems, walked at each place tried: a double array as
+    /// `edges` (a [`super::words::Trie`], which searched each step's
+    /// children in a loop, took some 440 cycles a place, 7.6 M per 1,000
+    /// notices for 17 K places).
+    inside: DoubleArrayTrie,
     class: Box<[u8; 256]>,
     /// Every edge stem starts with a word's tail letter (always so for a
     /// catalogue written in lowercase): then only word starts are tried.
@@ -901,7 +943,7 @@ impl TermIndex {
             #[cfg(test)]
             patterns: searched.iter().map(|p| p.to_string()).collect(),
             rare_first,
-            inside: Trie::new(&inside),
+            inside: DoubleArrayTrie::new(&inside)?,
             class,
             stems_start_words,
             n_slots: lists.len(),
@@ -1003,7 +1045,10 @@ impl TermIndex {
                                 |e: &MemoEntry| (e.key[0] ^ key[0]) | (e.key[1] ^ key[1]) == 0;
                             if !known(&ways[0]) {
                                 if known(&ways[1]) {
-                                    ways.swap(0, 1);
+                                    // (By value: `swap` went through the
+                                    // stack, 14 instructions.)
+                                    let [first, second] = *ways;
+                                    *ways = [second, first];
                                 } else {
                                     let (read, state, deepest) =
                                         self.edges.walk_from(ROOT, NO_STEM, &window[..len]);
@@ -1011,6 +1056,8 @@ impl TermIndex {
                                     // of it each time, from where it was.
                                     let resume = read > len;
                                     ways[1] = ways[0];
+                                    let class = crate::lint::function_word_class_of(key[0], run);
+                                    debug_assert!(class < RESUME);
                                     ways[0] = MemoEntry {
                                         key,
                                         path: if resume {
@@ -1018,24 +1065,26 @@ impl TermIndex {
                                         } else {
                                             self.edges.path_to(deepest)
                                         },
-                                        resume,
-                                        function_word: crate::lint::function_word_class_of(
-                                            key[0], run,
-                                        ),
+                                        flags: class | if resume { RESUME } else { 0 },
                                     };
                                 }
                             }
                             let entry = &ways[0];
-                            let path = if entry.resume {
-                                let (state, deepest) = entry.path;
-                                let rest = &bytes[at + len..];
-                                let (state, deepest) = (state.into(), deepest.into());
-                                let (_, _, deepest) = self.edges.walk_from(state, deepest, rest);
-                                self.edges.path_to(deepest)
+                            if entry.flags == 0 {
+                                (entry.path, 0)
                             } else {
-                                entry.path
-                            };
-                            (path, entry.function_word)
+                                let path = if entry.flags & RESUME != 0 {
+                                    let (state, deepest) = entry.path;
+                                    let rest = &bytes[at + len..];
+                                    let (state, deepest) = (state.into(), deepest.into());
+                                    let (_, _, deepest) =
+                                        self.edges.walk_from(state, deepest, rest);
+                                    self.edges.path_to(deepest)
+                                } else {
+                                    entry.path
+                                };
+                                (path, entry.flags & !RESUME)
+                            }
                         }
                     };
                     crate::lint::count_at_word_start(bytes, at, run, class, &mut function_words);
@@ -1108,8 +1157,11 @@ impl TermIndex {
         let mut prev = u32::MAX;
         for &p in &places {
             if p != prev && text.is_char_boundary(p as usize) {
-                self.inside
-                    .each_prefix(&bytes[p as usize..], |ids| push(p as usize, ids));
+                // The ids of every stem that ends on the walk, each once.
+                let (_, deepest) = self.inside.walk(&bytes[p as usize..]);
+                let (from, len) = self.inside.path_to(deepest);
+                let (from, len) = (usize::from(from), usize::from(len));
+                push(p as usize, &self.inside.path_ids[from..from + len]);
             }
             prev = p;
         }
