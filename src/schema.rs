@@ -160,15 +160,24 @@ impl Notice {
                 if kept.is_empty() {
                     by_place = sections.len().min(SPARE_SECTION_BUFFERS_MAX);
                     kept.reserve(by_place);
+                    // Past SPARE_SECTION_BYTES, a section's buffers are
+                    // dropped and an empty place kept: after a huge notice,
+                    // a thread keeps no more than the pools would.
+                    let mut bytes = 0;
                     for s in sections.iter_mut().take(SPARE_SECTION_BUFFERS_MAX) {
-                        let heading = r.take_maps(&mut s.heading);
-                        let body = r.take_maps(&mut s.body);
-                        kept.push(SectionBuffers {
+                        let mut buffers = SectionBuffers {
+                            heading: r.take_maps(&mut s.heading),
+                            body: r.take_maps(&mut s.body),
                             heading_text: std::mem::take(&mut s.heading_text),
                             keys: std::mem::take(&mut s.keys),
-                            heading,
-                            body,
-                        });
+                        };
+                        bytes += buffers.heading.capacity()
+                            + buffers.body.capacity()
+                            + buffers.heading_text.capacity();
+                        if bytes > SPARE_SECTION_BYTES {
+                            buffers = SectionBuffers::default();
+                        }
+                        kept.push(buffers);
                     }
                 }
                 // Those not kept by place (a notice of very many sections,
@@ -259,6 +268,7 @@ impl SpareSectionParts {
 }
 
 /// One section's buffers that [`build`] fills (see [`Notice::recycle`]).
+#[derive(Default)]
 struct SectionBuffers {
     heading_text: String,
     keys: Vec<Key>,
@@ -269,6 +279,11 @@ struct SectionBuffers {
 
 /// At most this many sections' buffers are kept by place.
 const SPARE_SECTION_BUFFERS_MAX: usize = 1024;
+
+/// The most bytes of text buffers [`Notice::recycle`] keeps by place, as
+/// each of the pools keeps (the pools capped a thread's kept buffers at
+/// 1 MB; without a cap, one huge notice's buffers stayed for good).
+const SPARE_SECTION_BYTES: usize = 1 << 20;
 
 thread_local! {
     /// The buffers of the sections [`Notice::recycle`] last gave back, by
@@ -2229,6 +2244,41 @@ mod tests {
                 n.recycle();
             }
         }
+    }
+
+    /// A huge notice's section buffers are not all kept once it is
+    /// recycled: the thread keeps at most `SPARE_SECTION_BYTES` of them by
+    /// place, so that memory stays flat after one very large file.
+    #[test]
+    fn recycling_a_huge_notice_keeps_at_most_a_megabyte_by_place() {
+        std::thread::scope(|s| {
+            s.spawn(|| {
+                let body = "Tietoja käsitellään sopimuksen perusteella. ".repeat(12_000);
+                let text: String = (0..8)
+                    .map(|i| format!("Osio {i}\t{body}\n"))
+                    .collect::<String>();
+                let table = HeadingTable::builtin();
+                let n = build(
+                    crate::parse::parse(&text, Format::Text, &table),
+                    Format::Text,
+                    &table,
+                );
+                assert!(n.sections.len() >= 8, "{} sections", n.sections.len());
+                n.recycle();
+                let kept: usize = SPARE_SECTION_BUFFERS.with_borrow(|kept| {
+                    kept.iter()
+                        .map(|b| {
+                            b.heading.capacity() + b.body.capacity() + b.heading_text.capacity()
+                        })
+                        .sum()
+                });
+                assert!(kept <= SPARE_SECTION_BYTES, "{kept} bytes kept");
+                // The places past the cap are still there, empty.
+                assert!(SPARE_SECTION_BUFFERS.with_borrow(|kept| kept.len()) >= 8);
+            })
+            .join()
+            .unwrap();
+        });
     }
 
     #[test]
