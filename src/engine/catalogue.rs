@@ -410,13 +410,13 @@ fn parse_rule_file_with(file: &str, src: &str, lazy: bool) -> Result<Vec<Rule>, 
         }
         let (line, _) = line_col(src, span.start);
         out.push(Rule {
-            id,
+            id: id.into(),
             kind,
             kind_name: spec.kind.get_ref().clone(),
-            category: spec.category,
+            category: spec.category.into(),
             severity,
             element,
-            reference: spec.reference,
+            reference: spec.reference.into(),
             message: texts(spec.message),
             help: texts(spec.help),
             docs: spec.docs.unwrap_or_default(),

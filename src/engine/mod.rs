@@ -9,6 +9,7 @@ mod suppress;
 use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::ops::Range;
+use std::sync::Arc;
 
 use crate::normalize::NormText;
 use crate::pattern::{Prefilter, Scan, TermSet};
@@ -138,13 +139,16 @@ pub enum Kind {
 /// One rule of the catalogue.
 #[derive(Debug, Clone)]
 pub struct Rule {
-    pub id: String,
+    /// `Arc`: each finding shares the rule's id, category and reference
+    /// (a fresh `String` each was three allocations and copies a finding,
+    /// and the JSON writer compares them by pointer first).
+    pub id: Shared,
     pub kind: Kind,
     pub kind_name: String,
-    pub category: String,
+    pub category: Shared,
     pub severity: Severity,
     pub element: Option<Key>,
-    pub reference: String,
+    pub reference: Shared,
     pub message: BTreeMap<String, String>,
     pub help: BTreeMap<String, String>,
     pub docs: String,
@@ -227,16 +231,109 @@ pub struct Fix {
     pub replacement: String,
 }
 
+/// A rule's text that its findings share: cloning is a refcount bump,
+/// and it compares and serializes as the `str` it holds.
+#[derive(Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Shared(Arc<str>);
+
+impl Shared {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// Whether both share one allocation (equal texts then).
+    pub fn same(&self, other: &Shared) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl std::ops::Deref for Shared {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+impl AsRef<str> for Shared {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+impl std::borrow::Borrow<str> for Shared {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+impl std::fmt::Debug for Shared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&*self.0, f)
+    }
+}
+impl std::fmt::Display for Shared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&*self.0, f)
+    }
+}
+impl From<String> for Shared {
+    fn from(s: String) -> Self {
+        Shared(s.into())
+    }
+}
+impl From<&str> for Shared {
+    fn from(s: &str) -> Self {
+        Shared(s.into())
+    }
+}
+impl From<Shared> for String {
+    fn from(s: Shared) -> Self {
+        s.0.to_string()
+    }
+}
+impl PartialEq<str> for Shared {
+    fn eq(&self, o: &str) -> bool {
+        *self.0 == *o
+    }
+}
+impl PartialEq<&str> for Shared {
+    fn eq(&self, o: &&str) -> bool {
+        *self.0 == **o
+    }
+}
+impl PartialEq<String> for Shared {
+    fn eq(&self, o: &String) -> bool {
+        *self.0 == **o
+    }
+}
+impl PartialEq<Shared> for String {
+    fn eq(&self, o: &Shared) -> bool {
+        **self == *o.0
+    }
+}
+impl PartialEq<Shared> for str {
+    fn eq(&self, o: &Shared) -> bool {
+        *self == *o.0
+    }
+}
+impl PartialEq<Shared> for &str {
+    fn eq(&self, o: &Shared) -> bool {
+        **self == *o.0
+    }
+}
+impl serde::Serialize for Shared {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
 /// One finding.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
-    pub rule: String,
-    pub category: String,
+    /// The rule's own texts, shared ([`Rule::id`]).
+    pub rule: Shared,
+    pub category: Shared,
     pub element: Option<Key>,
     pub severity: Severity,
     pub message: String,
     pub help: String,
-    pub reference: String,
+    pub reference: Shared,
     /// Byte range in the decoded source.
     pub span: Range<usize>,
     /// The exact source text under the span.
@@ -649,7 +746,7 @@ impl Engine {
             crate::lint::language_of_joined(doc.joined(), &doc.starts, doc.scan.function_words());
         // Findings of one rule beyond a few times the cap are dropped as they
         // come (and counted), so that memory stays bounded too.
-        let mut dropped: BTreeMap<String, usize> = BTreeMap::new();
+        let mut dropped: BTreeMap<Shared, usize> = BTreeMap::new();
         for rule in &self.rules {
             let before = diags.len();
             self.run_rule(rule, notice, &doc, source, opts, &mut diags, &mut elements);
@@ -1304,12 +1401,12 @@ pub const MAX_FINDINGS_PER_RULE: usize = 1000;
 /// Keeps the first [`MAX_FINDINGS_PER_RULE`] findings of each rule (in
 /// order) and says in the last one kept how many more there were (`dropped`:
 /// more of a rule already left out while linting).
-fn cap_per_rule(d: &mut Vec<Diagnostic>, lang: &str, dropped: &BTreeMap<String, usize>) {
+fn cap_per_rule(d: &mut Vec<Diagnostic>, lang: &str, dropped: &BTreeMap<Shared, usize>) {
     if d.len() <= MAX_FINDINGS_PER_RULE && dropped.is_empty() {
         return;
     }
-    let mut count: BTreeMap<String, usize> = BTreeMap::new();
-    let mut last: BTreeMap<String, usize> = BTreeMap::new();
+    let mut count: BTreeMap<Shared, usize> = BTreeMap::new();
+    let mut last: BTreeMap<Shared, usize> = BTreeMap::new();
     let mut kept = Vec::with_capacity(d.len().min(64 * MAX_FINDINGS_PER_RULE));
     for x in d.drain(..) {
         let n = count.entry(x.rule.clone()).or_default();
