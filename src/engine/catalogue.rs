@@ -418,7 +418,10 @@ fn parse_rule_file_with(file: &str, src: &str, lazy: bool) -> Result<Vec<Rule>, 
             element,
             reference: spec.reference.into(),
             message: texts(spec.message),
-            help: texts(spec.help),
+            help: texts(spec.help)
+                .into_iter()
+                .map(|(k, v)| (k, v.into()))
+                .collect(),
             docs: spec.docs.unwrap_or_default(),
             expected_heading: spec.expected_heading.map(texts).unwrap_or_default(),
             replacement: spec.replacement,

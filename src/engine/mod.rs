@@ -150,7 +150,8 @@ pub struct Rule {
     pub element: Option<Key>,
     pub reference: Shared,
     pub message: BTreeMap<String, String>,
-    pub help: BTreeMap<String, String>,
+    /// Shared with the findings, as [`Rule::id`].
+    pub help: BTreeMap<String, Shared>,
     pub docs: String,
     pub expected_heading: BTreeMap<String, String>,
     pub replacement: Option<String>,
@@ -161,12 +162,14 @@ pub struct Rule {
 }
 
 fn pick<'a>(m: &'a BTreeMap<String, String>, lang: &str) -> &'a str {
+    pick_of(m, lang).map(|s| s.as_str()).unwrap_or("")
+}
+
+fn pick_of<'a, V>(m: &'a BTreeMap<String, V>, lang: &str) -> Option<&'a V> {
     m.get(lang)
         .or_else(|| m.get("en"))
         .or_else(|| m.get("fi"))
         .or_else(|| m.values().next())
-        .map(|s| s.as_str())
-        .unwrap_or("")
 }
 
 impl Rule {
@@ -174,7 +177,11 @@ impl Rule {
         pick(&self.message, lang)
     }
     pub fn help(&self, lang: &str) -> &str {
-        pick(&self.help, lang)
+        pick_of(&self.help, lang).map_or("", |s| s.as_str())
+    }
+    /// [`Rule::help`] shared, for a finding.
+    pub fn help_shared(&self, lang: &str) -> Shared {
+        pick_of(&self.help, lang).cloned().unwrap_or_default()
     }
     pub fn expected_heading(&self, lang: &str) -> Option<&str> {
         if self.expected_heading.is_empty() {
@@ -332,7 +339,7 @@ pub struct Diagnostic {
     pub element: Option<Key>,
     pub severity: Severity,
     pub message: String,
-    pub help: String,
+    pub help: Shared,
     pub reference: Shared,
     /// Byte range in the decoded source.
     pub span: Range<usize>,
@@ -809,7 +816,7 @@ impl Engine {
         out: &mut Vec<Diagnostic>,
         elements: &mut [Option<ElementStatus>; Key::ALL.len()],
     ) {
-        let mk_help = |span: Range<usize>, message: String, help: String| Diagnostic {
+        let mk_help = |span: Range<usize>, message: String, help: Shared| Diagnostic {
             rule: rule.id.clone(),
             category: rule.category.clone(),
             element: rule.element,
@@ -825,7 +832,7 @@ impl Engine {
             suppressed: None,
         };
         let mk = |span: Range<usize>, message: String| {
-            mk_help(span, message, rule.help(&opts.lang).to_string())
+            mk_help(span, message, rule.help_shared(&opts.lang))
         };
         match &rule.kind {
             Kind::RequireElement {
@@ -885,10 +892,11 @@ impl Engine {
                     }
                     // The help made once (a copy replaced by the longer
                     // help was an allocation a finding).
-                    let help = rule.help(&opts.lang);
                     let help = match rule.expected_heading(&opts.lang) {
-                        Some(h) => help_expecting(help, &opts.lang, h),
-                        None => help.to_string(),
+                        Some(h) => {
+                            shared_help_expecting(&rule.help_shared(&opts.lang), &opts.lang, h)
+                        }
+                        None => rule.help_shared(&opts.lang),
                     };
                     let mut d = mk_help(span, msg, help);
                     if st.status == Status::Partial {
@@ -1061,6 +1069,32 @@ fn partial_word(lang: &str) -> &'static str {
         "sv" => "endast delvis angivet",
         _ => "kerrottu vain osittain",
     }
+}
+
+thread_local! {
+    /// [`shared_help_expecting`]'s texts: the rule's help (held, so that its
+    /// pointer names that text), the language, the heading and the result.
+    static HELP_EXPECTING: std::cell::RefCell<Vec<(Shared, String, String, Shared)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// [`help_expecting`] made once per rule and language and shared by its
+/// findings (a fresh text each was an allocation and two copies a
+/// missing element's finding).
+fn shared_help_expecting(help: &Shared, lang: &str, h: &str) -> Shared {
+    HELP_EXPECTING.with(|c| {
+        let mut c = c.borrow_mut();
+        if let Some(e) = c.iter().find(|e| e.0.same(help) && e.1 == lang && e.2 == h) {
+            return e.3.clone();
+        }
+        let s: Shared = help_expecting(help, lang, h).into();
+        // Bounded: engines made again (the language server) leave theirs.
+        if c.len() >= 256 {
+            c.clear();
+        }
+        c.push((help.clone(), lang.to_string(), h.to_string(), s.clone()));
+        s
+    })
 }
 
 /// `help` and the expected heading `h` said after it, trimmed.
@@ -1483,6 +1517,23 @@ mod tests {
         }
     }
 
+    #[test]
+    fn shared_help_expecting_is_help_expecting() {
+        // Twice: made, then found again; each help its own `Shared`, so
+        // equal texts from different rules are found by value too.
+        for _ in 0..2 {
+            for help in ["", "Kerro se.", "Kerro se.", "Tell it."] {
+                let shared = Shared::from(help);
+                for lang in ["en", "sv", "fi"] {
+                    for h in ["", "Oikeus", " Rätt "] {
+                        let got = shared_help_expecting(&shared, lang, h);
+                        assert_eq!(got, help_expecting(help, lang, h));
+                    }
+                }
+            }
+        }
+    }
+
     /// The run-by-run collapsing gives what joining `split_whitespace`
     /// does, on random strings of ASCII and Unicode spaces and letters.
     #[test]
@@ -1537,13 +1588,13 @@ mod tests {
     #[test]
     fn dedupe_keeps_the_first_of_each() {
         let finding = |rule: &str, span: Range<usize>| Diagnostic {
-            rule: rule.to_string(),
-            category: String::new(),
+            rule: rule.into(),
+            category: Shared::default(),
             element: None,
             severity: Severity::Info,
             message: format!("{rule} {span:?}"),
-            help: String::new(),
-            reference: String::new(),
+            help: Shared::default(),
+            reference: Shared::default(),
             span,
             text: String::new(),
             quote: String::new(),

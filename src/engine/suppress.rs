@@ -139,7 +139,7 @@ pub fn apply(
             element: None,
             severity: Severity::Warning,
             message,
-            help: String::new(),
+            help: Shared::default(),
             reference: Shared::default(),
             text: source.get(x.span.clone()).unwrap_or("").to_string(),
             quote: String::new(),

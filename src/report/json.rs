@@ -440,7 +440,7 @@ struct RuleText {
     rule: Shared,
     category: Shared,
     element: Option<Key>,
-    help: String,
+    help: Shared,
     message: String,
     reference: Shared,
     severity: crate::engine::Severity,
@@ -463,7 +463,7 @@ impl RuleText {
             && self.element == d.element
             && (self.category.same(&d.category) || self.category == d.category)
             && self.message == d.message
-            && self.help == d.help
+            && (self.help.same(&d.help) || self.help == d.help)
             && (self.reference.same(&d.reference) || self.reference == d.reference)
     }
 }
@@ -746,7 +746,7 @@ impl Pretty<'_> {
                 rule: Shared::default(),
                 category: Shared::default(),
                 element: None,
-                help: String::new(),
+                help: Shared::default(),
                 message: String::new(),
                 reference: Shared::default(),
                 severity: d.severity,
@@ -802,10 +802,9 @@ impl Pretty<'_> {
         t.rule = d.rule.clone();
         t.category = d.category.clone();
         t.reference = d.reference.clone();
-        for (mine, theirs) in [(&mut t.help, &d.help), (&mut t.message, &d.message)] {
-            mine.clear();
-            mine.push_str(theirs);
-        }
+        t.help = d.help.clone();
+        t.message.clear();
+        t.message.push_str(&d.message);
         t
     }
 
@@ -1257,12 +1256,12 @@ mod tests {
         let changes: [Change; 10] = [
             |d| d.message.push_str(" \"x\""),
             |d| d.help = "toinen\tohje".into(),
-            |d| d.reference.push('\\'),
-            |d| d.category.push('!'),
+            |d| d.reference = format!("{}\\", d.reference).into(),
+            |d| d.category = format!("{}!", d.category).into(),
             |d| d.severity = crate::engine::Severity::Info,
             |d| d.element = None,
             |d| d.element = Some(crate::schema::Key::Controller),
-            |d| d.rule.push_str("-user"),
+            |d| d.rule = format!("{}-user", d.rule).into(),
             |d| {
                 d.fix = Some(crate::engine::Fix {
                     span: 0..1,
