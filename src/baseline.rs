@@ -67,7 +67,7 @@ pub fn entries(files: &[FileReport]) -> Vec<Entry> {
                 .map(move |(d, fingerprint)| Entry {
                     path: key_path(&f.path),
                     fingerprint,
-                    rule: d.rule.clone(),
+                    rule: d.rule.to_string(),
                     line: f.source.line_col(d.span.start).line,
                     text: d.text.chars().take(120).collect(),
                 })

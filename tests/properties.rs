@@ -320,7 +320,7 @@ proptest! {
         let key = |r: &seloste::lint::FileReport| -> Vec<(String, u32, u32, String)> {
             r.result.diagnostics.iter().map(|d| {
                 let lc = r.source.line_col(d.span.start);
-                (d.rule.clone(), lc.line, lc.column, d.text.replace('\r', ""))
+                (d.rule.to_string(), lc.line, lc.column, d.text.replace('\r', ""))
             }).collect()
         };
         prop_assert_eq!(key(&l), key(&c), "LF:\n{}", lf);

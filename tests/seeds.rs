@@ -34,7 +34,7 @@ fn seeds_match_their_labels_exactly() {
             .diagnostics
             .iter()
             .filter(|d| d.category != "missing-element")
-            .map(|d| (d.category.clone(), quote_key(&d.quote)))
+            .map(|d| (d.category.to_string(), quote_key(&d.quote)))
             .collect();
         for f in &label.findings {
             let g = quote_key(&f.text);

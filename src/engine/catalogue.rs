@@ -410,15 +410,18 @@ fn parse_rule_file_with(file: &str, src: &str, lazy: bool) -> Result<Vec<Rule>, 
         }
         let (line, _) = line_col(src, span.start);
         out.push(Rule {
-            id,
+            id: id.into(),
             kind,
             kind_name: spec.kind.get_ref().clone(),
-            category: spec.category,
+            category: spec.category.into(),
             severity,
             element,
-            reference: spec.reference,
+            reference: spec.reference.into(),
             message: texts(spec.message),
-            help: texts(spec.help),
+            help: texts(spec.help)
+                .into_iter()
+                .map(|(k, v)| (k, v.into()))
+                .collect(),
             docs: spec.docs.unwrap_or_default(),
             expected_heading: spec.expected_heading.map(texts).unwrap_or_default(),
             replacement: spec.replacement,

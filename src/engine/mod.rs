@@ -9,6 +9,7 @@ mod suppress;
 use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::ops::Range;
+use std::sync::Arc;
 
 use crate::normalize::NormText;
 use crate::pattern::{Prefilter, Scan, TermSet};
@@ -138,15 +139,19 @@ pub enum Kind {
 /// One rule of the catalogue.
 #[derive(Debug, Clone)]
 pub struct Rule {
-    pub id: String,
+    /// `Arc`: each finding shares the rule's id, category and reference
+    /// (a fresh `String` each was three allocations and copies a finding,
+    /// and the JSON writer compares them by pointer first).
+    pub id: Shared,
     pub kind: Kind,
     pub kind_name: String,
-    pub category: String,
+    pub category: Shared,
     pub severity: Severity,
     pub element: Option<Key>,
-    pub reference: String,
+    pub reference: Shared,
     pub message: BTreeMap<String, String>,
-    pub help: BTreeMap<String, String>,
+    /// Shared with the findings, as [`Rule::id`].
+    pub help: BTreeMap<String, Shared>,
     pub docs: String,
     pub expected_heading: BTreeMap<String, String>,
     pub replacement: Option<String>,
@@ -157,12 +162,14 @@ pub struct Rule {
 }
 
 fn pick<'a>(m: &'a BTreeMap<String, String>, lang: &str) -> &'a str {
+    pick_of(m, lang).map(|s| s.as_str()).unwrap_or("")
+}
+
+fn pick_of<'a, V>(m: &'a BTreeMap<String, V>, lang: &str) -> Option<&'a V> {
     m.get(lang)
         .or_else(|| m.get("en"))
         .or_else(|| m.get("fi"))
         .or_else(|| m.values().next())
-        .map(|s| s.as_str())
-        .unwrap_or("")
 }
 
 impl Rule {
@@ -170,7 +177,11 @@ impl Rule {
         pick(&self.message, lang)
     }
     pub fn help(&self, lang: &str) -> &str {
-        pick(&self.help, lang)
+        pick_of(&self.help, lang).map_or("", |s| s.as_str())
+    }
+    /// [`Rule::help`] shared, for a finding.
+    pub fn help_shared(&self, lang: &str) -> Shared {
+        pick_of(&self.help, lang).cloned().unwrap_or_default()
     }
     pub fn expected_heading(&self, lang: &str) -> Option<&str> {
         if self.expected_heading.is_empty() {
@@ -227,16 +238,109 @@ pub struct Fix {
     pub replacement: String,
 }
 
+/// A rule's text that its findings share: cloning is a refcount bump,
+/// and it compares and serializes as the `str` it holds.
+#[derive(Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Shared(Arc<str>);
+
+impl Shared {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// Whether both share one allocation (equal texts then).
+    pub fn same(&self, other: &Shared) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl std::ops::Deref for Shared {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+impl AsRef<str> for Shared {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+impl std::borrow::Borrow<str> for Shared {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+impl std::fmt::Debug for Shared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&*self.0, f)
+    }
+}
+impl std::fmt::Display for Shared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&*self.0, f)
+    }
+}
+impl From<String> for Shared {
+    fn from(s: String) -> Self {
+        Shared(s.into())
+    }
+}
+impl From<&str> for Shared {
+    fn from(s: &str) -> Self {
+        Shared(s.into())
+    }
+}
+impl From<Shared> for String {
+    fn from(s: Shared) -> Self {
+        s.0.to_string()
+    }
+}
+impl PartialEq<str> for Shared {
+    fn eq(&self, o: &str) -> bool {
+        *self.0 == *o
+    }
+}
+impl PartialEq<&str> for Shared {
+    fn eq(&self, o: &&str) -> bool {
+        *self.0 == **o
+    }
+}
+impl PartialEq<String> for Shared {
+    fn eq(&self, o: &String) -> bool {
+        *self.0 == **o
+    }
+}
+impl PartialEq<Shared> for String {
+    fn eq(&self, o: &Shared) -> bool {
+        **self == *o.0
+    }
+}
+impl PartialEq<Shared> for str {
+    fn eq(&self, o: &Shared) -> bool {
+        *self == *o.0
+    }
+}
+impl PartialEq<Shared> for &str {
+    fn eq(&self, o: &Shared) -> bool {
+        **self == *o.0
+    }
+}
+impl serde::Serialize for Shared {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
 /// One finding.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
-    pub rule: String,
-    pub category: String,
+    /// The rule's own texts, shared ([`Rule::id`]).
+    pub rule: Shared,
+    pub category: Shared,
     pub element: Option<Key>,
     pub severity: Severity,
     pub message: String,
-    pub help: String,
-    pub reference: String,
+    pub help: Shared,
+    pub reference: Shared,
     /// Byte range in the decoded source.
     pub span: Range<usize>,
     /// The exact source text under the span.
@@ -649,7 +753,7 @@ impl Engine {
             crate::lint::language_of_joined(doc.joined(), &doc.starts, doc.scan.function_words());
         // Findings of one rule beyond a few times the cap are dropped as they
         // come (and counted), so that memory stays bounded too.
-        let mut dropped: BTreeMap<String, usize> = BTreeMap::new();
+        let mut dropped: BTreeMap<Shared, usize> = BTreeMap::new();
         for rule in &self.rules {
             let before = diags.len();
             self.run_rule(rule, notice, &doc, source, opts, &mut diags, &mut elements);
@@ -712,7 +816,7 @@ impl Engine {
         out: &mut Vec<Diagnostic>,
         elements: &mut [Option<ElementStatus>; Key::ALL.len()],
     ) {
-        let mk_help = |span: Range<usize>, message: String, help: String| Diagnostic {
+        let mk_help = |span: Range<usize>, message: String, help: Shared| Diagnostic {
             rule: rule.id.clone(),
             category: rule.category.clone(),
             element: rule.element,
@@ -728,7 +832,7 @@ impl Engine {
             suppressed: None,
         };
         let mk = |span: Range<usize>, message: String| {
-            mk_help(span, message, rule.help(&opts.lang).to_string())
+            mk_help(span, message, rule.help_shared(&opts.lang))
         };
         match &rule.kind {
             Kind::RequireElement {
@@ -788,10 +892,11 @@ impl Engine {
                     }
                     // The help made once (a copy replaced by the longer
                     // help was an allocation a finding).
-                    let help = rule.help(&opts.lang);
                     let help = match rule.expected_heading(&opts.lang) {
-                        Some(h) => help_expecting(help, &opts.lang, h),
-                        None => help.to_string(),
+                        Some(h) => {
+                            shared_help_expecting(&rule.help_shared(&opts.lang), &opts.lang, h)
+                        }
+                        None => rule.help_shared(&opts.lang),
                     };
                     let mut d = mk_help(span, msg, help);
                     if st.status == Status::Partial {
@@ -964,6 +1069,32 @@ fn partial_word(lang: &str) -> &'static str {
         "sv" => "endast delvis angivet",
         _ => "kerrottu vain osittain",
     }
+}
+
+thread_local! {
+    /// [`shared_help_expecting`]'s texts: the rule's help (held, so that its
+    /// pointer names that text), the language, the heading and the result.
+    static HELP_EXPECTING: std::cell::RefCell<Vec<(Shared, String, String, Shared)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// [`help_expecting`] made once per rule and language and shared by its
+/// findings (a fresh text each was an allocation and two copies a
+/// missing element's finding).
+fn shared_help_expecting(help: &Shared, lang: &str, h: &str) -> Shared {
+    HELP_EXPECTING.with(|c| {
+        let mut c = c.borrow_mut();
+        if let Some(e) = c.iter().find(|e| e.0.same(help) && e.1 == lang && e.2 == h) {
+            return e.3.clone();
+        }
+        let s: Shared = help_expecting(help, lang, h).into();
+        // Bounded: engines made again (the language server) leave theirs.
+        if c.len() >= 256 {
+            c.clear();
+        }
+        c.push((help.clone(), lang.to_string(), h.to_string(), s.clone()));
+        s
+    })
 }
 
 /// `help` and the expected heading `h` said after it, trimmed.
@@ -1304,12 +1435,12 @@ pub const MAX_FINDINGS_PER_RULE: usize = 1000;
 /// Keeps the first [`MAX_FINDINGS_PER_RULE`] findings of each rule (in
 /// order) and says in the last one kept how many more there were (`dropped`:
 /// more of a rule already left out while linting).
-fn cap_per_rule(d: &mut Vec<Diagnostic>, lang: &str, dropped: &BTreeMap<String, usize>) {
+fn cap_per_rule(d: &mut Vec<Diagnostic>, lang: &str, dropped: &BTreeMap<Shared, usize>) {
     if d.len() <= MAX_FINDINGS_PER_RULE && dropped.is_empty() {
         return;
     }
-    let mut count: BTreeMap<String, usize> = BTreeMap::new();
-    let mut last: BTreeMap<String, usize> = BTreeMap::new();
+    let mut count: BTreeMap<Shared, usize> = BTreeMap::new();
+    let mut last: BTreeMap<Shared, usize> = BTreeMap::new();
     let mut kept = Vec::with_capacity(d.len().min(64 * MAX_FINDINGS_PER_RULE));
     for x in d.drain(..) {
         let n = count.entry(x.rule.clone()).or_default();
@@ -1386,6 +1517,23 @@ mod tests {
         }
     }
 
+    #[test]
+    fn shared_help_expecting_is_help_expecting() {
+        // Twice: made, then found again; each help its own `Shared`, so
+        // equal texts from different rules are found by value too.
+        for _ in 0..2 {
+            for help in ["", "Kerro se.", "Kerro se.", "Tell it."] {
+                let shared = Shared::from(help);
+                for lang in ["en", "sv", "fi"] {
+                    for h in ["", "Oikeus", " Rätt "] {
+                        let got = shared_help_expecting(&shared, lang, h);
+                        assert_eq!(got, help_expecting(help, lang, h));
+                    }
+                }
+            }
+        }
+    }
+
     /// The run-by-run collapsing gives what joining `split_whitespace`
     /// does, on random strings of ASCII and Unicode spaces and letters.
     #[test]
@@ -1440,13 +1588,13 @@ mod tests {
     #[test]
     fn dedupe_keeps_the_first_of_each() {
         let finding = |rule: &str, span: Range<usize>| Diagnostic {
-            rule: rule.to_string(),
-            category: String::new(),
+            rule: rule.into(),
+            category: Shared::default(),
             element: None,
             severity: Severity::Info,
             message: format!("{rule} {span:?}"),
-            help: String::new(),
-            reference: String::new(),
+            help: Shared::default(),
+            reference: Shared::default(),
             span,
             text: String::new(),
             quote: String::new(),

@@ -9,7 +9,7 @@
 //! `suppressions[].justification`). A suppression that silences nothing is
 //! itself reported (`unused-suppression`), so stale ones do not pile up.
 
-use super::{Diagnostic, Options, Rule, Severity};
+use super::{Diagnostic, Options, Rule, Severity, Shared};
 use crate::schema::Notice;
 
 struct Directive {
@@ -139,8 +139,8 @@ pub fn apply(
             element: None,
             severity: Severity::Warning,
             message,
-            help: String::new(),
-            reference: String::new(),
+            help: Shared::default(),
+            reference: Shared::default(),
             text: source.get(x.span.clone()).unwrap_or("").to_string(),
             quote: String::new(),
             span: x.span.clone(),

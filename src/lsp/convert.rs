@@ -53,7 +53,7 @@ pub fn diagnostic(doc: &Doc<'_>, d: &engine::Diagnostic) -> lsp::Diagnostic {
     lsp::Diagnostic {
         range: doc.text.range(&d.span, doc.enc),
         severity: Some(severity(d.severity)),
-        code: Some(lsp::Code::String(d.rule.clone())),
+        code: Some(lsp::Code::String(d.rule.to_string())),
         code_description: None,
         source: Some("seloste".into()),
         message: lsp::Message::String(message),

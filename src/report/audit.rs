@@ -726,7 +726,7 @@ fn common_problems(views: &[NoticeView], engine: &Engine, lang: Lang) -> Vec<Pro
     let mut by_rule: BTreeMap<String, Problem> = BTreeMap::new();
     for (i, v) in views.iter().enumerate() {
         for d in &v.text_findings {
-            let e = by_rule.entry(d.rule.clone()).or_insert_with(|| {
+            let e = by_rule.entry(d.rule.to_string()).or_insert_with(|| {
                 let msg = engine
                     .rule(&d.rule)
                     .map(|r| {
@@ -735,7 +735,7 @@ fn common_problems(views: &[NoticeView], engine: &Engine, lang: Lang) -> Vec<Pro
                             .replace("{date}", "…")
                     })
                     .unwrap_or_else(|| d.message.clone());
-                (d.rule.clone(), d.severity, msg, 0, Vec::new())
+                (d.rule.to_string(), d.severity, msg, 0, Vec::new())
             });
             e.3 += 1;
             if e.4.last() != Some(&(i + 1)) {
@@ -759,7 +759,7 @@ fn element_reference(engine: &Engine, k: Key) -> String {
         .rules
         .iter()
         .find(|r| r.element == Some(k) && r.category == "missing-element")
-        .map(|r| r.reference.clone())
+        .map(|r| r.reference.to_string())
         .unwrap_or_default()
 }
 

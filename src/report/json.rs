@@ -4,7 +4,7 @@
 use serde_json::{json, Map, Value};
 
 use super::{totals, FileError};
-use crate::engine::{Diagnostic, Status};
+use crate::engine::{Diagnostic, Shared, Status};
 use crate::lint::FileReport;
 use crate::schema::{Key, Notice};
 use crate::source::{LineCol, SourceText};
@@ -436,12 +436,13 @@ struct RuleTexts {
 /// equal: messages can differ within a rule).
 struct RuleText {
     level: usize,
-    rule: String,
-    category: String,
+    /// Shared with the findings: compared by pointer first.
+    rule: Shared,
+    category: Shared,
     element: Option<Key>,
-    help: String,
+    help: Shared,
     message: String,
-    reference: String,
+    reference: Shared,
     severity: crate::engine::Severity,
     /// The object's `{`, `category`, `element`, `help` and `message`
     /// items, and the `quote` key.
@@ -457,13 +458,13 @@ struct RuleText {
 impl RuleText {
     fn matches(&self, d: &Diagnostic, level: usize) -> bool {
         self.level == level
-            && self.rule == d.rule
+            && (self.rule.same(&d.rule) || self.rule == d.rule)
             && self.severity == d.severity
             && self.element == d.element
-            && self.category == d.category
+            && (self.category.same(&d.category) || self.category == d.category)
             && self.message == d.message
-            && self.help == d.help
-            && self.reference == d.reference
+            && (self.help.same(&d.help) || self.help == d.help)
+            && (self.reference.same(&d.reference) || self.reference == d.reference)
     }
 }
 
@@ -742,12 +743,12 @@ impl Pretty<'_> {
         let mut t = old.unwrap_or_else(|| {
             Box::new(RuleText {
                 level,
-                rule: String::new(),
-                category: String::new(),
+                rule: Shared::default(),
+                category: Shared::default(),
                 element: None,
-                help: String::new(),
+                help: Shared::default(),
                 message: String::new(),
-                reference: String::new(),
+                reference: Shared::default(),
                 severity: d.severity,
                 head: String::new(),
                 head_fix_at: 0,
@@ -798,16 +799,12 @@ impl Pretty<'_> {
         t.level = level;
         t.severity = d.severity;
         t.element = d.element;
-        for (mine, theirs) in [
-            (&mut t.rule, &d.rule),
-            (&mut t.category, &d.category),
-            (&mut t.help, &d.help),
-            (&mut t.message, &d.message),
-            (&mut t.reference, &d.reference),
-        ] {
-            mine.clear();
-            mine.push_str(theirs);
-        }
+        t.rule = d.rule.clone();
+        t.category = d.category.clone();
+        t.reference = d.reference.clone();
+        t.help = d.help.clone();
+        t.message.clear();
+        t.message.push_str(&d.message);
         t
     }
 
@@ -1259,12 +1256,12 @@ mod tests {
         let changes: [Change; 10] = [
             |d| d.message.push_str(" \"x\""),
             |d| d.help = "toinen\tohje".into(),
-            |d| d.reference.push('\\'),
-            |d| d.category.push('!'),
+            |d| d.reference = format!("{}\\", d.reference).into(),
+            |d| d.category = format!("{}!", d.category).into(),
             |d| d.severity = crate::engine::Severity::Info,
             |d| d.element = None,
             |d| d.element = Some(crate::schema::Key::Controller),
-            |d| d.rule.push_str("-user"),
+            |d| d.rule = format!("{}-user", d.rule).into(),
             |d| {
                 d.fix = Some(crate::engine::Fix {
                     span: 0..1,
