@@ -347,20 +347,20 @@ fn sentence_around(text: &str, r: &Range<usize>) -> Range<usize> {
     let hi = crate::parse::floor_char_boundary(text, r.end + MAX);
     let tail = &text[r.end..hi];
     let bytes = tail.as_bytes();
+    // The first `!?;`, or `.` with a space after it that does not end an
+    // abbreviation, in one forward pass over the marks (it was a `memchr`
+    // loop of `.` and a `memchr3` of `!?;` before the end it found).
     let mut end = hi;
     let mut from = 0;
-    while let Some(p) = memchr::memchr(b'.', &bytes[from..]) {
+    while let Some(p) = first_sentence_mark(&bytes[from..]) {
         let at = from + p;
-        if bytes.get(at + 1) == Some(&b' ') && !ends_in_abbreviation(&tail[..at]) {
+        if bytes[at] != b'.'
+            || bytes.get(at + 1) == Some(&b' ') && !ends_in_abbreviation(&tail[..at])
+        {
             end = r.end + at + 1;
             break;
         }
         from = at + 1;
-    }
-    // A `!?;` ends it sooner only before the end found so far (searched
-    // there, not over the whole window again).
-    if let Some(p) = memchr::memchr3(b'!', b'?', b';', &bytes[..end - r.end]) {
-        end = end.min(r.end + p + 1);
     }
     start..end.max(r.end)
 }
@@ -405,6 +405,47 @@ fn last_sentence_mark_sse2(bytes: &[u8]) -> Option<usize> {
         }
     }
     last_sentence_mark_scalar(&bytes[..head])
+}
+
+/// The first of `.!?;` in `bytes` ([`last_sentence_mark`] forward).
+fn first_sentence_mark(bytes: &[u8]) -> Option<usize> {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: SSE2 is part of x86-64 itself (every x86_64 target enables it).
+    return unsafe { first_sentence_mark_sse2(bytes) };
+    #[cfg(not(target_arch = "x86_64"))]
+    first_sentence_mark_scalar(bytes)
+}
+
+/// [`first_sentence_mark`] a byte at a time: the reference.
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+fn first_sentence_mark_scalar(bytes: &[u8]) -> Option<usize> {
+    bytes
+        .iter()
+        .position(|b| matches!(b, b'.' | b'!' | b'?' | b';'))
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "sse2")]
+fn first_sentence_mark_sse2(bytes: &[u8]) -> Option<usize> {
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+    };
+    let marks = b".!?;".map(|m| _mm_set1_epi8(m as i8));
+    let pieces = bytes.chunks_exact(16);
+    let tail = pieces.remainder();
+    for (k, piece) in pieces.enumerate() {
+        // SAFETY: an unaligned 16-byte load of the 16 bytes of `piece`.
+        let v = unsafe { _mm_loadu_si128(piece.as_ptr().cast::<__m128i>()) };
+        let hit = _mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(v, marks[0]), _mm_cmpeq_epi8(v, marks[1])),
+            _mm_or_si128(_mm_cmpeq_epi8(v, marks[2]), _mm_cmpeq_epi8(v, marks[3])),
+        );
+        let mask = _mm_movemask_epi8(hit) as u32;
+        if mask != 0 {
+            return Some(16 * k + mask.trailing_zeros() as usize);
+        }
+    }
+    first_sentence_mark_scalar(tail).map(|p| bytes.len() - tail.len() + p)
 }
 
 /// "esim. Google" does not end a sentence.
@@ -1566,7 +1607,7 @@ mod tests {
     }
 
     #[test]
-    fn last_sentence_mark_matches_the_scalar_reference() {
+    fn sentence_marks_match_the_scalar_reference() {
         let mut next = crate::xorshift(0x5e47_e9ce);
         let pieces = [
             "a", "b ", ".", "!", "?", ";", "ä", "€", " ", "sana ", ":", ",",
@@ -1580,6 +1621,12 @@ mod tests {
                 assert_eq!(
                     last_sentence_mark(b),
                     last_sentence_mark_scalar(b),
+                    "{:?}",
+                    &text[..]
+                );
+                assert_eq!(
+                    first_sentence_mark(b),
+                    first_sentence_mark_scalar(b),
                     "{:?}",
                     &text[..]
                 );
