@@ -440,13 +440,7 @@ fn sentence_around(text: &str, r: &Range<usize>) -> Range<usize> {
     // Byte searches: the marks are ASCII, which no byte of a multi-byte
     // character equals (the `char` pattern searches were 3 % of a run).
     let before = &text.as_bytes()[lo..r.start];
-    // The last of `.!?;`: a `;` counts only after the last of `.!?`, so
-    // the second search covers only that stretch (not the whole window
-    // again, where a `;` is rarely found).
-    let last_mark = match memchr::memrchr3(b'.', b'!', b'?', before) {
-        Some(p) => Some(memchr::memrchr(b';', &before[p + 1..]).map_or(p, |q| p + 1 + q)),
-        None => memchr::memrchr(b';', before),
-    };
+    let last_mark = last_sentence_mark(before);
     let start = last_mark
         .map(|p| lo + p + 1)
         .filter(|&p| {
@@ -457,22 +451,105 @@ fn sentence_around(text: &str, r: &Range<usize>) -> Range<usize> {
     let hi = crate::parse::floor_char_boundary(text, r.end + MAX);
     let tail = &text[r.end..hi];
     let bytes = tail.as_bytes();
+    // The first `!?;`, or `.` with a space after it that does not end an
+    // abbreviation, in one forward pass over the marks (it was a `memchr`
+    // loop of `.` and a `memchr3` of `!?;` before the end it found).
     let mut end = hi;
     let mut from = 0;
-    while let Some(p) = memchr::memchr(b'.', &bytes[from..]) {
+    while let Some(p) = first_sentence_mark(&bytes[from..]) {
         let at = from + p;
-        if bytes.get(at + 1) == Some(&b' ') && !ends_in_abbreviation(&tail[..at]) {
+        if bytes[at] != b'.'
+            || bytes.get(at + 1) == Some(&b' ') && !ends_in_abbreviation(&tail[..at])
+        {
             end = r.end + at + 1;
             break;
         }
         from = at + 1;
     }
-    // A `!?;` ends it sooner only before the end found so far (searched
-    // there, not over the whole window again).
-    if let Some(p) = memchr::memchr3(b'!', b'?', b';', &bytes[..end - r.end]) {
-        end = end.min(r.end + p + 1);
-    }
     start..end.max(r.end)
+}
+
+/// The last of `.!?;` in `bytes`, in one backward pass (it was a
+/// `memrchr3` of `.!?` and a `memrchr` of `;` after it: two searches' set-up
+/// on a window of at most 300 bytes).
+fn last_sentence_mark(bytes: &[u8]) -> Option<usize> {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: SSE2 is part of x86-64 itself (every x86_64 target enables it).
+    return unsafe { last_sentence_mark_sse2(bytes) };
+    #[cfg(not(target_arch = "x86_64"))]
+    last_sentence_mark_scalar(bytes)
+}
+
+/// [`last_sentence_mark`] a byte at a time: the reference.
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+fn last_sentence_mark_scalar(bytes: &[u8]) -> Option<usize> {
+    bytes
+        .iter()
+        .rposition(|b| matches!(b, b'.' | b'!' | b'?' | b';'))
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "sse2")]
+fn last_sentence_mark_sse2(bytes: &[u8]) -> Option<usize> {
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+    };
+    let marks = b".!?;".map(|m| _mm_set1_epi8(m as i8));
+    let head = bytes.len() % 16;
+    for (k, piece) in bytes[head..].chunks_exact(16).enumerate().rev() {
+        // SAFETY: an unaligned 16-byte load of the 16 bytes of `piece`.
+        let v = unsafe { _mm_loadu_si128(piece.as_ptr().cast::<__m128i>()) };
+        let hit = _mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(v, marks[0]), _mm_cmpeq_epi8(v, marks[1])),
+            _mm_or_si128(_mm_cmpeq_epi8(v, marks[2]), _mm_cmpeq_epi8(v, marks[3])),
+        );
+        let mask = _mm_movemask_epi8(hit) as u32;
+        if mask != 0 {
+            return Some(head + 16 * k + 31 - mask.leading_zeros() as usize);
+        }
+    }
+    last_sentence_mark_scalar(&bytes[..head])
+}
+
+/// The first of `.!?;` in `bytes` ([`last_sentence_mark`] forward).
+fn first_sentence_mark(bytes: &[u8]) -> Option<usize> {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: SSE2 is part of x86-64 itself (every x86_64 target enables it).
+    return unsafe { first_sentence_mark_sse2(bytes) };
+    #[cfg(not(target_arch = "x86_64"))]
+    first_sentence_mark_scalar(bytes)
+}
+
+/// [`first_sentence_mark`] a byte at a time: the reference.
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+fn first_sentence_mark_scalar(bytes: &[u8]) -> Option<usize> {
+    bytes
+        .iter()
+        .position(|b| matches!(b, b'.' | b'!' | b'?' | b';'))
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "sse2")]
+fn first_sentence_mark_sse2(bytes: &[u8]) -> Option<usize> {
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+    };
+    let marks = b".!?;".map(|m| _mm_set1_epi8(m as i8));
+    let pieces = bytes.chunks_exact(16);
+    let tail = pieces.remainder();
+    for (k, piece) in pieces.enumerate() {
+        // SAFETY: an unaligned 16-byte load of the 16 bytes of `piece`.
+        let v = unsafe { _mm_loadu_si128(piece.as_ptr().cast::<__m128i>()) };
+        let hit = _mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(v, marks[0]), _mm_cmpeq_epi8(v, marks[1])),
+            _mm_or_si128(_mm_cmpeq_epi8(v, marks[2]), _mm_cmpeq_epi8(v, marks[3])),
+        );
+        let mask = _mm_movemask_epi8(hit) as u32;
+        if mask != 0 {
+            return Some(16 * k + mask.trailing_zeros() as usize);
+        }
+    }
+    first_sentence_mark_scalar(tail).map(|p| bytes.len() - tail.len() + p)
 }
 
 /// "esim. Google" does not end a sentence.
@@ -1674,6 +1751,34 @@ mod tests {
                 .collect();
             want.sort_unstable();
             assert_eq!(by_address(&texts, &starts), want, "{n}");
+        }
+    }
+
+    #[test]
+    fn sentence_marks_match_the_scalar_reference() {
+        let mut next = crate::xorshift(0x5e47_e9ce);
+        let pieces = [
+            "a", "b ", ".", "!", "?", ";", "ä", "€", " ", "sana ", ":", ",",
+        ];
+        for round in 0..2_000 {
+            let n = (next() % 80) as usize + round % 5;
+            let text = crate::random_text(&mut next, &pieces, n);
+            let bytes = text.as_bytes();
+            for from in [0, bytes.len() / 3, bytes.len() / 2] {
+                let b = &bytes[from..];
+                assert_eq!(
+                    last_sentence_mark(b),
+                    last_sentence_mark_scalar(b),
+                    "{:?}",
+                    &text[..]
+                );
+                assert_eq!(
+                    first_sentence_mark(b),
+                    first_sentence_mark_scalar(b),
+                    "{:?}",
+                    &text[..]
+                );
+            }
         }
     }
 
