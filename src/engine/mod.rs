@@ -491,24 +491,34 @@ fn last_sentence_mark_scalar(bytes: &[u8]) -> Option<usize> {
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "sse2")]
 fn last_sentence_mark_sse2(bytes: &[u8]) -> Option<usize> {
-    use std::arch::x86_64::{
-        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
-    };
-    let marks = b".!?;".map(|m| _mm_set1_epi8(m as i8));
     let head = bytes.len() % 16;
     for (k, piece) in bytes[head..].chunks_exact(16).enumerate().rev() {
-        // SAFETY: an unaligned 16-byte load of the 16 bytes of `piece`.
-        let v = unsafe { _mm_loadu_si128(piece.as_ptr().cast::<__m128i>()) };
-        let hit = _mm_or_si128(
-            _mm_or_si128(_mm_cmpeq_epi8(v, marks[0]), _mm_cmpeq_epi8(v, marks[1])),
-            _mm_or_si128(_mm_cmpeq_epi8(v, marks[2]), _mm_cmpeq_epi8(v, marks[3])),
-        );
-        let mask = _mm_movemask_epi8(hit) as u32;
+        let mask = sentence_marks_sse2(piece);
         if mask != 0 {
             return Some(head + 16 * k + 31 - mask.leading_zeros() as usize);
         }
     }
     last_sentence_mark_scalar(&bytes[..head])
+}
+
+/// A bit for each of `.!?;` among the 16 bytes of `piece`: the mask both
+/// sentence-mark searches read.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "sse2")]
+#[inline]
+fn sentence_marks_sse2(piece: &[u8]) -> u32 {
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+    };
+    assert_eq!(piece.len(), 16);
+    let marks = b".!?;".map(|m| _mm_set1_epi8(m as i8));
+    // SAFETY: an unaligned 16-byte load of the 16 bytes of `piece`.
+    let v = unsafe { _mm_loadu_si128(piece.as_ptr().cast::<__m128i>()) };
+    let hit = _mm_or_si128(
+        _mm_or_si128(_mm_cmpeq_epi8(v, marks[0]), _mm_cmpeq_epi8(v, marks[1])),
+        _mm_or_si128(_mm_cmpeq_epi8(v, marks[2]), _mm_cmpeq_epi8(v, marks[3])),
+    );
+    _mm_movemask_epi8(hit) as u32
 }
 
 /// The first of `.!?;` in `bytes` ([`last_sentence_mark`] forward).
@@ -531,20 +541,10 @@ fn first_sentence_mark_scalar(bytes: &[u8]) -> Option<usize> {
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "sse2")]
 fn first_sentence_mark_sse2(bytes: &[u8]) -> Option<usize> {
-    use std::arch::x86_64::{
-        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
-    };
-    let marks = b".!?;".map(|m| _mm_set1_epi8(m as i8));
     let pieces = bytes.chunks_exact(16);
     let tail = pieces.remainder();
     for (k, piece) in pieces.enumerate() {
-        // SAFETY: an unaligned 16-byte load of the 16 bytes of `piece`.
-        let v = unsafe { _mm_loadu_si128(piece.as_ptr().cast::<__m128i>()) };
-        let hit = _mm_or_si128(
-            _mm_or_si128(_mm_cmpeq_epi8(v, marks[0]), _mm_cmpeq_epi8(v, marks[1])),
-            _mm_or_si128(_mm_cmpeq_epi8(v, marks[2]), _mm_cmpeq_epi8(v, marks[3])),
-        );
-        let mask = _mm_movemask_epi8(hit) as u32;
+        let mask = sentence_marks_sse2(piece);
         if mask != 0 {
             return Some(16 * k + mask.trailing_zeros() as usize);
         }
