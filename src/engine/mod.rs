@@ -1596,8 +1596,9 @@ mod tests {
 
     #[test]
     fn shared_help_expecting_is_help_expecting() {
-        // Twice: made, then found again; each help its own `Shared`, so
-        // equal texts from different rules are found by value too.
+        // Twice: made, then found again. Each help is its own `Shared`
+        // (found by pointer), so equal texts of different rules get entries
+        // of their own and must give the same answer.
         for _ in 0..2 {
             for help in ["", "Kerro se.", "Kerro se.", "Tell it."] {
                 let shared = Shared::from(help);
@@ -1611,8 +1612,6 @@ mod tests {
         }
     }
 
-    /// The run-by-run collapsing gives what joining `split_whitespace`
-    /// does, on random strings of ASCII and Unicode spaces and letters.
     #[test]
     fn keys_are_numbered_in_their_list_order() {
         // `Engine::lint` keeps each key's status at `key as usize` and reads
@@ -1622,6 +1621,8 @@ mod tests {
         }
     }
 
+    /// The run-by-run collapsing gives what joining `split_whitespace`
+    /// does, on random strings of ASCII and Unicode spaces and letters.
     #[test]
     fn collapse_is_split_whitespace_joined() {
         let pieces = [

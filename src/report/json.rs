@@ -625,8 +625,6 @@ impl Pretty<'_> {
         }
     }
 
-    /// Starts the next item of an object with its key from `keys` (the
-    /// [`key_pieces`] of the object's level).
     /// [`key_pieces`] of the current level.
     fn keys(&mut self) -> std::rc::Rc<[String]> {
         let level = self.level;
@@ -636,6 +634,8 @@ impl Pretty<'_> {
         }
     }
 
+    /// Starts the next item of an object with its key from `keys` (the
+    /// [`key_pieces`] of the object's level).
     fn fixed_key(&mut self, keys: &[String], k: Fixed) {
         let from = usize::from(self.empty);
         self.empty = false;
