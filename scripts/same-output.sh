@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Checks that two seloste binaries give byte-identical output: what every
 # speed change here is held to. Lints the fixtures, 1,000 + 2,000 generated
-# notices (benches/gen_corpus.rs, seeds 42 and 7) and, when it is beside the
+# notices (benches/gen_corpus.rs, seeds 42 and 7) in JSON and (fixtures and seed
+# 42) every other output format, and, when it is beside the
 # repository, the labelled corpus (plus its accuracy table and `sections`).
 #
 #   git stash; cargo build --release; cp target/release/seloste /tmp/before; git stash pop
@@ -29,9 +30,18 @@ outputs() {
   "$bin" check --format json fixtures > "$out/fixtures.json" 2>&1 || true
   "$bin" check --format json "$WORK/gen42" > "$out/gen42.json" 2>&1 || true
   "$bin" check --format json "$WORK/gen7" > "$out/gen7.json" 2>&1 || true
-  "$bin" check --format sarif fixtures > "$out/fixtures.sarif" 2>&1 || true
+  # Every other output format too, on the fixtures and one generated set
+  # (the GitHub Action writes SARIF and workflow commands; human is the
+  # default).
+  local f
+  for f in sarif github concise human; do
+    "$bin" check --format "$f" --color never fixtures > "$out/fixtures.$f" 2>&1 || true
+    "$bin" check --format "$f" --color never "$WORK/gen42" > "$out/gen42.$f" 2>&1 || true
+  done
   if [ -d "$CORPUS/notices" ]; then
     "$bin" check --format json "$CORPUS/notices" > "$out/corpus.json" 2>&1 || true
+    "$bin" check --format sarif "$CORPUS/notices" > "$out/corpus.sarif" 2>&1 || true
+    "$bin" check --format human --color never "$CORPUS/notices" > "$out/corpus.human" 2>&1 || true
     "$bin" accuracy "$CORPUS" > "$out/accuracy.txt" 2>&1 || true
     "$bin" sections "$CORPUS"/notices/* > "$out/sections.txt" 2>&1 || true
   fi
