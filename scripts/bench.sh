@@ -10,6 +10,8 @@
 # known findings injected), checks that seloste still reports every injected
 # finding and nothing inside HTML comments, then measures:
 #   - seloste check --format json --threads 1, and --threads $(nproc)
+#   - the other output formats (sarif, github, concise, human) on one
+#     thread (FORMATS="sarif human" picks some, FORMATS="" none)
 #   - rg -j1 for the placeholder and old-law patterns (what a grep-based CI
 #     check would run; it cannot see entity-written or empty-section findings)
 #   - peak memory (/usr/bin/time -v "Maximum resident set size")
@@ -103,6 +105,12 @@ for N in "${COUNTS[@]}"; do
     ROWS+=("$N|$MB|seloste check --format json --threads $T|$S|$M")
     if [ "$T" = 1 ]; then S1=$S; fi
     if [ "$NPROC" = 1 ]; then break; fi
+  done
+  # The other output formats, one thread: the GitHub Action writes SARIF
+  # and workflow commands, and human is the default.
+  for F in ${FORMATS-sarif github concise human}; do
+    S=$(median "$RUNS_N" "$SELOSTE" check --format "$F" --color never --threads 1 "$DIR")
+    ROWS+=("$N|$MB|seloste check --format $F --threads 1|$S|")
   done
   if [ -n "$RG" ]; then
     # Patterns in a file, so that hyperfine -N gets no arguments with spaces.
