@@ -963,7 +963,10 @@ impl CheckRun<'_> {
                     Buffer::no_color()
                 };
                 let _ = report::human::render(&mut buf, f, &self.lang);
-                vec![String::from_utf8_lossy(buf.as_slice()).into_owned()]
+                // Valid UTF-8 unless writing failed midway: no copy then.
+                let bytes = buf.into_inner();
+                vec![String::from_utf8(bytes)
+                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())]
             }
             OutputFormat::Json => {
                 let mut text = String::from("\n    ");
