@@ -953,20 +953,12 @@ impl CheckRun<'_> {
     }
 
     fn render(&self, f: &FileReport, chosen: &crate::site::Chosen) -> Vec<String> {
-        use codespan_reporting::term::termcolor::Buffer;
         let files = std::slice::from_ref(f);
         match self.args.format {
             OutputFormat::Human => {
-                let mut buf = if self.color {
-                    Buffer::ansi()
-                } else {
-                    Buffer::no_color()
-                };
-                let _ = report::human::render(&mut buf, f, &self.lang);
-                // Valid UTF-8 unless writing failed midway: no copy then.
-                let bytes = buf.into_inner();
-                vec![String::from_utf8(bytes)
-                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())]
+                let mut text = String::new();
+                report::human::render_into(&mut text, f, &self.lang, self.color);
+                vec![text]
             }
             OutputFormat::Json => {
                 let mut text = String::from("\n    ");

@@ -12,9 +12,11 @@ use codespan_reporting::diagnostic::{
     Diagnostic as CsDiagnostic, Label, LabelStyle, Severity as CsSeverity,
 };
 use codespan_reporting::files::{self, Files};
-use codespan_reporting::term::{self, termcolor::WriteColor, Styles};
+use codespan_reporting::term::termcolor::{Buffer, ColorSpec, WriteColor};
+use codespan_reporting::term::{self, Styles};
 
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use super::{FileError, Totals};
 use crate::engine::{Diagnostic, Severity};
@@ -29,9 +31,17 @@ fn cs_severity(s: Severity) -> CsSeverity {
     }
 }
 
+/// Writes the findings of `f` to `w`, in colour when it supports colour.
 pub fn render(w: &mut dyn WriteColor, f: &FileReport, lang: &str) -> std::io::Result<()> {
+    let mut out = String::new();
+    render_into(&mut out, f, lang, w.supports_color());
+    w.write_all(out.as_bytes())
+}
+
+/// Appends the findings of `f` to `out`, in colour when `color`.
+pub fn render_into(out: &mut String, f: &FileReport, lang: &str, color: bool) {
     let legal = legal_label(lang);
-    let styles = Styles::default();
+    let paint = Paint::get(color);
     let file = SourceFile {
         name: &f.path,
         src: &f.source,
@@ -41,20 +51,26 @@ pub fn render(w: &mut dyn WriteColor, f: &FileReport, lang: &str) -> std::io::Re
             match snippet_span(&f.source, &d.span) {
                 None => {
                     let at = location_note(f, &d.span, &d.quote);
-                    write_plain(w, &styles, f, d, legal, None, &at)?;
+                    write_plain(out, paint, f, d, legal, None, &at);
                     continue;
                 }
                 Some(span) => {
                     if let Some(u) = underline(&f.source, span) {
-                        write_plain(w, &styles, f, d, legal, Some(&u), "")?;
+                        write_plain(out, paint, f, d, legal, Some(&u), "");
                         continue;
                     }
                 }
             }
         }
-        emit(w, &file, f, d, legal)?;
+        let mut buf = if color {
+            Buffer::ansi()
+        } else {
+            Buffer::no_color()
+        };
+        // Writing into memory fails only on a span outside the text.
+        let _ = emit(&mut buf, &file, f, d, legal);
+        out.push_str(&String::from_utf8_lossy(buf.as_slice()));
     }
-    Ok(())
 }
 
 fn legal_label(lang: &str) -> &'static str {
@@ -215,191 +231,229 @@ fn columns(s: &str, mut col: usize) -> Option<usize> {
     Some(col)
 }
 
+/// The escape sequences of codespan-reporting's default styles, as
+/// termcolor writes them (none without colour): made by termcolor itself,
+/// once, so that they stay its bytes.
+struct Paint {
+    /// Indexed by [`Severity`] (`as usize`: info, warning, error).
+    header: [String; 3],
+    label: [String; 3],
+    header_message: String,
+    line_number: String,
+    source_border: String,
+    note_bullet: String,
+    reset: String,
+}
+
+impl Paint {
+    fn get(color: bool) -> &'static Paint {
+        static PAINT: OnceLock<[Paint; 2]> = OnceLock::new();
+        &PAINT.get_or_init(|| [Paint::new(false), Paint::new(true)])[usize::from(color)]
+    }
+
+    fn new(color: bool) -> Paint {
+        let styles = Styles::default();
+        let ansi = |set: &dyn Fn(&mut Buffer) -> std::io::Result<()>| {
+            if !color {
+                return String::new();
+            }
+            let mut b = Buffer::ansi();
+            let _ = set(&mut b);
+            String::from_utf8(b.into_inner()).unwrap_or_default()
+        };
+        let by_severity = |spec: &dyn Fn(CsSeverity) -> ColorSpec| {
+            [Severity::Info, Severity::Warning, Severity::Error]
+                .map(|s| ansi(&|b| b.set_color(&spec(cs_severity(s)))))
+        };
+        Paint {
+            header: by_severity(&|s| styles.header(s).clone()),
+            label: by_severity(&|s| styles.label(s, LabelStyle::Primary).clone()),
+            header_message: ansi(&|b| b.set_color(&styles.header_message)),
+            line_number: ansi(&|b| b.set_color(&styles.line_number)),
+            source_border: ansi(&|b| b.set_color(&styles.source_border)),
+            note_bullet: ansi(&|b| b.set_color(&styles.note_bullet)),
+            reset: ansi(&|b| b.reset()),
+        }
+    }
+}
+
 /// Writes a finding without related spans the way codespan-reporting does:
 /// header, the underlined line (`at` when there is one), then `note` (the
 /// location when there is no line), help and legal reference, each a
 /// `= ` note.
 fn write_plain(
-    w: &mut dyn WriteColor,
-    st: &Styles,
+    out: &mut String,
+    paint: &Paint,
     f: &FileReport,
     d: &Diagnostic,
     legal: &str,
     at: Option<&Underline>,
     note: &str,
-) -> std::io::Result<()> {
-    let severity = cs_severity(d.severity);
-    w.set_color(st.header(severity))?;
-    w.write_all(match severity {
-        CsSeverity::Error => b"error",
-        CsSeverity::Warning => b"warning",
-        _ => b"note",
-    })?;
+) {
+    let severity = d.severity as usize;
+    out.push_str(&paint.header[severity]);
+    out.push_str(match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    });
     if !d.rule.is_empty() {
-        w.write_all(b"[")?;
-        w.write_all(d.rule.as_bytes())?;
-        w.write_all(b"]")?;
+        out.push('[');
+        out.push_str(&d.rule);
+        out.push(']');
     }
-    w.set_color(&st.header_message)?;
-    w.write_all(b": ")?;
-    w.write_all(d.message.as_bytes())?;
-    w.reset()?;
-    w.write_all(b"\n")?;
+    out.push_str(&paint.header_message);
+    out.push_str(": ");
+    out.push_str(&d.message);
+    out.push_str(&paint.reset);
+    out.push('\n');
 
     // The gutter is as wide as the line number.
     let mut digits = [0; 20];
-    let number = at.map_or(&[][..], |u| decimal(u.line, &mut digits));
+    let number = at.map_or("", |u| decimal(u.line, &mut digits));
     let pad = &"                    "[..number.len()];
-    let border = |w: &mut dyn WriteColor, ch: &str| -> std::io::Result<()> {
-        w.write_all(pad.as_bytes())?;
-        w.write_all(b" ")?;
-        w.set_color(&st.source_border)?;
-        w.write_all(ch.as_bytes())?;
-        w.reset()
+    let border = |out: &mut String, ch: &str| {
+        out.push_str(pad);
+        out.push(' ');
+        out.push_str(&paint.source_border);
+        out.push_str(ch);
+        out.push_str(&paint.reset);
     };
     if let Some(u) = at {
-        let label = st.label(severity, LabelStyle::Primary);
+        let label = &paint.label[severity];
         //   ┌─ path:line:column
-        border(w, "┌─")?;
-        w.write_all(b" ")?;
-        w.write_all(f.path.as_bytes())?;
-        w.write_all(b":")?;
-        w.write_all(number)?;
-        w.write_all(b":")?;
-        w.write_all(decimal(u.column, &mut [0; 20]))?;
-        w.write_all(b"\n")?;
-        border(w, "│")?;
-        w.write_all(b"\n")?;
+        border(out, "┌─");
+        out.push(' ');
+        out.push_str(&f.path);
+        out.push(':');
+        out.push_str(number);
+        out.push(':');
+        out.push_str(decimal(u.column, &mut [0; 20]));
+        out.push('\n');
+        border(out, "│");
+        out.push('\n');
         // n │ the line, the label in colour
-        w.set_color(&st.line_number)?;
-        w.write_all(number)?;
-        w.reset()?;
-        w.write_all(b" ")?;
-        w.set_color(&st.source_border)?;
-        w.write_all("│".as_bytes())?;
-        w.reset()?;
-        w.write_all(b" ")?;
+        out.push_str(&paint.line_number);
+        out.push_str(number);
+        out.push_str(&paint.reset);
+        out.push(' ');
+        out.push_str(&paint.source_border);
+        out.push('│');
+        out.push_str(&paint.reset);
+        out.push(' ');
         let (before, under, after) = (
             &u.text[..u.start],
             &u.text[u.start..u.end],
             &u.text[u.end..],
         );
-        let mut col = write_source(w, before, 0, u.tabs)?;
+        let mut col = push_source(out, before, 0, u.tabs);
         // Nothing to colour when only the place after the line is
         // underlined.
         if !under.is_empty() {
-            w.set_color(label)?;
-            col = write_source(w, under, col, u.tabs)?;
-            w.reset()?;
+            out.push_str(label);
+            col = push_source(out, under, col, u.tabs);
+            out.push_str(&paint.reset);
         }
-        write_source(w, after, col, u.tabs)?;
-        w.write_all(b"\n")?;
+        push_source(out, after, col, u.tabs);
+        out.push('\n');
         //   │     ^^^^
-        border(w, "│")?;
-        w.write_all(b" ")?;
-        write_repeated(w, b' ', u.indent)?;
-        w.set_color(label)?;
-        write_repeated(w, b'^', u.carets)?;
-        w.reset()?;
-        w.write_all(b"\n")?;
+        border(out, "│");
+        out.push(' ');
+        push_repeated(out, ' ', u.indent);
+        out.push_str(label);
+        push_repeated(out, '^', u.carets);
+        out.push_str(&paint.reset);
+        out.push('\n');
         if !note.is_empty() || !d.help.is_empty() || !d.reference.is_empty() {
-            border(w, "│")?;
-            w.write_all(b"\n")?;
+            border(out, "│");
+            out.push('\n');
         }
     }
     if !note.is_empty() {
-        write_note(w, st, pad, &[], note)?;
+        push_note(out, paint, pad, &[], note);
     }
     if !d.help.is_empty() {
-        write_note(w, st, pad, &["help: "], &d.help)?;
+        push_note(out, paint, pad, &["help: "], &d.help);
     }
     if !d.reference.is_empty() {
-        write_note(w, st, pad, &[legal, ": "], &d.reference)?;
+        push_note(out, paint, pad, &[legal, ": "], &d.reference);
     }
-    w.write_all(b"\n")
+    out.push('\n');
 }
 
 /// `= PREFIXBODY` with the body's further lines indented under the first,
 /// as codespan-reporting writes the note `format!("{PREFIX}{BODY}")`.
-fn write_note(
-    w: &mut dyn WriteColor,
-    st: &Styles,
-    pad: &str,
-    prefix: &[&str],
-    body: &str,
-) -> std::io::Result<()> {
+fn push_note(out: &mut String, paint: &Paint, pad: &str, prefix: &[&str], body: &str) {
     let mut lines = body.lines();
-    w.write_all(pad.as_bytes())?;
-    w.write_all(b" ")?;
-    w.set_color(&st.note_bullet)?;
-    w.write_all(b"=")?;
-    w.reset()?;
-    w.write_all(b" ")?;
+    out.push_str(pad);
+    out.push(' ');
+    out.push_str(&paint.note_bullet);
+    out.push('=');
+    out.push_str(&paint.reset);
+    out.push(' ');
     for p in prefix {
-        w.write_all(p.as_bytes())?;
+        out.push_str(p);
     }
-    w.write_all(lines.next().unwrap_or("").as_bytes())?;
-    w.write_all(b"\n")?;
+    out.push_str(lines.next().unwrap_or(""));
+    out.push('\n');
     for line in lines {
-        w.write_all(pad.as_bytes())?;
-        w.write_all(b"   ")?;
-        w.write_all(line.as_bytes())?;
-        w.write_all(b"\n")?;
+        out.push_str(pad);
+        out.push_str("   ");
+        out.push_str(line);
+        out.push('\n');
     }
-    Ok(())
 }
 
-/// Writes `s` from display column `col`, with its tabs (if `tabs`) as
+/// Appends `s` from display column `col`, with its tabs (if `tabs`) as
 /// spaces to the next multiple of 4; the column after it (`col` when there
 /// are no tabs to count columns for).
-fn write_source(
-    w: &mut dyn WriteColor,
-    s: &str,
-    mut col: usize,
-    tabs: bool,
-) -> std::io::Result<usize> {
+fn push_source(out: &mut String, s: &str, mut col: usize, tabs: bool) -> usize {
     if !tabs {
-        w.write_all(s.as_bytes())?;
-        return Ok(col);
+        out.push_str(s);
+        return col;
     }
     // The line's characters up to its last tab are known to `columns`.
     let mut rest = s;
     while let Some(i) = memchr::memchr(b'\t', rest.as_bytes()) {
-        w.write_all(&rest.as_bytes()[..i])?;
+        out.push_str(&rest[..i]);
         col = columns(&rest[..i], col).unwrap_or(col);
         let to_stop = 4 - col % 4;
-        write_repeated(w, b' ', to_stop)?;
+        push_repeated(out, ' ', to_stop);
         col += to_stop;
         rest = &rest[i + 1..];
     }
-    w.write_all(rest.as_bytes())?;
-    Ok(columns(rest, col).unwrap_or(col))
+    out.push_str(rest);
+    columns(rest, col).unwrap_or(col)
 }
 
-fn write_repeated(w: &mut dyn WriteColor, byte: u8, n: usize) -> std::io::Result<()> {
-    const CHUNK: usize = 64;
-    let buf = [byte; CHUNK];
+/// Appends `n` copies of the ASCII character `c`.
+fn push_repeated(out: &mut String, c: char, n: usize) {
+    let run = if c == ' ' { SPACES } else { CARETS };
     let mut left = n;
     while left > 0 {
-        let k = left.min(CHUNK);
-        w.write_all(&buf[..k])?;
+        let k = left.min(run.len());
+        out.push_str(&run[..k]);
         left -= k;
     }
-    Ok(())
 }
 
+const SPACES: &str = "                                                                ";
+const CARETS: &str = "^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^";
+
 /// `n` in decimal, written into the end of `buf`.
-fn decimal(mut n: usize, buf: &mut [u8; 20]) -> &[u8] {
+fn decimal(mut n: usize, buf: &mut [u8; 20]) -> &str {
     let mut i = buf.len();
     loop {
         i -= 1;
         buf[i] = b'0' + (n % 10) as u8;
         n /= 10;
         if n == 0 {
-            return &buf[i..];
+            break;
         }
     }
+    std::str::from_utf8(&buf[i..]).unwrap_or_default()
 }
+
 /// Longest source line shown as a snippet, and most source bytes one label
 /// may show. codespan-reporting prints every line a label covers, in full: a
 /// finding on a 10 MB minified line, or a heading span that runs to the end
@@ -485,9 +539,13 @@ mod tests {
     }
 
     fn rendered(f: &FileReport, lang: &str, color: bool) -> String {
+        let mut out = String::new();
+        render_into(&mut out, f, lang, color);
+        // The same through a termcolor writer.
         let mut buf = buffer(color);
         render(&mut buf, f, lang).unwrap();
-        String::from_utf8(buf.into_inner()).unwrap()
+        assert_eq!(buf.as_slice(), out.as_bytes());
+        out
     }
 
     fn assert_same(f: &FileReport) {
