@@ -21,7 +21,7 @@ use std::sync::OnceLock;
 use super::{FileError, Totals};
 use crate::engine::{Diagnostic, Severity};
 use crate::lint::FileReport;
-use crate::source::SourceText;
+use crate::source::{LineCol, SourceText};
 
 fn cs_severity(s: Severity) -> CsSeverity {
     match s {
@@ -46,16 +46,19 @@ pub fn render_into(out: &mut String, f: &FileReport, lang: &str, color: bool) {
         name: &f.path,
         src: &f.source,
     };
-    for d in &f.result.diagnostics {
+    // Lines and columns of the starts in one pass over the text.
+    let starts: Vec<usize> = f.result.diagnostics.iter().map(|d| d.span.start).collect();
+    let at = super::github::line_cols(f, &starts);
+    for (d, &lc) in f.result.diagnostics.iter().zip(&at) {
         if d.related.is_empty() {
-            match snippet_span(&f.source, &d.span) {
+            match snippet_span(&f.source.text, &d.span) {
                 None => {
-                    let at = location_note(f, &d.span, &d.quote);
-                    write_plain(out, paint, f, d, legal, None, &at);
+                    let note = location_note(f, lc, &d.quote);
+                    write_plain(out, paint, f, d, legal, None, &note);
                     continue;
                 }
                 Some(span) => {
-                    if let Some(u) = underline(&f.source, span) {
+                    if let Some(u) = underline(&f.source.text, span, lc) {
                         write_plain(out, paint, f, d, legal, Some(&u), "");
                         continue;
                     }
@@ -91,14 +94,18 @@ fn emit<'a>(
 ) -> std::io::Result<()> {
     let mut labels = Vec::new();
     let mut notes = Vec::new();
-    match snippet_span(&f.source, &d.span) {
+    let text = &f.source.text;
+    match snippet_span(text, &d.span) {
         Some(span) => labels.push(Label::primary((), span)),
-        None => notes.push(location_note(f, &d.span, &d.quote)),
+        None => notes.push(location_note(f, f.source.line_col(d.span.start), &d.quote)),
     }
     for r in &d.related {
-        match snippet_span(&f.source, &r.span) {
+        match snippet_span(text, &r.span) {
             Some(span) => labels.push(Label::secondary((), span).with_message(r.message.clone())),
-            None => notes.push(format!("{}: {}", location_note(f, &r.span, ""), r.message)),
+            None => {
+                let at = location_note(f, f.source.line_col(r.span.start), "");
+                notes.push(format!("{at}: {}", r.message));
+            }
         }
     }
     if !d.help.is_empty() {
@@ -171,17 +178,19 @@ struct Underline<'a> {
     tabs: bool,
 }
 
-/// `span` as codespan-reporting underlines a single-line label, or `None`
-/// when codespan-reporting should draw it: a span over a line break (it
-/// draws those with `╭`/`╰` borders), or a character on the line whose
-/// width [`columns`] does not know.
-fn underline(src: &SourceText, span: Range<usize>) -> Option<Underline<'_>> {
-    let line = src.line_index(span.start);
-    if src.line_index(span.end) != line {
+/// `span` (at most a few KB from its line's ends, see [`snippet_span`]),
+/// which starts `at`, as codespan-reporting underlines a single-line label,
+/// or `None` when codespan-reporting should draw it: a span over a line
+/// break (it draws those with `╭`/`╰` borders), or a character on the line
+/// whose width [`columns`] does not know.
+fn underline(src: &str, span: Range<usize>, at: LineCol) -> Option<Underline<'_>> {
+    let b = src.as_bytes();
+    if memchr::memchr(b'\n', &b[span.start..span.end]).is_some() {
         return None;
     }
-    let line_start = src.line_start(line);
-    let text = src.text[line_start..src.line_start(line + 1)].trim_end_matches(['\n', '\r', '\0']);
+    let line_start = memchr::memrchr(b'\n', &b[..span.start]).map_or(0, |i| i + 1);
+    let line_end = memchr::memchr(b'\n', &b[span.start..]).map_or(b.len(), |i| span.start + i);
+    let text = src[line_start..line_end].trim_end_matches(['\r', '\0']);
     let start = span.start - line_start;
     // At least one caret, also for an empty span.
     let end = (span.end - line_start).max(start + 1);
@@ -200,8 +209,8 @@ fn underline(src: &SourceText, span: Range<usize>) -> Option<Underline<'_>> {
     // place after it.
     let carets = columns(&text[start..shown], indent)? - indent + usize::from(end > text.len());
     Some(Underline {
-        line: line + 1,
-        column: text[..start].chars().count() + 1,
+        line: at.line as usize,
+        column: at.column as usize,
         text,
         start,
         end: shown,
@@ -463,24 +472,50 @@ const MAX_SNIPPET: usize = 16 * 1024;
 
 /// The part of `span` to underline: the whole span when its lines are short,
 /// only its first line when the span is long, nothing when that line is long.
-fn snippet_span(src: &SourceText, span: &Range<usize>) -> Option<Range<usize>> {
-    let first = src.line_index(span.start);
-    let line_start = src.line_start(first);
-    let line_end = src.line_start(first + 1).min(src.text.len());
+///
+/// Lines are found by searching for line breaks near the span, at most as
+/// far as the limits reach (a finding on a 10 MB line does not search the
+/// whole line): a notice's line table is not made for this output.
+fn snippet_span(text: &str, span: &Range<usize>) -> Option<Range<usize>> {
+    let b = text.as_bytes();
+    // The start's line: from after a line break at most MAX_SNIPPET_LINE
+    // bytes back, to after the next line break.
+    let back = span.start.saturating_sub(MAX_SNIPPET_LINE + 1);
+    let line_start = match memchr::memrchr(b'\n', &b[back..span.start]) {
+        Some(i) => back + i + 1,
+        None if back == 0 => 0,
+        None => return None,
+    };
+    let line_end = line_end_within(b, span.start, line_start + MAX_SNIPPET_LINE)?;
     if line_end - line_start > MAX_SNIPPET_LINE {
         return None;
     }
-    let last_end = src.line_start(src.line_index(span.end) + 1);
-    if last_end.min(src.text.len()) - line_start <= MAX_SNIPPET {
+    // The end of the end's line (this line's end when the span ends on it).
+    let last_end = if span.end < line_end || line_end == b.len() {
+        Some(line_end)
+    } else {
+        line_end_within(b, span.end, line_start + MAX_SNIPPET)
+    };
+    if last_end.is_some_and(|e| e - line_start <= MAX_SNIPPET) {
         return Some(span.clone());
     }
-    let end = src.text[..line_end].trim_end_matches(['\n', '\r']).len();
+    let end = text[..line_end].trim_end_matches(['\n', '\r']).len();
     Some(span.start..end.max(span.start))
 }
 
+/// Where the line that `at` is on ends (after its line break, or at the end
+/// of the text), when that is at most `limit + 1`; else `None`.
+fn line_end_within(b: &[u8], at: usize, limit: usize) -> Option<usize> {
+    let to = (limit + 1).clamp(at, b.len());
+    match memchr::memchr(b'\n', &b[at..to]) {
+        Some(i) => Some(at + i + 1),
+        None if to == b.len() => Some(b.len()),
+        None => None,
+    }
+}
+
 /// `at PATH:LINE:COLUMN: "quote"` for a finding shown without its snippet.
-fn location_note(f: &FileReport, span: &Range<usize>, quote: &str) -> String {
-    let lc = f.source.line_col(span.start);
+fn location_note(f: &FileReport, lc: LineCol, quote: &str) -> String {
     let mut s = format!("at {}:{}:{}", f.path, lc.line, lc.column);
     if !quote.is_empty() {
         let mut q: String = quote.chars().take(120).collect();
@@ -679,10 +714,80 @@ mod tests {
             let spans = [(at..at + c.len_utf8(), 3), (0..text.len() - 1, 4)];
             let f = report_on(&text, &spans);
             for (span, _) in spans {
-                assert!(underline(&f.source, span).is_some(), "{c:?}");
+                let at = f.source.line_col(span.start);
+                assert!(underline(&f.source.text, span, at).is_some(), "{c:?}");
             }
             assert_same(&f);
         }
+    }
+
+    /// [`snippet_span`] as it was written first, over the line table.
+    fn snippet_span_by_table(src: &SourceText, span: &Range<usize>) -> Option<Range<usize>> {
+        let first = src.line_index(span.start);
+        let line_start = src.line_start(first);
+        let line_end = src.line_start(first + 1).min(src.text.len());
+        if line_end - line_start > MAX_SNIPPET_LINE {
+            return None;
+        }
+        let last_end = src.line_start(src.line_index(span.end) + 1);
+        if last_end.min(src.text.len()) - line_start <= MAX_SNIPPET {
+            return Some(span.clone());
+        }
+        let end = src.text[..line_end].trim_end_matches(['\n', '\r']).len();
+        Some(span.start..end.max(span.start))
+    }
+
+    /// Lines and spans around the limits: lines of up to ~6 KB, spans of up
+    /// to ~25 KB, ends on and next to line breaks and at the end of the text.
+    #[test]
+    fn snippet_span_is_the_line_table_s() {
+        let mut next = crate::xorshift(0x5be0_cd19_137e_2179);
+        let (long, longer) = ("x".repeat(1000), "y".repeat(4000));
+        let pieces = ["a", "\n", "\r\n", "ä", &long, "sana ", "\n\n", &longer];
+        // Spans shown whole, cut to their first line, not shown.
+        let mut seen = [0; 3];
+        for _ in 0..300 {
+            let len = (next() % 40) as usize;
+            let text: String = (0..len)
+                .map(|_| pieces[(next() % pieces.len() as u64) as usize])
+                .collect();
+            let src = SourceText::new(text.clone(), "UTF-8");
+            let newlines: Vec<usize> = memchr::memchr_iter(b'\n', text.as_bytes()).collect();
+            for _ in 0..50 {
+                // Offsets near line breaks and the limits as often as
+                // anywhere.
+                let mut offset = || {
+                    let r = next();
+                    let o = match r % 4 {
+                        0 if !newlines.is_empty() => {
+                            newlines[(r / 4 % newlines.len() as u64) as usize]
+                                + (r / 256 % 3) as usize
+                        }
+                        1 => text.len(),
+                        _ => (r / 4) as usize % (text.len() + 1),
+                    };
+                    let o = o.min(text.len());
+                    (o..=text.len())
+                        .find(|&i| text.is_char_boundary(i))
+                        .unwrap()
+                };
+                let (a, b) = (offset(), offset());
+                let span = a.min(b)..a.max(b);
+                let got = snippet_span(&text, &span);
+                assert_eq!(
+                    got,
+                    snippet_span_by_table(&src, &span),
+                    "{span:?} of {}",
+                    text.len()
+                );
+                seen[match got {
+                    Some(s) if s == span => 0,
+                    Some(_) => 1,
+                    None => 2,
+                }] += 1;
+            }
+        }
+        assert!(seen.iter().all(|&n| n > 100), "{seen:?}");
     }
 
     /// The line table gives codespan-reporting the lines `SimpleFile` gives.
