@@ -49,6 +49,8 @@ pub fn render_into(out: &mut String, f: &FileReport, lang: &str, color: bool) {
     // Lines and columns of the starts in one pass over the text.
     let starts: Vec<usize> = f.result.diagnostics.iter().map(|d| d.span.start).collect();
     let at = super::github::line_cols(f, &starts);
+    // About what a finding takes, so that the text grows once or twice.
+    out.reserve(starts.len() * (f.path.len() + 400));
     for (d, &lc) in f.result.diagnostics.iter().zip(&at) {
         if d.related.is_empty() {
             match snippet_span(&f.source.text, &d.span) {
@@ -226,8 +228,11 @@ fn underline(src: &str, span: Range<usize>, at: LineCol) -> Option<Underline<'_>
 /// one column, soft hyphens and zero-width spaces, joiners and marks none;
 /// `None` at any other character (controls, combining marks, wide
 /// characters: codespan-reporting then measures them itself).
-fn columns(s: &str, mut col: usize) -> Option<usize> {
-    for c in s.chars() {
+fn columns(s: &str, col: usize) -> Option<usize> {
+    // Mostly printable ASCII, one column a byte: counted without decoding.
+    let ascii = s.bytes().take_while(|b| (b' '..=b'~').contains(b)).count();
+    let mut col = col + ascii;
+    for c in s[ascii..].chars() {
         col = match c {
             '\t' => col + 4 - col % 4,
             ' '..='~' | '\u{a0}'..='\u{ac}' | '\u{ae}'..='\u{24f}' => col + 1,
