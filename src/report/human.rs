@@ -4,7 +4,7 @@
 //! Nearly every finding underlines part of one line and has no related
 //! spans; such a finding is written here directly, byte for byte what
 //! codespan-reporting writes (its renderer formats the snippet one
-//! character at a time, ~3/4 of the cost of a human run's output). Anything
+//! character at a time: ~70 % of the cost of the human output). Anything
 //! else (related spans, a span over several lines, a character whose display
 //! width is not known here) goes through codespan-reporting itself.
 
@@ -72,9 +72,13 @@ pub fn render_into(out: &mut String, f: &FileReport, lang: &str, color: bool) {
         } else {
             Buffer::no_color()
         };
-        // Writing into memory fails only on a span outside the text.
-        let _ = emit(&mut buf, &file, f, d, legal);
+        // Writing into memory fails only on a span outside the text; the
+        // file's findings end there, as they always have.
+        let done = emit(&mut buf, &file, f, d, legal);
         out.push_str(&String::from_utf8_lossy(buf.as_slice()));
+        if done.is_err() {
+            return;
+        }
     }
 }
 
@@ -180,11 +184,12 @@ struct Underline<'a> {
     tabs: bool,
 }
 
-/// `span` (at most a few KB from its line's ends, see [`snippet_span`]),
-/// which starts `at`, as codespan-reporting underlines a single-line label,
-/// or `None` when codespan-reporting should draw it: a span over a line
-/// break (it draws those with `╭`/`╰` borders), or a character on the line
-/// whose width [`columns`] does not know.
+/// `span` (from [`snippet_span`]: its line is at most a few KB, so the
+/// searches for that line's ends are short), which starts `at`, as
+/// codespan-reporting underlines a single-line label, or `None` when
+/// codespan-reporting should draw it: a span over a line break (it draws
+/// those with `╭`/`╰` borders), or a character on the line whose width
+/// [`columns`] does not know.
 fn underline(src: &str, span: Range<usize>, at: LineCol) -> Option<Underline<'_>> {
     let b = src.as_bytes();
     if memchr::memchr(b'\n', &b[span.start..span.end]).is_some() {
