@@ -953,17 +953,12 @@ impl CheckRun<'_> {
     }
 
     fn render(&self, f: &FileReport, chosen: &crate::site::Chosen) -> Vec<String> {
-        use codespan_reporting::term::termcolor::Buffer;
         let files = std::slice::from_ref(f);
         match self.args.format {
             OutputFormat::Human => {
-                let mut buf = if self.color {
-                    Buffer::ansi()
-                } else {
-                    Buffer::no_color()
-                };
-                let _ = report::human::render(&mut buf, f, &self.lang);
-                vec![String::from_utf8_lossy(buf.as_slice()).into_owned()]
+                let mut text = String::new();
+                report::human::render_into(&mut text, f, &self.lang, self.color);
+                vec![text]
             }
             OutputFormat::Json => {
                 let mut text = String::from("\n    ");
