@@ -886,7 +886,8 @@ struct CheckRun<'a> {
 /// One input, linted and rendered: all the main thread keeps of it.
 #[derive(Default)]
 struct Done {
-    /// Output pieces in order (JSON: one file; SARIF: one result each).
+    /// Output pieces in order (JSON: one file; SARIF: one file's results,
+    /// none for a file without any).
     items: Vec<String>,
     error: Option<FileError>,
     totals: report::Totals,
@@ -970,10 +971,15 @@ impl CheckRun<'_> {
                 report::json::write_file(&mut text, f, (chosen.by(), &chosen.detail()), 2);
                 vec![text]
             }
-            OutputFormat::Sarif => report::sarif::file_results(f, &self.linter.engine)
-                .iter()
-                .map(report::sarif::result_text)
-                .collect(),
+            OutputFormat::Sarif => {
+                let mut text = String::new();
+                report::sarif::write_file_results(&mut text, f, &self.linter.engine);
+                if text.is_empty() {
+                    Vec::new()
+                } else {
+                    vec![text]
+                }
+            }
             OutputFormat::Github => vec![report::github::render(files)],
             OutputFormat::Concise => vec![report::concise::render(files)],
         }

@@ -5,6 +5,7 @@ use serde_json::{json, Value};
 
 use crate::engine::{Diagnostic, Engine, Severity};
 use crate::lint::FileReport;
+use crate::report::json::{escape_into, push_decimal};
 
 const HELP_BASE: &str = "https://github.com/seloste/seloste/blob/main/docs/rules.md#";
 
@@ -131,6 +132,159 @@ pub fn file_results(f: &FileReport, engine: &Engine) -> Vec<Value> {
         .collect()
 }
 
+/// The results of one file as the CLI streams them (each begins with a
+/// newline and sits at the depth of `runs[0].results`; [`SEPARATOR`]
+/// between them, the one before the first is the caller's): the text
+/// serde_json pretty-prints for [`file_results`] (a test compares them),
+/// written straight into `out`. Building and printing those values was
+/// about a third of a SARIF run.
+pub fn write_file_results(out: &mut String, f: &FileReport, engine: &Engine) {
+    let all = || f.result.diagnostics.iter().chain(&f.result.suppressed);
+    if all().next().is_none() {
+        return;
+    }
+    let prints = crate::report::fingerprints(f);
+    let positions = Positions::of(&f.source, all().map(|d| &d.span));
+    let mut uri_text = String::new();
+    escape_into(&mut uri_text, &uri(&f.path));
+    // The rule indexes found so far: a file has a few rules, the catalogue
+    // about 40 (searched by name, as the first rule of a name wins).
+    let mut indexes: Vec<(&crate::engine::Shared, Option<usize>)> = Vec::new();
+    // The finding whose `locations` were written last (where, in `out`):
+    // the same span and text give the same, and the findings of missing
+    // elements all point at the title.
+    let mut last_location: Option<(&Diagnostic, std::ops::Range<usize>)> = None;
+    let mut message = String::new();
+    for (i, (d, print)) in all().zip(&prints).enumerate() {
+        if i > 0 {
+            out.push_str(SEPARATOR);
+        }
+        out.push_str("\n        {\n          \"level\": \"");
+        out.push_str(level(d.severity));
+        out.push_str("\",\n          \"locations\": ");
+        match &last_location {
+            Some((last, text)) if last.span == d.span && last.text == d.text => {
+                out.extend_from_within(text.clone())
+            }
+            _ => {
+                let from = out.len();
+                write_locations(out, &uri_text, &positions, d);
+                last_location = Some((d, from..out.len()));
+            }
+        }
+        out.push_str(",\n          \"message\": {\n            \"text\": ");
+        if d.help.is_empty() {
+            escape_into(out, &d.message);
+        } else {
+            message.clear();
+            message.push_str(&d.message);
+            message.push_str(" — ");
+            message.push_str(&d.help);
+            escape_into(out, &message);
+        }
+        out.push_str("\n          },\n          \"partialFingerprints\": {\n            \"selosteFinding/v1\": ");
+        escape_into(out, print);
+        out.push_str("\n          },\n          \"ruleId\": ");
+        escape_into(out, &d.rule);
+        let index = match indexes.iter().find(|(rule, _)| rule.same(&d.rule)) {
+            Some(&(_, index)) => index,
+            None => {
+                let index = engine.rules.iter().position(|r| r.id == d.rule);
+                indexes.push((&d.rule, index));
+                index
+            }
+        };
+        if let Some(index) = index {
+            out.push_str(",\n          \"ruleIndex\": ");
+            push_decimal(out, index as u64);
+        }
+        if let Some(reason) = &d.suppressed {
+            out.push_str(",\n          \"suppressions\": [\n            {\n              \"justification\": ");
+            escape_into(out, reason);
+            out.push_str(",\n              \"kind\": \"inSource\"\n            }\n          ]");
+        }
+        out.push_str("\n        }");
+    }
+}
+
+/// A result's `locations` array, `[` to `]`, at its depth in the log.
+fn write_locations(out: &mut String, uri_text: &str, positions: &Positions, d: &Diagnostic) {
+    let (a, c0) = positions.get(d.span.start);
+    let (b, c1) = positions.get(d.span.end);
+    out.push_str("[\n            {\n              \"physicalLocation\": {\n                \"artifactLocation\": {\n                  \"uri\": ");
+    out.push_str(uri_text);
+    out.push_str(
+        "\n                },\n                \"region\": {\n                  \"charLength\": ",
+    );
+    push_decimal(out, (c1 - c0) as u64);
+    out.push_str(",\n                  \"charOffset\": ");
+    push_decimal(out, c0 as u64);
+    out.push_str(",\n                  \"endColumn\": ");
+    push_decimal(out, b.column.into());
+    out.push_str(",\n                  \"endLine\": ");
+    push_decimal(out, b.line.into());
+    out.push_str(",\n                  \"snippet\": {\n                    \"text\": ");
+    escape_into(out, &d.text);
+    out.push_str("\n                  },\n                  \"startColumn\": ");
+    push_decimal(out, a.column.into());
+    out.push_str(",\n                  \"startLine\": ");
+    push_decimal(out, a.line.into());
+    out.push_str("\n                }\n              }\n            }\n          ]");
+}
+
+/// The line, column and character offset of every span end of a file's
+/// findings, found in one pass over the text up to the last of them: each
+/// `charOffset` counted from the text's start, and the line table built
+/// for a few lines, were ~8 % of a SARIF run.
+struct Positions {
+    /// Ascending, no repeats.
+    offsets: Vec<usize>,
+    /// `line_cols[i]` and `chars[i]` are `offsets[i]`'s.
+    line_cols: Vec<crate::source::LineCol>,
+    chars: Vec<usize>,
+}
+
+impl Positions {
+    fn of<'a>(
+        src: &crate::source::SourceText,
+        spans: impl Iterator<Item = &'a std::ops::Range<usize>>,
+    ) -> Self {
+        let mut offsets: Vec<usize> = spans.flat_map(|r| [r.start, r.end]).collect();
+        offsets.sort_unstable();
+        offsets.dedup();
+        let mut line_cols = Vec::with_capacity(offsets.len());
+        src.line_cols_ascending(&offsets, &mut line_cols);
+        // Characters before each offset (floored to a character boundary,
+        // as the columns are), counted on from the one before.
+        let text = src.text.as_str();
+        let (mut at, mut count) = (0, 0);
+        let chars = offsets
+            .iter()
+            .map(|&o| {
+                let o = crate::parse::floor_char_boundary(text, o);
+                count += text[at..o].chars().count();
+                at = o;
+                count
+            })
+            .collect();
+        Positions {
+            offsets,
+            line_cols,
+            chars,
+        }
+    }
+
+    /// The line and column of `offset` (one given to [`Positions::of`]) and
+    /// the characters before it.
+    fn get(&self, offset: usize) -> (crate::source::LineCol, usize) {
+        let i = self
+            .offsets
+            .binary_search(&offset)
+            .expect("the offset of a finding's span");
+        (self.line_cols[i], self.chars[i])
+    }
+}
+
 /// `invocations`: whether the run succeeded, and every unreadable input as
 /// an error notification (so code scanning shows that a page was not read).
 pub fn invocations(errors: &[crate::report::FileError]) -> Value {
@@ -166,8 +320,8 @@ pub fn indent(pretty: &str, n: usize) -> String {
 }
 
 /// Streaming: everything up to the opening of `results`. Write this, then
-/// the results separated by [`SEPARATOR`] (each made with [`result_text`]),
-/// then [`close`].
+/// the results separated by [`SEPARATOR`] ([`write_file_results`]), then
+/// [`close`].
 pub fn open(engine: &Engine, lang: &str) -> String {
     let tool = serde_json::to_string_pretty(&driver(engine, lang)).unwrap_or_default();
     format!(
@@ -177,14 +331,6 @@ pub fn open(engine: &Engine, lang: &str) -> String {
 }
 
 pub const SEPARATOR: &str = ",";
-
-/// One result, indented for its place in the streamed document.
-pub fn result_text(v: &Value) -> String {
-    format!(
-        "\n        {}",
-        indent(&serde_json::to_string_pretty(v).unwrap_or_default(), 8)
-    )
-}
 
 /// Closes what [`open`] began; `any` says whether results were written.
 pub fn close(any: bool, errors: &[crate::report::FileError]) -> String {
@@ -196,8 +342,9 @@ pub fn close(any: bool, errors: &[crate::report::FileError]) -> String {
     )
 }
 
-/// The whole log as one value (the CLI streams the same document with
-/// [`open`], [`result_text`] and [`close`]).
+/// The whole log as one value: the values the CLI streams with [`open`],
+/// [`write_file_results`] and [`close`] (whose document has the top keys in
+/// the order written there, not sorted).
 pub fn render(files: &[FileReport], engine: &Engine, lang: &str) -> Value {
     render_with_errors(files, &[], engine, lang)
 }
@@ -224,6 +371,196 @@ pub fn render_with_errors(
 #[cfg(test)]
 mod tests {
     use super::uri;
+    use crate::lint::FileReport;
+
+    /// One result as the CLI wrote it before [`super::write_file_results`]:
+    /// its value pretty-printed by serde_json, indented for its place.
+    fn result_text(v: &serde_json::Value) -> String {
+        format!(
+            "\n        {}",
+            super::indent(&serde_json::to_string_pretty(v).unwrap(), 8)
+        )
+    }
+
+    /// The whole document the CLI writes for `files`: with the results
+    /// written by [`super::write_file_results`], or by serde_json.
+    fn document(files: &[FileReport], errors: &[crate::report::FileError], new: bool) -> String {
+        let linter = crate::lint::Linter::builtin();
+        let engine = &linter.engine;
+        let mut out = super::open(engine, "fi");
+        let mut any = false;
+        for f in files {
+            let items: Vec<String> = if new {
+                let mut text = String::new();
+                super::write_file_results(&mut text, f, engine);
+                Some(text).filter(|t| !t.is_empty()).into_iter().collect()
+            } else {
+                super::file_results(f, engine)
+                    .iter()
+                    .map(result_text)
+                    .collect()
+            };
+            for item in items {
+                if any {
+                    out.push_str(super::SEPARATOR);
+                }
+                out.push_str(&item);
+                any = true;
+            }
+        }
+        out.push_str(&super::close(any, errors));
+        out
+    }
+
+    /// A file's results written by [`super::write_file_results`], and as
+    /// serde_json pretty-prints them.
+    fn both_ways(f: &FileReport, engine: &crate::engine::Engine) -> (String, String) {
+        let mut got = String::new();
+        super::write_file_results(&mut got, f, engine);
+        let want: Vec<String> = super::file_results(f, engine)
+            .iter()
+            .map(result_text)
+            .collect();
+        (got, want.join(super::SEPARATOR))
+    }
+
+    /// Equal texts, or a panic that shows the first line that differs (a
+    /// file's results are hundreds of lines).
+    fn assert_same(got: &str, want: &str, what: &str) {
+        let mut lines = got.lines().zip(want.lines()).enumerate();
+        if let Some((n, (a, b))) = lines.find(|(_, (a, b))| a != b) {
+            panic!("{what}, line {}: {a:?}, not {b:?}", n + 1);
+        }
+        assert_eq!(got, want, "{what}");
+    }
+
+    fn lint(name: &str, bytes: &[u8]) -> FileReport {
+        crate::lint::Linter::builtin()
+            .lint_bytes(name, bytes, None)
+            .unwrap()
+    }
+
+    /// The streamed results are serde_json's pretty printing of
+    /// [`super::file_results`], on every fixture and a suppressed finding.
+    #[test]
+    fn written_results_are_the_pretty_values() {
+        let linter = crate::lint::Linter::builtin();
+        let suppressing = b"# Tietosuojaseloste\n\n## Rekister\xc3\xb6\n\n\
+            <!-- seloste-disable-next-line placeholder-text -- \"esimerkki\" \\ -->\n\
+            Esimerkki Oy, (s-postiosoite)\n";
+        let mut files: Vec<FileReport> = crate::files_under("fixtures")
+            .iter()
+            .filter_map(|p| {
+                let bytes = std::fs::read(p).ok().filter(|b| b.len() <= 1 << 20)?;
+                linter.lint_bytes(&p.to_string_lossy(), &bytes, None).ok()
+            })
+            .collect();
+        files.push(lint("suppressed.md", suppressing));
+        let (mut results, mut suppressed) = (0, 0);
+        for f in &files {
+            results += f.result.diagnostics.len();
+            suppressed += f.result.suppressed.len();
+            let (got, want) = both_ways(f, &linter.engine);
+            assert_same(&got, &want, &f.path);
+        }
+        assert!(files.len() > 30 && results > 100 && suppressed > 0);
+        assert_eq!(document(&files, &[], true), document(&files, &[], false));
+    }
+
+    /// Findings changed to hold what a writer can get wrong: quotes,
+    /// backslashes and control characters in every text, non-ASCII
+    /// before and inside spans, spans over lines, ending inside a
+    /// character or past the text, empty spans and texts, rules outside
+    /// the catalogue, suppressions; file names to escape and encode.
+    #[test]
+    fn written_results_escape_and_count_like_serde_json() {
+        let base = lint(
+            "tietosuoja.md",
+            "# Tietosuojaseloste – Yritys Ä\n\n## Rekisterinpitäjä\n\nEsimerkki Oy\r\n€ \"x\" \\ y\n".as_bytes(),
+        );
+        assert!(base.result.diagnostics.len() >= 2);
+        let len = base.source.text.len();
+        let euro = base.source.text.find('€').unwrap();
+        let spans = [
+            0..0,
+            0..len,
+            euro..euro + 1,
+            euro + 1..len + 5,
+            len..len,
+            3..euro,
+        ];
+        let texts = [
+            "",
+            "a \"b\" \\ c\n\t\r\u{1}\u{1f}\u{7f}",
+            "ä€𝄞",
+            "\u{8}\u{c}",
+        ];
+        let mut next = crate::xorshift(0x9b05_688c_2b3e_6c1f);
+        let linter = crate::lint::Linter::builtin();
+        for name in [
+            "tietosuoja.md",
+            "./a b/\"x\"\\ä%#.md",
+            "",
+            "https://esimerkki.fi/a b?q=\"1\"#x",
+        ] {
+            for round in 0..40 {
+                let mut f = base.clone();
+                f.path = name.to_string();
+                if round == 0 {
+                    f.source = crate::source::SourceText::new(String::new(), "UTF-8");
+                }
+                let all = f
+                    .result
+                    .diagnostics
+                    .iter_mut()
+                    .chain(&mut f.result.suppressed);
+                for d in all {
+                    let mut pick = |n: usize| (next() % n as u64) as usize;
+                    d.span = spans[pick(spans.len())].clone();
+                    d.text = texts[pick(texts.len())].to_string();
+                    if pick(2) == 0 {
+                        d.message = texts[pick(texts.len())].to_string();
+                    }
+                    if pick(3) == 0 {
+                        d.help = texts[pick(texts.len())].into();
+                    }
+                    if pick(4) == 0 {
+                        d.rule = format!("{}-oma", d.rule).into();
+                    }
+                    if pick(3) == 0 {
+                        d.suppressed = Some(texts[pick(texts.len())].to_string());
+                    }
+                    d.severity = [
+                        crate::engine::Severity::Error,
+                        crate::engine::Severity::Warning,
+                        crate::engine::Severity::Info,
+                    ][pick(3)];
+                }
+                if round % 2 == 1 {
+                    let moved = f.result.diagnostics.remove(0);
+                    f.result.suppressed.push(moved);
+                }
+                let (got, want) = both_ways(&f, &linter.engine);
+                assert_same(&got, &want, &format!("{name} {round}"));
+            }
+        }
+        // No findings: nothing written, and the empty log is unchanged.
+        let mut empty = base.clone();
+        empty.result.diagnostics.clear();
+        let mut got = String::new();
+        super::write_file_results(&mut got, &empty, &linter.engine);
+        assert_eq!(got, "");
+        let errors = [crate::report::FileError {
+            path: "puuttuu \"x\".html".into(),
+            message: "ei löydy\n".into(),
+        }];
+        for files in [vec![], vec![empty.clone()], vec![empty, base]] {
+            assert_eq!(
+                document(&files, &errors, true),
+                document(&files, &errors, false)
+            );
+        }
+    }
 
     #[test]
     fn artifact_uris_are_uri_references() {
