@@ -6,6 +6,7 @@ use serde_json::{json, Value};
 use crate::engine::{Diagnostic, Engine, Severity};
 use crate::lint::FileReport;
 use crate::report::json::{escape_into, push_decimal};
+use crate::report::push_hex;
 
 const HELP_BASE: &str = "https://github.com/seloste/seloste/blob/main/docs/rules.md#";
 
@@ -143,7 +144,7 @@ pub fn write_file_results(out: &mut String, f: &FileReport, engine: &Engine) {
     if all().next().is_none() {
         return;
     }
-    let prints = crate::report::fingerprints(f);
+    let prints = crate::report::fingerprint_hashes(f);
     let positions = Positions::of(&f.source, all().map(|d| &d.span));
     let mut uri_text = String::new();
     escape_into(&mut uri_text, &uri(&f.path));
@@ -182,9 +183,9 @@ pub fn write_file_results(out: &mut String, f: &FileReport, engine: &Engine) {
             message.push_str(&d.help);
             escape_into(out, &message);
         }
-        out.push_str("\n          },\n          \"partialFingerprints\": {\n            \"selosteFinding/v1\": ");
-        escape_into(out, print);
-        out.push_str("\n          },\n          \"ruleId\": ");
+        out.push_str("\n          },\n          \"partialFingerprints\": {\n            \"selosteFinding/v1\": \"");
+        push_hex(out, *print);
+        out.push_str("\"\n          },\n          \"ruleId\": ");
         escape_into(out, &d.rule);
         let index = match indexes.iter().find(|(rule, _)| rule.same(&d.rule)) {
             Some(&(_, index)) => index,
