@@ -900,7 +900,8 @@ struct Done {
 }
 
 impl CheckRun<'_> {
-    /// With `out`, a JSON entry is written there instead of into `items`.
+    /// With `out`, a JSON entry or SARIF results are written there instead
+    /// of into `items`.
     fn process(&self, input: &Input, out: Option<&mut Out>) -> Done {
         let mut done = Done {
             walked_root: match input {
@@ -946,6 +947,9 @@ impl CheckRun<'_> {
                     report::json::write_file(buf, &f, (chosen.by(), &chosen.detail()), 2);
                 }
             }
+            Some(out) if self.args.format == OutputFormat::Sarif => out.sarif_results(|buf| {
+                report::sarif::write_file_results(buf, &f, &self.linter.engine)
+            }),
             _ => done.items = self.render(&f, &chosen),
         }
         f.notice.recycle();
@@ -1044,6 +1048,26 @@ impl Out {
             .push_str(if self.any { ",\n    " } else { "\n    " });
         self.any = true;
         Some(&mut self.buf)
+    }
+
+    /// One file's SARIF results, written by `write` straight into the
+    /// buffer (as JSON entries are), after the separator when results came
+    /// before; nothing for a file without any.
+    fn sarif_results(&mut self, write: impl FnOnce(&mut String)) {
+        if self.err.is_some() {
+            return;
+        }
+        let at = self.buf.len();
+        if self.any {
+            self.buf.push_str(report::sarif::SEPARATOR);
+        }
+        let from = self.buf.len();
+        write(&mut self.buf);
+        if self.buf.len() == from {
+            self.buf.truncate(at);
+        } else {
+            self.any = true;
+        }
     }
 
     fn item(&mut self, s: &str) {
@@ -1174,7 +1198,7 @@ fn check(args: CheckArgs) -> i32 {
 
     if threads <= 1 {
         for input in &inputs {
-            // One thread: JSON goes straight into the output buffer.
+            // One thread: JSON and SARIF go straight into the output buffer.
             let done = run.process(input, Some(&mut out));
             out.spill();
             take(done, &mut out, &mut errors);
