@@ -84,7 +84,8 @@ pub(crate) fn fingerprint_hashes(f: &FileReport) -> Vec<u64> {
         .iter()
         .chain(&f.result.suppressed)
         .collect();
-    let mut norms = String::new();
+    // Lowercasing rarely makes a text longer.
+    let mut norms = String::with_capacity(all.iter().map(|d| d.text.len()).sum());
     // `norms[ends[i - 1]..ends[i]]` is `all[i]`'s (from 0 for the first).
     let mut ends = Vec::with_capacity(all.len());
     for d in &all {
@@ -173,7 +174,10 @@ fn hash_value(d: &crate::engine::Diagnostic, norm: &str, nth: usize) -> u64 {
         }
     }
     let element = d.element.map(|k| k.name()).unwrap_or("");
-    let pieces: [&[u8]; 7] = [
+    let mut h: u64 = 0xcbf29ce484222325;
+    // A loop a piece (one over the chained pieces was ~3 times the
+    // instructions).
+    for piece in [
         d.rule.as_bytes(),
         b"\0",
         element.as_bytes(),
@@ -181,11 +185,11 @@ fn hash_value(d: &crate::engine::Diagnostic, norm: &str, nth: usize) -> u64 {
         norm.as_bytes(),
         b"\0",
         &digits[at..],
-    ];
-    let mut h: u64 = 0xcbf29ce484222325;
-    for b in pieces.into_iter().flatten() {
-        h ^= u64::from(*b);
-        h = h.wrapping_mul(0x100000001b3);
+    ] {
+        for &b in piece {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x100000001b3);
+        }
     }
     h
 }
