@@ -263,7 +263,7 @@ impl Positions {
             .iter()
             .map(|&o| {
                 let o = crate::parse::floor_char_boundary(text, o);
-                count += text[at..o].chars().count();
+                count += count_chars(&text[at..o]);
                 at = o;
                 count
             })
@@ -284,6 +284,22 @@ impl Positions {
             .expect("the offset of a finding's span");
         (self.line_cols[i], self.chars[i])
     }
+}
+
+/// `s.chars().count()`: the bytes that start a character (all but
+/// 0x80..=0xBF), 64 a step in byte lanes that the compiler makes 16-byte
+/// vector operations of (~0.3 instructions a byte; `chars().count()` was
+/// ~0.75, 4 M of 1,000 notices' SARIF).
+fn count_chars(s: &str) -> usize {
+    let starts = |b: &u8| u8::from(*b as i8 >= -0x40);
+    let blocks = s.as_bytes().chunks_exact(64);
+    let rest = blocks.remainder();
+    let mut n = 0;
+    for block in blocks {
+        // At most 64: a byte holds the block's count.
+        n += usize::from(block.iter().map(starts).sum::<u8>());
+    }
+    n + rest.iter().map(starts).map(usize::from).sum::<usize>()
 }
 
 /// `invocations`: whether the run succeeded, and every unreadable input as
@@ -560,6 +576,26 @@ mod tests {
                 document(&files, &errors, true),
                 document(&files, &errors, false)
             );
+        }
+    }
+
+    /// [`super::count_chars`] is `chars().count()` on texts of one- to
+    /// four-byte characters, of every length around the 64-byte steps.
+    #[test]
+    fn counted_characters_are_chars_count() {
+        let mut next = crate::xorshift(0x3c6e_f372_fe94_f82b);
+        let pieces = ["a", "\n", "ä", "€", "𝄞", "\u{7f}", "\u{80}", "\u{bf}"];
+        for len in 0..300 {
+            let s: String = (0..len)
+                .map(|_| pieces[(next() % pieces.len() as u64) as usize])
+                .collect();
+            for from in [0, 1, 63, 64, 65]
+                .into_iter()
+                .filter(|&i| s.is_char_boundary(i))
+            {
+                let t = &s[from.min(s.len())..];
+                assert_eq!(super::count_chars(t), t.chars().count(), "{t:?}");
+            }
         }
     }
 
