@@ -86,13 +86,21 @@ pub(crate) fn fingerprint_hashes(f: &FileReport) -> Vec<u64> {
         .collect();
     // Lowercasing rarely makes a text longer.
     let mut norms = String::with_capacity(all.iter().map(|d| d.text.len()).sum());
-    // `norms[ends[i - 1]..ends[i]]` is `all[i]`'s (from 0 for the first).
-    let mut ends = Vec::with_capacity(all.len());
-    for d in &all {
-        normalize_into(&mut norms, &d.text);
-        ends.push(norms.len());
+    // `norms[ranges[i]]` is `all[i]`'s. A text equal to the finding's
+    // before is not normalized again: the findings of missing elements all
+    // quote the title.
+    let mut ranges: Vec<std::ops::Range<usize>> = Vec::with_capacity(all.len());
+    for (i, d) in all.iter().enumerate() {
+        match i.checked_sub(1) {
+            Some(before) if all[before].text == d.text => ranges.push(ranges[before].clone()),
+            _ => {
+                let from = norms.len();
+                normalize_into(&mut norms, &d.text);
+                ranges.push(from..norms.len());
+            }
+        }
     }
-    let norm = |i: usize| &norms[if i == 0 { 0 } else { ends[i - 1] }..ends[i]];
+    let norm = |i: usize| &norms[ranges[i].clone()];
     let key = |i: usize| (all[i].rule.as_str(), norm(i), all[i].span.start);
     let mut order: Vec<usize> = (0..all.len()).collect();
     order.sort_unstable_by(|&a, &b| key(a).cmp(&key(b)));
