@@ -23,11 +23,17 @@ fn level(s: Severity) -> &'static str {
 /// (spaces, ä, `%`, `#`...) are percent-encoded as UTF-8, so that the path
 /// is a valid `uri-reference` (SARIF §3.10) and GitHub finds the file.
 pub fn uri(path: &str) -> String {
-    if crate::fetch::looks_like_url(path) {
+    // A file name without a colon is no URL: a byte search first (the
+    // substring search was a quarter of this function's cost).
+    if path.as_bytes().contains(&b':') && crate::fetch::looks_like_url(path) {
         return percent_encode(path, true);
     }
-    let p = path.replace('\\', "/");
-    let mut p = p.as_str();
+    let p = if path.contains('\\') {
+        std::borrow::Cow::Owned(path.replace('\\', "/"))
+    } else {
+        std::borrow::Cow::Borrowed(path)
+    };
+    let mut p = &*p;
     while let Some(rest) = p.strip_prefix("./") {
         p = rest;
     }
