@@ -886,7 +886,8 @@ struct CheckRun<'a> {
 /// One input, linted and rendered: all the main thread keeps of it.
 #[derive(Default)]
 struct Done {
-    /// Output pieces in order (JSON: one file; SARIF: one result each).
+    /// Output pieces in order (JSON: one file; SARIF: one file's results,
+    /// none for a file without any).
     items: Vec<String>,
     error: Option<FileError>,
     totals: report::Totals,
@@ -899,7 +900,8 @@ struct Done {
 }
 
 impl CheckRun<'_> {
-    /// With `out`, a JSON entry is written there instead of into `items`.
+    /// With `out`, a JSON entry or SARIF results are written there instead
+    /// of into `items`.
     fn process(&self, input: &Input, out: Option<&mut Out>) -> Done {
         let mut done = Done {
             walked_root: match input {
@@ -945,6 +947,9 @@ impl CheckRun<'_> {
                     report::json::write_file(buf, &f, (chosen.by(), &chosen.detail()), 2);
                 }
             }
+            Some(out) if self.args.format == OutputFormat::Sarif => out.sarif_results(|buf| {
+                report::sarif::write_file_results(buf, &f, &self.linter.engine)
+            }),
             _ => done.items = self.render(&f, &chosen),
         }
         f.notice.recycle();
@@ -965,10 +970,15 @@ impl CheckRun<'_> {
                 report::json::write_file(&mut text, f, (chosen.by(), &chosen.detail()), 2);
                 vec![text]
             }
-            OutputFormat::Sarif => report::sarif::file_results(f, &self.linter.engine)
-                .iter()
-                .map(report::sarif::result_text)
-                .collect(),
+            OutputFormat::Sarif => {
+                let mut text = String::new();
+                report::sarif::write_file_results(&mut text, f, &self.linter.engine);
+                if text.is_empty() {
+                    Vec::new()
+                } else {
+                    vec![text]
+                }
+            }
             OutputFormat::Github => vec![report::github::render(files)],
             OutputFormat::Concise => vec![report::concise::render(files)],
         }
@@ -1033,6 +1043,26 @@ impl Out {
             .push_str(if self.any { ",\n    " } else { "\n    " });
         self.any = true;
         Some(&mut self.buf)
+    }
+
+    /// One file's SARIF results, written by `write` straight into the
+    /// buffer (as JSON entries are), after the separator when results came
+    /// before; nothing for a file without any.
+    fn sarif_results(&mut self, write: impl FnOnce(&mut String)) {
+        if self.err.is_some() {
+            return;
+        }
+        let at = self.buf.len();
+        if self.any {
+            self.buf.push_str(report::sarif::SEPARATOR);
+        }
+        let from = self.buf.len();
+        write(&mut self.buf);
+        if self.buf.len() == from {
+            self.buf.truncate(at);
+        } else {
+            self.any = true;
+        }
     }
 
     fn item(&mut self, s: &str) {
@@ -1163,7 +1193,7 @@ fn check(args: CheckArgs) -> i32 {
 
     if threads <= 1 {
         for input in &inputs {
-            // One thread: JSON goes straight into the output buffer.
+            // One thread: JSON and SARIF go straight into the output buffer.
             let done = run.process(input, Some(&mut out));
             out.spill();
             take(done, &mut out, &mut errors);

@@ -843,7 +843,7 @@ impl Pretty<'_> {
 /// written in one 8-byte copy cut to their number: a character pushed at a
 /// time was ~100 instructions a 5-digit offset (a capacity check and a
 /// mispredicted loop exit each), 50,000 numbers in 1,000 notices' JSON.
-fn push_decimal(out: &mut String, n: u64) {
+pub(crate) fn push_decimal(out: &mut String, n: u64) {
     if n >= 100_000_000 {
         return push_decimal_slow(out, n);
     }
@@ -901,7 +901,7 @@ fn push_decimal_slow(out: &mut String, mut n: u64) {
 /// Appends `s` as a JSON string the way serde_json writes it: `"`, the backslash
 /// and the control characters escaped (`\n`, `\t`, ..., else `\u00XX` in
 /// small hex digits), everything else as it is.
-fn escape_into(out: &mut String, s: &str) {
+pub(crate) fn escape_into(out: &mut String, s: &str) {
     let b = s.as_bytes();
     out.reserve(b.len() + 2);
     out.push('"');
