@@ -950,21 +950,31 @@ impl CheckRun<'_> {
             Some(out) if self.args.format == OutputFormat::Sarif => out.sarif_results(|buf| {
                 report::sarif::write_file_results(buf, &f, &self.linter.engine)
             }),
-            _ => done.items = self.render(&f, &chosen),
+            // The line formats need no separator between files.
+            Some(out) => out.text(|buf| self.render_text(buf, &f)),
+            None => done.items = self.render(&f, &chosen),
         }
         f.notice.recycle();
         f.source.recycle();
         done
     }
 
-    fn render(&self, f: &FileReport, chosen: &crate::site::Chosen) -> Vec<String> {
+    /// A file's findings in a line format (human, github, concise),
+    /// appended to `out`.
+    fn render_text(&self, out: &mut String, f: &FileReport) {
         let files = std::slice::from_ref(f);
         match self.args.format {
-            OutputFormat::Human => {
-                let mut text = String::new();
-                report::human::render_into(&mut text, f, &self.lang, self.color);
-                vec![text]
-            }
+            OutputFormat::Human => report::human::render_into(out, f, &self.lang, self.color),
+            OutputFormat::Github => report::github::render_into(out, files),
+            OutputFormat::Concise => report::concise::render_into(out, files),
+            // Written with their separators (`Out::json_entry`,
+            // `Out::sarif_results`, `render`), never here.
+            OutputFormat::Json | OutputFormat::Sarif => {}
+        }
+    }
+
+    fn render(&self, f: &FileReport, chosen: &crate::site::Chosen) -> Vec<String> {
+        match self.args.format {
             OutputFormat::Json => {
                 let mut text = String::from("\n    ");
                 report::json::write_file(&mut text, f, (chosen.by(), &chosen.detail()), 2);
@@ -979,8 +989,11 @@ impl CheckRun<'_> {
                     vec![text]
                 }
             }
-            OutputFormat::Github => vec![report::github::render(files)],
-            OutputFormat::Concise => vec![report::concise::render(files)],
+            OutputFormat::Human | OutputFormat::Github | OutputFormat::Concise => {
+                let mut text = String::new();
+                self.render_text(&mut text, f);
+                vec![text]
+            }
         }
     }
 }
@@ -1062,6 +1075,15 @@ impl Out {
             self.buf.truncate(at);
         } else {
             self.any = true;
+        }
+    }
+
+    /// One file's findings in a line format, written by `write` straight
+    /// into the buffer (as JSON entries are: a copy and an allocation a
+    /// file saved).
+    fn text(&mut self, write: impl FnOnce(&mut String)) {
+        if self.err.is_none() {
+            write(&mut self.buf);
         }
     }
 
@@ -1193,7 +1215,7 @@ fn check(args: CheckArgs) -> i32 {
 
     if threads <= 1 {
         for input in &inputs {
-            // One thread: JSON and SARIF go straight into the output buffer.
+            // One thread: every format goes straight into the output buffer.
             let done = run.process(input, Some(&mut out));
             out.spill();
             take(done, &mut out, &mut errors);

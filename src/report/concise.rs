@@ -5,6 +5,12 @@ use crate::lint::FileReport;
 
 pub fn render(files: &[FileReport]) -> String {
     let mut out = String::new();
+    render_into(&mut out, files);
+    out
+}
+
+/// [`render`], appended to `out` (with one thread, the CLI's output buffer).
+pub fn render_into(out: &mut String, files: &[FileReport]) {
     for f in files {
         let diagnostics = &f.result.diagnostics;
         let starts: Vec<usize> = diagnostics.iter().map(|d| d.span.start).collect();
@@ -13,9 +19,9 @@ pub fn render(files: &[FileReport]) -> String {
         for (d, lc) in diagnostics.iter().zip(at) {
             out.push_str(&f.path);
             out.push(':');
-            push_decimal(&mut out, lc.line);
+            push_decimal(out, lc.line);
             out.push(':');
-            push_decimal(&mut out, lc.column);
+            push_decimal(out, lc.column);
             out.push_str(": ");
             out.push_str(d.severity.name());
             out.push('[');
@@ -25,7 +31,6 @@ pub fn render(files: &[FileReport]) -> String {
             out.push('\n');
         }
     }
-    out
 }
 
 #[cfg(test)]

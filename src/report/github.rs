@@ -75,6 +75,12 @@ pub(super) fn line_cols(f: &FileReport, offsets: &[usize]) -> Vec<LineCol> {
 
 pub fn render(files: &[FileReport]) -> String {
     let mut out = String::new();
+    render_into(&mut out, files);
+    out
+}
+
+/// [`render`], appended to `out` (with one thread, the CLI's output buffer).
+pub fn render_into(out: &mut String, files: &[FileReport]) {
     for f in files {
         let diagnostics = &f.result.diagnostics;
         let offsets: Vec<usize> = diagnostics
@@ -90,26 +96,25 @@ pub fn render(files: &[FileReport]) -> String {
                 Severity::Warning => "::warning file=",
                 Severity::Info => "::notice file=",
             });
-            push_escaped(&mut out, &f.path, true);
+            push_escaped(out, &f.path, true);
             out.push_str(",line=");
-            push_decimal(&mut out, a.line);
+            push_decimal(out, a.line);
             out.push_str(",endLine=");
-            push_decimal(&mut out, b.line);
+            push_decimal(out, b.line);
             // Columns only for a span on one line.
             if a.line == b.line {
                 out.push_str(",col=");
-                push_decimal(&mut out, a.column);
+                push_decimal(out, a.column);
                 out.push_str(",endColumn=");
-                push_decimal(&mut out, b.column);
+                push_decimal(out, b.column);
             }
             out.push_str(",title=");
-            push_escaped(&mut out, &d.rule, true);
+            push_escaped(out, &d.rule, true);
             out.push_str("::");
-            push_escaped(&mut out, &d.message, false);
+            push_escaped(out, &d.message, false);
             out.push('\n');
         }
     }
-    out
 }
 
 /// An unreadable input as a workflow error (on the file when it is one).
