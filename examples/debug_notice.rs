@@ -10,7 +10,7 @@ fn main() {
         r.notice.title.as_ref().map(|t| &t.text)
     );
     println!("preamble={:?}", r.notice.preamble.text);
-    if let Some(f) = &r.notice.page_footer {
+    if let Some(f) = r.notice.page_footer(&r.source.text) {
         println!("page footer={:?}", f.text);
     }
     for s in &r.notice.sections {

@@ -54,7 +54,6 @@ fn main() {
                 texts.push(sec.heading.clone());
                 texts.push(sec.body.clone());
             }
-            texts.extend(raw.page_footer.iter().cloned());
             let s = Instant::now();
             for m in texts {
                 std::hint::black_box(seloste::normalize::normalize(m));

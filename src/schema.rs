@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 use serde::Deserialize;
@@ -146,7 +147,7 @@ impl Notice {
         SPARE_SECTION_BUFFERS.with(|kept| {
             let mut kept = kept.borrow_mut();
             crate::normalize::recycling(|r| {
-                if let Some(t) = self.page_footer {
+                if let Some(Some(t)) = self.page_footer.text.into_inner() {
                     r.give(t);
                 }
                 // A section's own buffers (display text, keys, normalized
@@ -344,11 +345,34 @@ pub struct Notice {
     pub comments: Vec<Comment>,
     pub register_name: Option<String>,
     pub date: Option<StatedDate>,
-    /// The page footer's text (HTML), outside the notice: consulted only by
-    /// rules that opt in (`page_footer = true`), for contact details.
-    pub page_footer: Option<NormText>,
+    /// The page footer (HTML), outside the notice: see [`Self::page_footer`].
+    page_footer: PageFooter,
     /// E-mail links showing one address and sending to another.
     pub mail_links: Vec<crate::parse::links::MailLink>,
+}
+
+/// [`Notice::page_footer`]: whether the page has footers of its own, and
+/// their text once a rule asked for it.
+#[derive(Debug, Clone, Default)]
+struct PageFooter {
+    has: bool,
+    text: OnceLock<Option<NormText>>,
+}
+
+impl Notice {
+    /// The page footer's text (HTML), outside the notice: consulted only by
+    /// rules that opt in (`page_footer = true`), for contact details.
+    /// `source`: the text the notice was parsed from.
+    ///
+    /// Made on first use ([`crate::parse::html::page_footer`] says why).
+    pub fn page_footer(&self, source: &str) -> Option<&NormText> {
+        if !self.page_footer.has {
+            return None;
+        }
+        (self.page_footer.text)
+            .get_or_init(|| crate::parse::html::page_footer(source).map(normalize))
+            .as_ref()
+    }
 }
 
 impl Notice {
@@ -727,7 +751,6 @@ const DOC_LABELS: usize = 22;
 /// told by which literal matched), at a fraction of the search and
 /// compile cost.
 fn date_labels() -> &'static AhoCorasick {
-    use std::sync::OnceLock;
     static AC: OnceLock<AhoCorasick> = OnceLock::new();
     AC.get_or_init(|| {
         AhoCorasick::builder()
@@ -1124,7 +1147,10 @@ pub fn build(raw: RawDocument, format: Format, table: &HeadingTable) -> Notice {
         dates.add(&s.body, date_heading);
     }
     let date = dates.finish();
-    let page_footer = raw.page_footer.map(normalize);
+    let page_footer = PageFooter {
+        has: raw.page_footer,
+        text: OnceLock::new(),
+    };
     Notice {
         format,
         title,

@@ -950,7 +950,9 @@ impl Engine {
                 // name).
                 if (st.status == Status::Missing || weaker_only)
                     && *page_footer
-                    && (notice.page_footer.as_ref()).is_some_and(|f| present.is_match(&f.text))
+                    && notice
+                        .page_footer(source)
+                        .is_some_and(|f| present.is_match(&f.text))
                 {
                     st.status = Status::Present;
                 }

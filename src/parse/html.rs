@@ -120,7 +120,8 @@ pub fn parse(src: &str, oracle: &dyn HeadingOracle) -> RawDocument {
         }
     }
     doc.comments = comments;
-    doc.page_footer = page_footer(src, amps, &toks, &st);
+    // Walked only when a rule asks for it ([`page_footer`]).
+    doc.page_footer = page_footers(&toks, &st).next().is_some();
     super::html_lex::give_back_tokens(toks);
     st.give_back();
     masks.give_back();
@@ -136,30 +137,24 @@ thread_local! {
 /// The text of the page's own footers (`footer` outside any
 /// `article`/`main`/`section`), which are chrome and not read as the notice:
 /// small sites often give the company's name, business ID, address and
-/// e-mail only there.
-fn page_footer(src: &str, amps: &Amps, toks: &[Token], st: &Structure) -> Option<MappedText> {
+/// e-mail only there. `src`: an HTML page [`parse`] read (and found footers
+/// in, [`RawDocument::page_footer`]).
+///
+/// The page is tokenized again: a rule asks for the footer only when the
+/// notice lacks the controller or its contact details (a few pages in a
+/// hundred), and walking every page's footers as it was parsed cost
+/// ~10,000 instructions a page with one (most pages), normalizing the text
+/// more.
+pub fn page_footer(src: &str) -> Option<MappedText> {
+    let (flavor, start) = sniff(src);
+    let masks = ByteMasks::of(src.as_bytes());
+    let (toks, _) = tokenize_with(src, &masks, flavor, start);
+    let st = Structure::build(src.as_bytes(), &toks);
+    let amps = &Amps::new(&masks);
     let mut out = MappedText::new();
-    // A footer inside content (article, main, section) is not the page's:
-    // one started before it and closes after it. One pass over the list
-    // the structure pass made: the furthest close of the content elements
-    // so far.
-    let mut content_end = 0;
-    for &i in &st.footers_and_content {
-        let i = i as usize;
-        match toks[i].tag {
-            Tag::Article | Tag::Main | Tag::Section => {
-                content_end = content_end.max(st.close[i] as usize);
-                continue;
-            }
-            Tag::Footer => {}
-            _ => continue,
-        }
-        let close = st.close[i] as usize;
-        if close <= i + 1 || content_end > i {
-            continue;
-        }
-        let mut b = Builder::new(src, amps, toks, st, &super::NoOracle);
-        b.walk(i + 1..close);
+    for i in page_footers(&toks, &st) {
+        let mut b = Builder::new(src, amps, &toks, &st, &super::NoOracle);
+        b.walk(i + 1..st.close[i] as usize);
         let d = b.finish();
         for part in std::iter::once(d.preamble)
             .chain(d.sections.into_iter().flat_map(|s| [s.heading, s.body]))
@@ -176,7 +171,33 @@ fn page_footer(src: &str, amps: &Amps, toks: &[Token], st: &Structure) -> Option
             }
         }
     }
+    super::html_lex::give_back_tokens(toks);
+    st.give_back();
+    masks.give_back();
     (!out.is_empty()).then_some(out)
+}
+
+/// The start tags of the page's own footers that hold something, in order.
+fn page_footers<'a>(toks: &'a [Token], st: &'a Structure) -> impl Iterator<Item = usize> + 'a {
+    // A footer inside content (article, main, section) is not the page's:
+    // one started before it and closes after it. One pass over the list
+    // the structure pass made: the furthest close of the content elements
+    // so far.
+    let mut content_end = 0;
+    st.footers_and_content.iter().filter_map(move |&i| {
+        let i = i as usize;
+        match toks[i].tag {
+            Tag::Article | Tag::Main | Tag::Section => {
+                content_end = content_end.max(st.close[i] as usize);
+                None
+            }
+            Tag::Footer => {
+                let close = st.close[i] as usize;
+                (close > i + 1 && content_end <= i).then_some(i)
+            }
+            _ => None,
+        }
+    })
 }
 
 const NONE: u32 = u32::MAX;
@@ -969,7 +990,7 @@ impl<'a> Builder<'a> {
             preamble: self.preamble.unwrap_or_default(),
             sections: self.sections,
             comments: Vec::new(),
-            page_footer: None,
+            page_footer: false,
             mail_links: Vec::new(),
         }
     }

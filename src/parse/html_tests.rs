@@ -1565,3 +1565,28 @@ fn trimmed_is_into_trimmed() {
         assert_eq!(trimmed(m.clone()), m.into_trimmed(), "{text:?}");
     }
 }
+
+#[test]
+fn page_footers_outside_content_are_kept_aside() {
+    // The page's own footers (not one in an article or main), their parts
+    // a line each; flagged as the page is parsed, walked when asked.
+    let src =
+        "<body><main><h2>Rekisterinpitäjä</h2><p>Oy</p><footer><p>Päivitetty</p></footer></main>\
+               <footer><h3>Yhteystiedot</h3><p>Kuura Oy, Y-tunnus 1234567-8</p></footer>\
+               <footer></footer><footer><p>info@kuura.fi</p></footer></body>";
+    assert!(parse_checked(src, &NoOracle).page_footer);
+    let f = page_footer(src).expect("a footer");
+    assert_eq!(
+        f.text,
+        "Yhteystiedot\nKuura Oy, Y-tunnus 1234567-8\ninfo@kuura.fi"
+    );
+    // None outside content, or only empty ones: no footer.
+    for src in [
+        "<main><h2>A</h2><p>b</p><footer><p>c</p></footer></main>",
+        "<article><h2>A</h2></article><footer></footer><footer>  </footer>",
+    ] {
+        assert_eq!(page_footer(src).map(|f| f.text), None, "{src}");
+    }
+    let src = "<main><h2>A</h2><p>b</p><footer><p>c</p></footer></main>";
+    assert!(!parse_checked(src, &NoOracle).page_footer);
+}

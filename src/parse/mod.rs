@@ -187,9 +187,10 @@ pub struct RawDocument {
     pub preamble: MappedText,
     pub sections: Vec<RawSection>,
     pub comments: Vec<Comment>,
-    /// HTML only: the text of the page's footers, which are not part of the
-    /// notice but may hold the controller's contact details.
-    pub page_footer: Option<MappedText>,
+    /// HTML only: the page has footers, which are not part of the notice
+    /// but may hold the controller's contact details (their text:
+    /// [`html::page_footer`], made when a rule asks).
+    pub page_footer: bool,
     /// E-mail links that show one address and send to another (outside
     /// comments).
     pub mail_links: Vec<links::MailLink>,
