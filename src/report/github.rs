@@ -35,20 +35,10 @@ fn push_escaped(out: &mut String, s: &str, property: bool) {
     out.push_str(&s[done..]);
 }
 
-/// Appends `n` in decimal (without `format!`'s machinery, 4 numbers a
-/// finding).
-pub(super) fn push_decimal(out: &mut String, mut n: u32) {
-    let mut digits = [0u8; 10];
-    let mut i = digits.len();
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.push_str(std::str::from_utf8(&digits[i..]).unwrap_or_default());
+/// Appends `n` in decimal (JSON's writer: without `format!`'s machinery,
+/// 4 numbers a finding).
+pub(super) fn push_decimal(out: &mut String, n: u32) {
+    super::json::push_decimal(out, n.into());
 }
 
 /// The line and column of each of `offsets` (any order), found in one pass
@@ -209,14 +199,7 @@ mod tests {
     fn render_is_the_format_writer_s() {
         let linter = crate::lint::Linter::builtin();
         let mut n = 0;
-        for p in crate::files_under("fixtures") {
-            let bytes = std::fs::read(&p).unwrap_or_default();
-            if bytes.len() > 1 << 20 {
-                continue;
-            }
-            let Ok(mut f) = linter.lint_bytes(&p.to_string_lossy(), &bytes, None) else {
-                continue;
-            };
+        for mut f in crate::report::linted_fixtures(&linter) {
             n += f.result.diagnostics.len();
             let files = std::slice::from_ref(&f);
             assert_eq!(render(files), render_by_format(files));

@@ -460,17 +460,8 @@ const SPACES: &str = "                                                          
 const CARETS: &str = "^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^";
 
 /// `n` in decimal, written into the end of `buf`.
-fn decimal(mut n: usize, buf: &mut [u8; 20]) -> &str {
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    std::str::from_utf8(&buf[i..]).unwrap_or_default()
+fn decimal(n: usize, buf: &mut [u8; 20]) -> &str {
+    super::decimal(n as u64, buf)
 }
 
 /// Longest source line shown as a snippet, and most source bytes one label
@@ -653,14 +644,7 @@ mod tests {
     fn fixtures_render_as_codespan_does() {
         let linter = crate::lint::Linter::builtin();
         let mut n = 0;
-        for p in crate::files_under("fixtures") {
-            let bytes = std::fs::read(&p).unwrap_or_default();
-            if bytes.len() > 1 << 20 {
-                continue;
-            }
-            let Ok(f) = linter.lint_bytes(&p.to_string_lossy(), &bytes, None) else {
-                continue;
-            };
+        for f in crate::report::linted_fixtures(&linter) {
             n += f.result.diagnostics.len();
             assert_same(&f);
         }

@@ -882,20 +882,8 @@ fn decimal8(n: u32) -> u64 {
 /// of line: its registers cost the fast path a longer prologue).
 #[cold]
 #[inline(never)]
-fn push_decimal_slow(out: &mut String, mut n: u64) {
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    for &d in &digits[i..] {
-        out.push(char::from(d));
-    }
+fn push_decimal_slow(out: &mut String, n: u64) {
+    out.push_str(super::decimal(n, &mut [0; 20]));
 }
 
 /// Appends `s` as a JSON string the way serde_json writes it: `"`, the backslash

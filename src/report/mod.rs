@@ -167,21 +167,28 @@ fn hash(d: &crate::engine::Diagnostic, norm: &str, nth: usize) -> String {
     hex(hash_value(d, norm, nth))
 }
 
-/// FNV-1a of the rule, the element, the normalized text and the
-/// occurrence, each after a NUL but the first (stable across runs and
-/// platforms).
-fn hash_value(d: &crate::engine::Diagnostic, norm: &str, nth: usize) -> u64 {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    let mut n = nth;
+/// `n` in decimal, written into the end of `buf` (the writers' numbers
+/// without `format!`'s machinery; JSON's own `push_decimal` is faster for
+/// the common small ones).
+pub(crate) fn decimal(mut n: u64, buf: &mut [u8; 20]) -> &str {
+    let mut i = buf.len();
     loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
         n /= 10;
         if n == 0 {
             break;
         }
     }
+    std::str::from_utf8(&buf[i..]).unwrap_or_default()
+}
+
+/// FNV-1a of the rule, the element, the normalized text and the
+/// occurrence, each after a NUL but the first (stable across runs and
+/// platforms).
+fn hash_value(d: &crate::engine::Diagnostic, norm: &str, nth: usize) -> u64 {
+    let mut digits = [0u8; 20];
+    let nth = decimal(nth as u64, &mut digits).as_bytes();
     let element = d.element.map(|k| k.name()).unwrap_or("");
     let mut h: u64 = 0xcbf29ce484222325;
     // A loop a piece (one over the chained pieces was ~3 times the
@@ -193,7 +200,7 @@ fn hash_value(d: &crate::engine::Diagnostic, norm: &str, nth: usize) -> u64 {
         b"\0",
         norm.as_bytes(),
         b"\0",
-        &digits[at..],
+        nth,
     ] {
         for &b in piece {
             h ^= u64::from(b);
@@ -216,6 +223,19 @@ pub(crate) fn push_hex(out: &mut String, h: u64) {
     for k in (0..16).rev() {
         out.push(char::from(DIGITS[(h >> (4 * k)) as usize & 0xf]));
     }
+}
+
+/// Every fixture (under 1 MB) that lints, linted with the built-in
+/// catalogue: the writers' tests compare their output on them.
+#[cfg(test)]
+pub(crate) fn linted_fixtures(linter: &crate::lint::Linter) -> Vec<FileReport> {
+    crate::files_under("fixtures")
+        .iter()
+        .filter_map(|p| {
+            let bytes = std::fs::read(p).ok().filter(|b| b.len() <= 1 << 20)?;
+            linter.lint_bytes(&p.to_string_lossy(), &bytes, None).ok()
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -635,13 +635,7 @@ mod tests {
         let suppressing = b"# Tietosuojaseloste\n\n## Rekister\xc3\xb6\n\n\
             <!-- seloste-disable-next-line placeholder-text -- \"esimerkki\" \\ -->\n\
             Esimerkki Oy, (s-postiosoite)\n";
-        let mut files: Vec<FileReport> = crate::files_under("fixtures")
-            .iter()
-            .filter_map(|p| {
-                let bytes = std::fs::read(p).ok().filter(|b| b.len() <= 1 << 20)?;
-                linter.lint_bytes(&p.to_string_lossy(), &bytes, None).ok()
-            })
-            .collect();
+        let mut files: Vec<FileReport> = crate::report::linted_fixtures(&linter);
         files.push(lint("suppressed.md", suppressing));
         let (mut results, mut suppressed) = (0, 0);
         for f in &files {
