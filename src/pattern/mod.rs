@@ -1074,7 +1074,12 @@ impl WordPart {
                         next_word = word;
                         break;
                     }
-                    from = at + text[at..].chars().next().map_or(1, char::len_utf8);
+                    from = match listed {
+                        // The next listed start lies past `at` (no character
+                        // to decode: 650 K instructions a 1,000 notices).
+                        Some(_) => at + 1,
+                        None => at + text[at..].chars().next().map_or(1, char::len_utf8),
+                    };
                 }
             }
             if let (None, false, Some(re)) = (&re_hit, re_done, re) {
