@@ -988,32 +988,33 @@ impl Engine {
                 unless_near,
                 scope,
             } => {
-                for (i, m) in doc.matches(terms) {
+                // One match at a time (collected, they were two vectors a
+                // search).
+                doc.each_match(terms, |i, m| {
                     let (r, t) = doc.texts[i];
                     if !scope.admits(r) {
-                        continue;
+                        return true;
                     }
-                    {
-                        let sent = sentence_around(&t.text, &m);
-                        let sentence = &t.text[sent.clone()];
-                        if !near.is_empty() && !doc.is_match_within(near, sentence) {
-                            continue;
-                        }
-                        if !unless_near.is_empty() && doc.is_match_within(unless_near, sentence) {
-                            continue;
-                        }
-                        let span = t.source_range(m.clone());
-                        let mut d = mk(span.clone(), rule.message(&opts.lang).to_string());
-                        d.quote = collapse(t.raw_slice(m.clone()));
-                        if let Some(rep) = &rule.replacement {
-                            d.fix = Some(Fix {
-                                span,
-                                replacement: rep.clone(),
-                            });
-                        }
-                        out.push(d);
+                    let sent = sentence_around(&t.text, &m);
+                    let sentence = &t.text[sent.clone()];
+                    if !near.is_empty() && !doc.is_match_within(near, sentence) {
+                        return true;
                     }
-                }
+                    if !unless_near.is_empty() && doc.is_match_within(unless_near, sentence) {
+                        return true;
+                    }
+                    let span = t.source_range(m.clone());
+                    let mut d = mk(span.clone(), rule.message(&opts.lang).to_string());
+                    d.quote = collapse(t.raw_slice(m.clone()));
+                    if let Some(rep) = &rule.replacement {
+                        d.fix = Some(Fix {
+                            span,
+                            replacement: rep.clone(),
+                        });
+                    }
+                    out.push(d);
+                    true
+                });
             }
             Kind::EmptySection { keys } => {
                 for (i, s) in notice.sections.iter().enumerate() {
