@@ -691,17 +691,6 @@ impl<'a> Doc<'a> {
         self.scan.text
     }
 
-    /// Matches of `set`, as (text index, range within that text).
-    fn matches(&self, set: &TermSet) -> Vec<(usize, Range<usize>)> {
-        if set.is_empty() {
-            return Vec::new();
-        }
-        set.find_all_in(&self.scan)
-            .into_iter()
-            .filter_map(|m| self.in_text(&m))
-            .collect()
-    }
-
     /// A range of the joined text as the text it lies in and the range
     /// there; `None` when it runs past that text's end.
     fn in_text(&self, m: &Range<usize>) -> Option<(usize, Range<usize>)> {
@@ -711,7 +700,8 @@ impl<'a> Doc<'a> {
         (local.end <= self.texts[i].1.text.len()).then_some((i, local))
     }
 
-    /// [`Doc::matches`] one at a time, until `f` returns false.
+    /// The matches of `set`, in order, each as (text index, range within
+    /// that text), passed to `f` until it returns false.
     fn each_match(&self, set: &TermSet, mut f: impl FnMut(usize, Range<usize>) -> bool) {
         if set.is_empty() {
             return;
@@ -722,7 +712,7 @@ impl<'a> Doc<'a> {
         });
     }
 
-    /// The first of [`Doc::matches`] that `keep` accepts.
+    /// The first of [`Doc::each_match`]'s matches that `keep` accepts.
     fn first_match(
         &self,
         set: &TermSet,
@@ -990,32 +980,33 @@ impl Engine {
                 unless_near,
                 scope,
             } => {
-                for (i, m) in doc.matches(terms) {
+                // One match at a time (collected, they were two vectors a
+                // search).
+                doc.each_match(terms, |i, m| {
                     let (r, t) = doc.texts[i];
                     if !scope.admits(r) {
-                        continue;
+                        return true;
                     }
-                    {
-                        let sent = sentence_around(&t.text, &m);
-                        let sentence = &t.text[sent.clone()];
-                        if !near.is_empty() && !doc.is_match_within(near, sentence) {
-                            continue;
-                        }
-                        if !unless_near.is_empty() && doc.is_match_within(unless_near, sentence) {
-                            continue;
-                        }
-                        let span = t.source_range(m.clone());
-                        let mut d = mk(span.clone(), rule.message(&opts.lang).to_string());
-                        d.quote = collapse(t.raw_slice(m.clone()));
-                        if let Some(rep) = &rule.replacement {
-                            d.fix = Some(Fix {
-                                span,
-                                replacement: rep.clone(),
-                            });
-                        }
-                        out.push(d);
+                    let sent = sentence_around(&t.text, &m);
+                    let sentence = &t.text[sent.clone()];
+                    if !near.is_empty() && !doc.is_match_within(near, sentence) {
+                        return true;
                     }
-                }
+                    if !unless_near.is_empty() && doc.is_match_within(unless_near, sentence) {
+                        return true;
+                    }
+                    let span = t.source_range(m.clone());
+                    let mut d = mk(span.clone(), rule.message(&opts.lang).to_string());
+                    d.quote = collapse(t.raw_slice(m.clone()));
+                    if let Some(rep) = &rule.replacement {
+                        d.fix = Some(Fix {
+                            span,
+                            replacement: rep.clone(),
+                        });
+                    }
+                    out.push(d);
+                    true
+                });
             }
             Kind::EmptySection { keys } => {
                 for (i, s) in notice.sections.iter().enumerate() {
@@ -1067,40 +1058,38 @@ impl Engine {
                     return;
                 }
                 let mut other_hit: Option<Option<(Range<usize>, String)>> = None;
-                for (i, m) in doc.matches(terms) {
+                // One statement at a time, as for a forbidden pattern.
+                doc.each_match(terms, |i, m| {
                     let t = doc.texts[i].1;
-                    {
-                        let sent = sentence_around(&t.text, &m);
-                        if !unless_near.is_empty()
-                            && doc.is_match_within(unless_near, &t.text[sent])
-                        {
-                            continue;
-                        }
-                        let other = other_hit.get_or_insert_with(|| {
-                            doc.first_match(other, |i, m| {
-                                let t = doc.texts[i].1;
-                                let sent = sentence_around(&t.text, m);
-                                other_unless_near.is_empty()
-                                    || !doc.is_match_within(other_unless_near, &t.text[sent])
-                            })
-                            .map(|(i, m)| {
-                                let t = doc.texts[i].1;
-                                (t.source_range(m.clone()), t.raw_slice(m).to_string())
-                            })
-                        });
-                        let Some((other_span, other_text)) = other else {
-                            return;
-                        };
-                        let span = t.source_range(m.clone());
-                        let mut d = mk(span, rule.message(&opts.lang).to_string());
-                        d.quote = collapse(t.raw_slice(m));
-                        d.related.push(Related {
-                            message: format!("{}: \"{}\"", other_word(&opts.lang), other_text),
-                            span: other_span.clone(),
-                        });
-                        out.push(d);
+                    let sent = sentence_around(&t.text, &m);
+                    if !unless_near.is_empty() && doc.is_match_within(unless_near, &t.text[sent]) {
+                        return true;
                     }
-                }
+                    let other = other_hit.get_or_insert_with(|| {
+                        doc.first_match(other, |i, m| {
+                            let t = doc.texts[i].1;
+                            let sent = sentence_around(&t.text, m);
+                            other_unless_near.is_empty()
+                                || !doc.is_match_within(other_unless_near, &t.text[sent])
+                        })
+                        .map(|(i, m)| {
+                            let t = doc.texts[i].1;
+                            (t.source_range(m.clone()), t.raw_slice(m).to_string())
+                        })
+                    });
+                    let Some((other_span, other_text)) = other else {
+                        return false;
+                    };
+                    let span = t.source_range(m.clone());
+                    let mut d = mk(span, rule.message(&opts.lang).to_string());
+                    d.quote = collapse(t.raw_slice(m));
+                    d.related.push(Related {
+                        message: format!("{}: \"{}\"", other_word(&opts.lang), other_text),
+                        span: other_span.clone(),
+                    });
+                    out.push(d);
+                    true
+                });
             }
             Kind::MailLinkMismatch => {
                 for l in &notice.mail_links {

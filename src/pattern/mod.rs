@@ -1074,7 +1074,12 @@ impl WordPart {
                         next_word = word;
                         break;
                     }
-                    from = at + text[at..].chars().next().map_or(1, char::len_utf8);
+                    from = match listed {
+                        // The next listed start lies past `at` (no character
+                        // to decode: 650 K instructions a 1,000 notices).
+                        Some(_) => at + 1,
+                        None => at + text[at..].chars().next().map_or(1, char::len_utf8),
+                    };
                 }
             }
             if let (None, false, Some(re)) = (&re_hit, re_done, re) {
@@ -1419,19 +1424,34 @@ impl TermSet {
     /// [`TermSet::find_all`] over a scanned text: nothing is searched when
     /// the prefilter rules a match out.
     pub fn find_all_in(&self, scan: &Scan) -> Vec<Range<usize>> {
-        if !self.may_match_in(scan) {
-            return Vec::new();
+        match self.matchers_in(scan) {
+            Some((b, c)) => Self::find_all_with(b, c, scan.text),
+            None => Vec::new(),
         }
-        let (b, c) = self.matchers_in(scan);
-        Self::find_all_with(b, c, scan.text)
     }
 
     /// The matchers for a scanned text: a part that the scan's index
     /// covers is tried at its listed starts only (nothing to compile), the
-    /// others as [`TermSet::matchers`] chooses.
-    fn matchers_in<'s>(&'s self, scan: &'s Scan<'_>) -> (Option<Matcher<'s>>, Option<Matcher<'s>>) {
-        let lists =
-            [&self.bounded, &self.compound].map(|p| p.as_ref().and_then(|p| scan.starts_of(p)));
+    /// others as [`TermSet::matchers`] chooses. `None` when the set cannot
+    /// match there ([`TermSet::may_match_in`], from the same look-ups: each
+    /// part's slot was looked up twice a search).
+    fn matchers_in<'s>(
+        &'s self,
+        scan: &'s Scan<'_>,
+    ) -> Option<(Option<Matcher<'s>>, Option<Matcher<'s>>)> {
+        let mut may_match = false;
+        let lists = [&self.bounded, &self.compound].map(|p| {
+            let Some((list, exact)) = scan.starts_and_exact(p.as_ref()?) else {
+                // Not indexed: the part searches by itself.
+                may_match = true;
+                return None;
+            };
+            may_match |= !exact || !list.is_empty();
+            Some(list)
+        });
+        if !may_match {
+            return None;
+        }
         let (b, c) = self.listed_matchers(lists, scan.text.len());
         // The whole text: the index's places of the regex's window factor
         // too, if it lists them.
@@ -1443,7 +1463,7 @@ impl TermSet {
             )),
             b => b,
         };
-        (b, c)
+        Some((b, c))
     }
 
     /// The matchers when `lists` gives, for the bounded and the compound
@@ -1539,15 +1559,13 @@ impl TermSet {
     /// `f` until it returns false; the search stops there (most callers want
     /// the first match that passes a test, early in the notice).
     pub fn each_match_in(&self, scan: &Scan, mut f: impl FnMut(Range<usize>) -> bool) {
-        if !self.may_match_in(scan) {
-            return;
-        }
         match self.matchers_in(scan) {
+            None => {}
             // One part's matches come in order without overlaps: what
             // `find_all_with` would return, found one at a time.
-            (Some(p), None) => p.each_match(scan.text, true, f),
-            (None, Some(p)) => p.each_match(scan.text, false, f),
-            (b, c) => {
+            Some((Some(p), None)) => p.each_match(scan.text, true, f),
+            Some((None, Some(p))) => p.each_match(scan.text, false, f),
+            Some((b, c)) => {
                 for m in Self::find_all_with(b, c, scan.text) {
                     if !f(m) {
                         return;
@@ -1559,18 +1577,18 @@ impl TermSet {
 
     /// [`TermSet::is_match`] over a scanned text.
     pub fn is_match_in(&self, scan: &Scan) -> bool {
-        if !self.may_match_in(scan) {
-            return false;
+        match self.matchers_in(scan) {
+            Some((b, c)) => Self::any_with(b, c, scan.text),
+            None => false,
         }
-        let (b, c) = self.matchers_in(scan);
-        Self::any_with(b, c, scan.text)
     }
 
     /// False when the set cannot match the scanned text: no part has a
     /// listed start, and the index knows every way each may start.
     pub fn may_match_in(&self, scan: &Scan) -> bool {
-        self.parts().any(|p| match scan.pre.index_slots.get(p.id) {
-            Some((_, true)) => scan.starts_of(p).is_none_or(|l| !l.is_empty()),
+        // (One look-up of the part's slot: this runs some 25 times a notice.)
+        self.parts().any(|p| match scan.starts_and_exact(p) {
+            Some((list, true)) => !list.is_empty(),
             _ => true,
         })
     }
@@ -1719,13 +1737,8 @@ impl Scan<'_> {
     }
 
     /// Where the terms of `p` may start in the text, ascending, if the
-    /// prefilter's index covers `p`.
-    fn starts_of(&self, p: &Part) -> Option<&[u32]> {
-        self.starts_and_exact(p).map(|(list, _)| list)
-    }
-
-    /// [`Scan::starts_of`], and whether every match of `p` starts at one
-    /// of them (see [`Prefilter`]).
+    /// prefilter's index covers `p`, and whether every match of `p` starts
+    /// at one of them (see [`Prefilter`]).
     fn starts_and_exact(&self, p: &Part) -> Option<(&[u32], bool)> {
         let (slot, exact) = self.pre.index_slots.get(p.id)?;
         Some((self.starts.as_ref()?.of(slot as usize), exact))
