@@ -3,6 +3,7 @@
 use super::github::{line_cols, push_decimal};
 use crate::lint::FileReport;
 
+/// One `path:line:col: severity[rule] message` line a finding.
 pub fn render(files: &[FileReport]) -> String {
     let mut out = String::new();
     render_into(&mut out, files);

@@ -63,6 +63,7 @@ pub(super) fn line_cols(f: &FileReport, offsets: &[usize]) -> Vec<LineCol> {
     out
 }
 
+/// One workflow command a finding (`::error file=…,line=…::message`).
 pub fn render(files: &[FileReport]) -> String {
     let mut out = String::new();
     render_into(&mut out, files);
