@@ -1,6 +1,7 @@
 //! `path:line:col: severity[rule] message`, one finding a line.
 
-use super::github::{line_cols, push_decimal};
+use super::json::push_decimal;
+use super::line_cols;
 use crate::lint::FileReport;
 
 /// One `path:line:col: severity[rule] message` line a finding.
@@ -20,9 +21,9 @@ pub fn render_into(out: &mut String, files: &[FileReport]) {
         for (d, lc) in diagnostics.iter().zip(at) {
             out.push_str(&f.path);
             out.push(':');
-            push_decimal(out, lc.line);
+            push_decimal(out, lc.line.into());
             out.push(':');
-            push_decimal(out, lc.column);
+            push_decimal(out, lc.column.into());
             out.push_str(": ");
             out.push_str(d.severity.name());
             out.push('[');

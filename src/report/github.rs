@@ -1,8 +1,9 @@
 //! GitHub Actions workflow commands (annotations on the changed files).
 
+use super::json::push_decimal;
+use super::line_cols;
 use crate::engine::Severity;
 use crate::lint::FileReport;
-use crate::source::LineCol;
 
 /// Appends `s` escaped as the workflow command syntax requires: `%`, CR
 /// and LF in message data, and in a property value (`property`) also `:`
@@ -35,34 +36,6 @@ fn push_escaped(out: &mut String, s: &str, property: bool) {
     out.push_str(&s[done..]);
 }
 
-/// Appends `n` in decimal (JSON's writer: without `format!`'s machinery,
-/// 4 numbers a finding).
-pub(super) fn push_decimal(out: &mut String, n: u32) {
-    super::json::push_decimal(out, n.into());
-}
-
-/// The line and column of each of `offsets` (any order), found in one pass
-/// over the text up to the last of them ([`crate::source::SourceText::line_cols_ascending`]):
-/// a notice's line table is not otherwise made for this output.
-pub(super) fn line_cols(f: &FileReport, offsets: &[usize]) -> Vec<LineCol> {
-    let mut out = Vec::with_capacity(offsets.len());
-    if offsets.is_sorted() {
-        f.source.line_cols_ascending(offsets, &mut out);
-        return out;
-    }
-    let mut sorted = offsets.to_vec();
-    sorted.sort_unstable();
-    sorted.dedup();
-    let mut found = Vec::with_capacity(sorted.len());
-    f.source.line_cols_ascending(&sorted, &mut found);
-    out.extend(
-        offsets
-            .iter()
-            .map(|o| found[sorted.binary_search(o).unwrap_or_default()]),
-    );
-    out
-}
-
 /// One workflow command a finding (`::error file=…,line=…::message`).
 pub fn render(files: &[FileReport]) -> String {
     let mut out = String::new();
@@ -89,15 +62,15 @@ pub fn render_into(out: &mut String, files: &[FileReport]) {
             });
             push_escaped(out, &f.path, true);
             out.push_str(",line=");
-            push_decimal(out, a.line);
+            push_decimal(out, a.line.into());
             out.push_str(",endLine=");
-            push_decimal(out, b.line);
+            push_decimal(out, b.line.into());
             // Columns only for a span on one line.
             if a.line == b.line {
                 out.push_str(",col=");
-                push_decimal(out, a.column);
+                push_decimal(out, a.column.into());
                 out.push_str(",endColumn=");
-                push_decimal(out, b.column);
+                push_decimal(out, b.column.into());
             }
             out.push_str(",title=");
             push_escaped(out, &d.rule, true);
@@ -189,7 +162,7 @@ mod tests {
     fn decimals() {
         for n in [0, 1, 9, 10, 99, 100, 12345, 999_999_999, u32::MAX] {
             let mut got = String::from("é");
-            push_decimal(&mut got, n);
+            push_decimal(&mut got, n.into());
             assert_eq!(got, format!("é{n}"));
         }
     }

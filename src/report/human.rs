@@ -48,7 +48,7 @@ pub fn render_into(out: &mut String, f: &FileReport, lang: &str, color: bool) {
     };
     // Lines and columns of the starts in one pass over the text.
     let starts: Vec<usize> = f.result.diagnostics.iter().map(|d| d.span.start).collect();
-    let at = super::github::line_cols(f, &starts);
+    let at = super::line_cols(f, &starts);
     // About what a finding takes, so that the text grows once or twice.
     out.reserve(starts.len() * (f.path.len() + 400));
     for (d, &lc) in f.result.diagnostics.iter().zip(&at) {

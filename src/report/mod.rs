@@ -167,6 +167,28 @@ fn hash(d: &crate::engine::Diagnostic, norm: &str, nth: usize) -> String {
     hex(hash_value(d, norm, nth))
 }
 
+/// The line and column of each of `offsets` (any order), found in one pass
+/// over the text up to the last of them ([`crate::source::SourceText::line_cols_ascending`]):
+/// a notice's line table is not otherwise made for this output.
+pub(crate) fn line_cols(f: &FileReport, offsets: &[usize]) -> Vec<crate::source::LineCol> {
+    let mut out = Vec::with_capacity(offsets.len());
+    if offsets.is_sorted() {
+        f.source.line_cols_ascending(offsets, &mut out);
+        return out;
+    }
+    let mut sorted = offsets.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let mut found = Vec::with_capacity(sorted.len());
+    f.source.line_cols_ascending(&sorted, &mut found);
+    out.extend(
+        offsets
+            .iter()
+            .map(|o| found[sorted.binary_search(o).unwrap_or_default()]),
+    );
+    out
+}
+
 /// `n` in decimal, written into the end of `buf` (the writers' numbers
 /// without `format!`'s machinery; JSON's own `push_decimal` is faster for
 /// the common small ones).
