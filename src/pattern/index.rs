@@ -352,29 +352,40 @@ impl WordMemo {
     }
 }
 
-/// The key for a word start: `len` bytes of `window` (1 to 16), the rest
-/// zero; and its set in the memo. The bytes give `len` (a key is a word,
-/// whose bytes are not zero, and then the byte after it, which is no word
-/// byte, or 16 bytes of the word): it is neither hashed nor compared.
+/// How many bytes of a word start's window its memo key holds: the word
+/// of `run` bytes and the byte after it, at most 16.
 #[inline]
-fn memo_key(window: &[u8; 16], len: usize) -> ([u64; 2], usize) {
-    // By a table of masks: a u128 shifted by `len` took a dozen
-    // instructions.
-    let mask = KEY_MASKS[len];
+fn key_len(run: usize) -> usize {
+    (run + 1).min(16)
+}
+
+/// The key for a word start of `run` bytes (1 to 64): [`key_len`] bytes
+/// of `window`, the rest zero; and its set in the memo. The bytes give
+/// the length (a key is a word, whose bytes are not zero, and then the
+/// byte after it, which is no word byte, or 16 bytes of the word): it is
+/// neither hashed nor compared.
+#[inline]
+fn memo_key(window: &[u8; 16], run: usize) -> ([u64; 2], usize) {
+    // By a table of masks: a u128 shifted by the length took a dozen
+    // instructions; indexed by `run` (a `trailing_zeros`, at most 64: no
+    // bounds check), not by the key's length, three fewer.
+    let mask = KEY_MASKS[run];
     let half = |h: usize| u64::from_le_bytes(window[8 * h..8 * h + 8].try_into().expect("8 bytes"));
     let key = [half(0) & mask[0], half(1) & mask[1]];
     let mixed = (key[0] ^ key[1].rotate_left(29)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     (key, (mixed >> (64 - SET_BITS)) as usize)
 }
 
-/// For each key length (0 to 16 bytes), the mask of its bytes.
-const KEY_MASKS: [[u64; 2]; 17] = {
-    let mut masks = [[0u64; 2]; 17];
-    let mut len = 1;
-    while len <= 16 {
+/// For each word length `run` (0 to 64 bytes), the mask of its key's
+/// [`key_len`] bytes.
+const KEY_MASKS: [[u64; 2]; 65] = {
+    let mut masks = [[0u64; 2]; 65];
+    let mut run = 0;
+    while run <= 64 {
+        let len = if run + 1 < 16 { run + 1 } else { 16 };
         let all = u128::MAX >> (128 - 8 * len);
-        masks[len] = [all as u64, (all >> 64) as u64];
-        len += 1;
+        masks[run] = [all as u64, (all >> 64) as u64];
+        run += 1;
     }
     masks
 };
@@ -1037,8 +1048,7 @@ impl TermIndex {
                             // The word and the byte after it: a walk that
                             // stops inside the word or on that byte reads
                             // no further.
-                            let len = (run + 1).min(16);
-                            let (key, set) = memo_key(window, len);
+                            let (key, set) = memo_key(window, run);
                             let ways = &mut memo[set];
                             // One branch for the two compares.
                             let known =
@@ -1050,6 +1060,7 @@ impl TermIndex {
                                     let [first, second] = *ways;
                                     *ways = [second, first];
                                 } else {
+                                    let len = key_len(run);
                                     let (read, state, deepest) =
                                         self.edges.walk_from(ROOT, NO_STEM, &window[..len]);
                                     // The walk went on past the key: the rest
@@ -1075,7 +1086,7 @@ impl TermIndex {
                             } else {
                                 let path = if entry.flags & RESUME != 0 {
                                     let (state, deepest) = entry.path;
-                                    let rest = &bytes[at + len..];
+                                    let rest = &bytes[at + key_len(run)..];
                                     let (state, deepest) = (state.into(), deepest.into());
                                     let (_, _, deepest) =
                                         self.edges.walk_from(state, deepest, rest);
