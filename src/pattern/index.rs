@@ -269,14 +269,17 @@ impl Hits {
 /// bytes: a notice says "henkilötietoja" and "rekisterinpitäjä" again and
 /// again, and so do the notices after it. A walk is a chain of dependent
 /// loads with a mispredicted branch at its end (half of the index's time);
-/// a look-up here is a key, a hash and one load. Seven word starts in ten
-/// are answered from it on 1,000 generated notices (2,048 entries of 24
-/// bytes; 1,024 or 4,096 entries cost more than they gave). It saved less
-/// than the walks cost (-17.5 M instructions per 1,000 notices, about 1 %
-/// of the cycles), as the entry it loads is often not in the L1 cache.
-/// Two-way set-associative, per thread, for one index at a time: 1,000
-/// generated notices have some 3,000 distinct keys, and direct-mapped, 81 K
-/// of their 138 K walks were of words another one had put out.
+/// a look-up here is a key, a hash and one load. Two-way set-associative,
+/// per thread, for one index at a time: 1,000 generated notices have some
+/// 3,000 distinct keys, and direct-mapped, 81 K of their 138 K walks were
+/// of words another one had put out. 8,192 entries of 24 bytes (192 KB):
+/// with 2,048, which fit the L1 cache, 107.6 K of the 722 K word starts of
+/// 1,000 generated notices were found in the second way (a mispredicted
+/// branch and a swap) and 28 K walked; with 8,192, 33 K and 6.5 K, and the
+/// entry missed the L1 cache no more often (the walks it saves read the
+/// trie's cells, which missed it too): -5.0 M instructions and -8.2 M
+/// estimated cycles per 1,000 notices, -5 % CPU time on 10,000. (4,096
+/// entries gave -5.0 M cycles; 16,384 -0.8 M more for twice the memory.)
 struct WordMemo {
     /// The index whose walks the entries hold (`TermIndex::id`).
     owner: u64,
@@ -316,8 +319,8 @@ struct MemoEntry {
 /// function word's class is under 8).
 const RESUME: u8 = 0x80;
 
-/// The memo's sets: 1,024 of two entries.
-const SET_BITS: u32 = 10;
+/// The memo's sets: 4,096 of two entries.
+const SET_BITS: u32 = 12;
 
 thread_local! {
     static WORD_MEMO: std::cell::RefCell<WordMemo> = const {
