@@ -51,8 +51,14 @@ enum ToRaw {
     #[default]
     Identity,
     /// The segments (the map's text is left empty: it is `NormText::text`).
-    Map(MappedText),
+    /// Boxed: a notice's sections are built, moved and pushed with their
+    /// two texts, and the map in place made each text 128 bytes instead
+    /// of 88 (few texts have one).
+    Map(Box<MappedText>),
 }
+
+// (See `ToRaw::Map`.)
+const _: () = assert!(std::mem::size_of::<NormText>() <= 88);
 
 impl NormText {
     pub fn is_empty(&self) -> bool {
@@ -256,7 +262,7 @@ impl Recycler<'_, '_> {
     pub(crate) fn take_maps(&mut self, t: &mut NormText) -> String {
         self.pool.give(std::mem::take(&mut t.raw));
         if let ToRaw::Map(m) = std::mem::replace(&mut t.to_raw, ToRaw::Identity) {
-            self.pool.give(m);
+            self.pool.give(*m);
         }
         std::mem::take(&mut t.text)
     }
@@ -464,7 +470,7 @@ pub(crate) fn normalize_in(raw: MappedText, buf: String) -> NormText {
         out.recycle();
         ToRaw::Identity
     } else {
-        ToRaw::Map(out)
+        ToRaw::Map(Box::new(out))
     };
     NormText {
         text,
@@ -1470,7 +1476,7 @@ mod tests {
         };
         NormText {
             text: trimmed.text.clone(),
-            to_raw: ToRaw::Map(trimmed),
+            to_raw: ToRaw::Map(Box::new(trimmed)),
             raw,
             whole_run: None,
         }
