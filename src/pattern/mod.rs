@@ -271,17 +271,50 @@ struct Part {
 /// where the windows already searched without a match end.
 #[derive(Debug, Default)]
 struct FactorSeen {
-    next: Vec<NextFactor>,
+    next: Few<NextFactor>,
     /// No match starts between the search's `pos` and this.
     clear_to: usize,
     /// Each required literal's first occurrence at or after a point, as
     /// (point, occurrence; `usize::MAX`: none): a window is checked against
     /// these, and the text searched for them once, not each window again
     /// (the fee rule's "maksu" is in most notices, its "euro" in few).
-    required: Vec<(usize, usize)>,
+    required: Few<(usize, usize)>,
     /// Where in the index's list of the factor's places the ones before
     /// the search's `from` end ([`Window::find_before`] with a list).
     listed_at: usize,
+}
+
+/// A few values of a search's state, one for each of a window's literals:
+/// on the stack up to [`FEW`] (a window has one to four factor and
+/// required literals; the two vectors were two allocations a search).
+#[derive(Debug, Default)]
+struct Few<T> {
+    inline: [T; FEW],
+    /// How many of `inline` hold a value.
+    len: usize,
+    heap: Vec<T>,
+}
+
+/// See [`Few`].
+const FEW: usize = 4;
+
+impl<T: Copy> Few<T> {
+    /// The first `n` values, those not set yet `fill` (`n` is the same in
+    /// every call of a search).
+    fn first(&mut self, n: usize, fill: T) -> &mut [T] {
+        if n <= FEW {
+            if self.len < n {
+                self.inline[self.len..n].fill(fill);
+                self.len = n;
+            }
+            &mut self.inline[..n]
+        } else {
+            if self.heap.len() < n {
+                self.heap.resize(n, fill);
+            }
+            &mut self.heap[..n]
+        }
+    }
 }
 
 /// One factor literal's next occurrence at or after the search's `from`.
@@ -559,8 +592,7 @@ impl Window {
             barrier_in(&bytes[bound..], false).map_or(text.len(), |i| bound + i)
         };
         const NONE: usize = usize::MAX;
-        let next = &mut seen.next;
-        next.resize(self.factor.len(), NextFactor::Unknown);
+        let next = seen.next.first(self.factor.len(), NextFactor::Unknown);
         let mut from = pos.max(seen.clear_to.min(text.len() + 1));
         // Where the next occurrence is looked for: past `from` when the
         // ones before could hold no match ([`Window::ends_words`]), while
@@ -643,8 +675,7 @@ impl Window {
                 // Where each required literal first occurs at or after
                 // `start` (searched again only when the one known lies
                 // before `start`, or was found from past it).
-                let req = &mut seen.required;
-                req.resize(self.required.len(), (usize::MAX, 0));
+                let req = seen.required.first(self.required.len(), (usize::MAX, 0));
                 let mut first = NONE;
                 let mut possible = false;
                 for (f, r) in self.required.iter().zip(req.iter_mut()) {
