@@ -35,6 +35,7 @@ fn main() {
     let mut windows: BTreeMap<String, Option<regex_prefixes::Window>> = BTreeMap::new();
     let mut required: BTreeMap<String, Option<Vec<String>>> = BTreeMap::new();
     let mut begin_words: BTreeMap<String, bool> = BTreeMap::new();
+    let mut end_words: BTreeMap<String, bool> = BTreeMap::new();
     for f in &files {
         println!("cargo:rerun-if-changed={}", f.display());
         let src = std::fs::read_to_string(f).expect("rule file is readable");
@@ -52,6 +53,7 @@ fn main() {
                 re.clone(),
                 regex_prefixes::factor_begins_words(&re, &sample),
             );
+            end_words.insert(re.clone(), regex_prefixes::factor_ends_words(&re, &sample));
             let lits = regex_prefixes::compute(&re);
             table.insert(re, lits);
         }
@@ -91,6 +93,12 @@ fn main() {
     out += "/// The built-in regexes whose window factor begins words (build.rs).\n\
             static BUILTIN_FACTOR_BEGINS_WORDS: &[&str] = &[\n";
     for (re, _) in begin_words.iter().filter(|(_, &b)| b) {
+        out += &format!("    {re:?},\n");
+    }
+    out += "];\n";
+    out += "/// The built-in regexes whose window factor is followed by a character that continues no word (build.rs).\n\
+            static BUILTIN_FACTOR_ENDS_WORDS: &[&str] = &[\n";
+    for (re, _) in end_words.iter().filter(|(_, &e)| e) {
         out += &format!("    {re:?},\n");
     }
     out += "];\n";

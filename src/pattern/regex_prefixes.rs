@@ -61,12 +61,14 @@ const BARRIER_CANDIDATES: &[u8] = b".\n";
 /// for regex searches of a sentence; then the rarer, then the one with the
 /// longest shortest literal, then the one with fewer literals.
 pub fn window(re: &str, sample: &str) -> Option<Window> {
-    window_and_begins(re, sample).map(|(w, _)| w)
+    window_and_begins(re, sample).map(|(w, _, _)| w)
 }
 
-/// [`window`], and whether its factor's occurrences that matches rely on
-/// have a character that continues no word just before them.
-fn window_and_begins(re: &str, sample: &str) -> Option<(Window, bool)> {
+/// [`window`], whether its factor's occurrences that matches rely on have
+/// a character that continues no word just before them, and what follows
+/// such an occurrence in the match ([`Follow`]; the same occurrence as the
+/// one that begins a word, when it does).
+fn window_and_begins(re: &str, sample: &str) -> Option<(Window, bool, Follow)> {
     let hir = regex_syntax::ParserBuilder::new()
         .multi_line(true)
         .build()
@@ -95,7 +97,15 @@ fn window_and_begins(re: &str, sample: &str) -> Option<(Window, bool)> {
             std::cmp::Reverse(f.len()),
         )
     };
-    let (factor, begins) = necessary_factor(&hir, &score, MIN_FACTOR_LEN)?;
+    let f = necessary_factor(&hir, &score, MIN_FACTOR_LEN)?;
+    // What follows the occurrence is known of one that begins a word when
+    // the factor begins words.
+    let follow = if f.follow_begins || !f.begins {
+        f.follow
+    } else {
+        Follow::Any
+    };
+    let (factor, begins) = (f.literals, f.begins);
     let mut possible = [false; 128];
     possible_ascii(&hir, &mut possible);
     let barriers = BARRIER_CANDIDATES
@@ -103,7 +113,7 @@ fn window_and_begins(re: &str, sample: &str) -> Option<(Window, bool)> {
         .copied()
         .filter(|&b| !possible[b as usize])
         .collect();
-    Some(((factor, barriers), begins))
+    Some(((factor, barriers), begins, follow))
 }
 
 /// Literals one of which every match of `re` contains besides its window's
@@ -147,7 +157,7 @@ pub fn required(re: &str, sample: &str) -> Option<Vec<String>> {
         (std::cmp::Reverse(cost(f)), std::cmp::Reverse(seen))
     };
     // A literal as short as " or " is worth looking for in a window.
-    let (best, _) = necessary_factor(&hir, &score, 2)?;
+    let best = necessary_factor(&hir, &score, 2)?.literals;
     (best != factor && !windows.is_empty() && cost(&best) < REGEX_RUN_COST).then_some(best)
 }
 
@@ -181,7 +191,7 @@ const MAX_FACTOR_LITERALS: usize = 16;
 /// 1,000 notices).
 #[allow(dead_code)] // used by build.rs and the tests
 pub fn factor_begins_words(re: &str, sample: &str) -> bool {
-    window_and_begins(re, sample).is_some_and(|((factor, _), begins)| {
+    window_and_begins(re, sample).is_some_and(|((factor, _), begins, _)| {
         begins
             && factor.iter().all(|l| {
                 l.as_bytes()
@@ -189,6 +199,69 @@ pub fn factor_begins_words(re: &str, sample: &str) -> bool {
                     .is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
             })
     })
+}
+
+/// Whether every literal of `re`'s window factor ([`window`]) is followed,
+/// wherever a match holds the occurrence the window relies on, by a
+/// character that continues no word, in the match (the no-data claim's
+/// `(?:kerää|kerätä)\s`): an occurrence followed by a letter or digit
+/// (`keräämme`, in most Finnish notices) holds no match, and its window is
+/// not searched. When the factor also begins words ([`factor_begins_words`]),
+/// it is the same occurrence.
+#[allow(dead_code)] // used by build.rs and the tests
+pub fn factor_ends_words(re: &str, sample: &str) -> bool {
+    window_and_begins(re, sample).is_some_and(|(_, _, follow)| follow == Follow::OffWord)
+}
+
+/// What follows, in a match, the factor occurrence it relies on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Follow {
+    /// Nothing known.
+    Any,
+    /// The occurrence ends the match of the (sub)expression: what follows
+    /// that follows it.
+    End,
+    /// A character that continues no word.
+    OffWord,
+}
+
+/// Whether the first character of every non-empty match of `h` continues
+/// no word (the mirror of [`ends_off_word`]).
+fn begins_off_word(h: &regex_syntax::hir::Hir) -> bool {
+    use regex_syntax::hir::{Class, HirKind};
+    let off_word = |c: char| !c.is_alphanumeric();
+    match h.kind() {
+        HirKind::Empty | HirKind::Look(_) => true,
+        HirKind::Literal(l) => std::str::from_utf8(&l.0)
+            .ok()
+            .and_then(|s| s.chars().next())
+            .is_some_and(off_word),
+        HirKind::Class(Class::Unicode(c)) => c.ranges().iter().all(|r| {
+            (r.end() as u32 - r.start() as u32) < 0x4000 && (r.start()..=r.end()).all(off_word)
+        }),
+        HirKind::Class(Class::Bytes(c)) => (c.ranges().iter())
+            .all(|r| r.end() < 0x80 && (r.start()..=r.end()).all(|b| off_word(b as char))),
+        HirKind::Repetition(r) => begins_off_word(&r.sub),
+        HirKind::Capture(c) => begins_off_word(&c.sub),
+        HirKind::Concat(xs) => concat_begins_off_word(xs).unwrap_or(true),
+        HirKind::Alternation(xs) => xs.iter().all(begins_off_word),
+    }
+}
+
+/// For a concatenation: `Some(true)` when every match begins with a
+/// character that continues no word (and is not empty), `Some(false)` when
+/// one may begin with another, `None` when all of it may match empty and
+/// what it holds begins off words.
+fn concat_begins_off_word(xs: &[regex_syntax::hir::Hir]) -> Option<bool> {
+    for x in xs {
+        if !begins_off_word(x) {
+            return Some(false);
+        }
+        if x.properties().minimum_len().is_some_and(|n| n > 0) {
+            return Some(true);
+        }
+    }
+    None
 }
 
 /// Whether the last character of every non-empty match of `h` continues no
@@ -231,14 +304,27 @@ fn concat_ends_off_word(xs: &[regex_syntax::hir::Hir]) -> Option<bool> {
     None
 }
 
-/// The cheapest necessary factor of `h` by `score`, and whether each
-/// occurrence of it that a match relies on has, in the match, a character
-/// that continues no word just before it ([`factor_begins_words`]).
+/// A necessary factor ([`necessary_factor`]).
+struct Factor {
+    literals: Vec<String>,
+    /// Each occurrence a match relies on has, in the match, a character
+    /// that continues no word just before it ([`factor_begins_words`]).
+    begins: bool,
+    /// What follows, in the match, the occurrence one way of finding the
+    /// literals relies on ([`factor_ends_words`]), and whether that same
+    /// occurrence has a character that continues no word just before it,
+    /// and starts where the (sub)expression's match does.
+    follow: Follow,
+    follow_begins: bool,
+    follow_starts: bool,
+}
+
+/// The cheapest necessary factor of `h` by `score`.
 fn necessary_factor<K: Ord>(
     h: &regex_syntax::hir::Hir,
     score: &dyn Fn(&[String]) -> K,
     min_len: usize,
-) -> Option<(Vec<String>, bool)> {
+) -> Option<Factor> {
     use regex_syntax::hir::literal::{ExtractKind, Extractor};
     use regex_syntax::hir::{Hir, HirKind};
     // A factor as common as the regex's own prefix (a space, "@", ":")
@@ -250,37 +336,85 @@ fn necessary_factor<K: Ord>(
     };
     match h.kind() {
         HirKind::Literal(l) => {
-            usable(String::from_utf8(l.0.to_vec()).ok().map(|s| vec![s])).map(|f| (f, false))
+            usable(String::from_utf8(l.0.to_vec()).ok().map(|s| vec![s])).map(|literals| Factor {
+                literals,
+                begins: false,
+                follow: Follow::End,
+                follow_begins: false,
+                follow_starts: true,
+            })
         }
         HirKind::Capture(c) => necessary_factor(&c.sub, score, min_len),
-        HirKind::Repetition(r) if r.min >= 1 => necessary_factor(&r.sub, score, min_len),
+        HirKind::Repetition(r) if r.min >= 1 => {
+            let mut f = necessary_factor(&r.sub, score, min_len)?;
+            // The occurrence may be in any copy: one that another copy
+            // follows, or that others precede.
+            if r.max != Some(1) {
+                if f.follow == Follow::End {
+                    f.follow = Follow::Any;
+                }
+                f.follow_starts = false;
+            }
+            Some(f)
+        }
         HirKind::Alternation(alts) => {
             let mut all = Vec::new();
             let mut begins = true;
+            let mut follow = Follow::OffWord;
+            let mut follow_begins = true;
+            let mut follow_starts = true;
             for a in alts {
-                let (f, b) = necessary_factor(a, score, min_len)?;
-                all.extend(f);
-                begins &= b;
+                let f = necessary_factor(a, score, min_len)?;
+                all.extend(f.literals);
+                begins &= f.begins;
+                follow = follow.min(f.follow);
+                follow_begins &= f.follow_begins;
+                follow_starts &= f.follow_starts;
             }
             all.sort();
             all.dedup();
-            usable(Some(all)).map(|f| (f, begins))
+            usable(Some(all)).map(|literals| Factor {
+                literals,
+                begins,
+                follow,
+                follow_begins,
+                follow_starts,
+            })
         }
         HirKind::Concat(xs) => {
-            let mut best: Option<(K, Vec<String>, bool)> = None;
-            let mut consider = |f: Option<Vec<String>>, begins: bool| {
+            // The best literals, with each way they were found: whether
+            // they begin words as [`Factor::begins`] says, and what
+            // [`Factor::follow`], `follow_begins` and `follow_starts` say of
+            // the one occurrence that way relies on.
+            type Way = (bool, Follow, bool, bool);
+            let mut best: Option<(K, Vec<String>, Vec<Way>)> = None;
+            let mut consider = |f: Option<Vec<String>>, way: Way| {
                 if let Some(f) = usable(f) {
                     let k = score(&f);
                     if best.as_ref().is_none_or(|(b, _, _)| k > *b) {
-                        best = Some((k, f, begins));
-                    } else if let Some((b, bf, bb)) = &mut best {
-                        // The same literals found by another way: they
-                        // begin words if either way says so.
-                        if k == *b && *bf == f {
-                            *bb |= begins;
+                        best = Some((k, f, vec![way]));
+                    } else if let Some((b, bf, ways)) = &mut best {
+                        // The same literals found by another way (an
+                        // alternation's sorted, a prefix's in its order).
+                        let sorted = |l: &[String]| {
+                            let mut l = l.to_vec();
+                            l.sort();
+                            l
+                        };
+                        if k == *b && sorted(bf) == sorted(&f) {
+                            ways.push(way);
                         }
                     }
                 }
+            };
+            // What follows an occurrence that ends `xs[i]`.
+            let after = |i: usize, follow: Follow| match follow {
+                Follow::End if i + 1 == xs.len() => Follow::End,
+                Follow::End if concat_begins_off_word(&xs[i + 1..]) == Some(true) => {
+                    Follow::OffWord
+                }
+                Follow::End => Follow::Any,
+                x => x,
             };
             for i in 0..xs.len() {
                 let rest = Hir::concat(xs[i..].to_vec());
@@ -293,13 +427,44 @@ fn necessary_factor<K: Ord>(
                 // What comes before position `i` ends off words: each
                 // match has such a character just before these literals.
                 let after_off_word = concat_ends_off_word(&xs[..i]) == Some(true);
-                consider(lits, after_off_word);
+                // Literals that are whole matches of the rest end where
+                // the concatenation does; a prefix of a longer match is
+                // followed by what is unknown here.
+                let exact = seq
+                    .literals()
+                    .is_some_and(|ls| ls.iter().all(|l| l.is_exact()));
+                let follow = if exact { Follow::End } else { Follow::Any };
+                consider(lits, (after_off_word, follow, after_off_word, i == 0));
                 match necessary_factor(&xs[i], score, min_len) {
-                    Some((f, b)) => consider(Some(f), b),
-                    None => consider(None, false),
+                    Some(f) => consider(
+                        Some(f.literals),
+                        (
+                            f.begins,
+                            after(i, f.follow),
+                            f.follow_begins || f.follow_starts && after_off_word,
+                            f.follow_starts && i == 0,
+                        ),
+                    ),
+                    None => consider(None, (false, Follow::Any, false, false)),
                 }
             }
-            best.map(|(_, f, b)| (f, b))
+            // The literals begin words if either way says so; what follows
+            // them is a way's whose occurrence begins a word then.
+            best.map(|(_, literals, ways)| {
+                let begins = ways.iter().any(|w| w.0);
+                let (_, follow, follow_begins, follow_starts) = (ways.iter())
+                    .filter(|w| w.2 || !begins)
+                    .max_by_key(|w| (w.1, w.2, w.3))
+                    .copied()
+                    .unwrap_or((false, Follow::Any, false, false));
+                Factor {
+                    literals,
+                    begins,
+                    follow,
+                    follow_begins,
+                    follow_starts,
+                }
+            })
         }
         _ => None,
     }
