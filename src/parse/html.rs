@@ -82,8 +82,8 @@ use super::html_entities::char_ref;
 #[cfg(test)]
 use super::html_lex::tokenize;
 use super::html_lex::{
-    next_bit, sniff, tokenize_with, ByteMasks, Kind, Tag, Token, BLANK, BOLD, CHROME, ITALIC, JSX,
-    MAIN, NOT_BOLD, SELF_CLOSING,
+    next_bit, sniff, tag_set, tokenize_with, ByteMasks, Kind, Tag, Token, BLANK, BOLD, CHROME,
+    ITALIC, JSX, MAIN, NOT_BOLD, SELF_CLOSING,
 };
 use super::{names_the_notice, HeadingOracle, RawDocument, RawSection};
 use crate::textmap::MappedText;
@@ -205,57 +205,63 @@ const NONE: u32 = u32::MAX;
 const SEARCH_LIMIT: usize = 256;
 
 fn is_special(t: Tag) -> bool {
-    !matches!(
-        t,
-        Tag::Other | Tag::Inline | Tag::Em | Tag::B | Tag::Strong | Tag::Media | Tag::Void
-    )
+    const SET: u64 = tag_set(&[
+        Tag::Other,
+        Tag::Inline,
+        Tag::Em,
+        Tag::B,
+        Tag::Strong,
+        Tag::Media,
+        Tag::Void,
+    ]);
+    !t.is_in(SET)
 }
 
 fn is_scope(t: Tag) -> bool {
-    matches!(
-        t,
-        Tag::Html
-            | Tag::Table
-            | Tag::Td
-            | Tag::Th
-            | Tag::Caption
-            | Tag::Template
-            | Tag::Object
-            | Tag::Scope
-            | Tag::Svg
-            | Tag::Math
-    )
+    const SET: u64 = tag_set(&[
+        Tag::Html,
+        Tag::Table,
+        Tag::Td,
+        Tag::Th,
+        Tag::Caption,
+        Tag::Template,
+        Tag::Object,
+        Tag::Scope,
+        Tag::Svg,
+        Tag::Math,
+    ]);
+    t.is_in(SET)
 }
 
 fn closes_p(t: Tag) -> bool {
-    matches!(
-        t,
-        Tag::P
-            | Tag::Div
-            | Tag::Block
-            | Tag::H(_)
-            | Tag::Li
-            | Tag::Dd
-            | Tag::Dt
-            | Tag::Ul
-            | Tag::Ol
-            | Tag::Dl
-            | Tag::Table
-            | Tag::Main
-            | Tag::Article
-            | Tag::Section
-            | Tag::Aside
-            | Tag::Nav
-            | Tag::Header
-            | Tag::Footer
-            | Tag::Summary
-            | Tag::Details
-            | Tag::Form
-            | Tag::Hr
-            | Tag::Dialog
-            | Tag::Plaintext
-            | Tag::Xmp
-    )
+    const SET: u64 = tag_set(&[
+        Tag::P,
+        Tag::Div,
+        Tag::Block,
+        Tag::H(1),
+        Tag::Li,
+        Tag::Dd,
+        Tag::Dt,
+        Tag::Ul,
+        Tag::Ol,
+        Tag::Dl,
+        Tag::Table,
+        Tag::Main,
+        Tag::Article,
+        Tag::Section,
+        Tag::Aside,
+        Tag::Nav,
+        Tag::Header,
+        Tag::Footer,
+        Tag::Summary,
+        Tag::Details,
+        Tag::Form,
+        Tag::Hr,
+        Tag::Dialog,
+        Tag::Plaintext,
+        Tag::Xmp,
+    ]);
+    t.is_in(SET)
 }
 
 /// Tags that end a line of text.
@@ -547,17 +553,19 @@ impl Pass1<'_> {
     fn pop(&mut self, at: usize) {
         let Some(o) = self.stack.pop() else { return };
         self.st.close[o.tok as usize] = at as u32;
-        match o.tag {
-            Tag::P => self.open_p -= 1,
-            Tag::Svg => self.open_svg -= 1,
-            Tag::Table | Tag::Dl => {
-                if let Some(t) = self.lists.pop() {
-                    if t.table {
-                        finish_row(&mut self.st.pairs[t.info].1, t.part, t.row);
-                    }
+        // The counts without a branch, and one rarely taken for lists: a
+        // `match` on the tag (and `==`, the derived comparison, too) was a
+        // jump table that mispredicted at every other pop (28,000 of
+        // 59,000 for 500 pages); see [`Tag::ord`].
+        const LIST: u64 = tag_set(&[Tag::Table, Tag::Dl]);
+        self.open_p -= u32::from(o.tag.ord() == Tag::P.ord());
+        self.open_svg -= u32::from(o.tag.ord() == Tag::Svg.ord());
+        if o.tag.is_in(LIST) {
+            if let Some(t) = self.lists.pop() {
+                if t.table {
+                    finish_row(&mut self.st.pairs[t.info].1, t.part, t.row);
                 }
             }
-            _ => {}
         }
     }
 

@@ -1590,3 +1590,186 @@ fn page_footers_outside_content_are_kept_aside() {
     let src = "<main><h2>A</h2><p>b</p><footer><p>c</p></footer></main>";
     assert!(!parse_checked(src, &NoOracle).page_footer);
 }
+
+/// The tag sets ([`Tag::is_in`] over [`tag_set`] masks) say what the plain
+/// `matches!` they replaced said, for every tag (every heading level too),
+/// and [`Tag::ord`] tells the variants apart.
+#[test]
+fn tag_sets_agree_with_matches() {
+    let mut all: Vec<Tag> = vec![
+        Tag::Other,
+        Tag::Inline,
+        Tag::Em,
+        Tag::Void,
+        Tag::Block,
+        Tag::Scope,
+        Tag::Media,
+        Tag::P,
+        Tag::Div,
+        Tag::Br,
+        Tag::Hr,
+    ];
+    all.extend((0..=7).map(Tag::H));
+    all.extend([
+        Tag::Li,
+        Tag::Ul,
+        Tag::Ol,
+        Tag::Dl,
+        Tag::Dt,
+        Tag::Dd,
+        Tag::Table,
+        Tag::Caption,
+        Tag::TSect,
+        Tag::Tr,
+        Tag::Td,
+        Tag::Th,
+        Tag::Main,
+        Tag::Article,
+        Tag::Section,
+        Tag::Aside,
+        Tag::Nav,
+        Tag::Header,
+        Tag::Footer,
+        Tag::Body,
+        Tag::Html,
+        Tag::Head,
+        Tag::Title,
+        Tag::Script,
+        Tag::Style,
+        Tag::Noscript,
+        Tag::Template,
+        Tag::Textarea,
+        Tag::Xmp,
+        Tag::Iframe,
+        Tag::Noembed,
+        Tag::Noframes,
+        Tag::Plaintext,
+        Tag::Svg,
+        Tag::Math,
+        Tag::Form,
+        Tag::Button,
+        Tag::Select,
+        Tag::Option,
+        Tag::Datalist,
+        Tag::Object,
+        Tag::Dialog,
+        Tag::B,
+        Tag::Strong,
+        Tag::Summary,
+        Tag::Details,
+    ]);
+    for a in &all {
+        for b in &all {
+            let same = std::mem::discriminant(a) == std::mem::discriminant(b);
+            assert_eq!(a.ord() == b.ord(), same, "{a:?} {b:?}");
+        }
+        assert!(a.ord() < 64);
+    }
+    for t in all {
+        let special = !matches!(
+            t,
+            Tag::Other | Tag::Inline | Tag::Em | Tag::B | Tag::Strong | Tag::Media | Tag::Void
+        );
+        assert_eq!(is_special(t), special, "{t:?}");
+        let scope = matches!(
+            t,
+            Tag::Html
+                | Tag::Table
+                | Tag::Td
+                | Tag::Th
+                | Tag::Caption
+                | Tag::Template
+                | Tag::Object
+                | Tag::Scope
+                | Tag::Svg
+                | Tag::Math
+        );
+        assert_eq!(is_scope(t), scope, "{t:?}");
+        let p = matches!(
+            t,
+            Tag::P
+                | Tag::Div
+                | Tag::Block
+                | Tag::H(_)
+                | Tag::Li
+                | Tag::Dd
+                | Tag::Dt
+                | Tag::Ul
+                | Tag::Ol
+                | Tag::Dl
+                | Tag::Table
+                | Tag::Main
+                | Tag::Article
+                | Tag::Section
+                | Tag::Aside
+                | Tag::Nav
+                | Tag::Header
+                | Tag::Footer
+                | Tag::Summary
+                | Tag::Details
+                | Tag::Form
+                | Tag::Hr
+                | Tag::Dialog
+                | Tag::Plaintext
+                | Tag::Xmp
+        );
+        assert_eq!(closes_p(t), p, "{t:?}");
+        let block = matches!(
+            t,
+            Tag::P
+                | Tag::Div
+                | Tag::Br
+                | Tag::Hr
+                | Tag::H(_)
+                | Tag::Li
+                | Tag::Ul
+                | Tag::Ol
+                | Tag::Dl
+                | Tag::Dt
+                | Tag::Dd
+                | Tag::Table
+                | Tag::Caption
+                | Tag::TSect
+                | Tag::Tr
+                | Tag::Td
+                | Tag::Th
+                | Tag::Main
+                | Tag::Article
+                | Tag::Section
+                | Tag::Aside
+                | Tag::Nav
+                | Tag::Header
+                | Tag::Footer
+                | Tag::Body
+                | Tag::Html
+                | Tag::Block
+                | Tag::Summary
+                | Tag::Details
+                | Tag::Form
+                | Tag::Dialog
+                | Tag::Xmp
+                | Tag::Plaintext
+                | Tag::Template
+        );
+        assert_eq!(is_block(t), block, "{t:?}");
+        assert_eq!(
+            t.is_void(),
+            matches!(t, Tag::Void | Tag::Br | Tag::Hr),
+            "{t:?}"
+        );
+        assert_eq!(
+            t.is_generic(),
+            matches!(
+                t,
+                Tag::Other
+                    | Tag::Inline
+                    | Tag::Em
+                    | Tag::Void
+                    | Tag::Block
+                    | Tag::Scope
+                    | Tag::Media
+            ),
+            "{t:?}"
+        );
+    }
+}
