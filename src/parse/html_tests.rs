@@ -1773,3 +1773,42 @@ fn tag_sets_agree_with_matches() {
         );
     }
 }
+
+/// The structure pass's end tags, one search told by tag sets, close what
+/// the four searches they replaced closed ([`Pass1::end_plain`]), on
+/// random tag soup: headings of every level, `p` in and out of buttons and
+/// scopes, phrasing and generic elements (custom names in any case),
+/// lists, tables, void elements and unmatched end tags.
+#[test]
+fn end_tag_sets_close_what_the_plain_searches_closed() {
+    const NAMES: [&str; 30] = [
+        "p", "h1", "h2", "H3", "h6", "div", "span", "a", "b", "em", "li", "ul", "dl", "dt", "dd",
+        "table", "tr", "td", "th", "button", "svg", "section", "footer", "my-el", "My-El",
+        "other-el", "br", "img", "option", "template",
+    ];
+    let mut next = crate::xorshift(0x5e75_0f7a);
+    for _ in 0..3_000 {
+        let mut src = String::from("<body>");
+        for _ in 0..next() % 60 {
+            let name = NAMES[(next() % NAMES.len() as u64) as usize];
+            match next() % 5 {
+                0 | 1 => src.push_str(&format!("<{name}>")),
+                2 | 3 => src.push_str(&format!("</{name}>")),
+                _ => src.push_str(if next() & 1 == 0 { "text ä" } else { "\n  " }),
+            }
+        }
+        let (toks, _) = tokenize(&src, super::super::html_lex::Flavor::Markup, 0);
+        let sets = Structure::build(src.as_bytes(), &toks);
+        let plain = Structure::build_as::<true>(src.as_bytes(), &toks);
+        assert_eq!(sets.close, plain.close, "{src}");
+        assert_eq!(sets.headings, plain.headings, "{src}");
+        assert_eq!(sets.footers_and_content, plain.footers_and_content, "{src}");
+        let info = |st: &Structure| {
+            st.pairs
+                .iter()
+                .map(|(t, p)| (*t, p.pairs, p.wider, p.body))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(info(&sets), info(&plain), "{src}");
+    }
+}
