@@ -82,8 +82,8 @@ use super::html_entities::char_ref;
 #[cfg(test)]
 use super::html_lex::tokenize;
 use super::html_lex::{
-    next_bit, sniff, tag_set, tokenize_with, ByteMasks, Kind, Tag, Token, BLANK, BOLD, CHROME,
-    ITALIC, JSX, MAIN, NOT_BOLD, SELF_CLOSING,
+    next_bit, sniff, tag_set, tokenize_with, ByteMasks, Flavor, Kind, Tag, Token, BLANK, BOLD,
+    CHROME, ITALIC, JSX, MAIN, NOT_BOLD, SELF_CLOSING,
 };
 use super::{names_the_notice, HeadingOracle, RawDocument, RawSection};
 use crate::textmap::MappedText;
@@ -121,7 +121,17 @@ pub fn parse(src: &str, oracle: &dyn HeadingOracle) -> RawDocument {
     }
     doc.comments = comments;
     // Walked only when a rule asks for it ([`page_footer`]).
-    doc.page_footer = page_footers(&toks, &st).next().is_some();
+    doc.page_footer = page_footers(&toks, &st).next().map(|i| {
+        let open = st.footer_open.iter().find(|f| f.0 as usize == i);
+        match open {
+            Some(&(_, Some(open))) if flavor == Flavor::Markup => FooterAt {
+                from: toks[i].start,
+                open,
+                page: st.page,
+            },
+            _ => FooterAt::WHOLE,
+        }
+    });
     super::html_lex::give_back_tokens(toks);
     st.give_back();
     masks.give_back();
@@ -144,12 +154,33 @@ thread_local! {
 /// notice lacks the controller or its contact details (a few pages in a
 /// hundred), and walking every page's footers as it was parsed cost
 /// ~10,000 instructions a page with one (most pages), normalizing the text
-/// more.
-pub fn page_footer(src: &str) -> Option<MappedText> {
-    let (flavor, start) = sniff(src);
+/// more. From the first footer on, where `at` says so ([`FooterAt`]).
+pub fn page_footer(src: &str, at: FooterAt) -> Option<MappedText> {
     let masks = ByteMasks::of(src.as_bytes());
-    let (toks, _) = tokenize_with(src, &masks, flavor, start);
-    let st = Structure::build(src.as_bytes(), &toks);
+    let (toks, st) = if at == FooterAt::WHOLE {
+        let (flavor, start) = sniff(src);
+        let (toks, _) = tokenize_with(src, &masks, flavor, start);
+        let st = Structure::build(src.as_bytes(), &toks);
+        (toks, st)
+    } else {
+        let (mut toks, _) = tokenize_with(src, &masks, Flavor::Markup, at.from as usize);
+        // The elements open at the footer, as the structure pass had them.
+        let open = |code: u64| Token {
+            start: at.from,
+            end: at.from,
+            name_end: at.from,
+            kind: Kind::Start,
+            tag: Tag::BY_ORD[code as usize - 1],
+            flags: 0,
+            level: 0,
+            ws: 0,
+        };
+        let seeds = (0..8).rev().map(|k| (at.open >> (8 * k)) & 0xff);
+        toks.splice(0..0, seeds.filter(|&c| c != 0).map(open));
+        let mut st = Structure::build(src.as_bytes(), &toks);
+        st.page = at.page;
+        (toks, st)
+    };
     let amps = &Amps::new(&masks);
     let mut out = MappedText::new();
     for i in page_footers(&toks, &st) {
@@ -175,6 +206,40 @@ pub fn page_footer(src: &str) -> Option<MappedText> {
     st.give_back();
     masks.give_back();
     (!out.is_empty()).then_some(out)
+}
+
+/// Where [`page_footer`] reads a page again: [`parse`] notes it for the
+/// first of the page's own footers ([`RawDocument::page_footer`]), and
+/// reading from it costs what the footers cost rather than the page (the
+/// 4 of the 27 real pages whose rules ask: 0.86 M instructions).
+///
+/// Reading from the footer's `<` gives the tokens the whole page gave from
+/// there on when the page is plain HTML ([`Flavor::Markup`]: the lexer is
+/// in its one mode between tokens, and what it remembers is only where
+/// searches failed); the structure pass gives the same closing tokens when
+/// it starts with the elements that were open at the footer (`html`,
+/// `body`, wrapping `div`s), noted when there are at most 8 and none is a
+/// `p`, `svg`, list or table (the pass's other state) or a heading or
+/// generic tag (whose level or name the pass compares). Else the whole
+/// page is read ([`Self::WHOLE`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FooterAt {
+    /// The first footer's start tag (0: the whole page).
+    from: u32,
+    /// The open elements below it, a byte each, the bottom one highest:
+    /// [`Tag::ord`] + 1.
+    open: u64,
+    /// [`Structure::page`] of the whole page.
+    page: bool,
+}
+
+impl FooterAt {
+    /// Read the whole page.
+    pub const WHOLE: FooterAt = FooterAt {
+        from: 0,
+        open: 0,
+        page: false,
+    };
 }
 
 /// The start tags of the page's own footers that hold something, in order.
@@ -348,6 +413,9 @@ struct Structure {
     /// Start tags of `footer`, `article`, `main` and `section`, in order,
     /// for [`page_footer`] (which read every token to find them).
     footers_and_content: Vec<u32>,
+    /// For each `footer` start tag, the elements open at it
+    /// ([`Pass1::open_code`]), for [`FooterAt`].
+    footer_open: Vec<(u32, Option<u64>)>,
     title: Option<u32>,
     /// The document has `html`/`head`/`body` tags (a page, not a component).
     page: bool,
@@ -390,6 +458,7 @@ impl Structure {
                 articles: Vec::new(),
                 pairs: Vec::new(),
                 footers_and_content: Vec::new(),
+                footer_open: Vec::new(),
                 title: None,
                 page: false,
             });
@@ -400,6 +469,7 @@ impl Structure {
         st.articles.clear();
         st.pairs.clear();
         st.footers_and_content.clear();
+        st.footer_open.clear();
         st.title = None;
         st.page = false;
         st
@@ -736,6 +806,31 @@ impl Pass1<'_> {
         }
     }
 
+    /// The open elements as [`FooterAt::open`] has them, if it can.
+    fn open_code(&self) -> Option<u64> {
+        const NOT: u64 = NOT_SPECIAL
+            | tag_set(&[
+                Tag::Block,
+                Tag::Scope,
+                Tag::P,
+                Tag::H(1),
+                Tag::Svg,
+                Tag::Table,
+                Tag::Dl,
+            ]);
+        if self.stack.len() > 8 {
+            return None;
+        }
+        let mut code = 0;
+        for o in &self.stack {
+            if o.tag.is_in(NOT) {
+                return None;
+            }
+            code = (code << 8) | (u64::from(o.tag.ord()) + 1);
+        }
+        Some(code)
+    }
+
     /// What [`Self::start`] notes of a start tag in `NOTED`.
     fn note(&mut self, i: usize, t: &Token) {
         let tag = t.tag;
@@ -748,7 +843,12 @@ impl Pass1<'_> {
                 self.st.articles.push(i as u32);
                 self.st.footers_and_content.push(i as u32);
             }
-            Tag::Section | Tag::Footer => self.st.footers_and_content.push(i as u32),
+            Tag::Section => self.st.footers_and_content.push(i as u32),
+            Tag::Footer => {
+                self.st.footers_and_content.push(i as u32);
+                let open = self.open_code();
+                self.st.footer_open.push((i as u32, open));
+            }
             Tag::Title if self.st.title.is_none() && self.open_svg == 0 => {
                 self.st.title = Some(i as u32)
             }
@@ -1084,7 +1184,7 @@ impl<'a> Builder<'a> {
             preamble: self.preamble.unwrap_or_default(),
             sections: self.sections,
             comments: Vec::new(),
-            page_footer: false,
+            page_footer: None,
             mail_links: Vec::new(),
         }
     }

@@ -1574,8 +1574,9 @@ fn page_footers_outside_content_are_kept_aside() {
         "<body><main><h2>Rekisterinpitäjä</h2><p>Oy</p><footer><p>Päivitetty</p></footer></main>\
                <footer><h3>Yhteystiedot</h3><p>Kuura Oy, Y-tunnus 1234567-8</p></footer>\
                <footer></footer><footer><p>info@kuura.fi</p></footer></body>";
-    assert!(parse_checked(src, &NoOracle).page_footer);
-    let f = page_footer(src).expect("a footer");
+    let at = parse_checked(src, &NoOracle).page_footer.expect("footers");
+    assert_ne!(at, FooterAt::WHOLE);
+    let f = page_footer(src, at).expect("a footer");
     assert_eq!(
         f.text,
         "Yhteystiedot\nKuura Oy, Y-tunnus 1234567-8\ninfo@kuura.fi"
@@ -1585,10 +1586,14 @@ fn page_footers_outside_content_are_kept_aside() {
         "<main><h2>A</h2><p>b</p><footer><p>c</p></footer></main>",
         "<article><h2>A</h2></article><footer></footer><footer>  </footer>",
     ] {
-        assert_eq!(page_footer(src).map(|f| f.text), None, "{src}");
+        assert_eq!(
+            page_footer(src, FooterAt::WHOLE).map(|f| f.text),
+            None,
+            "{src}"
+        );
     }
     let src = "<main><h2>A</h2><p>b</p><footer><p>c</p></footer></main>";
-    assert!(!parse_checked(src, &NoOracle).page_footer);
+    assert_eq!(parse_checked(src, &NoOracle).page_footer, None);
 }
 
 /// The tag sets ([`Tag::is_in`] over [`tag_set`] masks) say what the plain
@@ -1664,6 +1669,7 @@ fn tag_sets_agree_with_matches() {
             assert_eq!(a.ord() == b.ord(), same, "{a:?} {b:?}");
         }
         assert!(a.ord() < 64);
+        assert_eq!(Tag::BY_ORD[a.ord() as usize].ord(), a.ord(), "{a:?}");
     }
     for t in all {
         let special = !matches!(
@@ -1811,4 +1817,81 @@ fn end_tag_sets_close_what_the_plain_searches_closed() {
         };
         assert_eq!(info(&sets), info(&plain), "{src}");
     }
+}
+
+/// [`page_footer`] from the first footer ([`FooterAt`]) reads what it read
+/// from the whole page, on random pages: footers at the top level and in
+/// `body`, in content, in lists, tables, `p` and custom elements, with
+/// unclosed elements, implied ends and `</body>` before, in and after them,
+/// templates, entities and non-ASCII text.
+#[test]
+fn page_footer_from_the_footer_reads_what_the_whole_page_read() {
+    const PARTS: [&str; 34] = [
+        "<footer>",
+        "</footer>",
+        "<footer>",
+        "</footer>",
+        "<p>",
+        "</p>",
+        "<main>",
+        "</main>",
+        "<article>",
+        "</article>",
+        "<section>",
+        "</section>",
+        "<h2>",
+        "</h2>",
+        "<li>",
+        "<ul>",
+        "</ul>",
+        "<table><tr><td>",
+        "</table>",
+        "<dl><dt>",
+        "<dd>",
+        "</dl>",
+        "</body>",
+        "<body>",
+        "<template>",
+        "</template>",
+        "<my-el>",
+        "</MY-EL>",
+        "<div>",
+        "</div>",
+        "<div>",
+        "<nav>",
+        "</nav>",
+        "<b>",
+    ];
+    const TEXTS: [&str; 6] = [
+        "Kuura Oy",
+        "ä &auml; x",
+        "\n  ",
+        "<br>",
+        "<b>Y</b>",
+        "<!-- c -->",
+    ];
+    let mut next = crate::xorshift(0xf007_e125);
+    let mut seen = [0usize; 2];
+    for round in 0..6_000 {
+        let mut src = String::from(match round % 3 {
+            0 => "<!DOCTYPE html><html><head><title>T</title></head><body>",
+            1 => "<html><body>",
+            _ => "",
+        });
+        for _ in 0..next() % 40 {
+            if next().is_multiple_of(3) {
+                src.push_str(TEXTS[(next() % TEXTS.len() as u64) as usize]);
+            } else {
+                src.push_str(PARTS[(next() % PARTS.len() as u64) as usize]);
+            }
+        }
+        let Some(at) = parse_checked(&src, &NoOracle).page_footer else {
+            continue;
+        };
+        seen[usize::from(at != FooterAt::WHOLE)] += 1;
+        let whole = page_footer(&src, FooterAt::WHOLE);
+        assert_eq!(page_footer(&src, at), whole, "{src}");
+    }
+    // Both ways were taken often (~1,000 from the footer, ~850 whole).
+    assert!(seen[1] > 400 && seen[0] > 400, "{seen:?}");
 }
