@@ -355,7 +355,7 @@ pub struct Notice {
 /// their text once a rule asked for it.
 #[derive(Debug, Clone, Default)]
 struct PageFooter {
-    has: bool,
+    at: Option<crate::parse::html::FooterAt>,
     text: OnceLock<Option<NormText>>,
 }
 
@@ -366,11 +366,9 @@ impl Notice {
     ///
     /// Made on first use ([`crate::parse::html::page_footer`] says why).
     pub fn page_footer(&self, source: &str) -> Option<&NormText> {
-        if !self.page_footer.has {
-            return None;
-        }
+        let at = self.page_footer.at?;
         (self.page_footer.text)
-            .get_or_init(|| crate::parse::html::page_footer(source).map(normalize))
+            .get_or_init(|| crate::parse::html::page_footer(source, at).map(normalize))
             .as_ref()
     }
 }
@@ -1148,7 +1146,7 @@ pub fn build(raw: RawDocument, format: Format, table: &HeadingTable) -> Notice {
     }
     let date = dates.finish();
     let page_footer = PageFooter {
-        has: raw.page_footer,
+        at: raw.page_footer,
         text: OnceLock::new(),
     };
     Notice {

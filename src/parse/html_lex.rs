@@ -105,6 +105,143 @@ pub(super) enum Tag {
 }
 
 impl Tag {
+    /// The variant's place in the declaration (under 64), for sets of
+    /// tags as bit masks ([`tag_set`]): a `matches!` over a few
+    /// variants of this enum (which has a payload) compiled to a jump
+    /// table, which mispredicted as the tags changed. This `match` is
+    /// the discriminant itself.
+    #[inline(always)]
+    pub(super) const fn ord(self) -> u32 {
+        match self {
+            Tag::Other => 0,
+            Tag::Inline => 1,
+            Tag::Em => 2,
+            Tag::Void => 3,
+            Tag::Block => 4,
+            Tag::Scope => 5,
+            Tag::Media => 6,
+            Tag::P => 7,
+            Tag::Div => 8,
+            Tag::Br => 9,
+            Tag::Hr => 10,
+            Tag::H(_) => 11,
+            Tag::Li => 12,
+            Tag::Ul => 13,
+            Tag::Ol => 14,
+            Tag::Dl => 15,
+            Tag::Dt => 16,
+            Tag::Dd => 17,
+            Tag::Table => 18,
+            Tag::Caption => 19,
+            Tag::TSect => 20,
+            Tag::Tr => 21,
+            Tag::Td => 22,
+            Tag::Th => 23,
+            Tag::Main => 24,
+            Tag::Article => 25,
+            Tag::Section => 26,
+            Tag::Aside => 27,
+            Tag::Nav => 28,
+            Tag::Header => 29,
+            Tag::Footer => 30,
+            Tag::Body => 31,
+            Tag::Html => 32,
+            Tag::Head => 33,
+            Tag::Title => 34,
+            Tag::Script => 35,
+            Tag::Style => 36,
+            Tag::Noscript => 37,
+            Tag::Template => 38,
+            Tag::Textarea => 39,
+            Tag::Xmp => 40,
+            Tag::Iframe => 41,
+            Tag::Noembed => 42,
+            Tag::Noframes => 43,
+            Tag::Plaintext => 44,
+            Tag::Svg => 45,
+            Tag::Math => 46,
+            Tag::Form => 47,
+            Tag::Button => 48,
+            Tag::Select => 49,
+            Tag::Option => 50,
+            Tag::Datalist => 51,
+            Tag::Object => 52,
+            Tag::Dialog => 53,
+            Tag::B => 54,
+            Tag::Strong => 55,
+            Tag::Summary => 56,
+            Tag::Details => 57,
+        }
+    }
+
+    /// The tags by [`Self::ord`] (a heading of level 1).
+    pub(super) const BY_ORD: [Tag; 58] = [
+        Tag::Other,
+        Tag::Inline,
+        Tag::Em,
+        Tag::Void,
+        Tag::Block,
+        Tag::Scope,
+        Tag::Media,
+        Tag::P,
+        Tag::Div,
+        Tag::Br,
+        Tag::Hr,
+        Tag::H(1),
+        Tag::Li,
+        Tag::Ul,
+        Tag::Ol,
+        Tag::Dl,
+        Tag::Dt,
+        Tag::Dd,
+        Tag::Table,
+        Tag::Caption,
+        Tag::TSect,
+        Tag::Tr,
+        Tag::Td,
+        Tag::Th,
+        Tag::Main,
+        Tag::Article,
+        Tag::Section,
+        Tag::Aside,
+        Tag::Nav,
+        Tag::Header,
+        Tag::Footer,
+        Tag::Body,
+        Tag::Html,
+        Tag::Head,
+        Tag::Title,
+        Tag::Script,
+        Tag::Style,
+        Tag::Noscript,
+        Tag::Template,
+        Tag::Textarea,
+        Tag::Xmp,
+        Tag::Iframe,
+        Tag::Noembed,
+        Tag::Noframes,
+        Tag::Plaintext,
+        Tag::Svg,
+        Tag::Math,
+        Tag::Form,
+        Tag::Button,
+        Tag::Select,
+        Tag::Option,
+        Tag::Datalist,
+        Tag::Object,
+        Tag::Dialog,
+        Tag::B,
+        Tag::Strong,
+        Tag::Summary,
+        Tag::Details,
+    ];
+
+    /// Whether the tag is in `set` ([`tag_set`]).
+    #[inline(always)]
+    pub(super) const fn is_in(self, set: u64) -> bool {
+        set >> self.ord() & 1 != 0
+    }
+
     /// The element for a tag name (any case).
     #[inline]
     pub(super) fn of(name: &[u8]) -> Tag {
@@ -160,14 +297,21 @@ impl Tag {
 
     /// Whether end tags must compare names (the tag stands for many names).
     pub(super) fn is_generic(self) -> bool {
-        matches!(
-            self,
-            Tag::Other | Tag::Inline | Tag::Em | Tag::Void | Tag::Block | Tag::Scope | Tag::Media
-        )
+        const GENERIC: u64 = tag_set(&[
+            Tag::Other,
+            Tag::Inline,
+            Tag::Em,
+            Tag::Void,
+            Tag::Block,
+            Tag::Scope,
+            Tag::Media,
+        ]);
+        self.is_in(GENERIC)
     }
 
     pub(super) fn is_void(self) -> bool {
-        matches!(self, Tag::Void | Tag::Br | Tag::Hr)
+        const VOID: u64 = tag_set(&[Tag::Void, Tag::Br, Tag::Hr]);
+        self.is_in(VOID)
     }
 
     /// Elements whose content the HTML tokenizer reads as raw text.
@@ -186,6 +330,17 @@ impl Tag {
                 | Tag::Plaintext
         )
     }
+}
+
+/// The bit mask of `tags` for [`Tag::is_in`].
+pub(super) const fn tag_set(tags: &[Tag]) -> u64 {
+    let mut m = 0;
+    let mut i = 0;
+    while i < tags.len() {
+        m |= 1 << tags[i].ord();
+        i += 1;
+    }
+    m
 }
 
 /// A tag name of up to 8 bytes as a number (byte `i` in bits `8i..8i+8`).

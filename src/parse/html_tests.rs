@@ -1574,8 +1574,9 @@ fn page_footers_outside_content_are_kept_aside() {
         "<body><main><h2>Rekisterinpitäjä</h2><p>Oy</p><footer><p>Päivitetty</p></footer></main>\
                <footer><h3>Yhteystiedot</h3><p>Kuura Oy, Y-tunnus 1234567-8</p></footer>\
                <footer></footer><footer><p>info@kuura.fi</p></footer></body>";
-    assert!(parse_checked(src, &NoOracle).page_footer);
-    let f = page_footer(src).expect("a footer");
+    let at = parse_checked(src, &NoOracle).page_footer.expect("footers");
+    assert_ne!(at, FooterAt::WHOLE);
+    let f = page_footer(src, at).expect("a footer");
     assert_eq!(
         f.text,
         "Yhteystiedot\nKuura Oy, Y-tunnus 1234567-8\ninfo@kuura.fi"
@@ -1585,8 +1586,312 @@ fn page_footers_outside_content_are_kept_aside() {
         "<main><h2>A</h2><p>b</p><footer><p>c</p></footer></main>",
         "<article><h2>A</h2></article><footer></footer><footer>  </footer>",
     ] {
-        assert_eq!(page_footer(src).map(|f| f.text), None, "{src}");
+        assert_eq!(
+            page_footer(src, FooterAt::WHOLE).map(|f| f.text),
+            None,
+            "{src}"
+        );
     }
     let src = "<main><h2>A</h2><p>b</p><footer><p>c</p></footer></main>";
-    assert!(!parse_checked(src, &NoOracle).page_footer);
+    assert_eq!(parse_checked(src, &NoOracle).page_footer, None);
+}
+
+/// The tag sets ([`Tag::is_in`] over [`tag_set`] masks) say what the plain
+/// `matches!` they replaced said, for every tag (every heading level too),
+/// and [`Tag::ord`] tells the variants apart.
+#[test]
+fn tag_sets_agree_with_matches() {
+    let mut all: Vec<Tag> = vec![
+        Tag::Other,
+        Tag::Inline,
+        Tag::Em,
+        Tag::Void,
+        Tag::Block,
+        Tag::Scope,
+        Tag::Media,
+        Tag::P,
+        Tag::Div,
+        Tag::Br,
+        Tag::Hr,
+    ];
+    all.extend((0..=7).map(Tag::H));
+    all.extend([
+        Tag::Li,
+        Tag::Ul,
+        Tag::Ol,
+        Tag::Dl,
+        Tag::Dt,
+        Tag::Dd,
+        Tag::Table,
+        Tag::Caption,
+        Tag::TSect,
+        Tag::Tr,
+        Tag::Td,
+        Tag::Th,
+        Tag::Main,
+        Tag::Article,
+        Tag::Section,
+        Tag::Aside,
+        Tag::Nav,
+        Tag::Header,
+        Tag::Footer,
+        Tag::Body,
+        Tag::Html,
+        Tag::Head,
+        Tag::Title,
+        Tag::Script,
+        Tag::Style,
+        Tag::Noscript,
+        Tag::Template,
+        Tag::Textarea,
+        Tag::Xmp,
+        Tag::Iframe,
+        Tag::Noembed,
+        Tag::Noframes,
+        Tag::Plaintext,
+        Tag::Svg,
+        Tag::Math,
+        Tag::Form,
+        Tag::Button,
+        Tag::Select,
+        Tag::Option,
+        Tag::Datalist,
+        Tag::Object,
+        Tag::Dialog,
+        Tag::B,
+        Tag::Strong,
+        Tag::Summary,
+        Tag::Details,
+    ]);
+    for a in &all {
+        for b in &all {
+            let same = std::mem::discriminant(a) == std::mem::discriminant(b);
+            assert_eq!(a.ord() == b.ord(), same, "{a:?} {b:?}");
+        }
+        assert!(a.ord() < 64);
+        assert_eq!(Tag::BY_ORD[a.ord() as usize].ord(), a.ord(), "{a:?}");
+    }
+    for t in all {
+        let special = !matches!(
+            t,
+            Tag::Other | Tag::Inline | Tag::Em | Tag::B | Tag::Strong | Tag::Media | Tag::Void
+        );
+        assert_eq!(is_special(t), special, "{t:?}");
+        let scope = matches!(
+            t,
+            Tag::Html
+                | Tag::Table
+                | Tag::Td
+                | Tag::Th
+                | Tag::Caption
+                | Tag::Template
+                | Tag::Object
+                | Tag::Scope
+                | Tag::Svg
+                | Tag::Math
+        );
+        assert_eq!(is_scope(t), scope, "{t:?}");
+        let p = matches!(
+            t,
+            Tag::P
+                | Tag::Div
+                | Tag::Block
+                | Tag::H(_)
+                | Tag::Li
+                | Tag::Dd
+                | Tag::Dt
+                | Tag::Ul
+                | Tag::Ol
+                | Tag::Dl
+                | Tag::Table
+                | Tag::Main
+                | Tag::Article
+                | Tag::Section
+                | Tag::Aside
+                | Tag::Nav
+                | Tag::Header
+                | Tag::Footer
+                | Tag::Summary
+                | Tag::Details
+                | Tag::Form
+                | Tag::Hr
+                | Tag::Dialog
+                | Tag::Plaintext
+                | Tag::Xmp
+        );
+        assert_eq!(closes_p(t), p, "{t:?}");
+        let block = matches!(
+            t,
+            Tag::P
+                | Tag::Div
+                | Tag::Br
+                | Tag::Hr
+                | Tag::H(_)
+                | Tag::Li
+                | Tag::Ul
+                | Tag::Ol
+                | Tag::Dl
+                | Tag::Dt
+                | Tag::Dd
+                | Tag::Table
+                | Tag::Caption
+                | Tag::TSect
+                | Tag::Tr
+                | Tag::Td
+                | Tag::Th
+                | Tag::Main
+                | Tag::Article
+                | Tag::Section
+                | Tag::Aside
+                | Tag::Nav
+                | Tag::Header
+                | Tag::Footer
+                | Tag::Body
+                | Tag::Html
+                | Tag::Block
+                | Tag::Summary
+                | Tag::Details
+                | Tag::Form
+                | Tag::Dialog
+                | Tag::Xmp
+                | Tag::Plaintext
+                | Tag::Template
+        );
+        assert_eq!(is_block(t), block, "{t:?}");
+        assert_eq!(
+            t.is_void(),
+            matches!(t, Tag::Void | Tag::Br | Tag::Hr),
+            "{t:?}"
+        );
+        assert_eq!(
+            t.is_generic(),
+            matches!(
+                t,
+                Tag::Other
+                    | Tag::Inline
+                    | Tag::Em
+                    | Tag::Void
+                    | Tag::Block
+                    | Tag::Scope
+                    | Tag::Media
+            ),
+            "{t:?}"
+        );
+    }
+}
+
+/// The structure pass's end tags, one search told by tag sets, close what
+/// the four searches they replaced closed ([`Pass1::end_plain`]), on
+/// random tag soup: headings of every level, `p` in and out of buttons and
+/// scopes, phrasing and generic elements (custom names in any case),
+/// lists, tables, void elements and unmatched end tags.
+#[test]
+fn end_tag_sets_close_what_the_plain_searches_closed() {
+    const NAMES: [&str; 30] = [
+        "p", "h1", "h2", "H3", "h6", "div", "span", "a", "b", "em", "li", "ul", "dl", "dt", "dd",
+        "table", "tr", "td", "th", "button", "svg", "section", "footer", "my-el", "My-El",
+        "other-el", "br", "img", "option", "template",
+    ];
+    let mut next = crate::xorshift(0x5e75_0f7a);
+    for _ in 0..3_000 {
+        let mut src = String::from("<body>");
+        for _ in 0..next() % 60 {
+            let name = NAMES[(next() % NAMES.len() as u64) as usize];
+            match next() % 5 {
+                0 | 1 => src.push_str(&format!("<{name}>")),
+                2 | 3 => src.push_str(&format!("</{name}>")),
+                _ => src.push_str(if next() & 1 == 0 { "text ä" } else { "\n  " }),
+            }
+        }
+        let (toks, _) = tokenize(&src, super::super::html_lex::Flavor::Markup, 0);
+        let sets = Structure::build(src.as_bytes(), &toks);
+        let plain = Structure::build_as::<true>(src.as_bytes(), &toks);
+        assert_eq!(sets.close, plain.close, "{src}");
+        assert_eq!(sets.headings, plain.headings, "{src}");
+        assert_eq!(sets.footers_and_content, plain.footers_and_content, "{src}");
+        let info = |st: &Structure| {
+            st.pairs
+                .iter()
+                .map(|(t, p)| (*t, p.pairs, p.wider, p.body))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(info(&sets), info(&plain), "{src}");
+    }
+}
+
+/// [`page_footer`] from the first footer ([`FooterAt`]) reads what it read
+/// from the whole page, on random pages: footers at the top level and in
+/// `body`, in content, in lists, tables, `p` and custom elements, with
+/// unclosed elements, implied ends and `</body>` before, in and after them,
+/// templates, entities and non-ASCII text.
+#[test]
+fn page_footer_from_the_footer_reads_what_the_whole_page_read() {
+    const PARTS: [&str; 34] = [
+        "<footer>",
+        "</footer>",
+        "<footer>",
+        "</footer>",
+        "<p>",
+        "</p>",
+        "<main>",
+        "</main>",
+        "<article>",
+        "</article>",
+        "<section>",
+        "</section>",
+        "<h2>",
+        "</h2>",
+        "<li>",
+        "<ul>",
+        "</ul>",
+        "<table><tr><td>",
+        "</table>",
+        "<dl><dt>",
+        "<dd>",
+        "</dl>",
+        "</body>",
+        "<body>",
+        "<template>",
+        "</template>",
+        "<my-el>",
+        "</MY-EL>",
+        "<div>",
+        "</div>",
+        "<div>",
+        "<nav>",
+        "</nav>",
+        "<b>",
+    ];
+    const TEXTS: [&str; 6] = [
+        "Kuura Oy",
+        "ä &auml; x",
+        "\n  ",
+        "<br>",
+        "<b>Y</b>",
+        "<!-- c -->",
+    ];
+    let mut next = crate::xorshift(0xf007_e125);
+    let mut seen = [0usize; 2];
+    for round in 0..6_000 {
+        let mut src = String::from(match round % 3 {
+            0 => "<!DOCTYPE html><html><head><title>T</title></head><body>",
+            1 => "<html><body>",
+            _ => "",
+        });
+        for _ in 0..next() % 40 {
+            if next().is_multiple_of(3) {
+                src.push_str(TEXTS[(next() % TEXTS.len() as u64) as usize]);
+            } else {
+                src.push_str(PARTS[(next() % PARTS.len() as u64) as usize]);
+            }
+        }
+        let Some(at) = parse_checked(&src, &NoOracle).page_footer else {
+            continue;
+        };
+        seen[usize::from(at != FooterAt::WHOLE)] += 1;
+        let whole = page_footer(&src, FooterAt::WHOLE);
+        assert_eq!(page_footer(&src, at), whole, "{src}");
+    }
+    // Both ways were taken often (~1,000 from the footer, ~850 whole).
+    assert!(seen[1] > 400 && seen[0] > 400, "{seen:?}");
 }

@@ -189,8 +189,8 @@ pub struct RawDocument {
     pub comments: Vec<Comment>,
     /// HTML only: the page has footers, which are not part of the notice
     /// but may hold the controller's contact details (their text:
-    /// [`html::page_footer`], made when a rule asks).
-    pub page_footer: bool,
+    /// [`html::page_footer`], made when a rule asks, from here).
+    pub page_footer: Option<html::FooterAt>,
     /// E-mail links that show one address and send to another (outside
     /// comments).
     pub mail_links: Vec<links::MailLink>,
