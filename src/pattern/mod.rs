@@ -2526,14 +2526,71 @@ mod tests {
         let mut next = crate::xorshift(0x5eed);
         let mut checked = 0;
         let mut bounded_checked = 0;
-        for (re, w) in BUILTIN_REGEX_WINDOWS {
-            let Some((f, b)) = w else { continue };
-            let window = Window::of_alternatives([Some((
-                (f.iter().map(|x| x.to_string()).collect(), b.to_vec()),
-                regex_factor_ends_words(re),
-            ))])
-            .expect("a factor")
-            .requiring(regex_required(re));
+        let mut required_checked = 0;
+        // The built-in regexes, with what `build.rs` found; and regexes as
+        // a user might write them, with their factors and required
+        // literals worked out here (the required ones from a sample of
+        // their own words, as `build.rs` does from the fixtures), where
+        // runs of optional pieces, alternations, classes and repetitions
+        // sit beside plain text.
+        let mut cases: Vec<(
+            String,
+            Vec<String>,
+            Vec<u8>,
+            bool,
+            bool,
+            Option<Vec<String>>,
+        )> = BUILTIN_REGEX_WINDOWS
+            .iter()
+            .filter_map(|(re, w)| {
+                let (f, b) = (*w)?;
+                Some((
+                    re.to_string(),
+                    f.iter().map(|x| x.to_string()).collect(),
+                    b.to_vec(),
+                    regex_factor_ends_words(re),
+                    regex_factor_begins_words(re),
+                    regex_required(re),
+                ))
+            })
+            .collect();
+        let users = [
+            r"(?:sopimu|suostumu)[a-zåäö]*(?:, (?:sopimu|suostumu)[a-zåäö]*)+,? (?:tai|or) (?:sopimu|suostumu)",
+            r"(?:sopimu|suostumu)[a-zåäö]*,? (?:tai|or)? ?(?:the )?(?:sopimu|suostumu)[a-z]*",
+            r"(?:data|information) (?:is|are)?\s*(?:deleted|kept)",
+            r"(?:eu|eta)(?::n)? ?/ ?(?:eu|eta)(?::n)? ulkopuol[a-zåäö]*",
+            r"maksu(?:a|n)?,? (?:ja|tai)+ [^.]*?euro(?:a|n)*",
+            r"\b(?:ei|emme)\b (?:tai|or){1,2} (?:kerää|kerätä)\s",
+            r"(?i)(?:Sopimu|suostumu)[a-zåäö]* (?:TAI|or) (?:x|y)?sopimu",
+            r"tiedot(?: ja| tai)* (?:poistetaan|säilytetään)(?:\.|,)? (?:ei|or)",
+        ];
+        for re in users {
+            let Some((f, b)) = regex_prefixes::window(re, "") else {
+                panic!("{re} has no window")
+            };
+            let words: Vec<&str> = (re.split(|c: char| !c.is_alphanumeric()))
+                .filter(|x| !x.is_empty())
+                .collect();
+            let mut sample = String::new();
+            for _ in 0..400 {
+                sample.push_str(words[next() as usize % words.len()]);
+                sample.push_str([" ", " ", ", ", ". "][next() as usize % 4]);
+            }
+            cases.push((
+                re.to_string(),
+                f,
+                b,
+                regex_prefixes::factor_ends_words(re, ""),
+                regex_prefixes::factor_begins_words(re, ""),
+                regex_prefixes::required(re, &sample),
+            ));
+        }
+        for (re, f, b, ends_words, begins_words, required) in &cases {
+            let re = re.as_str();
+            required_checked += usize::from(required.is_some());
+            let window = Window::of_alternatives([Some(((f.clone(), b.clone()), *ends_words))])
+                .expect("a factor")
+                .requiring(required.clone());
             let compiled = Part::compile(&format!("(?:{re})")).expect("built-in regexes compile");
             let mut words: Vec<String> = re
                 .split(|c: char| !c.is_alphanumeric() && c != ':')
@@ -2543,6 +2600,9 @@ mod tests {
             words.extend(f.iter().map(|x| x.to_string()));
             // The factor inside longer words too (`keräämme`).
             words.extend(f.iter().map(|x| format!("{}mme", x.trim_end())));
+            // The required literals alone and inside words (`suoramarkkinointi`).
+            words.extend(required.iter().flatten().map(|x| x.trim().to_string()));
+            words.extend((required.iter().flatten()).map(|x| format!("suo{}mme", x.trim())));
             words.extend(["12345", "euro", "ei", "voi", "a"].map(String::from));
             let seps = [" ", " ", " ", ", ", ". ", "\n", "."];
             let mut texts = vec![real.clone()];
@@ -2585,7 +2645,7 @@ mod tests {
                     })
                     .map(|(p, _)| p as u32)
                     .collect();
-                let lists = if regex_factor_begins_words(re) {
+                let lists = if *begins_words {
                     vec![None, Some(&listed[..])]
                 } else {
                     vec![None]
@@ -2629,6 +2689,10 @@ mod tests {
             }
         }
         assert!(checked > 500, "only {checked} matches compared");
+        assert!(
+            required_checked > 6,
+            "only {required_checked} regexes with required literals"
+        );
         assert!(
             bounded_checked > 500,
             "only {bounded_checked} bounded matches compared"
