@@ -2514,6 +2514,17 @@ mod tests {
         );
     }
 
+    /// A regex, its window's factor and barriers, whether the factor ends
+    /// and begins words, and its required literals.
+    type Case = (
+        String,
+        Vec<String>,
+        Vec<u8>,
+        bool,
+        bool,
+        Option<Vec<String>>,
+    );
+
     /// Searching only the windows around a regex's factor finds the same
     /// matches as searching the whole text, for every built-in regex with a
     /// window: on the fixtures and the corpus (when present), and on random
@@ -2533,14 +2544,7 @@ mod tests {
         // their own words, as `build.rs` does from the fixtures), where
         // runs of optional pieces, alternations, classes and repetitions
         // sit beside plain text.
-        let mut cases: Vec<(
-            String,
-            Vec<String>,
-            Vec<u8>,
-            bool,
-            bool,
-            Option<Vec<String>>,
-        )> = BUILTIN_REGEX_WINDOWS
+        let mut cases: Vec<Case> = BUILTIN_REGEX_WINDOWS
             .iter()
             .filter_map(|(re, w)| {
                 let (f, b) = (*w)?;
