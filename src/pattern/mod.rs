@@ -1090,6 +1090,8 @@ impl WordPart {
     ) {
         let starts = (!self.terms.is_empty())
             .then(|| self.starts.get_or_init(|| words::Starts::new(&self.terms)));
+        // Fetched once, not at each listed start.
+        let prefixes = listed.map(|_| self.prefixes());
         // The regex part, compiled when its window first needs it.
         let (re, re_from) = match self.regex.as_ref().map(|p| (p, p.first_possible(text))) {
             Some((p, Some(from))) => (Some(p), from),
@@ -1156,14 +1158,14 @@ impl WordPart {
                         let end = self.terms[id as usize].end_at(text, at)?;
                         Some((at, id, end))
                     };
-                    word = match listed {
+                    word = match prefixes {
                         // Only the terms one of whose first stems is there
                         // (a listed start is a word edge, so most of the
                         // terms with its first letter are not), each from
                         // the forms found there, in order: a term with two
                         // stems there (`lak`, `la`) tries each once.
-                        Some(_) => {
-                            (self.prefixes().at(&text.as_bytes()[at..]).iter()).find_map(|&e| {
+                        Some(prefixes) => {
+                            (prefixes.at(&text.as_bytes()[at..]).iter()).find_map(|&e| {
                                 let id = e >> words::FORM_BITS;
                                 let form = (e & ((1 << words::FORM_BITS) - 1)) as usize;
                                 let end = self.terms[id as usize].end_at_form(text, at, form)?;

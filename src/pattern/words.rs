@@ -756,7 +756,8 @@ impl StemIds {
         for &b in text {
             let next = ((cell >> 32) & 0x7FFF_FFFF) as usize + self.class[b as usize] as usize;
             cell = match self.cells.get(next) {
-                Some(&c) if c as u32 as usize == state => c,
+                // As `u32`s: one compare, no widening.
+                Some(&c) if c as u32 == state as u32 => c,
                 _ => break,
             };
             state = next;
