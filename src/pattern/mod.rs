@@ -1050,8 +1050,10 @@ struct WordPart {
     regex: Option<Part>,
     check_left: bool,
     starts: OnceLock<words::Starts>,
-    /// The terms' [`words::WordTerm::match_prefixes`] → term ids, for
-    /// trying at a listed start only the terms that can match there.
+    /// The terms' [`words::WordTerm::match_prefixes`] → term ids, each
+    /// with its form in the low [`words::FORM_BITS`], for trying at a
+    /// listed start only the terms that can match there, from the forms
+    /// whose stems are there.
     prefixes: OnceLock<words::StemIds>,
 }
 
@@ -1060,8 +1062,12 @@ impl WordPart {
         self.prefixes.get_or_init(|| {
             let mut entries = Vec::new();
             for (id, t) in self.terms.iter().enumerate() {
-                for s in t.match_prefixes().unwrap_or_default() {
-                    entries.push((s, id as u32));
+                for (s, form) in t.match_prefixes().unwrap_or_default() {
+                    assert!(
+                        form < 1 << words::FORM_BITS,
+                        "too many forms of a first word"
+                    );
+                    entries.push((s, (id as u32) << words::FORM_BITS | form as u32));
                 }
             }
             words::StemIds::new(&entries)
@@ -1084,6 +1090,8 @@ impl WordPart {
     ) {
         let starts = (!self.terms.is_empty())
             .then(|| self.starts.get_or_init(|| words::Starts::new(&self.terms)));
+        // Fetched once, not at each listed start.
+        let prefixes = listed.map(|_| self.prefixes());
         // The regex part, compiled when its window first needs it.
         let (re, re_from) = match self.regex.as_ref().map(|p| (p, p.first_possible(text))) {
             Some((p, Some(from))) => (Some(p), from),
@@ -1150,15 +1158,20 @@ impl WordPart {
                         let end = self.terms[id as usize].end_at(text, at)?;
                         Some((at, id, end))
                     };
-                    word = match listed {
+                    word = match prefixes {
                         // Only the terms one of whose first stems is there
                         // (a listed start is a word edge, so most of the
-                        // terms with its first letter are not).
-                        // In order, a term with two stems there (`lak`,
-                        // `la`) once.
-                        Some(_) => (self.prefixes().at(&text.as_bytes()[at..]).iter())
-                            .copied()
-                            .find_map(try_term),
+                        // terms with its first letter are not), each from
+                        // the forms found there, in order: a term with two
+                        // stems there (`lak`, `la`) tries each once.
+                        Some(prefixes) => {
+                            (prefixes.at(&text.as_bytes()[at..]).iter()).find_map(|&e| {
+                                let id = e >> words::FORM_BITS;
+                                let form = (e & ((1 << words::FORM_BITS) - 1)) as usize;
+                                let end = self.terms[id as usize].end_at_form(text, at, form)?;
+                                Some((at, id, end))
+                            })
+                        }
                         None => st.at(text, at).find_map(try_term),
                     };
                     if word.is_some() {

@@ -222,6 +222,29 @@ impl WordTerm {
         self.end_from(text.as_bytes(), at, 0)
     }
 
+    /// [`Self::end_at`] where the stem of its first word's form `form` is
+    /// known to be at `at` (a [`Self::match_prefixes`] of that form is):
+    /// only that form's ways are tried. Trying each listed form in order
+    /// (the forms of a term ascending) is `end_at`: the forms not listed
+    /// cannot match there. The prefix walk already found the stem, so the
+    /// other forms' compares are saved (most of a listed start's tries).
+    pub(super) fn end_at_form(&self, text: &str, at: usize, form: usize) -> Option<usize> {
+        let text = text.as_bytes();
+        let f = &self.words[0][form];
+        debug_assert!(has_prefix(&text[at..], f.stem.as_bytes()));
+        let mut end = at + f.stem.len();
+        if f.open {
+            end = word_end(text, end);
+        }
+        if self.words.len() == 1 {
+            Some(end)
+        } else if matches!(text.get(end), Some(b' ' | b'-')) {
+            self.end_from(text, end + 1, 1)
+        } else {
+            None
+        }
+    }
+
     /// [`Self::end_at`] from word `k` at `pos`.
     fn end_from(&self, text: &[u8], pos: usize, k: usize) -> Option<usize> {
         let last = k + 1 == self.words.len();
@@ -406,25 +429,27 @@ impl WordTerm {
     /// and when its first word is closed, each followed by a space or a
     /// hyphen and the first [`NEXT_WORD_BYTES`] bytes of a stem of the
     /// second word (`on alle` and `on-alle`, where the first stem is only
-    /// the common `on`). `None` as for [`Self::first_stems`].
-    pub(super) fn match_prefixes(&self) -> Option<Vec<Vec<u8>>> {
-        let firsts = self.first_stems()?;
-        let mut out: Vec<Vec<u8>> = Vec::new();
+    /// the common `on`). Each with the form of the first word it starts
+    /// with ([`Self::end_at_form`]). `None` as for [`Self::first_stems`].
+    pub(super) fn match_prefixes(&self) -> Option<Vec<(Vec<u8>, usize)>> {
+        self.first_stems()?;
+        let firsts = self.words[0].iter().map(|f| f.stem.as_bytes()).enumerate();
+        let mut out: Vec<(Vec<u8>, usize)> = Vec::new();
         match self.words.get(1) {
             Some(next) if self.words[0].iter().all(|f| !f.open) => {
-                for first in firsts {
+                for (form, first) in firsts {
                     for sep in [b' ', b'-'] {
                         for f in next {
                             let stem = f.stem.as_bytes();
-                            let mut p = first.as_bytes().to_vec();
+                            let mut p = first.to_vec();
                             p.push(sep);
                             p.extend_from_slice(&stem[..stem.len().min(NEXT_WORD_BYTES)]);
-                            out.push(p);
+                            out.push((p, form));
                         }
                     }
                 }
             }
-            _ => out.extend(firsts.iter().map(|s| s.as_bytes().to_vec())),
+            _ => out.extend(firsts.map(|(form, s)| (s.to_vec(), form))),
         }
         out.sort_unstable();
         out.dedup();
@@ -568,7 +593,7 @@ pub struct WordSets {
 
 /// A trie entry is a term id and, in its low `FORM_BITS`, which form of the
 /// term's first word has the stem.
-const FORM_BITS: u32 = 8;
+pub(super) const FORM_BITS: u32 = 8;
 
 pub(super) const EDGE_START: u8 = 1;
 const INSIDE_START: u8 = 2;
@@ -731,7 +756,8 @@ impl StemIds {
         for &b in text {
             let next = ((cell >> 32) & 0x7FFF_FFFF) as usize + self.class[b as usize] as usize;
             cell = match self.cells.get(next) {
-                Some(&c) if c as u32 as usize == state => c,
+                // As `u32`s: one compare, no widening.
+                Some(&c) if c as u32 == state as u32 => c,
                 _ => break,
             };
             state = next;
@@ -1156,9 +1182,21 @@ mod tests {
                     let prefixes = t.match_prefixes().unwrap_or_default();
                     if end.is_some() && t.first_stems().is_some() {
                         assert!(
-                            (prefixes.iter()).any(|p| text.as_bytes()[at..].starts_with(p)),
+                            (prefixes.iter()).any(|(p, _)| text.as_bytes()[at..].starts_with(p)),
                             "{t:?} {text:?} {at}"
                         );
+                    }
+                    // The forms whose prefixes are there, tried in order,
+                    // end where the whole term does.
+                    let mut forms: Vec<usize> = (prefixes.iter())
+                        .filter(|(p, _)| text.as_bytes()[at..].starts_with(p))
+                        .map(|&(_, form)| form)
+                        .collect();
+                    forms.sort_unstable();
+                    forms.dedup();
+                    let by_form = forms.iter().find_map(|&f| t.end_at_form(&text, at, f));
+                    if t.first_stems().is_some() {
+                        assert_eq!(by_form, end, "{t:?} {text:?} {at}");
                     }
                 }
             }
