@@ -14,6 +14,8 @@
 //! of the list can match. A list's regex literals are listed the same way
 //! ([`super::Prefilter`]), so that a list with no start at all is skipped.
 
+use std::cell::OnceCell;
+
 use aho_corasick::{AhoCorasick, Input, MatchKind};
 
 use super::double_array::{Layout, NO_PARENT};
@@ -727,25 +729,16 @@ pub(super) struct TermIndex {
     /// steps each; most words begin no stem).
     edges: DoubleArrayTrie,
     /// Stems of lists whose terms may start inside a word (`*seloste~`), and
-    /// stems that start outside words (`(s-postiosoite)`): a few dozen,
-    /// found by a leftmost search (Teddy), then all of those
-    /// starting at each place found by a walk in `inside`.
-    inside_search: Option<InsideSearch>,
-    /// For each pattern of `inside_search`, how far back of its places stems
-    /// may start (0, and where it lies inside other stems).
-    backs: Box<[Box<[u32]>]>,
-    /// What `inside_search` looks for (tests).
-    #[cfg(test)]
-    patterns: Vec<String>,
-    /// Up to three punctuation bytes (`[`) that begin the inside stems
-    /// that `inside_search` does not search for: each place one occurs is
-    /// tried.
-    rare_first: Vec<u8>,
-    /// The inside stems, walked at each place tried: a double array as
-    /// `edges` (a [`super::words::Trie`], which searched each step's
-    /// children in a loop, took some 440 cycles a place, 7.6 M per 1,000
-    /// notices for 17 K places).
-    inside: DoubleArrayTrie,
+    /// stems that start outside words (`(s-postiosoite)`), by list: each
+    /// list's searched only when it is asked for ([`StartLists::of`]).
+    /// A notice asks few of them: searched together in each notice (7
+    /// patterns by Teddy), they took ~11.5 M cycles per 1,000 notices,
+    /// where the lists asked in most notices have two patterns and the
+    /// others are asked in 3 to 19 % of the notices.
+    inside: Vec<InsideStems>,
+    /// For each slot, its group in `inside` and its place among the
+    /// group's slots ([`NO_GROUP`]: a slot with edge stems only).
+    group_of: Box<[(u32, u32)]>,
     class: Box<[u8; 256]>,
     /// Every edge stem starts with a word's tail letter (always so for a
     /// catalogue written in lowercase): then only word starts are tried.
@@ -755,11 +748,44 @@ pub(super) struct TermIndex {
     id: u64,
 }
 
+/// [`TermIndex::group_of`] of a slot with no inside stems.
+const NO_GROUP: u32 = u32::MAX;
+
+/// Inside stems of some lists (one list's, but in tests, where all of them
+/// together are the eager search that the lists by themselves replaced).
+#[derive(Debug, Clone)]
+struct InsideStems {
+    /// The lists' slots.
+    slots: Vec<u32>,
+    /// Found by a leftmost search (Teddy; `memmem` for one pattern), then
+    /// all of those starting at each place found by a walk in `trie`.
+    search: Option<InsideSearch>,
+    /// For each pattern of `search`, how far back of its places stems may
+    /// start (0, and where it lies inside other stems).
+    backs: Box<[Box<[u32]>]>,
+    /// What `search` looks for (tests).
+    #[cfg(test)]
+    patterns: Vec<String>,
+    /// Up to three punctuation bytes (`[`) that begin the inside stems
+    /// that `search` does not search for: each place one occurs is
+    /// tried.
+    rare_first: Vec<u8>,
+    /// The inside stems, walked at each place tried: a double array as
+    /// `edges` (a [`super::words::Trie`], which searched each step's
+    /// children in a loop, took some 440 cycles a place, 7.6 M per 1,000
+    /// notices for 17 K places).
+    trie: DoubleArrayTrie,
+}
+
 /// The search for the inside stems' patterns.
 #[derive(Debug, Clone)]
 enum InsideSearch {
     Teddy(aho_corasick::packed::Searcher),
     Automaton(AhoCorasick),
+    /// One pattern (a list's inside stems are one or two): `memmem`'s
+    /// search for two of its rarest bytes in notices
+    /// ([`super::NoticeByteRank`]) reads the text quicker than Teddy's.
+    Memmem(memchr::memmem::Finder<'static>),
 }
 
 impl InsideSearch {
@@ -768,6 +794,14 @@ impl InsideSearch {
     /// (`k`, `ä`…), which stops everywhere (442 M instructions per 1,000
     /// notices instead of 18 M). The automaton where Teddy cannot run.
     fn new(patterns: &[&str], teddy: bool) -> InsideSearch {
+        if let [pattern] = patterns {
+            if teddy {
+                return InsideSearch::Memmem(
+                    memchr::memmem::FinderBuilder::new()
+                        .build_forward_with_ranker_owned(super::NoticeByteRank, pattern.as_bytes()),
+                );
+            }
+        }
         let packed = (aho_corasick::packed::Config::new())
             .match_kind(aho_corasick::packed::MatchKind::LeftmostFirst)
             .builder()
@@ -793,62 +827,18 @@ impl InsideSearch {
         let m = match self {
             InsideSearch::Teddy(s) => s.find_in(bytes, span)?,
             InsideSearch::Automaton(ac) => ac.find(Input::new(bytes).span(span))?,
+            InsideSearch::Memmem(f) => return Some((from + f.find(&bytes[from..])?, 0)),
         };
         Some((m.start(), m.pattern().as_usize()))
     }
 }
 
-/// The positions found in one text: for each slot, its candidate starts in
-/// ascending order.
-#[derive(Debug, Default)]
-pub(super) struct StartLists {
-    offsets: Vec<u32>,
-    positions: Vec<u32>,
-    /// The language guess's function words ([fi, sv, en]) among all the
-    /// text's pieces, counted at the word starts the index visits anyway
-    /// ([`crate::lint::language_of_joined`]); none where the index walks
-    /// by bytes.
-    pub(super) function_words: Option<[u32; 3]>,
-}
-
-impl StartLists {
-    pub(super) fn of(&self, slot: usize) -> &[u32] {
-        let (a, b) = (self.offsets[slot], self.offsets[slot + 1]);
-        &self.positions[a as usize..b as usize]
-    }
-}
-
-impl TermIndex {
-    /// `lists[slot]` gives each first stem of that slot's terms (none
-    /// empty), and whether the list's terms must start at a word edge.
-    pub(super) fn new(lists: &[(Vec<&str>, bool)]) -> Option<TermIndex> {
-        let mut edge = Vec::new();
-        let mut inside = Vec::new();
-        for (slot, (stems, at_edge)) in lists.iter().enumerate() {
-            let mut stems = stems.clone();
-            stems.sort_unstable();
-            stems.dedup();
-            for s in stems {
-                // `at_boundary` lets a term start after a letter only when
-                // its own first character is no letter or digit.
-                let starts_word = s.chars().next().is_some_and(char::is_alphanumeric);
-                let list = if *at_edge && starts_word {
-                    &mut edge
-                } else {
-                    &mut inside
-                };
-                list.push((s.to_string(), slot as u32));
-            }
-        }
-        let stems_start_words =
-            (edge.iter()).all(|(stem, _)| stem.chars().next().is_some_and(super::words::is_tail));
-        let mut class = Box::new([0u8; 256]);
-        for (stem, _) in &edge {
-            class[stem.as_bytes()[0] as usize] |= EDGE_START;
-        }
-        for b in (b'0'..=b'9').chain(b'a'..=b'z') {
-            class[b as usize] |= ASCII_TAIL;
-        }
+impl InsideStems {
+    /// The inside stems `(stem, slot)` of some lists.
+    fn new(inside: &[(String, u32)]) -> Option<InsideStems> {
+        let mut slots: Vec<u32> = inside.iter().map(|&(_, slot)| slot).collect();
+        slots.sort_unstable();
+        slots.dedup();
         let mut stems: Vec<&str> = inside.iter().map(|(s, _)| s.as_str()).collect();
         stems.sort_unstable();
         stems.dedup();
@@ -949,15 +939,141 @@ impl TermIndex {
         // search for their rarest bytes (`k`, `ä`…), which stops everywhere
         // (the search took 442 M instructions instead of 18 M). The
         // automaton only where Teddy cannot run (no SSSE3).
-        let inside_search = (!searched.is_empty()).then(|| InsideSearch::new(&searched, true));
-        Some(TermIndex {
-            edges: DoubleArrayTrie::new(&edge)?,
-            inside_search,
+        let search = (!searched.is_empty()).then(|| InsideSearch::new(&searched, true));
+        Some(InsideStems {
+            slots,
+            search,
             backs: backs.into_iter().map(Vec::into_boxed_slice).collect(),
             #[cfg(test)]
             patterns: searched.iter().map(|p| p.to_string()).collect(),
             rare_first,
-            inside: DoubleArrayTrie::new(&inside)?,
+            trie: DoubleArrayTrie::new(inside)?,
+        })
+    }
+}
+
+/// The positions found in one text: for each slot, its candidate starts in
+/// ascending order.
+#[derive(Debug)]
+pub(super) struct StartLists<'a> {
+    index: &'a TermIndex,
+    text: &'a str,
+    /// The edge stems' positions, grouped by slot.
+    offsets: Vec<u32>,
+    positions: Vec<u32>,
+    /// Per group of [`TermIndex::inside`]: its slots' whole lists (the edge
+    /// stems' positions and the inside stems'), made at the first ask.
+    inside: Box<[OnceCell<Vec<Vec<u32>>>]>,
+    /// The language guess's function words ([fi, sv, en]) among all the
+    /// text's pieces, counted at the word starts the index visits anyway
+    /// ([`crate::lint::language_of_joined`]); none where the index walks
+    /// by bytes.
+    pub(super) function_words: Option<[u32; 3]>,
+}
+
+impl StartLists<'_> {
+    #[inline]
+    pub(super) fn of(&self, slot: usize) -> &[u32] {
+        let (group, local) = self.index.group_of[slot];
+        if group != NO_GROUP {
+            return self.inside_of(group as usize, local as usize);
+        }
+        let (a, b) = (self.offsets[slot], self.offsets[slot + 1]);
+        &self.positions[a as usize..b as usize]
+    }
+
+    /// [`Self::of`] for a slot with inside stems: the `local`th of the
+    /// group `group`'s lists.
+    #[inline(never)]
+    fn inside_of(&self, group: usize, local: usize) -> &[u32] {
+        let lists = self.inside[group].get_or_init(|| self.index.inside_lists(group, self));
+        &lists[local]
+    }
+}
+
+impl TermIndex {
+    /// `lists[slot]` gives each first stem of that slot's terms (none
+    /// empty), and whether the list's terms must start at a word edge.
+    pub(super) fn new(lists: &[(Vec<&str>, bool)]) -> Option<TermIndex> {
+        TermIndex::build(lists, false)
+    }
+
+    /// [`Self::new`]; with `one_group`, the inside stems of every list
+    /// searched together (at the first ask for any of them).
+    fn build(lists: &[(Vec<&str>, bool)], one_group: bool) -> Option<TermIndex> {
+        let mut edge = Vec::new();
+        let mut inside = Vec::new();
+        for (slot, (stems, at_edge)) in lists.iter().enumerate() {
+            let mut stems = stems.clone();
+            stems.sort_unstable();
+            stems.dedup();
+            for s in stems {
+                // `at_boundary` lets a term start after a letter only when
+                // its own first character is no letter or digit.
+                let starts_word = s.chars().next().is_some_and(char::is_alphanumeric);
+                let list = if *at_edge && starts_word {
+                    &mut edge
+                } else {
+                    &mut inside
+                };
+                list.push((s.to_string(), slot as u32));
+            }
+        }
+        let stems_start_words =
+            (edge.iter()).all(|(stem, _)| stem.chars().next().is_some_and(super::words::is_tail));
+        let mut class = Box::new([0u8; 256]);
+        for (stem, _) in &edge {
+            class[stem.as_bytes()[0] as usize] |= EDGE_START;
+        }
+        for b in (b'0'..=b'9').chain(b'a'..=b'z') {
+            class[b as usize] |= ASCII_TAIL;
+        }
+        // Each list's inside stems by themselves, but those of the lists
+        // whose inside stems all begin with punctuation together: one
+        // `memchr` pass finds them all (see `rare_first`), where one for
+        // each of the two such lists of the built-in catalogue, both
+        // asked in every notice, took 1.1 M cycles more per 1,000
+        // notices. (All together in one group: the search they replaced,
+        // for tests.)
+        let punctuation_only = |slot: u32| {
+            (inside.iter())
+                .filter(|&&(_, s)| s == slot)
+                .all(|(stem, _)| stem.as_bytes()[0].is_ascii_punctuation())
+        };
+        let mut punctuation_group = NO_GROUP;
+        let mut groups: Vec<Vec<(String, u32)>> = Vec::new();
+        let mut group_of = vec![(NO_GROUP, 0); lists.len()];
+        for (stem, slot) in inside.iter().cloned() {
+            let (group, _) = &mut group_of[slot as usize];
+            if *group == NO_GROUP {
+                *group = if one_group {
+                    0
+                } else if punctuation_only(slot) {
+                    if punctuation_group == NO_GROUP {
+                        punctuation_group = groups.len() as u32;
+                    }
+                    punctuation_group
+                } else {
+                    groups.len() as u32
+                };
+            }
+            if *group as usize == groups.len() {
+                groups.push(Vec::new());
+            }
+            groups[*group as usize].push((stem, slot));
+        }
+        let mut inside = Vec::new();
+        for stems in &groups {
+            let group = InsideStems::new(stems)?;
+            for (local, &slot) in group.slots.iter().enumerate() {
+                group_of[slot as usize].1 = local as u32;
+            }
+            inside.push(group);
+        }
+        Some(TermIndex {
+            edges: DoubleArrayTrie::new(&edge)?,
+            inside,
+            group_of: group_of.into_boxed_slice(),
             class,
             stems_start_words,
             n_slots: lists.len(),
@@ -1011,7 +1127,7 @@ impl TermIndex {
     }
 
     /// Each slot's candidate starts in `text` (under 4 GB).
-    pub(super) fn starts(&self, text: &str) -> StartLists {
+    pub(super) fn starts<'a>(&'a self, text: &'a str) -> StartLists<'a> {
         let bytes = text.as_bytes();
         // (slot, position), then grouped by slot with a stable counting
         // sort. A notice gives about one hit in 16 bytes; room for twice
@@ -1116,25 +1232,38 @@ impl TermIndex {
                     .add_ids_to(self.edges.path_to(deepest), at, &mut hits);
             });
         }
-        // Each slot's last position, so that two inside stems of one list
-        // found at one place (`tieto`, `tietosuoja`) give it once. (No
-        // list has stems in both passes that start at one place: a list's
-        // inside stems that are not compounds start with no letter or
-        // digit, and its edge stems with one.)
-        let mut last = vec![u32::MAX; self.n_slots];
-        let mut push = |at: usize, slots: &[u32]| {
-            for &s in slots {
-                let l = &mut last[s as usize];
-                if *l != at as u32 {
-                    *l = at as u32;
-                    hits.push(s, at);
-                }
-            }
-        };
+        let (slots, ats) = (&hits.slots[..hits.len], &hits.ats[..hits.len]);
+        // (Each slot's run ascends: the word starts are visited in order.)
+        let (offsets, positions) = group_by_slot(slots, ats, self.n_slots);
+        // Kept for the next text, unless a long one made them many.
+        if hits.slots.len() <= 1 << 16 {
+            WORD_MEMO.with_borrow_mut(|memo| memo.hits = hits);
+        }
+        StartLists {
+            index: self,
+            text,
+            offsets,
+            positions,
+            inside: self.inside.iter().map(|_| OnceCell::new()).collect(),
+            function_words: counted,
+        }
+    }
+
+    /// The whole lists of the slots of the group `group` of inside stems
+    /// in the text of `edge`, which holds the edge stems' positions.
+    fn inside_lists(&self, group: usize, edge: &StartLists) -> Vec<Vec<u32>> {
+        let stems = &self.inside[group];
+        let (text, bytes) = (edge.text, edge.text.as_bytes());
+        let mut lists: Vec<Vec<u32>> = (stems.slots.iter())
+            .map(|&s| {
+                let (a, b) = (edge.offsets[s as usize], edge.offsets[s as usize + 1]);
+                edge.positions[a as usize..b as usize].to_vec()
+            })
+            .collect();
         // The next place one of `rare_first` occurs at or after `from`.
         let next_rare = |from: usize| -> Option<usize> {
             let hay = bytes.get(from..)?;
-            let found = match self.rare_first[..] {
+            let found = match stems.rare_first[..] {
                 [] => None,
                 [a] => memchr::memchr(a, hay),
                 [a, b] => memchr::memchr2(a, b, hay),
@@ -1149,10 +1278,10 @@ impl TermIndex {
         // byte after each finds them all, overlapping or not.)
         let mut places = WORD_MEMO.with_borrow_mut(|memo| std::mem::take(&mut memo.places));
         places.clear();
-        if let Some(search) = &self.inside_search {
+        if let Some(search) = &stems.search {
             let mut from = 0;
             while let Some((at, pattern)) = search.find(bytes, from) {
-                for &back in self.backs[pattern].iter() {
+                for &back in stems.backs[pattern].iter() {
                     if let Some(p) = at.checked_sub(back as usize) {
                         places.push(p as u32);
                     }
@@ -1172,35 +1301,29 @@ impl TermIndex {
         for &p in &places {
             if p != prev && text.is_char_boundary(p as usize) {
                 // The ids of every stem that ends on the walk, each once.
-                let (_, deepest) = self.inside.walk(&bytes[p as usize..]);
-                let (from, len) = self.inside.path_to(deepest);
+                let (_, deepest) = stems.trie.walk(&bytes[p as usize..]);
+                let (from, len) = stems.trie.path_to(deepest);
                 let (from, len) = (usize::from(from), usize::from(len));
-                push(p as usize, &self.inside.path_ids[from..from + len]);
+                // (So a list gets each place once. No list has stems in
+                // both passes that start at one place: a list's inside
+                // stems that are not compounds start with no letter or
+                // digit, and its edge stems with one.)
+                for &s in &stems.trie.path_ids[from..from + len] {
+                    let list = &mut lists[self.group_of[s as usize].1 as usize];
+                    debug_assert!(list.last() != Some(&p));
+                    list.push(p);
+                }
             }
             prev = p;
         }
         WORD_MEMO.with_borrow_mut(|memo| memo.places = places);
-        let (slots, ats) = (&hits.slots[..hits.len], &hits.ats[..hits.len]);
-        let (offsets, mut positions) = group_by_slot(slots, ats, self.n_slots);
-        // A slot with stems in both passes has two ascending runs (only a
-        // slot that the inside stems gave a place may).
-        for (s, &inside_at) in last.iter().enumerate() {
-            if inside_at != u32::MAX {
-                let run = &mut positions[offsets[s] as usize..offsets[s + 1] as usize];
-                if !run.is_sorted() {
-                    run.sort_unstable();
-                }
+        // A slot with stems in both passes has two ascending runs.
+        for list in &mut lists {
+            if !list.is_sorted() {
+                list.sort_unstable();
             }
         }
-        // Kept for the next text, unless a long one made them many.
-        if hits.slots.len() <= 1 << 16 {
-            WORD_MEMO.with_borrow_mut(|memo| memo.hits = hits);
-        }
-        StartLists {
-            offsets,
-            positions,
-            function_words: counted,
-        }
+        lists
     }
 }
 
@@ -1382,8 +1505,8 @@ mod tests {
             (vec!["[t", "(x"], true),
             (vec!["b[", "to"], false),
         ];
-        let index = TermIndex::new(&lists).unwrap();
-        assert_eq!(index.rare_first, b"([");
+        let index = TermIndex::build(&lists, true).unwrap();
+        assert_eq!(index.inside[0].rare_first, b"([");
         let texts = [
             "ab[to",
             "[to ab[to] xab[tob[",
@@ -1412,19 +1535,25 @@ mod tests {
             (vec!["tarkoitu", "rekisteriseloste", "seloste"], false),
             (vec!["sopimus"], true),
         ];
-        let index = TermIndex::new(&lists).unwrap();
-        let InsideSearch::Teddy(_) = index.inside_search.as_ref().unwrap() else {
+        let index = TermIndex::build(&lists, true).unwrap();
+        let InsideSearch::Teddy(_) = index.inside[0].search.as_ref().unwrap() else {
             return;
         };
         let mut automaton = index.clone();
-        let patterns: Vec<&str> = index.patterns.iter().map(String::as_str).collect();
-        automaton.inside_search = Some(InsideSearch::new(&patterns, false));
+        let patterns: Vec<&str> = index.inside[0]
+            .patterns
+            .iter()
+            .map(String::as_str)
+            .collect();
+        automaton.inside[0].search = Some(InsideSearch::new(&patterns, false));
         // (Each pattern's places from its own start, whatever window of it
         // is searched.)
         let from_start = |b: &[u32]| b.iter().map(|x| x - b[0]).collect::<Vec<_>>();
-        assert_eq!(from_start(&index.backs[0]), [0, 2]);
-        assert_eq!(from_start(&index.backs[1]), [0, 7]);
-        assert_eq!(from_start(&index.backs[3]), [0, 9]);
+        let backs = &index.inside[0].backs;
+        assert_eq!(from_start(&backs[0]), [0, 2]);
+        assert_eq!(from_start(&backs[1]), [0, 7]);
+        assert_eq!(from_start(&backs[3]), [0, 9]);
+        let by_list = TermIndex::new(&lists).unwrap();
         let mut next = crate::xorshift(56);
         let pieces = [
             "sopimuslauseke",
@@ -1443,11 +1572,76 @@ mod tests {
         ];
         for round in 0..300 {
             let text = crate::random_text(&mut next, &pieces, round % 12);
-            for index in [&index, &automaton] {
+            for index in [&index, &automaton, &by_list] {
                 let starts = index.starts(&text);
                 for (slot, want) in expected(&lists, &text).iter().enumerate() {
                     assert_eq!(starts.of(slot), want.as_slice(), "slot {slot} in {text:?}");
                 }
+            }
+        }
+    }
+
+    /// Each list's inside stems searched at its first ask give the lists
+    /// that all of them searched together gave (and the brute force), in
+    /// whatever order and however often the lists are asked: one pattern
+    /// (`memmem`), several (Teddy), rare first bytes shared by lists, a
+    /// list with stems in both passes, texts empty, short, and long.
+    #[test]
+    fn lists_searched_at_their_first_ask_are_those_searched_together() {
+        let lists: Vec<(Vec<&str>, bool)> = vec![
+            (vec!["tieto", "(tieto"], true),
+            (vec!["sopimuslauseke", "vakiolauseke"], false),
+            (vec!["(yrityksen", "[to"], false),
+            (vec!["seloste"], false),
+            (vec!["laki", "lauseke"], true),
+            (vec!["(s-postiosoite)", "(täydennä)"], true),
+            (vec!["lauseke", "lausekke"], false),
+            (vec!["eväste", "äste"], false),
+            (vec!["rekisteriseloste"], false),
+            (vec!["öö", "ä"], false),
+        ];
+        let lazy = TermIndex::new(&lists).unwrap();
+        let eager = TermIndex::build(&lists, true).unwrap();
+        assert!(lazy.inside.len() > 3 && eager.inside.len() == 1);
+        let pieces = [
+            "tieto",
+            "(tieto",
+            "sopimuslauseke",
+            "vakiolausekkeet",
+            "lauseke",
+            "(yrityksen",
+            "[to",
+            "[",
+            "(",
+            "rekisteriseloste",
+            "seloste",
+            "evästeet",
+            "äste",
+            "öö",
+            "ä",
+            "ö",
+            "laki",
+            "(s-postiosoite)",
+            "(täydennä)",
+            " ",
+            "x",
+            "\n",
+            "–",
+            "😀",
+        ];
+        let mut next = crate::xorshift(0x90_1a2b_3c4d);
+        for round in 0..2000 {
+            // Up to ~4 KB (and 0: the empty text).
+            let len = if round % 50 == 49 { 400 } else { round % 30 };
+            let text = crate::random_text(&mut next, &pieces, len);
+            let want = expected(&lists, &text);
+            let (by_list, together) = (lazy.starts(&text), eager.starts(&text));
+            // Some lists asked, in a random order, some twice.
+            for _ in 0..(next() % 16) {
+                let slot = (next() % lists.len() as u64) as usize;
+                let at = format!("slot {slot} in {text:?}");
+                assert_eq!(by_list.of(slot), together.of(slot), "{at}");
+                assert_eq!(by_list.of(slot), want[slot].as_slice(), "{at}");
             }
         }
     }

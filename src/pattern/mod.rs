@@ -1832,7 +1832,7 @@ pub struct Scan<'a> {
     pub text: &'a str,
     pre: &'a Prefilter,
     /// Where the indexed parts' terms may start.
-    starts: Option<index::StartLists>,
+    starts: Option<index::StartLists<'a>>,
 }
 
 impl Scan<'_> {
