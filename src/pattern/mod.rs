@@ -2363,6 +2363,27 @@ mod tests {
         }
     }
 
+    /// Checks that `build.rs`'s table (`table`) says for every built-in
+    /// window regex what `analysis` finds with the bundled sample, and
+    /// returns the table's answer for the built-in regex containing a part.
+    fn built_table_agrees(
+        table: fn(&str) -> bool,
+        analysis: fn(&str, &str) -> bool,
+    ) -> impl Fn(&str) -> bool {
+        let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let sample = regex_prefixes::fixture_sample(&fixtures);
+        for (re, _) in BUILTIN_REGEX_WINDOWS {
+            assert_eq!(table(re), analysis(re, &sample), "{re}");
+        }
+        move |part: &str| {
+            let re = (BUILTIN_REGEX_WINDOWS.iter())
+                .find(|(re, _)| re.contains(part))
+                .expect("a built-in regex")
+                .0;
+            table(re)
+        }
+    }
+
     /// `build.rs` lists the regexes whose window factor begins words as
     /// [`regex_prefixes::factor_begins_words`] finds them with the bundled
     /// sample: the no-data claim's (`\s(?:kerää|kerätä)`), not the fee
@@ -2370,22 +2391,10 @@ mod tests {
     /// follows letters (`(?:jäsen|asiakas)rekisteriä`).
     #[test]
     fn builtin_factors_that_begin_words_come_from_the_build() {
-        let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
-        let sample = regex_prefixes::fixture_sample(&fixtures);
-        for (re, _) in BUILTIN_REGEX_WINDOWS {
-            assert_eq!(
-                regex_factor_begins_words(re),
-                regex_prefixes::factor_begins_words(re, &sample),
-                "{re}"
-            );
-        }
-        let has = |part: &str| {
-            let re = (BUILTIN_REGEX_WINDOWS.iter())
-                .find(|(re, _)| re.contains(part))
-                .expect("a built-in regex")
-                .0;
-            regex_factor_begins_words(re)
-        };
+        let has = built_table_agrees(
+            regex_factor_begins_words,
+            regex_prefixes::factor_begins_words,
+        );
         assert!(has("(?:kerää|kerätä)"));
         assert!(has("\\scollected"));
         assert!(!has("maksu(?:a|lla|n)? [^.]*?euro"));
@@ -2411,22 +2420,7 @@ mod tests {
     /// one followed by letters.
     #[test]
     fn builtin_factors_that_end_words_come_from_the_build() {
-        let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
-        let sample = regex_prefixes::fixture_sample(&fixtures);
-        for (re, _) in BUILTIN_REGEX_WINDOWS {
-            assert_eq!(
-                regex_factor_ends_words(re),
-                regex_prefixes::factor_ends_words(re, &sample),
-                "{re}"
-            );
-        }
-        let has = |part: &str| {
-            let re = (BUILTIN_REGEX_WINDOWS.iter())
-                .find(|(re, _)| re.contains(part))
-                .expect("a built-in regex")
-                .0;
-            regex_factor_ends_words(re)
-        };
+        let has = built_table_agrees(regex_factor_ends_words, regex_prefixes::factor_ends_words);
         assert!(has("(?:kerää|kerätä)"));
         assert!(!has("\\scollected"));
         assert!(!has("milloin tahansa[^.]"));
