@@ -121,30 +121,34 @@ impl NormText {
         matches!(self.to_raw, ToRaw::Identity).then_some(IdentityParts(self.whole_run))
     }
 
-    /// `normalize(raw)`, given the `text` and `parts` that it gave for a
-    /// parsed text the same as `raw.text`.
-    /// Written into `buf` when it has room (see [`normalize_in`]).
-    pub(crate) fn from_identity_parts(
+    /// `normalize(raw)` written over `self` (as [`normalize_into`] writes
+    /// it), given the `text` and `parts` that it gave for a parsed text the
+    /// same as `raw.text`.
+    pub(crate) fn set_from_identity_parts(
+        &mut self,
         raw: MappedText,
         text: &str,
         parts: IdentityParts,
-        buf: String,
-    ) -> NormText {
-        let mut t = room_for(buf, text.len() + 64);
+    ) {
+        let mut t = room_for(std::mem::take(&mut self.text), text.len() + 64);
         t.push_str(text);
-        NormText {
-            text: t,
-            to_raw: ToRaw::Identity,
-            raw,
-            whole_run: parts.0,
-        }
+        self.set(t, ToRaw::Identity, raw, parts.0);
     }
 
-    /// Whether the text holds no buffer (after [`Recycler::take_buffers`]).
+    /// Sets every field (see [`normalize_into`]).
+    #[inline(always)]
+    fn set(&mut self, text: String, to_raw: ToRaw, raw: MappedText, whole_run: Option<WholeRun>) {
+        self.text = text;
+        self.to_raw = to_raw;
+        self.raw = raw;
+        self.whole_run = whole_run;
+    }
+
+    /// Whether the text holds no parsed text's buffers and no map (after
+    /// [`Recycler::give_maps`]).
     #[cfg(test)]
-    pub(crate) fn owns_nothing(&self) -> bool {
-        self.text.capacity() == 0
-            && self.raw.text.capacity() == 0
+    pub(crate) fn owns_no_map(&self) -> bool {
+        self.raw.text.capacity() == 0
             && self.raw.segs_capacity() == 0
             && matches!(self.to_raw, ToRaw::Identity)
     }
@@ -260,11 +264,18 @@ impl Recycler<'_, '_> {
     /// is returned (for [`normalize_in`]) instead of pooled.
     #[inline]
     pub(crate) fn take_maps(&mut self, t: &mut NormText) -> String {
+        self.give_maps(t);
+        std::mem::take(&mut t.text)
+    }
+
+    /// Gives back the parsed text and the map, leaving the normalized
+    /// text's buffer in `t` (for [`normalize_into`] over it).
+    #[inline]
+    pub(crate) fn give_maps(&mut self, t: &mut NormText) {
         self.pool.give(std::mem::take(&mut t.raw));
         if let ToRaw::Map(m) = std::mem::replace(&mut t.to_raw, ToRaw::Identity) {
             self.pool.give(*m);
         }
-        std::mem::take(&mut t.text)
     }
 
     /// Keeps a normalized text's buffer for [`spare_text`].
@@ -306,13 +317,28 @@ pub fn normalize(raw: MappedText) -> NormText {
     normalize_in(raw, String::new())
 }
 
-/// [`normalize`], written into `buf` when it has room (a section's buffer
-/// from the notice before, see [`crate::schema::build`]), else into a
-/// spare one.
+/// [`normalize`], written into `buf` when it has room, else into a spare
+/// one.
 pub(crate) fn normalize_in(raw: MappedText, buf: String) -> NormText {
+    let mut out = NormText {
+        text: buf,
+        ..NormText::default()
+    };
+    normalize_into(raw, &mut out);
+    out
+}
+
+/// [`normalize`] written over `out`, into its text's buffer when that has
+/// room (a section's buffer from the notice before, see
+/// [`crate::schema::build`]), else into a spare one. In place: a text
+/// returned by value was written field by field and then moved into its
+/// section in wide copies, whose loads waited on those stores (store
+/// forwarding fails across them), twice a section. `out`'s other buffers
+/// are dropped (a section's were given back by `Notice::recycle`).
+pub(crate) fn normalize_into(raw: MappedText, out: &mut NormText) {
     let src = raw.text.as_str();
     // (64 bytes more for `lowered_whole_run`'s block writes.)
-    let mut text = room_for(buf, src.len() + 64);
+    let mut text = room_for(std::mem::take(&mut out.text), src.len() + 64);
     // Fast path: most text is letters and single spaces that come out the
     // same length (ASCII lowercased, already-lowercase letters such as ä
     // and ö as they are). Such a run is copied in one piece.
@@ -322,12 +348,8 @@ pub(crate) fn normalize_in(raw: MappedText, buf: String) -> NormText {
         // scanned, copied and lowercased in one pass.
         match lowered_whole_run(src, text) {
             Ok((text, whole_run)) => {
-                return NormText {
-                    text,
-                    to_raw: ToRaw::Identity,
-                    raw,
-                    whole_run: Some(whole_run),
-                };
+                out.set(text, ToRaw::Identity, raw, Some(whole_run));
+                return;
             }
             Err(emptied) => {
                 text = emptied;
@@ -345,19 +367,15 @@ pub(crate) fn normalize_in(raw: MappedText, buf: String) -> NormText {
         // one, filled and given back (about a third of a short text's cost).
         push_run(&mut text, src, has_newline);
         text.make_ascii_lowercase();
-        return NormText {
-            text,
-            to_raw: ToRaw::Identity,
-            raw,
-            // Not a `WholeRun`: the byte loop also takes a vertical tab
-            // inside a word, which `collapse_ws` would fold.
-            whole_run: None,
-        };
+        // Not a `WholeRun`: the byte loop also takes a vertical tab inside
+        // a word, which `collapse_ws` would fold.
+        out.set(text, ToRaw::Identity, raw, None);
+        return;
     }
-    let mut out = MappedText::with_spare_segs(text);
+    let mut map = MappedText::with_spare_segs(text);
     // Whether the last thing written was a space (or nothing yet).
     let mut at_space = true;
-    // `out.text[..lowered]` is lowercase; the runs copied after it are
+    // `map.text[..lowered]` is lowercase; the runs copied after it are
     // lowercased together at the end (or before a hyphen looks back at
     // them), not one run at a time: one pass instead of a short loop and
     // its mispredicted exit per run.
@@ -371,7 +389,7 @@ pub(crate) fn normalize_in(raw: MappedText, buf: String) -> NormText {
             .unwrap_or_else(|| one_to_one_run(src, i, at_space));
         if run_end > i {
             let run = &src[i..run_end];
-            out.push_verbatim_with(i, run.len(), |text| push_run(text, run, has_newline));
+            map.push_verbatim_with(i, run.len(), |text| push_run(text, run, has_newline));
             at_space = matches!(src.as_bytes()[run_end - 1], b' ' | b'\n');
             i = run_end;
             continue;
@@ -392,9 +410,9 @@ pub(crate) fn normalize_in(raw: MappedText, buf: String) -> NormText {
             if !at_space {
                 if end == i + 1 {
                     // One byte for one byte: maps like a copied character.
-                    out.push_verbatim(" ", i);
+                    map.push_verbatim(" ", i);
                 } else {
-                    out.push_atomic(" ", i..end);
+                    map.push_atomic(" ", i..end);
                 }
                 at_space = true;
             }
@@ -407,12 +425,12 @@ pub(crate) fn normalize_in(raw: MappedText, buf: String) -> NormText {
         }
         if c == '-' {
             // The hyphen test reads the last character written.
-            out.text[lowered..].make_ascii_lowercase();
-            lowered = out.text.len();
-            let hyphen = line_break_hyphen(src, i, &out.text);
+            map.text[lowered..].make_ascii_lowercase();
+            lowered = map.text.len();
+            let hyphen = line_break_hyphen(src, i, &map.text);
             if hyphen != Hyphen::Plain {
                 if hyphen == Hyphen::Compound {
-                    out.push_verbatim("-", i);
+                    map.push_verbatim("-", i);
                 }
                 // Skip the line break after the hyphen.
                 i = next + src[next..].len() - src[next..].trim_start().len();
@@ -439,45 +457,40 @@ pub(crate) fn normalize_in(raw: MappedText, buf: String) -> NormText {
             match single_lower {
                 Some(l) if l.len_utf8() == c.len_utf8() => {
                     let mut buf = [0u8; 4];
-                    out.push_verbatim(l.encode_utf8(&mut buf), i);
+                    map.push_verbatim(l.encode_utf8(&mut buf), i);
                     // push_verbatim maps by position, which is what we want
                     // as long as the byte length is unchanged.
                 }
                 _ => {
                     let s: String = composed.to_lowercase().collect();
-                    out.push_atomic(&s, i..end);
+                    map.push_atomic(&s, i..end);
                 }
             }
         } else {
             let mut s: String = composed.to_lowercase().collect();
             s.push_str(&decomposed_rest);
-            out.push_atomic(&s, i..end);
+            map.push_atomic(&s, i..end);
         }
         i = end;
     }
     // Everything else written is lowercase already (lowercased characters,
     // spaces, hyphens), so ASCII lowercasing leaves it as it is.
-    out.text[lowered..].make_ascii_lowercase();
+    map.text[lowered..].make_ascii_lowercase();
     // Drop a trailing folded space.
-    if out.text.ends_with(' ') {
-        out.truncate(out.text.len() - 1);
+    if map.text.ends_with(' ') {
+        map.truncate(map.text.len() - 1);
     }
-    // The map needs only its segments: the text moves out instead of being
+    // The map needs only its segments: the text moves map instead of being
     // copied.
-    let identity = out.is_identity();
-    let text = std::mem::take(&mut out.text);
+    let identity = map.is_identity();
+    let text = std::mem::take(&mut map.text);
     let to_raw = if identity {
-        out.recycle();
+        map.recycle();
         ToRaw::Identity
     } else {
-        ToRaw::Map(Box::new(out))
+        ToRaw::Map(Box::new(map))
     };
-    NormText {
-        text,
-        to_raw,
-        raw,
-        whole_run: None,
-    }
+    out.set(text, to_raw, raw, None);
 }
 
 /// `one_to_one_run(src, 0, true)`, asking the block scan alone first: it

@@ -10,7 +10,7 @@ use aho_corasick::{AhoCorasick, MatchKind};
 use serde::Deserialize;
 
 use crate::lowercase::with_lowercase;
-use crate::normalize::{normalize, normalize_in, NormText};
+use crate::normalize::{normalize, normalize_into, NormText};
 use crate::parse::date::{find_date, leading_year, FoundDate};
 use crate::parse::text::strip_numbering;
 use crate::parse::{names_the_notice, Comment, Format, HeadingOracle, RawDocument};
@@ -143,79 +143,39 @@ impl Notice {
     /// time.
     pub fn recycle(self) {
         let mut sections = self.sections;
-        // Each pool borrowed once for the whole notice.
-        SPARE_SECTION_BUFFERS.with(|kept| {
-            let mut kept = kept.borrow_mut();
-            crate::normalize::recycling(|r| {
-                if let Some(Some(t)) = self.page_footer.text.into_inner() {
-                    r.give(t);
+        crate::normalize::recycling(|r| {
+            if let Some(Some(t)) = self.page_footer.text.into_inner() {
+                r.give(t);
+            }
+            // Each section keeps its own buffers (display text, keys,
+            // normalized heading and body) where it lies, for the section
+            // at the same place in the next notice, which `build` writes
+            // over in place: no list of the buffers by place to push here
+            // and pop there, no section moved. The parsed texts and maps go
+            // back to the parsers' pool. Past SPARE_SECTION_BYTES, a
+            // section's buffers are dropped: after a huge notice, a thread
+            // keeps no more than the pools would.
+            let mut bytes = 0;
+            for s in &mut sections {
+                r.give_maps(&mut s.heading);
+                r.give_maps(&mut s.body);
+                bytes +=
+                    s.heading.text.capacity() + s.body.text.capacity() + s.heading_text.capacity();
+                if bytes > SPARE_SECTION_BYTES {
+                    s.heading.text = String::new();
+                    s.body.text = String::new();
+                    s.heading_text = String::new();
                 }
-                // A section's own buffers (display text, keys, normalized
-                // heading and body) in one list by place, for the section
-                // at the same place in the next notice, instead of four
-                // pools, each pushed here and popped there with its own
-                // bookkeeping (~150 instructions a section). The parsed
-                // texts go back to the parsers' pool as before. In place: a
-                // section moved out of the list is a copy of ~300 bytes.
-                let mut by_place = 0;
-                if kept.is_empty() {
-                    by_place = sections.len().min(SPARE_SECTION_BUFFERS_MAX);
-                    kept.reserve(by_place);
-                    // Past SPARE_SECTION_BYTES, a section's buffers are
-                    // dropped and an empty place kept: after a huge notice,
-                    // a thread keeps no more than the pools would.
-                    let mut bytes = 0;
-                    for s in sections.iter_mut().take(SPARE_SECTION_BUFFERS_MAX) {
-                        let mut buffers = SectionBuffers {
-                            heading: r.take_maps(&mut s.heading),
-                            body: r.take_maps(&mut s.body),
-                            heading_text: std::mem::take(&mut s.heading_text),
-                            keys: std::mem::take(&mut s.keys),
-                        };
-                        bytes += buffers.heading.capacity()
-                            + buffers.body.capacity()
-                            + buffers.heading_text.capacity();
-                        if bytes > SPARE_SECTION_BYTES {
-                            buffers = SectionBuffers::default();
-                        }
-                        kept.push(buffers);
-                    }
-                }
-                // Those not kept by place (a notice of very many sections,
-                // or one recycled before the next was built) into the pools.
-                if by_place < sections.len() {
-                    SPARE_SECTION_PARTS_KEPT.with(|parts| {
-                        let mut parts = parts.borrow_mut();
-                        for s in sections[by_place..].iter_mut().rev() {
-                            r.take_buffers(&mut s.body);
-                            r.take_buffers(&mut s.heading);
-                            parts.keep(
-                                std::mem::take(&mut s.heading_text),
-                                std::mem::take(&mut s.keys),
-                            );
-                        }
-                    });
-                }
-                r.give(self.preamble);
-                if let Some(t) = self.title {
-                    r.give(t);
-                }
-            });
+            }
+            r.give(self.preamble);
+            if let Some(t) = self.title {
+                r.give(t);
+            }
         });
         #[cfg(test)]
-        assert!(sections.iter().all(|s| {
-            s.heading_text.capacity() == 0
-                && s.keys.capacity() == 0
-                && s.heading.owns_nothing()
-                && s.body.owns_nothing()
-        }));
-        // SAFETY: a length of 0 leaves every section unread, as if
-        // forgotten (no use after free, no double free can come of it),
-        // and none owns memory any more: each of its buffers was taken
-        // above, the rest is plain data. `clear` would run the drop glue of
-        // each field to find every capacity 0 (~40 instructions a section,
-        // 1.1 M estimated cycles in 1,000 notices).
-        unsafe { sections.set_len(0) };
+        assert!(sections
+            .iter()
+            .all(|s| { s.heading.owns_no_map() && s.body.owns_no_map() }));
         if sections.capacity() <= 4096 {
             SPARE_NOTICE_SECTIONS.with(|s| *s.borrow_mut() = sections);
         }
@@ -243,12 +203,14 @@ const SPARE_SECTION_PARTS: usize = 512;
 thread_local! {
     static SPARE_SECTION_PARTS_KEPT: std::cell::RefCell<SpareSectionParts> =
         std::cell::RefCell::default();
-    /// The section list [`Notice::recycle`] last gave back.
+    /// The section list [`Notice::recycle`] last gave back, its sections
+    /// holding their buffers.
     static SPARE_NOTICE_SECTIONS: std::cell::RefCell<Vec<Section>> =
         const { std::cell::RefCell::new(Vec::new()) };
 }
 
-/// An empty section list, the last one given back if any.
+/// The section list last given back if any, its sections holding their
+/// buffers, else an empty one.
 fn spare_notice_sections() -> Vec<Section> {
     SPARE_NOTICE_SECTIONS.with(|s| std::mem::take(&mut *s.borrow_mut()))
 }
@@ -268,40 +230,31 @@ impl SpareSectionParts {
     }
 }
 
-/// One section's buffers that [`build`] fills (see [`Notice::recycle`]).
-#[derive(Default)]
-struct SectionBuffers {
-    heading_text: String,
-    keys: Vec<Key>,
-    /// The normalized heading's and body's texts.
-    heading: String,
-    body: String,
-}
-
-/// At most this many sections' buffers are kept by place.
-const SPARE_SECTION_BUFFERS_MAX: usize = 1024;
-
-/// The most bytes of text buffers [`Notice::recycle`] keeps by place, as
-/// each of the pools keeps (the pools capped a thread's kept buffers at
-/// 1 MB; without a cap, one huge notice's buffers stayed for good).
+/// The most bytes of text buffers [`Notice::recycle`] keeps in the
+/// sections it gives back, as each of the pools keeps (the pools capped a
+/// thread's kept buffers at 1 MB; without a cap, one huge notice's buffers
+/// stayed for good).
 const SPARE_SECTION_BYTES: usize = 1 << 20;
 
-thread_local! {
-    /// The buffers of the sections [`Notice::recycle`] last gave back, by
-    /// place (an empty list once a [`build`] has taken them).
-    static SPARE_SECTION_BUFFERS: std::cell::RefCell<Vec<SectionBuffers>> =
-        const { std::cell::RefCell::new(Vec::new()) };
-}
-
-/// An empty heading text and key list, given back ones if there are any.
-fn spare_section_parts() -> (String, Vec<Key>) {
-    SPARE_SECTION_PARTS_KEPT.with(|p| {
+/// A section to write over, with an empty heading text and key list
+/// (given back ones if there are any).
+fn spare_section() -> Section {
+    let (heading_text, keys) = SPARE_SECTION_PARTS_KEPT.with(|p| {
         let mut p = p.borrow_mut();
         (
             p.heading_texts.pop().unwrap_or_default(),
             p.keys.pop().unwrap_or_default(),
         )
-    })
+    });
+    Section {
+        heading_text,
+        heading: NormText::default(),
+        body: NormText::default(),
+        keys,
+        level: 0,
+        heading_span: 0..0,
+        body_span: None,
+    }
 }
 
 /// The notice's own date as stated in it.
@@ -1061,77 +1014,55 @@ pub fn build(raw: RawDocument, format: Format, table: &HeadingTable) -> Notice {
     let title = raw_title.map(normalize);
     let preamble = normalize(raw.preamble);
     let mut raw_sections = raw.sections;
+    // The last notice's sections with their buffers (see
+    // `Notice::recycle`), each written over in place by the section at its
+    // place in this notice.
     let mut sections = spare_notice_sections();
-    sections.reserve(raw_sections.len());
-    // The last notice's sections' buffers, by place (see `Notice::recycle`).
-    let mut by_place = SPARE_SECTION_BUFFERS.with(|b| std::mem::take(&mut *b.borrow_mut()));
-    let mut kept = by_place.drain(..);
+    sections.reserve(raw_sections.len().saturating_sub(sections.len()));
     // The heading memo's buckets of this section's heading and the next
     // one's, found two sections ahead (see `Ahead`).
     let mut buckets = [None; 2];
     let mut raw_iter = raw_sections.drain(..);
+    let mut n = 0;
     while let Some(s) = raw_iter.next() {
         let ahead = Ahead {
             text: raw_iter.as_slice().get(1).map(|s| s.heading.text.as_str()),
             texts_of: buckets[1],
         };
-        let heading_span = s.heading.full_source_range().unwrap_or_else(|| {
+        if n == sections.len() {
+            sections.push(spare_section());
+        }
+        let section = &mut sections[n];
+        n += 1;
+        section.heading_span = s.heading.full_source_range().unwrap_or_else(|| {
             s.body
                 .full_source_range()
                 .map(|r| r.start..r.start)
                 .unwrap_or(0..0)
         });
-        let body_span = s.body.full_source_range();
-        let (mut heading_text, mut keys, heading_buf, body_buf) = match kept.next() {
-            Some(b) => {
-                let (mut heading_text, mut keys) = (b.heading_text, b.keys);
-                heading_text.clear();
-                keys.clear();
-                (heading_text, keys, b.heading, b.body)
-            }
-            None => {
-                let (heading_text, keys) = spare_section_parts();
-                (heading_text, keys, String::new(), String::new())
-            }
-        };
-        let heading = heading_of(
-            s.heading,
-            s.level,
-            table,
-            &mut heading_text,
-            &mut keys,
-            heading_buf,
-            &mut buckets,
-            ahead,
-        );
-        let body = normalize_in(s.body, body_buf);
-        sections.push(Section {
-            heading_text,
-            heading,
-            body,
-            keys,
-            level: s.level,
-            heading_span,
-            body_span,
-        });
+        section.body_span = s.body.full_source_range();
+        section.level = s.level;
+        heading_of(s.heading, table, section, &mut buckets, ahead);
+        normalize_into(s.body, &mut section.body);
     }
     drop(raw_iter);
-    if kept.len() > 0 {
+    if sections.len() > n {
         // More than this notice has: into the pools, for any text.
         SPARE_SECTION_PARTS_KEPT.with(|parts| {
             let mut parts = parts.borrow_mut();
             crate::normalize::recycling(|r| {
-                for b in kept {
-                    r.give_text(b.body);
-                    r.give_text(b.heading);
-                    parts.keep(b.heading_text, b.keys);
+                for s in &mut sections[n..] {
+                    r.take_buffers(&mut s.body);
+                    r.take_buffers(&mut s.heading);
+                    parts.keep(
+                        std::mem::take(&mut s.heading_text),
+                        std::mem::take(&mut s.keys),
+                    );
                 }
             });
         });
-    } else {
-        drop(kept);
+        sections.truncate(n);
     }
-    SPARE_SECTION_BUFFERS.with(|b| *b.borrow_mut() = by_place);
     crate::parse::give_back_sections(raw_sections);
     prune_purpose_subheadings(&mut sections);
     rights_subheadings(&mut sections);
@@ -1173,8 +1104,9 @@ pub fn build(raw: RawDocument, format: Format, table: &HeadingTable) -> Notice {
     }
 }
 
-/// A section's heading normalized, its display text in `display` and its
-/// keys in `keys` (both empty at first).
+/// A section's heading normalized into `section.heading`, its display text
+/// into `section.heading_text` and its keys into `section.keys` (written
+/// over), for a heading at `section.level`.
 ///
 /// Remembered per thread by the heading as parsed: notices of one template
 /// or site repeat their headings (some 300 different ones among 25,000 in
@@ -1189,36 +1121,41 @@ pub fn build(raw: RawDocument, format: Format, table: &HeadingTable) -> Notice {
 /// `buckets`: the heading's bucket in the memo and the next heading's, if
 /// found (see [`Ahead`]); shifted by one for the next call, the bucket of
 /// `ahead.text` coming in.
-#[allow(clippy::too_many_arguments)]
 fn heading_of(
     raw: MappedText,
-    level: u8,
     table: &HeadingTable,
-    display: &mut String,
-    keys: &mut Vec<Key>,
-    buf: String,
+    section: &mut Section,
     buckets: &mut [Option<usize>; 2],
     ahead: Ahead<'_>,
-) -> NormText {
+) {
+    let Section {
+        heading_text: display,
+        heading,
+        keys,
+        level,
+        ..
+    } = section;
+    let level = *level;
+    keys.clear();
     let bucket = buckets[0];
     *buckets = [buckets[1], None];
-    let fresh = |raw: MappedText, display: &mut String, keys: &mut Vec<Key>, buf: String| {
-        let heading = normalize_in(raw, buf);
-        heading.collapsed_raw_into(display, collapse_ws_into);
-        if level == 1 && is_document_name(&heading.text) {
-            // "Tietosuojaseloste ja evästeet – Oy": the page's title names
-            // the document, not one of its elements.
-        } else {
-            table.classify_into(&heading.text, keys);
-        }
-        heading
-    };
+    let fresh =
+        |raw: MappedText, heading: &mut NormText, display: &mut String, keys: &mut Vec<Key>| {
+            normalize_into(raw, heading);
+            heading.collapsed_raw_into(display, collapse_ws_into);
+            if level == 1 && is_document_name(&heading.text) {
+                // "Tietosuojaseloste ja evästeet – Oy": the page's title names
+                // the document, not one of its elements.
+            } else {
+                table.classify_into(&heading.text, keys);
+            }
+        };
     if raw.text.is_empty() || raw.text.len() > HITS_MEMO_LEN {
-        return fresh(raw, display, keys, buf);
+        return fresh(raw, heading, display, keys);
     }
     HEADING_MEMO.with(|memo| {
         let Ok(mut memo) = memo.try_borrow_mut() else {
-            return fresh(raw, display, keys, buf);
+            return fresh(raw, heading, display, keys);
         };
         let memo = memo.get_or_insert_with(|| HeadingMemo::new(table.id));
         let mut bucket = bucket;
@@ -1252,9 +1189,10 @@ fn heading_of(
                     bits &= bits - 1;
                 }
             }
-            return NormText::from_identity_parts(raw, e.text(), e.parts, buf);
+            heading.set_from_identity_parts(raw, e.text(), e.parts);
+            return;
         }
-        let heading = normalize_in(raw, buf);
+        normalize_into(raw, heading);
         heading.collapsed_raw_into(display, collapse_ws_into);
         let mut all = Vec::new();
         table.classify_into(&heading.text, &mut all);
@@ -1277,7 +1215,6 @@ fn heading_of(
             };
             bucket.swap(0, 1);
         }
-        heading
     })
 }
 
@@ -2366,16 +2303,18 @@ mod tests {
                 );
                 assert!(n.sections.len() >= 8, "{} sections", n.sections.len());
                 n.recycle();
-                let kept: usize = SPARE_SECTION_BUFFERS.with_borrow(|kept| {
+                let kept: usize = SPARE_NOTICE_SECTIONS.with_borrow(|kept| {
                     kept.iter()
-                        .map(|b| {
-                            b.heading.capacity() + b.body.capacity() + b.heading_text.capacity()
+                        .map(|s| {
+                            s.heading.text.capacity()
+                                + s.body.text.capacity()
+                                + s.heading_text.capacity()
                         })
                         .sum()
                 });
                 assert!(kept <= SPARE_SECTION_BYTES, "{kept} bytes kept");
                 // The places past the cap are still there, empty.
-                assert!(SPARE_SECTION_BUFFERS.with_borrow(|kept| kept.len()) >= 8);
+                assert!(SPARE_NOTICE_SECTIONS.with_borrow(|kept| kept.len()) >= 8);
             })
             .join()
             .unwrap();
