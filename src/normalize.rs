@@ -130,15 +130,15 @@ impl NormText {
         text: &str,
         parts: IdentityParts,
     ) {
-        let mut t = room_for(std::mem::take(&mut self.text), text.len() + 64);
-        t.push_str(text);
-        self.set(t, ToRaw::Identity, raw, parts.0);
+        make_room(&mut self.text, text.len() + 64);
+        self.text.push_str(text);
+        self.set_but_text(ToRaw::Identity, raw, parts.0);
     }
 
-    /// Sets every field (see [`normalize_into`]).
+    /// Sets every field but the text, written in place (see
+    /// [`normalize_into`]).
     #[inline(always)]
-    fn set(&mut self, text: String, to_raw: ToRaw, raw: MappedText, whole_run: Option<WholeRun>) {
-        self.text = text;
+    fn set_but_text(&mut self, to_raw: ToRaw, raw: MappedText, whole_run: Option<WholeRun>) {
         self.to_raw = to_raw;
         self.raw = raw;
         self.whole_run = whole_run;
@@ -214,16 +214,19 @@ fn spare_text(n: usize) -> String {
     }
 }
 
-/// `buf` emptied if it has room for `n` bytes, else a spare buffer
-/// ([`spare_text`]; `buf`, too small, is dropped as `spare_text` drops a
-/// kept one too small).
+/// Empties `buf`, in place when it has room for `n` bytes, else by
+/// replacing it with a spare buffer ([`spare_text`]; `buf`, too small, is
+/// dropped as `spare_text` drops a kept one too small). Not moved in and
+/// out by value: a `String` taken out of its place, passed and returned
+/// was written in 8-byte stores and read back in a 16-byte load, which
+/// waits for those stores to retire (store forwarding fails), and that
+/// load was ~60 % of `normalize`'s own samples in a profile.
 #[inline(always)]
-fn room_for(mut buf: String, n: usize) -> String {
+fn make_room(buf: &mut String, n: usize) {
     if buf.capacity() >= n {
         buf.clear();
-        buf
     } else {
-        spare_text(n)
+        *buf = spare_text(n);
     }
 }
 
@@ -338,7 +341,7 @@ pub(crate) fn normalize_in(raw: MappedText, buf: String) -> NormText {
 pub(crate) fn normalize_into(raw: MappedText, out: &mut NormText) {
     let src = raw.text.as_str();
     // (64 bytes more for `lowered_whole_run`'s block writes.)
-    let mut text = room_for(std::mem::take(&mut out.text), src.len() + 64);
+    make_room(&mut out.text, src.len() + 64);
     // Fast path: most text is letters and single spaces that come out the
     // same length (ASCII lowercased, already-lowercase letters such as ä
     // and ö as they are). Such a run is copied in one piece.
@@ -346,16 +349,11 @@ pub(crate) fn normalize_into(raw: MappedText, out: &mut NormText) {
     let (first_run, has_newline) = if has_avx2() {
         // The whole text as one run (nearly every heading and body),
         // scanned, copied and lowercased in one pass.
-        match lowered_whole_run(src, text) {
-            Ok((text, whole_run)) => {
-                out.set(text, ToRaw::Identity, raw, Some(whole_run));
-                return;
-            }
-            Err(emptied) => {
-                text = emptied;
-                one_to_one_run(src, 0, true)
-            }
+        if let Some(whole_run) = lowered_whole_run(src, &mut out.text) {
+            out.set_but_text(ToRaw::Identity, raw, Some(whole_run));
+            return;
         }
+        one_to_one_run(src, 0, true)
     } else {
         whole_run(src)
     };
@@ -365,14 +363,14 @@ pub(crate) fn normalize_into(raw: MappedText, out: &mut NormText) {
         // The whole text (nearly every heading and body): its map is the
         // identity, so no segment list is taken from the thread's spare
         // one, filled and given back (about a third of a short text's cost).
-        push_run(&mut text, src, has_newline);
-        text.make_ascii_lowercase();
+        push_run(&mut out.text, src, has_newline);
+        out.text.make_ascii_lowercase();
         // Not a `WholeRun`: the byte loop also takes a vertical tab inside
         // a word, which `collapse_ws` would fold.
-        out.set(text, ToRaw::Identity, raw, None);
+        out.set_but_text(ToRaw::Identity, raw, None);
         return;
     }
-    let mut map = MappedText::with_spare_segs(text);
+    let mut map = MappedText::with_spare_segs(std::mem::take(&mut out.text));
     // Whether the last thing written was a space (or nothing yet).
     let mut at_space = true;
     // `map.text[..lowered]` is lowercase; the runs copied after it are
@@ -490,7 +488,8 @@ pub(crate) fn normalize_into(raw: MappedText, out: &mut NormText) {
     } else {
         ToRaw::Map(Box::new(map))
     };
-    out.set(text, to_raw, raw, None);
+    out.text = text;
+    out.set_but_text(to_raw, raw, None);
 }
 
 /// `one_to_one_run(src, 0, true)`, asking the block scan alone first: it
@@ -517,24 +516,25 @@ fn whole_run(src: &str) -> (usize, bool) {
 
 /// `src` as [`normalize`]'s fast path writes it when [`whole_run`] takes
 /// all of it (copied, each line feed as a space, lowercased), in `text`
-/// (emptied first), and whether it has a line feed and an ASCII digit;
-/// else `text` emptied. For a CPU with AVX2.
+/// (emptied first, written in place), and whether it has a line feed and
+/// an ASCII digit; else `text` emptied and `None`. For a CPU with AVX2.
 #[cfg(target_arch = "x86_64")]
-fn lowered_whole_run(src: &str, text: String) -> Result<(String, WholeRun), String> {
-    let mut bytes = text.into_bytes();
+fn lowered_whole_run(src: &str, text: &mut String) -> Option<WholeRun> {
+    // SAFETY: the bytes are left valid UTF-8 on both ways out: empty, or
+    // `src`, valid UTF-8, with ASCII bytes replaced by ASCII bytes
+    // (capitals by small letters, line feeds by spaces). `String::from_utf8`
+    // would validate each text again, costing more than the fused copy
+    // saves.
+    let bytes = unsafe { text.as_mut_vec() };
     bytes.clear();
     // SAFETY: the CPU has AVX2 (the caller checked); the function reads
     // only `src` and writes only `bytes`.
-    if let Some(whole_run) = unsafe { copy_lowered_whole_run_avx2(src.as_bytes(), &mut bytes) } {
-        // SAFETY: `bytes` is `src`, valid UTF-8, with ASCII bytes replaced
-        // by ASCII bytes (capitals by small letters, line feeds by spaces):
-        // still valid UTF-8. `String::from_utf8` would validate each text
-        // again, costing more than the fused copy saves.
-        Ok((unsafe { String::from_utf8_unchecked(bytes) }, whole_run))
-    } else {
+    let whole_run = unsafe { copy_lowered_whole_run_avx2(src.as_bytes(), bytes) };
+    if whole_run.is_none() {
         bytes.clear();
-        Err(String::from_utf8(bytes).expect("an empty buffer is UTF-8"))
     }
+    debug_assert!(std::str::from_utf8(bytes).is_ok());
+    whole_run
 }
 
 /// Whether [`run64_avx2`] from the start of `b` takes all of it; if so,
@@ -928,7 +928,7 @@ fn prefix64_shifted_avx2(block: &[u8; 64], shift: usize, prev_space: bool) -> (u
 /// of at most two bytes before a mark.
 ///
 /// Out of line and cold: inlined, it made the copy's block loop test
-/// `prev_space` in every block (this and `room_for` inlined: 2.6 M
+/// `prev_space` in every block (this and `make_room` inlined: 2.6 M
 /// instructions less in 1,000 notices).
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
