@@ -6,7 +6,6 @@ pub mod catalogue;
 pub mod config;
 mod suppress;
 
-use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::Arc;
@@ -596,52 +595,23 @@ fn ends_in_abbreviation(before: &str) -> bool {
 /// (per-call overhead dominated on short texts).
 struct Doc<'a> {
     texts: Vec<(TextRef, &'a NormText)>,
+    /// Each text's start in the joined text: a slice of a text (a sentence,
+    /// a body) is searched there, where the scan's index covers it, by its
+    /// text's index and its offset in that text. (The texts were found by
+    /// their addresses, sorted for each notice: the sort and the look-ups
+    /// were ~5 M instructions a 1,000 notices.)
     starts: Vec<usize>,
+    /// The scanned texts' index of section 0's heading (the title and the
+    /// preamble come first: [`Notice::texts`]).
+    first_section: usize,
     /// The joined texts, scanned once for every rule's literals.
     scan: Scan<'a>,
-    /// Each text's address, length and start in the joined text, by
-    /// address: a slice of a text (a sentence, a body) is found in the
-    /// joined text, where the scan's index covers it.
-    by_address: Vec<(usize, usize, usize)>,
     /// Each section's keys as (key, section index), sorted: the sections
     /// headed for an element without going over every section's keys for
     /// every element rule.
     /// As `key << 32 | section` integers (sorted without a chain of tuple
     /// compares).
     key_sections: Vec<u64>,
-    /// The last text [`Doc::locate`] was asked for, as (address, length,
-    /// start in the joined text; `usize::MAX`: none): a body's or a
-    /// sentence's checks ask for it a few times in a row.
-    last_located: Cell<(usize, usize, usize)>,
-}
-
-/// Each text's (address, length, start in the joined text), sorted: as
-/// `address << 16 | index` integers when every address and index fits
-/// (the sort of integers is a branch-free network, the tuples' a chain of
-/// compares: ~4 M instructions a 1,000 notices), else as the tuples.
-/// Addresses are distinct but for empty texts (which all have the dangling
-/// address 1, and are ordered by index, as the tuples are by start).
-fn by_address(texts: &[(TextRef, &NormText)], starts: &[usize]) -> Vec<(usize, usize, usize)> {
-    let entry = |i: usize| {
-        let t = &texts[i].1.text;
-        (t.as_ptr() as usize, t.len(), starts[i])
-    };
-    let fits = texts.len() <= 1 << 16
-        && texts
-            .iter()
-            .all(|(_, t)| (t.text.as_ptr() as usize) < 1 << 48);
-    if !fits {
-        let mut by_address: Vec<_> = (0..texts.len()).map(entry).collect();
-        by_address.sort_unstable();
-        return by_address;
-    }
-    let mut keys: Vec<u64> = texts
-        .iter()
-        .enumerate()
-        .map(|(i, (_, t))| ((t.text.as_ptr() as u64) << 16) | i as u64)
-        .collect();
-    keys.sort_unstable();
-    keys.iter().map(|&k| entry((k & 0xffff) as usize)).collect()
 }
 
 impl<'a> Doc<'a> {
@@ -657,7 +627,10 @@ impl<'a> Doc<'a> {
             // with a space or a hyphen).
             joined.push('\n');
         }
-        let by_address = by_address(&texts, &starts);
+        let first_section = texts
+            .iter()
+            .position(|(r, _)| *r == TextRef::Heading(0))
+            .unwrap_or(texts.len());
         let mut key_sections: Vec<u64> = notice
             .sections
             .iter()
@@ -669,11 +642,20 @@ impl<'a> Doc<'a> {
         Doc {
             texts,
             starts,
+            first_section,
             scan: prefilter.scan(joined),
-            by_address,
             key_sections,
-            last_located: Cell::new((0, 0, 0)),
         }
+    }
+
+    /// The index among the texts of section `s`'s body.
+    fn body_of(&self, s: usize) -> Option<usize> {
+        // Each section gives its heading, then its body.
+        let k = self.first_section + 2 * s + 1;
+        if self.texts.get(k).is_some_and(|t| t.0 == TextRef::Body(s)) {
+            return Some(k);
+        }
+        self.texts.iter().position(|t| t.0 == TextRef::Body(s))
     }
 
     /// The indices of the sections with `key` ([`crate::schema::Section::has_key`]), in
@@ -740,49 +722,18 @@ impl<'a> Doc<'a> {
         !set.is_empty() && set.is_match_in(&self.scan)
     }
 
-    /// Where `text`, a slice of one of the notice's texts, lies in the
-    /// joined text.
-    fn locate(&self, text: &str) -> Option<Range<usize>> {
-        let at = text.as_ptr() as usize;
-        // (No text is at address 0.) The answer depends on the address and
-        // length alone: the notice's texts stay put while it is linted.
-        let (p, len, start) = self.last_located.get();
-        if (p, len) == (at, text.len()) {
-            return (start != usize::MAX).then(|| start..start + len);
-        }
-        let r = self.locate_anew(text);
-        let start = r.as_ref().map_or(usize::MAX, |r| r.start);
-        self.last_located.set((at, text.len(), start));
-        r
+    /// `set.is_match(text)` for a `text` that lies at `at` in the joined
+    /// text (a sentence, a body: a slice of one of the notice's texts),
+    /// searched where the scan's index says a term may start.
+    fn is_match_at(&self, set: &TermSet, text: &str, at: usize) -> bool {
+        debug_assert_eq!(self.joined().get(at..at + text.len()), Some(text));
+        set.is_match_in_range(&self.scan, at..at + text.len())
     }
 
-    fn locate_anew(&self, text: &str) -> Option<Range<usize>> {
-        let at = text.as_ptr() as usize;
-        let i = self
-            .by_address
-            .partition_point(|&(p, _, _)| p <= at)
-            .checked_sub(1)?;
-        let (p, len, start) = self.by_address[i];
-        let off = at - p;
-        (off + text.len() <= len).then(|| start + off..start + off + text.len())
-    }
-
-    /// `set.is_match(text)` for a `text` that is a slice of one of the
-    /// notice's texts (a sentence, a body), searched where the scan's index
-    /// says a term may start.
-    fn is_match_within(&self, set: &TermSet, text: &str) -> bool {
-        match self.locate(text) {
-            Some(r) => set.is_match_in_range(&self.scan, r),
-            None => set.is_match(text),
-        }
-    }
-
-    /// `set.find_all(text)`, like [`Doc::is_match_within`].
-    fn find_all_within(&self, set: &TermSet, text: &str) -> Vec<Range<usize>> {
-        match self.locate(text) {
-            Some(r) => set.find_all_in_range(&self.scan, r),
-            None => set.find_all(text),
-        }
+    /// `set.find_all(text)`, like [`Doc::is_match_at`].
+    fn find_all_at(&self, set: &TermSet, text: &str, at: usize) -> Vec<Range<usize>> {
+        debug_assert_eq!(self.joined().get(at..at + text.len()), Some(text));
+        set.find_all_in_range(&self.scan, at..at + text.len())
     }
 
     /// Whether `set` matches outside headings.
@@ -989,10 +940,11 @@ impl Engine {
                     }
                     let sent = sentence_around(&t.text, &m);
                     let sentence = &t.text[sent.clone()];
-                    if !near.is_empty() && !doc.is_match_within(near, sentence) {
+                    let at = doc.starts[i] + sent.start;
+                    if !near.is_empty() && !doc.is_match_at(near, sentence, at) {
                         return true;
                     }
-                    if !unless_near.is_empty() && doc.is_match_within(unless_near, sentence) {
+                    if !unless_near.is_empty() && doc.is_match_at(unless_near, sentence, at) {
                         return true;
                     }
                     let span = t.source_range(m.clone());
@@ -1062,15 +1014,22 @@ impl Engine {
                 doc.each_match(terms, |i, m| {
                     let t = doc.texts[i].1;
                     let sent = sentence_around(&t.text, &m);
-                    if !unless_near.is_empty() && doc.is_match_within(unless_near, &t.text[sent]) {
+                    if !unless_near.is_empty()
+                        && doc.is_match_at(
+                            unless_near,
+                            &t.text[sent.clone()],
+                            doc.starts[i] + sent.start,
+                        )
+                    {
                         return true;
                     }
                     let other = other_hit.get_or_insert_with(|| {
                         doc.first_match(other, |i, m| {
                             let t = doc.texts[i].1;
                             let sent = sentence_around(&t.text, m);
+                            let at = doc.starts[i] + sent.start;
                             other_unless_near.is_empty()
-                                || !doc.is_match_within(other_unless_near, &t.text[sent])
+                                || !doc.is_match_at(other_unless_near, &t.text[sent], at)
                         })
                         .map(|(i, m)| {
                             let t = doc.texts[i].1;
@@ -1219,29 +1178,26 @@ fn element_status(
             );
         }
     }
-    // `within`: `t` is part of one of the notice's texts, so a set whose
-    // literals do not occur in the notice cannot match it.
-    let matches = |set: &TermSet, t: &str, within: bool| {
-        if within {
-            doc.is_match_within(set, t)
-        } else {
-            set.is_match(t)
-        }
+    // `at`: where `t` lies in the joined text when it is part of one of the
+    // notice's texts (a set whose literals do not occur in the notice
+    // cannot match it).
+    let matches = |set: &TermSet, t: &str, at: Option<usize>| match at {
+        Some(at) => doc.is_match_at(set, t, at),
+        None => set.is_match(t),
     };
-    let demoted = |t: &str, within: bool| {
-        if !demote.is_empty() && matches(demote, t, within) && !matches(keep, t, within) {
+    let demoted = |t: &str, at: Option<usize>| {
+        if !demote.is_empty() && matches(demote, t, at) && !matches(keep, t, at) {
             return true;
         }
-        if demote_regex.is_empty() || !matches(demote_regex, t, within) {
+        if demote_regex.is_empty() || !matches(demote_regex, t, at) {
             return false;
         }
         // What the regex matched does not keep the text: only a `keep` word
         // outside it does.
         let mut rest = t.to_string();
-        let found = if within {
-            doc.find_all_within(demote_regex, t)
-        } else {
-            demote_regex.find_all(t)
+        let found = match at {
+            Some(at) => doc.find_all_at(demote_regex, t, at),
+            None => demote_regex.find_all(t),
         };
         for r in found {
             rest.replace_range(r.clone(), &" ".repeat(r.len()));
@@ -1257,8 +1213,11 @@ fn element_status(
         let subs = notice.sections[i + 1..]
             .iter()
             .take_while(|x| x.level > s.level);
-        let within = subs.clone().next().is_none();
-        let body: std::borrow::Cow<str> = if within {
+        let at = match subs.clone().next() {
+            None => doc.body_of(i).map(|k| doc.starts[k]),
+            Some(_) => None,
+        };
+        let body: std::borrow::Cow<str> = if at.is_some() {
             s.body.text.as_str().into()
         } else {
             let mut body = s.body.text.clone();
@@ -1273,22 +1232,23 @@ fn element_status(
             // A section whose text does not speak of the element at all (the
             // template's "Vastustamisoikeus" describing access) is partial.
             let off_topic = !section_terms.is_empty()
-                && !matches(section_terms, &body, within)
-                && !matches(present, &body, within);
+                && !matches(section_terms, &body, at)
+                && !matches(present, &body, at);
             // Demoted: the body; with `demote_by_sentence`, every sentence
             // that says it with a `present` word (a marketing-only sentence
             // beside a general one is not enough), or the whole body where
             // no `present` word occurs.
-            let said: Vec<Range<usize>> = if by_sentence && within {
-                doc.find_all_within(present, &body)
-            } else {
-                Vec::new()
+            let said: Vec<Range<usize>> = match at {
+                Some(at) if by_sentence => doc.find_all_at(present, &body, at),
+                _ => Vec::new(),
             };
             let body_demoted = if said.is_empty() {
-                demoted(&body, within)
+                demoted(&body, at)
             } else {
-                said.iter()
-                    .all(|m| demoted(&body[sentence_around(&body, m)], within))
+                said.iter().all(|m| {
+                    let sent = sentence_around(&body, m);
+                    demoted(&body[sent.clone()], at.map(|at| at + sent.start))
+                })
             };
             if off_topic || body_demoted {
                 // Another section for the element may say it fully ("7.
@@ -1347,9 +1307,12 @@ fn element_status(
             // The sentence only when a word could demote it (12 of the 21
             // element rules have none: ~650 instructions a match).
             let (r, t) = doc.texts[i];
-            if can_demote && demoted(&t.text[sentence_around(&t.text, m)], true) {
-                first_demoted.get_or_insert(r.section());
-                return false;
+            if can_demote {
+                let sent = sentence_around(&t.text, m);
+                if demoted(&t.text[sent.clone()], Some(doc.starts[i] + sent.start)) {
+                    first_demoted.get_or_insert(r.section());
+                    return false;
+                }
             }
             true
         });
@@ -1719,31 +1682,54 @@ mod tests {
         start..end.max(r.end)
     }
 
-    /// The texts by address as integer keys are the tuples sorted.
+    /// A slice of a text, searched at its text's start plus its offset
+    /// there, is where a look-up of its address among the texts' addresses
+    /// (what the engine did before) puts it in the joined text; and each
+    /// section's body is found by its index.
     #[test]
-    fn by_address_is_the_tuples_sorted() {
-        let words = ["", "a", "tietoja", "rekisterinpitäjä ja", "x y z", ""];
+    fn slices_are_where_their_addresses_say() {
+        let linter = crate::lint::Linter::builtin();
+        let engine = &linter.engine;
         let mut next = crate::xorshift(0xadd7);
-        for n in 0..40 {
-            let norms: Vec<NormText> = (0..n)
-                .map(|_| crate::schema::norm_plain(words[next() as usize % words.len()]))
-                .collect();
-            let texts: Vec<(TextRef, &NormText)> =
-                norms.iter().map(|t| (TextRef::Preamble, t)).collect();
-            let mut starts = Vec::new();
-            let mut at = 0;
-            for (_, t) in &texts {
-                starts.push(at);
-                at += t.text.len() + 1;
+        let mut checked = 0;
+        for (name, text) in sample_docs(engine) {
+            let fmt = crate::lint::Linter::detect_format(&name, &text);
+            let notice = linter.notice(&text, fmt);
+            let mut joined = String::new();
+            let doc = Doc::new(&notice, &engine.prefilter, &mut joined);
+            // By address: the text whose bytes hold the slice's (for an
+            // empty slice, of a non-empty text, the first that holds its
+            // address, as the sorted look-up found).
+            let by_address = |t: &str| {
+                let at = t.as_ptr() as usize;
+                doc.texts.iter().enumerate().find_map(|(i, (_, x))| {
+                    let p = x.text.as_ptr() as usize;
+                    (!x.text.is_empty() && p <= at && at + t.len() <= p + x.text.len())
+                        .then(|| doc.starts[i] + (at - p))
+                })
+            };
+            for (i, (r, t)) in doc.texts.iter().enumerate() {
+                if let TextRef::Body(s) = *r {
+                    assert_eq!(doc.body_of(s), Some(i), "{name}");
+                    assert!(std::ptr::eq(*t, &notice.sections[s].body));
+                }
+                let t = &t.text;
+                let bounds: Vec<usize> = (0..=t.len()).filter(|&k| t.is_char_boundary(k)).collect();
+                for _ in 0..8 {
+                    let a = bounds[next() as usize % bounds.len()];
+                    let b = bounds[next() as usize % bounds.len()];
+                    let (a, b) = (a.min(b), a.max(b));
+                    let at = doc.starts[i] + a;
+                    assert_eq!(&doc.joined()[at..at + (b - a)], &t[a..b], "{name}");
+                    if b > a {
+                        assert_eq!(by_address(&t[a..b]), Some(at), "{name}");
+                        checked += 1;
+                    }
+                }
             }
-            let mut want: Vec<(usize, usize, usize)> = texts
-                .iter()
-                .zip(&starts)
-                .map(|((_, t), &s)| (t.text.as_ptr() as usize, t.text.len(), s))
-                .collect();
-            want.sort_unstable();
-            assert_eq!(by_address(&texts, &starts), want, "{n}");
+            assert_eq!(doc.body_of(notice.sections.len()), None);
         }
+        assert!(checked > 10_000, "{checked}");
     }
 
     #[test]
