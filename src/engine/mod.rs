@@ -6,6 +6,7 @@ pub mod catalogue;
 pub mod config;
 mod suppress;
 
+use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::Arc;
@@ -622,6 +623,7 @@ struct Doc<'a> {
 #[allow(clippy::type_complexity)]
 fn sections_by_key<'k>(
     sections: impl Iterator<Item = &'k [Key]> + Clone,
+    mut out: Vec<u32>,
 ) -> (Vec<u32>, [u32; Key::ALL.len()], [u32; Key::ALL.len()]) {
     let mut from = [0u32; Key::ALL.len()];
     for keys in sections.clone() {
@@ -634,7 +636,8 @@ fn sections_by_key<'k>(
         (*n, total) = (total, total + *n);
     }
     let mut end = from;
-    let mut out = vec![0u32; total as usize];
+    out.clear();
+    out.resize(total as usize, 0);
     for (i, keys) in sections.enumerate() {
         let i = u32::try_from(i).expect("fewer than 2^32 sections");
         for &k in keys {
@@ -651,7 +654,14 @@ fn sections_by_key<'k>(
 }
 
 impl<'a> Doc<'a> {
-    fn new(notice: &'a Notice, prefilter: &'a Prefilter, joined: &'a mut String) -> Doc<'a> {
+    /// The notice's `Doc`, in the buffers of an earlier one (`spare`).
+    fn new(
+        notice: &'a Notice,
+        prefilter: &'a Prefilter,
+        joined: &'a mut String,
+        spare: (Vec<usize>, Vec<u32>),
+    ) -> Doc<'a> {
+        let (mut starts, key_sections) = spare;
         // Sized once: the title, the preamble and each section's heading and
         // body (collected, the chain's size hint made it grow five times).
         let mut texts: Vec<(TextRef, &NormText)> =
@@ -659,7 +669,8 @@ impl<'a> Doc<'a> {
         texts.extend(notice.texts());
         joined.clear();
         joined.reserve(texts.iter().map(|(_, t)| t.text.len() + 1).sum());
-        let mut starts = Vec::with_capacity(texts.len());
+        starts.clear();
+        starts.reserve(texts.len());
         for (_, t) in &texts {
             starts.push(joined.len());
             joined.push_str(&t.text);
@@ -672,7 +683,7 @@ impl<'a> Doc<'a> {
             .position(|(r, _)| *r == TextRef::Heading(0))
             .unwrap_or(texts.len());
         let (key_sections, key_from, key_end) =
-            sections_by_key(notice.sections.iter().map(|s| &s.keys[..]));
+            sections_by_key(notice.sections.iter().map(|s| &s.keys[..]), key_sections);
         Doc {
             texts,
             starts,
@@ -799,8 +810,8 @@ impl Engine {
         // Each key's status by the key's number, made a map once at the end
         // (21 map inserts a notice, then 21 look-ups for the defaults).
         let mut elements = [None; Key::ALL.len()];
-        let mut joined = String::new();
-        let doc = Doc::new(notice, &self.prefilter, &mut joined);
+        let (mut joined, starts, key_sections) = SPARE_DOC.take();
+        let doc = Doc::new(notice, &self.prefilter, &mut joined, (starts, key_sections));
         let language =
             crate::lint::language_of_joined(doc.joined(), &doc.starts, doc.scan.function_words());
         // Findings of one rule beyond a few times the cap are dropped as they
@@ -814,6 +825,15 @@ impl Engine {
                 *dropped.entry(rule.id.clone()).or_default() += made - 4 * MAX_FINDINGS_PER_RULE;
                 diags.truncate(before + 4 * MAX_FINDINGS_PER_RULE);
             }
+        }
+        // The buffers kept for the next notice, but those of a huge one.
+        let Doc {
+            starts,
+            key_sections,
+            ..
+        } = doc;
+        if joined.capacity() <= SPARE_DOC_BYTES {
+            SPARE_DOC.set((joined, starts, key_sections));
         }
         // In key order: the map is built from sorted pairs in one pass.
         let elements: BTreeMap<Key, ElementStatus> = (Key::ALL.iter().zip(elements))
@@ -1132,7 +1152,14 @@ fn partial_word(lang: &str) -> &'static str {
     }
 }
 
+/// Most bytes of joined text kept for the next notice ([`SPARE_DOC`]).
+const SPARE_DOC_BYTES: usize = 1 << 20;
+
 thread_local! {
+    /// A notice's [`Doc`] buffers (joined text, starts, key sections),
+    /// kept for the thread's next notice: three allocations a notice fewer.
+    static SPARE_DOC: Cell<(String, Vec<usize>, Vec<u32>)> = const { Cell::new((String::new(), Vec::new(), Vec::new())) };
+
     /// [`shared_help_expecting`]'s texts: the rule's help (held, so that its
     /// pointer names that text), the language, the heading and the result.
     static HELP_EXPECTING: std::cell::RefCell<Vec<(Shared, String, String, Shared)>> =
@@ -1730,7 +1757,7 @@ mod tests {
             let fmt = crate::lint::Linter::detect_format(&name, &text);
             let notice = linter.notice(&text, fmt);
             let mut joined = String::new();
-            let doc = Doc::new(&notice, &engine.prefilter, &mut joined);
+            let doc = Doc::new(&notice, &engine.prefilter, &mut joined, Default::default());
             // By address: the text whose bytes hold the slice's (for an
             // empty slice, of a non-empty text, the first that holds its
             // address, as the sorted look-up found).
@@ -1787,7 +1814,8 @@ mod tests {
                     .collect();
                 pairs.sort_unstable();
                 pairs.dedup();
-                let (list, from, end) = sections_by_key(sections.iter().map(|s| &s[..]));
+                let (list, from, end) =
+                    sections_by_key(sections.iter().map(|s| &s[..]), Vec::new());
                 let got: Vec<(Key, usize)> = Key::ALL
                     .iter()
                     .flat_map(|&k| {
