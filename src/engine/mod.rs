@@ -9,7 +9,7 @@ mod suppress;
 use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::normalize::NormText;
 use crate::pattern::{Prefilter, Scan, TermSet};
@@ -386,6 +386,34 @@ pub struct Engine {
     /// The literal prefixes of all the rules' term lists, searched in one
     /// pass over each notice.
     prefilter: Prefilter,
+    /// Each rule's texts in the language of the first notice linted
+    /// (looked up in the rules' maps for each finding, they were ~12 K map
+    /// look-ups a 1,000 notices); made again for no other language.
+    picked: OnceLock<(String, Vec<Picked>)>,
+}
+
+/// A rule's texts in one language, for its findings.
+#[derive(Debug, Clone)]
+struct Picked {
+    message: String,
+    help: Shared,
+    /// The help of a missing element: with the expected heading, if any.
+    missing_help: Shared,
+}
+
+impl Picked {
+    fn of(rule: &Rule, lang: &str) -> Picked {
+        let help = rule.help_shared(lang);
+        let missing_help = match rule.expected_heading(lang) {
+            Some(h) => help_expecting(&help, lang, h).into(),
+            None => help.clone(),
+        };
+        Picked {
+            message: rule.message(lang).to_string(),
+            help,
+            missing_help,
+        }
+    }
 }
 
 impl Kind {
@@ -791,7 +819,21 @@ impl<'a> Doc<'a> {
 impl Engine {
     pub fn new(rules: Vec<Rule>) -> Engine {
         let prefilter = Prefilter::new(rules.iter().flat_map(|r| r.kind.term_sets()));
-        Engine { rules, prefilter }
+        Engine {
+            rules,
+            prefilter,
+            picked: OnceLock::new(),
+        }
+    }
+
+    /// Each rule's [`Picked`] texts in `lang`, unless made for another
+    /// language (or another list of rules).
+    fn picked(&self, lang: &str) -> Option<&[Picked]> {
+        let (l, p) = self.picked.get_or_init(|| {
+            let p = self.rules.iter().map(|r| Picked::of(r, lang)).collect();
+            (lang.to_string(), p)
+        });
+        (l == lang && p.len() == self.rules.len()).then_some(p)
     }
 
     pub fn builtin() -> Engine {
@@ -817,9 +859,20 @@ impl Engine {
         // Findings of one rule beyond a few times the cap are dropped as they
         // come (and counted), so that memory stays bounded too.
         let mut dropped: BTreeMap<Shared, usize> = BTreeMap::new();
-        for rule in &self.rules {
+        let picked = self.picked(&opts.lang);
+        for (i, rule) in self.rules.iter().enumerate() {
             let before = diags.len();
-            self.run_rule(rule, notice, &doc, source, opts, &mut diags, &mut elements);
+            let texts = picked.map(|p| &p[i]);
+            self.run_rule(
+                rule,
+                texts,
+                notice,
+                &doc,
+                source,
+                opts,
+                &mut diags,
+                &mut elements,
+            );
             let made = diags.len() - before;
             if made > 4 * MAX_FINDINGS_PER_RULE {
                 *dropped.entry(rule.id.clone()).or_default() += made - 4 * MAX_FINDINGS_PER_RULE;
@@ -881,6 +934,7 @@ impl Engine {
     fn run_rule(
         &self,
         rule: &Rule,
+        picked: Option<&Picked>,
         notice: &Notice,
         doc: &Doc,
         source: &str,
@@ -903,9 +957,9 @@ impl Engine {
             fix: None,
             suppressed: None,
         };
-        let mk = |span: Range<usize>, message: String| {
-            mk_help(span, message, rule.help_shared(&opts.lang))
-        };
+        let help = || picked.map_or_else(|| rule.help_shared(&opts.lang), |p| p.help.clone());
+        let message = || picked.map_or_else(|| rule.message(&opts.lang), |p| p.message.as_str());
+        let mk = |span: Range<usize>, message: String| mk_help(span, message, help());
         match &rule.kind {
             Kind::RequireElement {
                 element,
@@ -956,7 +1010,7 @@ impl Engine {
                     let span = anchor_for_missing(notice, st);
                     // Built with `push_str`: `format!` was about 600
                     // instructions a finding (6 M a 1,000 notices).
-                    let message = rule.message(&opts.lang);
+                    let message = message();
                     let mut msg = String::with_capacity(message.len() + 32);
                     msg.push_str(message);
                     if st.status == Status::Partial {
@@ -966,11 +1020,14 @@ impl Engine {
                     }
                     // The help made once (a copy replaced by the longer
                     // help was an allocation a finding).
-                    let help = match rule.expected_heading(&opts.lang) {
-                        Some(h) => {
-                            shared_help_expecting(&rule.help_shared(&opts.lang), &opts.lang, h)
-                        }
-                        None => rule.help_shared(&opts.lang),
+                    let help = match picked {
+                        Some(p) => p.missing_help.clone(),
+                        None => match rule.expected_heading(&opts.lang) {
+                            Some(h) => {
+                                shared_help_expecting(&rule.help_shared(&opts.lang), &opts.lang, h)
+                            }
+                            None => rule.help_shared(&opts.lang),
+                        },
                     };
                     let mut d = mk_help(span, msg, help);
                     if st.status == Status::Partial {
@@ -1002,7 +1059,7 @@ impl Engine {
                         return true;
                     }
                     let span = t.source_range(m.clone());
-                    let mut d = mk(span.clone(), rule.message(&opts.lang).to_string());
+                    let mut d = mk(span.clone(), message().to_string());
                     d.quote = collapse(t.raw_slice(m.clone()));
                     if let Some(rep) = &rule.replacement {
                         d.fix = Some(Fix {
@@ -1037,9 +1094,7 @@ impl Engine {
                     if s.heading.text.is_empty() {
                         continue;
                     }
-                    let msg = rule
-                        .message(&opts.lang)
-                        .replace("{heading}", &s.heading_text);
+                    let msg = message().replace("{heading}", &s.heading_text);
                     let mut d = mk(s.heading_span.clone(), msg);
                     d.quote = s.heading_text.clone();
                     out.push(d);
@@ -1094,7 +1149,7 @@ impl Engine {
                         return false;
                     };
                     let span = t.source_range(m.clone());
-                    let mut d = mk(span, rule.message(&opts.lang).to_string());
+                    let mut d = mk(span, message().to_string());
                     d.quote = collapse(t.raw_slice(m));
                     d.related.push(Related {
                         message: format!("{}: \"{}\"", other_word(&opts.lang), other_text),
@@ -1106,8 +1161,7 @@ impl Engine {
             }
             Kind::MailLinkMismatch => {
                 for l in &notice.mail_links {
-                    let msg = rule
-                        .message(&opts.lang)
+                    let msg = message()
                         .replace("{shown}", &l.shown)
                         .replace("{target}", &l.target);
                     let mut d = mk(l.shown_span.clone(), msg);
@@ -1126,7 +1180,7 @@ impl Engine {
                 if doc.is_match(unless) {
                     return;
                 }
-                let msg = rule.message(&opts.lang).replace("{date}", &date.text);
+                let msg = message().replace("{date}", &date.text);
                 out.push(mk(date.span.clone(), msg));
             }
             Kind::BusinessId => {
@@ -1136,7 +1190,7 @@ impl Engine {
                 for (r, ok) in business_ids(doc.joined()) {
                     if let Some((i, local)) = doc.in_text(&r).filter(|_| !ok) {
                         let span = doc.texts[i].1.source_range(local);
-                        out.push(mk(span, rule.message(&opts.lang).to_string()));
+                        out.push(mk(span, message().to_string()));
                     }
                 }
             }
@@ -1627,6 +1681,43 @@ mod tests {
         }
     }
 
+    /// A rule's texts picked once are those picked for each finding, and
+    /// an engine that picked them for one language lints in another as a
+    /// fresh engine does.
+    #[test]
+    fn picked_texts_are_the_rules_texts() {
+        let linter = crate::lint::Linter::builtin();
+        let langs = ["fi", "en", "sv", "de"];
+        for r in &linter.engine.rules {
+            for lang in langs {
+                let p = Picked::of(r, lang);
+                assert_eq!(p.message, r.message(lang));
+                assert!(p.help.same(&r.help_shared(lang)) || r.help.is_empty());
+                let missing = match r.expected_heading(lang) {
+                    Some(h) => shared_help_expecting(&r.help_shared(lang), lang, h),
+                    None => r.help_shared(lang),
+                };
+                assert_eq!(p.missing_help, missing, "{}", r.id);
+            }
+        }
+        let docs = sample_docs(&linter.engine);
+        for lang in langs {
+            let used = Engine::new(linter.engine.rules.clone());
+            let opts = |lang: &str| Options { lang: lang.into() };
+            for (name, text) in docs.iter().step_by(7) {
+                let notice = linter.notice(text, crate::lint::Linter::detect_format(name, text));
+                // Picked for `lang` first, then linting in the others.
+                for other in langs.iter().cycle().skip_while(|&&l| l != lang).take(4) {
+                    let fresh = Engine::new(linter.engine.rules.clone());
+                    let a = used.lint(&notice, text, &opts(other));
+                    let b = fresh.lint(&notice, text, &opts(other));
+                    assert_eq!(a.diagnostics, b.diagnostics, "{name} {lang} {other}");
+                    assert_eq!(a.suppressed, b.suppressed, "{name}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn keys_are_numbered_in_their_list_order() {
         // `Engine::lint` keeps each key's status at `key as usize` and reads
@@ -1905,6 +1996,7 @@ mod tests {
         let plain = Engine {
             rules: filtered.rules.clone(),
             prefilter: Prefilter::default(),
+            picked: OnceLock::new(),
         };
         let docs = sample_docs(filtered);
         for (name, text) in &docs {
