@@ -9,7 +9,7 @@ mod suppress;
 use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::normalize::NormText;
 use crate::pattern::{Prefilter, Scan, TermSet};
@@ -386,6 +386,34 @@ pub struct Engine {
     /// The literal prefixes of all the rules' term lists, searched in one
     /// pass over each notice.
     prefilter: Prefilter,
+    /// Each rule's texts in the language of the first notice linted
+    /// (looked up in the rules' maps for each finding, they were ~12 K map
+    /// look-ups a 1,000 notices); made again for no other language.
+    picked: OnceLock<(String, Vec<Picked>)>,
+}
+
+/// A rule's texts in one language, for its findings.
+#[derive(Debug, Clone)]
+struct Picked {
+    message: String,
+    help: Shared,
+    /// The help of a missing element: with the expected heading, if any.
+    missing_help: Shared,
+}
+
+impl Picked {
+    fn of(rule: &Rule, lang: &str) -> Picked {
+        let help = rule.help_shared(lang);
+        let missing_help = match rule.expected_heading(lang) {
+            Some(h) => help_expecting(&help, lang, h).into(),
+            None => help.clone(),
+        };
+        Picked {
+            message: rule.message(lang).to_string(),
+            help,
+            missing_help,
+        }
+    }
 }
 
 impl Kind {
@@ -596,60 +624,81 @@ fn ends_in_abbreviation(before: &str) -> bool {
 /// (per-call overhead dominated on short texts).
 struct Doc<'a> {
     texts: Vec<(TextRef, &'a NormText)>,
+    /// Each text's start in the joined text: a slice of a text (a sentence,
+    /// a body) is searched there, where the scan's index covers it, by its
+    /// text's index and its offset in that text. (The texts were found by
+    /// their addresses, sorted for each notice: the sort and the look-ups
+    /// were ~5 M instructions a 1,000 notices.)
     starts: Vec<usize>,
+    /// The scanned texts' index of section 0's heading (the title and the
+    /// preamble come first: [`Notice::texts`]).
+    first_section: usize,
     /// The joined texts, scanned once for every rule's literals.
     scan: Scan<'a>,
-    /// Each text's address, length and start in the joined text, by
-    /// address: a slice of a text (a sentence, a body) is found in the
-    /// joined text, where the scan's index covers it.
-    by_address: Vec<(usize, usize, usize)>,
-    /// Each section's keys as (key, section index), sorted: the sections
-    /// headed for an element without going over every section's keys for
-    /// every element rule.
-    /// As `key << 32 | section` integers (sorted without a chain of tuple
-    /// compares).
-    key_sections: Vec<u64>,
-    /// The last text [`Doc::locate`] was asked for, as (address, length,
-    /// start in the joined text; `usize::MAX`: none): a body's or a
-    /// sentence's checks ask for it a few times in a row.
-    last_located: Cell<(usize, usize, usize)>,
+    /// The sections of each key, in order, key by key: the sections headed
+    /// for an element without going over every section's keys for every
+    /// element rule. Key `k`'s are `key_sections[key_from[k]..key_end[k]]`
+    /// (placed by counts: no sort).
+    key_sections: Vec<u32>,
+    key_from: [u32; Key::ALL.len()],
+    key_end: [u32; Key::ALL.len()],
 }
 
-/// Each text's (address, length, start in the joined text), sorted: as
-/// `address << 16 | index` integers when every address and index fits
-/// (the sort of integers is a branch-free network, the tuples' a chain of
-/// compares: ~4 M instructions a 1,000 notices), else as the tuples.
-/// Addresses are distinct but for empty texts (which all have the dangling
-/// address 1, and are ordered by index, as the tuples are by start).
-fn by_address(texts: &[(TextRef, &NormText)], starts: &[usize]) -> Vec<(usize, usize, usize)> {
-    let entry = |i: usize| {
-        let t = &texts[i].1.text;
-        (t.as_ptr() as usize, t.len(), starts[i])
-    };
-    let fits = texts.len() <= 1 << 16
-        && texts
-            .iter()
-            .all(|(_, t)| (t.text.as_ptr() as usize) < 1 << 48);
-    if !fits {
-        let mut by_address: Vec<_> = (0..texts.len()).map(entry).collect();
-        by_address.sort_unstable();
-        return by_address;
+/// The sections of each key, in order, key by key, and where each key's
+/// start and end there ([`Doc::key_sections`]): counted, then placed.
+/// (Collected as `key << 32 | section` integers and sorted, they were
+/// ~1.5 M instructions a 1,000 notices.)
+#[allow(clippy::type_complexity)]
+fn sections_by_key<'k>(
+    sections: impl Iterator<Item = &'k [Key]> + Clone,
+    mut out: Vec<u32>,
+) -> (Vec<u32>, [u32; Key::ALL.len()], [u32; Key::ALL.len()]) {
+    let mut from = [0u32; Key::ALL.len()];
+    for keys in sections.clone() {
+        for &k in keys {
+            from[k as usize] += 1;
+        }
     }
-    let mut keys: Vec<u64> = texts
-        .iter()
-        .enumerate()
-        .map(|(i, (_, t))| ((t.text.as_ptr() as u64) << 16) | i as u64)
-        .collect();
-    keys.sort_unstable();
-    keys.iter().map(|&k| entry((k & 0xffff) as usize)).collect()
+    let mut total = 0;
+    for n in &mut from {
+        (*n, total) = (total, total + *n);
+    }
+    let mut end = from;
+    out.clear();
+    out.resize(total as usize, 0);
+    for (i, keys) in sections.enumerate() {
+        let i = u32::try_from(i).expect("fewer than 2^32 sections");
+        for &k in keys {
+            let (k, at) = (k as usize, end[k as usize] as usize);
+            // A key twice in a section counts once.
+            if at > from[k] as usize && out[at - 1] == i {
+                continue;
+            }
+            out[at] = i;
+            end[k] += 1;
+        }
+    }
+    (out, from, end)
 }
 
 impl<'a> Doc<'a> {
-    fn new(notice: &'a Notice, prefilter: &'a Prefilter, joined: &'a mut String) -> Doc<'a> {
-        let texts: Vec<(TextRef, &NormText)> = notice.texts().collect();
+    /// The notice's `Doc`, in the buffers of an earlier one (`spare`).
+    fn new(
+        notice: &'a Notice,
+        prefilter: &'a Prefilter,
+        joined: &'a mut String,
+        spare: (Vec<usize>, Vec<u32>),
+    ) -> Doc<'a> {
+        let (mut starts, key_sections) = spare;
+        // Sized once: the title, the preamble and each section's heading and
+        // body (collected, the chain's size hint made it grow five times).
+        let mut texts: Vec<(TextRef, &NormText)> =
+            Vec::with_capacity(2 * notice.sections.len() + 2);
+        texts.extend(notice.texts());
         joined.clear();
         joined.reserve(texts.iter().map(|(_, t)| t.text.len() + 1).sum());
-        let mut starts = Vec::with_capacity(texts.len());
+        starts.clear();
+        starts.reserve(texts.len());
         for (_, t) in &texts {
             starts.push(joined.len());
             joined.push_str(&t.text);
@@ -657,34 +706,40 @@ impl<'a> Doc<'a> {
             // with a space or a hyphen).
             joined.push('\n');
         }
-        let by_address = by_address(&texts, &starts);
-        let mut key_sections: Vec<u64> = notice
-            .sections
+        let first_section = texts
             .iter()
-            .enumerate()
-            .flat_map(|(i, s)| s.keys.iter().map(move |&k| (k as u64) << 32 | i as u64))
-            .collect();
-        key_sections.sort_unstable();
-        key_sections.dedup();
+            .position(|(r, _)| *r == TextRef::Heading(0))
+            .unwrap_or(texts.len());
+        let (key_sections, key_from, key_end) =
+            sections_by_key(notice.sections.iter().map(|s| &s.keys[..]), key_sections);
         Doc {
             texts,
             starts,
+            first_section,
             scan: prefilter.scan(joined),
-            by_address,
             key_sections,
-            last_located: Cell::new((0, 0, 0)),
+            key_from,
+            key_end,
         }
+    }
+
+    /// The index among the texts of section `s`'s body.
+    fn body_of(&self, s: usize) -> Option<usize> {
+        // Each section gives its heading, then its body.
+        let k = self.first_section + 2 * s + 1;
+        if self.texts.get(k).is_some_and(|t| t.0 == TextRef::Body(s)) {
+            return Some(k);
+        }
+        self.texts.iter().position(|t| t.0 == TextRef::Body(s))
     }
 
     /// The indices of the sections with `key` ([`crate::schema::Section::has_key`]), in
     /// order.
     fn sections_with(&self, key: Key) -> impl Iterator<Item = usize> + '_ {
-        let key = key as u64;
-        let from = self.key_sections.partition_point(|&x| x >> 32 < key);
-        self.key_sections[from..]
+        let k = key as usize;
+        self.key_sections[self.key_from[k] as usize..self.key_end[k] as usize]
             .iter()
-            .take_while(move |&&x| x >> 32 == key)
-            .map(|&x| (x & 0xffff_ffff) as usize)
+            .map(|&i| i as usize)
     }
 
     fn joined(&self) -> &str {
@@ -740,49 +795,18 @@ impl<'a> Doc<'a> {
         !set.is_empty() && set.is_match_in(&self.scan)
     }
 
-    /// Where `text`, a slice of one of the notice's texts, lies in the
-    /// joined text.
-    fn locate(&self, text: &str) -> Option<Range<usize>> {
-        let at = text.as_ptr() as usize;
-        // (No text is at address 0.) The answer depends on the address and
-        // length alone: the notice's texts stay put while it is linted.
-        let (p, len, start) = self.last_located.get();
-        if (p, len) == (at, text.len()) {
-            return (start != usize::MAX).then(|| start..start + len);
-        }
-        let r = self.locate_anew(text);
-        let start = r.as_ref().map_or(usize::MAX, |r| r.start);
-        self.last_located.set((at, text.len(), start));
-        r
+    /// `set.is_match(text)` for a `text` that lies at `at` in the joined
+    /// text (a sentence, a body: a slice of one of the notice's texts),
+    /// searched where the scan's index says a term may start.
+    fn is_match_at(&self, set: &TermSet, text: &str, at: usize) -> bool {
+        debug_assert_eq!(self.joined().get(at..at + text.len()), Some(text));
+        set.is_match_in_range(&self.scan, at..at + text.len())
     }
 
-    fn locate_anew(&self, text: &str) -> Option<Range<usize>> {
-        let at = text.as_ptr() as usize;
-        let i = self
-            .by_address
-            .partition_point(|&(p, _, _)| p <= at)
-            .checked_sub(1)?;
-        let (p, len, start) = self.by_address[i];
-        let off = at - p;
-        (off + text.len() <= len).then(|| start + off..start + off + text.len())
-    }
-
-    /// `set.is_match(text)` for a `text` that is a slice of one of the
-    /// notice's texts (a sentence, a body), searched where the scan's index
-    /// says a term may start.
-    fn is_match_within(&self, set: &TermSet, text: &str) -> bool {
-        match self.locate(text) {
-            Some(r) => set.is_match_in_range(&self.scan, r),
-            None => set.is_match(text),
-        }
-    }
-
-    /// `set.find_all(text)`, like [`Doc::is_match_within`].
-    fn find_all_within(&self, set: &TermSet, text: &str) -> Vec<Range<usize>> {
-        match self.locate(text) {
-            Some(r) => set.find_all_in_range(&self.scan, r),
-            None => set.find_all(text),
-        }
+    /// `set.find_all(text)`, like [`Doc::is_match_at`].
+    fn find_all_at(&self, set: &TermSet, text: &str, at: usize) -> Vec<Range<usize>> {
+        debug_assert_eq!(self.joined().get(at..at + text.len()), Some(text));
+        set.find_all_in_range(&self.scan, at..at + text.len())
     }
 
     /// Whether `set` matches outside headings.
@@ -795,7 +819,21 @@ impl<'a> Doc<'a> {
 impl Engine {
     pub fn new(rules: Vec<Rule>) -> Engine {
         let prefilter = Prefilter::new(rules.iter().flat_map(|r| r.kind.term_sets()));
-        Engine { rules, prefilter }
+        Engine {
+            rules,
+            prefilter,
+            picked: OnceLock::new(),
+        }
+    }
+
+    /// Each rule's [`Picked`] texts in `lang`, unless made for another
+    /// language (or another list of rules).
+    fn picked(&self, lang: &str) -> Option<&[Picked]> {
+        let (l, p) = self.picked.get_or_init(|| {
+            let p = self.rules.iter().map(|r| Picked::of(r, lang)).collect();
+            (lang.to_string(), p)
+        });
+        (l == lang && p.len() == self.rules.len()).then_some(p)
     }
 
     pub fn builtin() -> Engine {
@@ -814,21 +852,41 @@ impl Engine {
         // Each key's status by the key's number, made a map once at the end
         // (21 map inserts a notice, then 21 look-ups for the defaults).
         let mut elements = [None; Key::ALL.len()];
-        let mut joined = String::new();
-        let doc = Doc::new(notice, &self.prefilter, &mut joined);
+        let (mut joined, starts, key_sections) = SPARE_DOC.take();
+        let doc = Doc::new(notice, &self.prefilter, &mut joined, (starts, key_sections));
         let language =
             crate::lint::language_of_joined(doc.joined(), &doc.starts, doc.scan.function_words());
         // Findings of one rule beyond a few times the cap are dropped as they
         // come (and counted), so that memory stays bounded too.
         let mut dropped: BTreeMap<Shared, usize> = BTreeMap::new();
-        for rule in &self.rules {
+        let picked = self.picked(&opts.lang);
+        for (i, rule) in self.rules.iter().enumerate() {
             let before = diags.len();
-            self.run_rule(rule, notice, &doc, source, opts, &mut diags, &mut elements);
+            let texts = picked.map(|p| &p[i]);
+            self.run_rule(
+                rule,
+                texts,
+                notice,
+                &doc,
+                source,
+                opts,
+                &mut diags,
+                &mut elements,
+            );
             let made = diags.len() - before;
             if made > 4 * MAX_FINDINGS_PER_RULE {
                 *dropped.entry(rule.id.clone()).or_default() += made - 4 * MAX_FINDINGS_PER_RULE;
                 diags.truncate(before + 4 * MAX_FINDINGS_PER_RULE);
             }
+        }
+        // The buffers kept for the next notice, but those of a huge one.
+        let Doc {
+            starts,
+            key_sections,
+            ..
+        } = doc;
+        if joined.capacity() <= SPARE_DOC_BYTES {
+            SPARE_DOC.set((joined, starts, key_sections));
         }
         // In key order: the map is built from sorted pairs in one pass.
         let elements: BTreeMap<Key, ElementStatus> = (Key::ALL.iter().zip(elements))
@@ -876,6 +934,7 @@ impl Engine {
     fn run_rule(
         &self,
         rule: &Rule,
+        picked: Option<&Picked>,
         notice: &Notice,
         doc: &Doc,
         source: &str,
@@ -898,9 +957,9 @@ impl Engine {
             fix: None,
             suppressed: None,
         };
-        let mk = |span: Range<usize>, message: String| {
-            mk_help(span, message, rule.help_shared(&opts.lang))
-        };
+        let help = || picked.map_or_else(|| rule.help_shared(&opts.lang), |p| p.help.clone());
+        let message = || picked.map_or_else(|| rule.message(&opts.lang), |p| p.message.as_str());
+        let mk = |span: Range<usize>, message: String| mk_help(span, message, help());
         match &rule.kind {
             Kind::RequireElement {
                 element,
@@ -951,7 +1010,7 @@ impl Engine {
                     let span = anchor_for_missing(notice, st);
                     // Built with `push_str`: `format!` was about 600
                     // instructions a finding (6 M a 1,000 notices).
-                    let message = rule.message(&opts.lang);
+                    let message = message();
                     let mut msg = String::with_capacity(message.len() + 32);
                     msg.push_str(message);
                     if st.status == Status::Partial {
@@ -961,11 +1020,14 @@ impl Engine {
                     }
                     // The help made once (a copy replaced by the longer
                     // help was an allocation a finding).
-                    let help = match rule.expected_heading(&opts.lang) {
-                        Some(h) => {
-                            shared_help_expecting(&rule.help_shared(&opts.lang), &opts.lang, h)
-                        }
-                        None => rule.help_shared(&opts.lang),
+                    let help = match picked {
+                        Some(p) => p.missing_help.clone(),
+                        None => match rule.expected_heading(&opts.lang) {
+                            Some(h) => {
+                                shared_help_expecting(&rule.help_shared(&opts.lang), &opts.lang, h)
+                            }
+                            None => rule.help_shared(&opts.lang),
+                        },
                     };
                     let mut d = mk_help(span, msg, help);
                     if st.status == Status::Partial {
@@ -989,14 +1051,15 @@ impl Engine {
                     }
                     let sent = sentence_around(&t.text, &m);
                     let sentence = &t.text[sent.clone()];
-                    if !near.is_empty() && !doc.is_match_within(near, sentence) {
+                    let at = doc.starts[i] + sent.start;
+                    if !near.is_empty() && !doc.is_match_at(near, sentence, at) {
                         return true;
                     }
-                    if !unless_near.is_empty() && doc.is_match_within(unless_near, sentence) {
+                    if !unless_near.is_empty() && doc.is_match_at(unless_near, sentence, at) {
                         return true;
                     }
                     let span = t.source_range(m.clone());
-                    let mut d = mk(span.clone(), rule.message(&opts.lang).to_string());
+                    let mut d = mk(span.clone(), message().to_string());
                     d.quote = collapse(t.raw_slice(m.clone()));
                     if let Some(rep) = &rule.replacement {
                         d.fix = Some(Fix {
@@ -1031,9 +1094,7 @@ impl Engine {
                     if s.heading.text.is_empty() {
                         continue;
                     }
-                    let msg = rule
-                        .message(&opts.lang)
-                        .replace("{heading}", &s.heading_text);
+                    let msg = message().replace("{heading}", &s.heading_text);
                     let mut d = mk(s.heading_span.clone(), msg);
                     d.quote = s.heading_text.clone();
                     out.push(d);
@@ -1062,15 +1123,22 @@ impl Engine {
                 doc.each_match(terms, |i, m| {
                     let t = doc.texts[i].1;
                     let sent = sentence_around(&t.text, &m);
-                    if !unless_near.is_empty() && doc.is_match_within(unless_near, &t.text[sent]) {
+                    if !unless_near.is_empty()
+                        && doc.is_match_at(
+                            unless_near,
+                            &t.text[sent.clone()],
+                            doc.starts[i] + sent.start,
+                        )
+                    {
                         return true;
                     }
                     let other = other_hit.get_or_insert_with(|| {
                         doc.first_match(other, |i, m| {
                             let t = doc.texts[i].1;
                             let sent = sentence_around(&t.text, m);
+                            let at = doc.starts[i] + sent.start;
                             other_unless_near.is_empty()
-                                || !doc.is_match_within(other_unless_near, &t.text[sent])
+                                || !doc.is_match_at(other_unless_near, &t.text[sent], at)
                         })
                         .map(|(i, m)| {
                             let t = doc.texts[i].1;
@@ -1081,7 +1149,7 @@ impl Engine {
                         return false;
                     };
                     let span = t.source_range(m.clone());
-                    let mut d = mk(span, rule.message(&opts.lang).to_string());
+                    let mut d = mk(span, message().to_string());
                     d.quote = collapse(t.raw_slice(m));
                     d.related.push(Related {
                         message: format!("{}: \"{}\"", other_word(&opts.lang), other_text),
@@ -1093,8 +1161,7 @@ impl Engine {
             }
             Kind::MailLinkMismatch => {
                 for l in &notice.mail_links {
-                    let msg = rule
-                        .message(&opts.lang)
+                    let msg = message()
                         .replace("{shown}", &l.shown)
                         .replace("{target}", &l.target);
                     let mut d = mk(l.shown_span.clone(), msg);
@@ -1113,7 +1180,7 @@ impl Engine {
                 if doc.is_match(unless) {
                     return;
                 }
-                let msg = rule.message(&opts.lang).replace("{date}", &date.text);
+                let msg = message().replace("{date}", &date.text);
                 out.push(mk(date.span.clone(), msg));
             }
             Kind::BusinessId => {
@@ -1123,7 +1190,7 @@ impl Engine {
                 for (r, ok) in business_ids(doc.joined()) {
                     if let Some((i, local)) = doc.in_text(&r).filter(|_| !ok) {
                         let span = doc.texts[i].1.source_range(local);
-                        out.push(mk(span, rule.message(&opts.lang).to_string()));
+                        out.push(mk(span, message().to_string()));
                     }
                 }
             }
@@ -1139,7 +1206,14 @@ fn partial_word(lang: &str) -> &'static str {
     }
 }
 
+/// Most bytes of joined text kept for the next notice ([`SPARE_DOC`]).
+const SPARE_DOC_BYTES: usize = 1 << 20;
+
 thread_local! {
+    /// A notice's [`Doc`] buffers (joined text, starts, key sections),
+    /// kept for the thread's next notice: three allocations a notice fewer.
+    static SPARE_DOC: Cell<(String, Vec<usize>, Vec<u32>)> = const { Cell::new((String::new(), Vec::new(), Vec::new())) };
+
     /// [`shared_help_expecting`]'s texts: the rule's help (held, so that its
     /// pointer names that text), the language, the heading and the result.
     static HELP_EXPECTING: std::cell::RefCell<Vec<(Shared, String, String, Shared)>> =
@@ -1219,29 +1293,26 @@ fn element_status(
             );
         }
     }
-    // `within`: `t` is part of one of the notice's texts, so a set whose
-    // literals do not occur in the notice cannot match it.
-    let matches = |set: &TermSet, t: &str, within: bool| {
-        if within {
-            doc.is_match_within(set, t)
-        } else {
-            set.is_match(t)
-        }
+    // `at`: where `t` lies in the joined text when it is part of one of the
+    // notice's texts (a set whose literals do not occur in the notice
+    // cannot match it).
+    let matches = |set: &TermSet, t: &str, at: Option<usize>| match at {
+        Some(at) => doc.is_match_at(set, t, at),
+        None => set.is_match(t),
     };
-    let demoted = |t: &str, within: bool| {
-        if !demote.is_empty() && matches(demote, t, within) && !matches(keep, t, within) {
+    let demoted = |t: &str, at: Option<usize>| {
+        if !demote.is_empty() && matches(demote, t, at) && !matches(keep, t, at) {
             return true;
         }
-        if demote_regex.is_empty() || !matches(demote_regex, t, within) {
+        if demote_regex.is_empty() || !matches(demote_regex, t, at) {
             return false;
         }
         // What the regex matched does not keep the text: only a `keep` word
         // outside it does.
         let mut rest = t.to_string();
-        let found = if within {
-            doc.find_all_within(demote_regex, t)
-        } else {
-            demote_regex.find_all(t)
+        let found = match at {
+            Some(at) => doc.find_all_at(demote_regex, t, at),
+            None => demote_regex.find_all(t),
         };
         for r in found {
             rest.replace_range(r.clone(), &" ".repeat(r.len()));
@@ -1257,8 +1328,11 @@ fn element_status(
         let subs = notice.sections[i + 1..]
             .iter()
             .take_while(|x| x.level > s.level);
-        let within = subs.clone().next().is_none();
-        let body: std::borrow::Cow<str> = if within {
+        let at = match subs.clone().next() {
+            None => doc.body_of(i).map(|k| doc.starts[k]),
+            Some(_) => None,
+        };
+        let body: std::borrow::Cow<str> = if at.is_some() {
             s.body.text.as_str().into()
         } else {
             let mut body = s.body.text.clone();
@@ -1273,22 +1347,23 @@ fn element_status(
             // A section whose text does not speak of the element at all (the
             // template's "Vastustamisoikeus" describing access) is partial.
             let off_topic = !section_terms.is_empty()
-                && !matches(section_terms, &body, within)
-                && !matches(present, &body, within);
+                && !matches(section_terms, &body, at)
+                && !matches(present, &body, at);
             // Demoted: the body; with `demote_by_sentence`, every sentence
             // that says it with a `present` word (a marketing-only sentence
             // beside a general one is not enough), or the whole body where
             // no `present` word occurs.
-            let said: Vec<Range<usize>> = if by_sentence && within {
-                doc.find_all_within(present, &body)
-            } else {
-                Vec::new()
+            let said: Vec<Range<usize>> = match at {
+                Some(at) if by_sentence => doc.find_all_at(present, &body, at),
+                _ => Vec::new(),
             };
             let body_demoted = if said.is_empty() {
-                demoted(&body, within)
+                demoted(&body, at)
             } else {
-                said.iter()
-                    .all(|m| demoted(&body[sentence_around(&body, m)], within))
+                said.iter().all(|m| {
+                    let sent = sentence_around(&body, m);
+                    demoted(&body[sent.clone()], at.map(|at| at + sent.start))
+                })
             };
             if off_topic || body_demoted {
                 // Another section for the element may say it fully ("7.
@@ -1347,9 +1422,12 @@ fn element_status(
             // The sentence only when a word could demote it (12 of the 21
             // element rules have none: ~650 instructions a match).
             let (r, t) = doc.texts[i];
-            if can_demote && demoted(&t.text[sentence_around(&t.text, m)], true) {
-                first_demoted.get_or_insert(r.section());
-                return false;
+            if can_demote {
+                let sent = sentence_around(&t.text, m);
+                if demoted(&t.text[sent.clone()], Some(doc.starts[i] + sent.start)) {
+                    first_demoted.get_or_insert(r.section());
+                    return false;
+                }
             }
             true
         });
@@ -1603,6 +1681,43 @@ mod tests {
         }
     }
 
+    /// A rule's texts picked once are those picked for each finding, and
+    /// an engine that picked them for one language lints in another as a
+    /// fresh engine does.
+    #[test]
+    fn picked_texts_are_the_rules_texts() {
+        let linter = crate::lint::Linter::builtin();
+        let langs = ["fi", "en", "sv", "de"];
+        for r in &linter.engine.rules {
+            for lang in langs {
+                let p = Picked::of(r, lang);
+                assert_eq!(p.message, r.message(lang));
+                assert!(p.help.same(&r.help_shared(lang)) || r.help.is_empty());
+                let missing = match r.expected_heading(lang) {
+                    Some(h) => shared_help_expecting(&r.help_shared(lang), lang, h),
+                    None => r.help_shared(lang),
+                };
+                assert_eq!(p.missing_help, missing, "{}", r.id);
+            }
+        }
+        let docs = sample_docs(&linter.engine);
+        for lang in langs {
+            let used = Engine::new(linter.engine.rules.clone());
+            let opts = |lang: &str| Options { lang: lang.into() };
+            for (name, text) in docs.iter().step_by(7) {
+                let notice = linter.notice(text, crate::lint::Linter::detect_format(name, text));
+                // Picked for `lang` first, then linting in the others.
+                for other in langs.iter().cycle().skip_while(|&&l| l != lang).take(4) {
+                    let fresh = Engine::new(linter.engine.rules.clone());
+                    let a = used.lint(&notice, text, &opts(other));
+                    let b = fresh.lint(&notice, text, &opts(other));
+                    assert_eq!(a.diagnostics, b.diagnostics, "{name} {lang} {other}");
+                    assert_eq!(a.suppressed, b.suppressed, "{name}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn keys_are_numbered_in_their_list_order() {
         // `Engine::lint` keeps each key's status at `key as usize` and reads
@@ -1719,30 +1834,88 @@ mod tests {
         start..end.max(r.end)
     }
 
-    /// The texts by address as integer keys are the tuples sorted.
+    /// A slice of a text, searched at its text's start plus its offset
+    /// there, is where a look-up of its address among the texts' addresses
+    /// (what the engine did before) puts it in the joined text; and each
+    /// section's body is found by its index.
     #[test]
-    fn by_address_is_the_tuples_sorted() {
-        let words = ["", "a", "tietoja", "rekisterinpitäjä ja", "x y z", ""];
+    fn slices_are_where_their_addresses_say() {
+        let linter = crate::lint::Linter::builtin();
+        let engine = &linter.engine;
         let mut next = crate::xorshift(0xadd7);
-        for n in 0..40 {
-            let norms: Vec<NormText> = (0..n)
-                .map(|_| crate::schema::norm_plain(words[next() as usize % words.len()]))
-                .collect();
-            let texts: Vec<(TextRef, &NormText)> =
-                norms.iter().map(|t| (TextRef::Preamble, t)).collect();
-            let mut starts = Vec::new();
-            let mut at = 0;
-            for (_, t) in &texts {
-                starts.push(at);
-                at += t.text.len() + 1;
+        let mut checked = 0;
+        for (name, text) in sample_docs(engine) {
+            let fmt = crate::lint::Linter::detect_format(&name, &text);
+            let notice = linter.notice(&text, fmt);
+            let mut joined = String::new();
+            let doc = Doc::new(&notice, &engine.prefilter, &mut joined, Default::default());
+            // By address: the text whose bytes hold the slice's (for an
+            // empty slice, of a non-empty text, the first that holds its
+            // address, as the sorted look-up found).
+            let by_address = |t: &str| {
+                let at = t.as_ptr() as usize;
+                doc.texts.iter().enumerate().find_map(|(i, (_, x))| {
+                    let p = x.text.as_ptr() as usize;
+                    (!x.text.is_empty() && p <= at && at + t.len() <= p + x.text.len())
+                        .then(|| doc.starts[i] + (at - p))
+                })
+            };
+            for (i, (r, t)) in doc.texts.iter().enumerate() {
+                if let TextRef::Body(s) = *r {
+                    assert_eq!(doc.body_of(s), Some(i), "{name}");
+                    assert!(std::ptr::eq(*t, &notice.sections[s].body));
+                }
+                let t = &t.text;
+                let bounds: Vec<usize> = (0..=t.len()).filter(|&k| t.is_char_boundary(k)).collect();
+                for _ in 0..8 {
+                    let a = bounds[next() as usize % bounds.len()];
+                    let b = bounds[next() as usize % bounds.len()];
+                    let (a, b) = (a.min(b), a.max(b));
+                    let at = doc.starts[i] + a;
+                    assert_eq!(&doc.joined()[at..at + (b - a)], &t[a..b], "{name}");
+                    if b > a {
+                        assert_eq!(by_address(&t[a..b]), Some(at), "{name}");
+                        checked += 1;
+                    }
+                }
             }
-            let mut want: Vec<(usize, usize, usize)> = texts
-                .iter()
-                .zip(&starts)
-                .map(|((_, t), &s)| (t.text.as_ptr() as usize, t.text.len(), s))
-                .collect();
-            want.sort_unstable();
-            assert_eq!(by_address(&texts, &starts), want, "{n}");
+            assert_eq!(doc.body_of(notice.sections.len()), None);
+        }
+        assert!(checked > 10_000, "{checked}");
+    }
+
+    /// Each key's sections, counted and placed, are the (key, section)
+    /// pairs sorted and deduplicated, with keys repeated in a section.
+    #[test]
+    fn sections_by_key_are_the_pairs_sorted() {
+        let mut next = crate::xorshift(0x5ec7_10a5);
+        for n in (0..40).chain([200, 1000]) {
+            for _ in 0..20 {
+                let sections: Vec<Vec<Key>> = (0..n)
+                    .map(|_| {
+                        (0..next() % 4)
+                            .map(|_| Key::ALL[next() as usize % Key::ALL.len()])
+                            .collect()
+                    })
+                    .collect();
+                let mut pairs: Vec<(Key, usize)> = sections
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(i, ks)| ks.iter().map(move |&k| (k, i)))
+                    .collect();
+                pairs.sort_unstable();
+                pairs.dedup();
+                let (list, from, end) =
+                    sections_by_key(sections.iter().map(|s| &s[..]), Vec::new());
+                let got: Vec<(Key, usize)> = Key::ALL
+                    .iter()
+                    .flat_map(|&k| {
+                        let l = &list[from[k as usize] as usize..end[k as usize] as usize];
+                        l.iter().map(move |&i| (k, i as usize))
+                    })
+                    .collect();
+                assert_eq!(got, pairs, "{sections:?}");
+            }
         }
     }
 
@@ -1823,6 +1996,7 @@ mod tests {
         let plain = Engine {
             rules: filtered.rules.clone(),
             prefilter: Prefilter::default(),
+            picked: OnceLock::new(),
         };
         let docs = sample_docs(filtered);
         for (name, text) in &docs {
