@@ -2496,6 +2496,19 @@ mod tests {
             regex_prefixes::required("maksu [^.]*?euro", "maksu euro."),
             None
         );
+        // A sample without the factor cannot rank: the other factor with
+        // the fewest and longest literals.
+        let sample = "milloin tahansa. at any time.";
+        assert_eq!(
+            regex_prefixes::required("unsubscribe[^.]{0,40}?at any time", sample),
+            Some(vec!["at any time".to_string()])
+        );
+        assert_eq!(
+            regex_prefixes::required("for (?:[a-z0-9]+ ){0,2}(?:years?|months?|days)", sample),
+            Some(vec!["days".into(), "month".into(), "year".into()])
+        );
+        assert_eq!(regex_prefixes::required("unsubscribe", sample), None);
+        assert!(regex_required("at any time[^.]{0,40}?unsubscribe").is_some());
     }
 
     #[test]
