@@ -276,10 +276,14 @@ struct FactorSeen {
     /// No match starts between the search's `pos` and this.
     clear_to: usize,
     /// Each required literal's first occurrence at or after a point, as
-    /// (point, occurrence; `usize::MAX`: none): a window is checked against
-    /// these, and the text searched for them once, not each window again
-    /// (the fee rule's "maksu" is in most notices, its "euro" in few).
-    required: Few<(usize, usize)>,
+    /// (point, end of the part searched, occurrence; `usize::MAX`: none
+    /// there): a window is checked against these, and the text searched for
+    /// them once, not each window again (the fee rule's "maksu" is in most
+    /// notices, its "euro" in few); a bounded search ([`Window::find_before`])
+    /// searches only up to where its matches end (the unsubscribe regexes'
+    /// "at any time", in no Finnish notice, was searched for to the end of
+    /// each notice from its first "milloin tahansa").
+    required: Few<(usize, usize, usize)>,
     /// Where in the index's list of the factor's places the ones before
     /// the search's `from` end ([`Window::find_before`] with a list).
     listed_at: usize,
@@ -674,29 +678,57 @@ impl Window {
             let end = barrier_in(&bytes[q..], false).map_or(text.len(), |i| q + i);
             if !self.required.is_empty() {
                 // Where each required literal first occurs at or after
-                // `start` (searched again only when the one known lies
-                // before `start`, or was found from past it).
-                let req = seen.required.first(self.required.len(), (usize::MAX, 0));
+                // `start`, up to `limit` (searched again only when what is
+                // known does not say: the one known lies before `start`,
+                // was found from past it, or none was found up to a point
+                // before `limit`).
+                let req = seen.required.first(self.required.len(), (usize::MAX, 0, 0));
                 let mut first = NONE;
                 let mut possible = false;
                 for (f, r) in self.required.iter().zip(req.iter_mut()) {
-                    if r.0 > start || r.1 < start {
-                        *r = (start, f.find(&bytes[start..]).map_or(NONE, |i| start + i));
+                    let (searched_from, searched_to, at) = *r;
+                    let known = searched_from <= start
+                        && if at == NONE {
+                            searched_to >= limit
+                        } else {
+                            at >= start
+                        };
+                    if !known {
+                        // (None before where the last search stopped, when
+                        // it began at or before `start`.)
+                        let from = if searched_from <= start && at == NONE {
+                            searched_to.clamp(start, limit)
+                        } else {
+                            start
+                        };
+                        let found = f.find(&bytes[from..limit]).map_or(NONE, |i| from + i);
+                        *r = (start, limit, found);
                     }
-                    if r.1 != NONE && r.1 + f.needle().len() <= end {
+                    if r.2 != NONE && r.2 + f.needle().len() <= end {
                         possible = true;
                         break;
                     }
-                    first = first.min(r.1);
+                    // Not before the end of the part searched.
+                    first = first.min(match *r {
+                        (_, to, NONE) if to < text.len() => to,
+                        (_, _, at) => at,
+                    });
                 }
                 if !possible {
                     if first == NONE {
                         seen.clear_to = text.len() + 1;
                         return Bounded::Nothing;
                     }
+                    if first >= limit {
+                        // None before `limit`, where every match that
+                        // counts ends (a literal holds no barrier).
+                        seen.clear_to = from.max(limit);
+                        return Bounded::NotBefore;
+                    }
                     // A window with a required literal whole in it lies past
-                    // the last barrier before the first one found (none lies
-                    // whole before it, from `start` on).
+                    // the last barrier before the first one found, or the
+                    // end of the part searched for one not found (none
+                    // lies whole before it, from `start` on).
                     from = end + 1;
                     if first > from {
                         from = barrier_in(&bytes[from..first], true).map_or(from, |i| from + i + 1);
