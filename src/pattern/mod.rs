@@ -276,10 +276,14 @@ struct FactorSeen {
     /// No match starts between the search's `pos` and this.
     clear_to: usize,
     /// Each required literal's first occurrence at or after a point, as
-    /// (point, occurrence; `usize::MAX`: none): a window is checked against
-    /// these, and the text searched for them once, not each window again
-    /// (the fee rule's "maksu" is in most notices, its "euro" in few).
-    required: Few<(usize, usize)>,
+    /// (point, end of the part searched, occurrence; `usize::MAX`: none
+    /// there): a window is checked against these, and the text searched for
+    /// them once, not each window again (the fee rule's "maksu" is in most
+    /// notices, its "euro" in few); a bounded search ([`Window::find_before`])
+    /// searches only up to where its matches end (the unsubscribe regexes'
+    /// "at any time", in no Finnish notice, was searched for to the end of
+    /// each notice from its first "milloin tahansa").
+    required: Few<(usize, usize, usize)>,
     /// Where in the index's list of the factor's places the ones before
     /// the search's `from` end ([`Window::find_before`] with a list).
     listed_at: usize,
@@ -674,29 +678,57 @@ impl Window {
             let end = barrier_in(&bytes[q..], false).map_or(text.len(), |i| q + i);
             if !self.required.is_empty() {
                 // Where each required literal first occurs at or after
-                // `start` (searched again only when the one known lies
-                // before `start`, or was found from past it).
-                let req = seen.required.first(self.required.len(), (usize::MAX, 0));
+                // `start`, up to `limit` (searched again only when what is
+                // known does not say: the one known lies before `start`,
+                // was found from past it, or none was found up to a point
+                // before `limit`).
+                let req = seen.required.first(self.required.len(), (usize::MAX, 0, 0));
                 let mut first = NONE;
                 let mut possible = false;
                 for (f, r) in self.required.iter().zip(req.iter_mut()) {
-                    if r.0 > start || r.1 < start {
-                        *r = (start, f.find(&bytes[start..]).map_or(NONE, |i| start + i));
+                    let (searched_from, searched_to, at) = *r;
+                    let known = searched_from <= start
+                        && if at == NONE {
+                            searched_to >= limit
+                        } else {
+                            at >= start
+                        };
+                    if !known {
+                        // (None before where the last search stopped, when
+                        // it began at or before `start`.)
+                        let from = if searched_from <= start && at == NONE {
+                            searched_to.clamp(start, limit)
+                        } else {
+                            start
+                        };
+                        let found = f.find(&bytes[from..limit]).map_or(NONE, |i| from + i);
+                        *r = (start, limit, found);
                     }
-                    if r.1 != NONE && r.1 + f.needle().len() <= end {
+                    if r.2 != NONE && r.2 + f.needle().len() <= end {
                         possible = true;
                         break;
                     }
-                    first = first.min(r.1);
+                    // Not before the end of the part searched.
+                    first = first.min(match *r {
+                        (_, to, NONE) if to < text.len() => to,
+                        (_, _, at) => at,
+                    });
                 }
                 if !possible {
                     if first == NONE {
                         seen.clear_to = text.len() + 1;
                         return Bounded::Nothing;
                     }
+                    if first >= limit {
+                        // None before `limit`, where every match that
+                        // counts ends (a literal holds no barrier).
+                        seen.clear_to = from.max(limit);
+                        return Bounded::NotBefore;
+                    }
                     // A window with a required literal whole in it lies past
-                    // the last barrier before the first one found (none lies
-                    // whole before it, from `start` on).
+                    // the last barrier before the first one found, or the
+                    // end of the part searched for one not found (none
+                    // lies whole before it, from `start` on).
                     from = end + 1;
                     if first > from {
                         from = barrier_in(&bytes[from..first], true).map_or(from, |i| from + i + 1);
@@ -819,10 +851,12 @@ impl Part {
     /// prefilter either: a window is a sentence around the factor, where a
     /// prefilter's Teddy (0.25-0.5 M to build, for each regex) mostly
     /// stopped at once; the regexes' searches in windows took 12.8 M
-    /// instructions per 1,000 notices with it and 12.3 M without.
-    fn compile_for_search(src: &str, windowed: bool) -> Option<meta::Regex> {
+    /// instructions per 1,000 notices with it and 12.3 M without. Nor
+    /// for a part whose matches begin with literals that no fast search
+    /// finds ([`prefilter_pays`]). `prefilter`: whether it has one.
+    fn compile_for_search(src: &str, prefilter: bool) -> Option<meta::Regex> {
         let (config, syntax) = Part::config();
-        let config = config.auto_prefilter(!windowed).dfa(false);
+        let config = config.auto_prefilter(prefilter).dfa(false);
         let hir = regex_automata::util::syntax::parse_with(src, &syntax).ok()?;
         let hir = match bytewise_repeats(&hir) {
             Some(h)
@@ -889,7 +923,10 @@ impl Part {
         // A pattern that fails here was never checked (the built-in
         // catalogue, which a test compiles in full); it matches nothing.
         self.re
-            .get_or_init(|| Part::compile_for_search(&self.src, self.window.is_some()))
+            .get_or_init(|| {
+                let prefilter = self.window.is_none() && prefilter_pays(self.literals.as_deref());
+                Part::compile_for_search(&self.src, prefilter)
+            })
             .as_ref()
     }
 
@@ -996,6 +1033,28 @@ fn bytewise_repeats(hir: &regex_syntax::hir::Hir) -> Option<regex_syntax::hir::H
         },
         _ => None,
     }
+}
+
+/// Whether the regex crate's prefilter is worth building for a part
+/// without a window whose matches begin with one of `literals` (`None`:
+/// unknown, a user's regex, which may hold literals it searches for
+/// instead): when the literals are at least two bytes long, or begin with
+/// at most three bytes (one `memchr` search). Else its prefilter is a set
+/// of single bytes as common as digits and "p", which stops everywhere: the
+/// contact regex (`@…`, a postcode's `[0-9]{5}`, `pl [0-9]+`) took 0.9 M
+/// instructions more to build with it, and its searches 1.5 M instead of
+/// 0.75 M per 1,000 notices.
+fn prefilter_pays(literals: Option<&[String]>) -> bool {
+    let Some(literals) = literals else {
+        return true;
+    };
+    if literals.iter().all(|l| l.len() >= 2) {
+        return true;
+    }
+    let mut first: Vec<u8> = literals.iter().filter_map(|l| l.bytes().next()).collect();
+    first.sort_unstable();
+    first.dedup();
+    first.len() <= 3
 }
 
 /// A compiled list of terms.
@@ -2289,7 +2348,7 @@ mod tests {
                 rewritten += 1;
             }
             let plain = Part::compile(p).expect("compiles");
-            let fast = Part::compile_for_search(p, windowed).expect("compiles");
+            let fast = Part::compile_for_search(p, !windowed).expect("compiles");
             let mut pieces: Vec<String> = p
                 .split(|c: char| !c.is_alphanumeric() && c != ':')
                 .filter(|x| !x.is_empty())
@@ -2482,6 +2541,19 @@ mod tests {
     }
 
     #[test]
+    fn a_prefilter_only_for_literals_a_fast_search_finds() {
+        let own = |l: &[&str]| l.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert!(prefilter_pays(None));
+        assert!(prefilter_pays(Some(&own(&[" oy", " ab", " gmbh"]))));
+        assert!(prefilter_pays(Some(&own(&["["]))));
+        assert!(prefilter_pays(Some(&own(&["@", "(at)", "[a]"]))));
+        assert!(!prefilter_pays(Some(&own(&[
+            "@", "(at)", "[a]", "+358", "0"
+        ]))));
+        assert!(!prefilter_pays(Some(&own(&["1", "2", "3", "4"]))));
+    }
+
+    #[test]
     fn required_literals_are_the_factor_rarest_beside_the_window_factor() {
         let re = r"maksu(?:a|lla|n)? [^.]*?euro[a-z]* [^.]*?tarkast";
         let sample = "tarkastus on maksuton. maksu tarkastuksesta. maksu 5 euroa. \
@@ -2496,6 +2568,19 @@ mod tests {
             regex_prefixes::required("maksu [^.]*?euro", "maksu euro."),
             None
         );
+        // A sample without the factor cannot rank: the other factor with
+        // the fewest and longest literals.
+        let sample = "milloin tahansa. at any time.";
+        assert_eq!(
+            regex_prefixes::required("unsubscribe[^.]{0,40}?at any time", sample),
+            Some(vec!["at any time".to_string()])
+        );
+        assert_eq!(
+            regex_prefixes::required("for (?:[a-z0-9]+ ){0,2}(?:years?|months?|days)", sample),
+            Some(vec!["days".into(), "month".into(), "year".into()])
+        );
+        assert_eq!(regex_prefixes::required("unsubscribe", sample), None);
+        assert!(regex_required("at any time[^.]{0,40}?unsubscribe").is_some());
     }
 
     #[test]
