@@ -189,7 +189,7 @@ fn builtin_headings() -> String {
 fn builtin_rules(files: &[std::path::PathBuf]) -> String {
     let mut out = String::from(
         "/// The rules of a built-in rule file: each one's line and spec (build.rs).\n\
-         #[allow(clippy::needless_update)]\n\
+         #[allow(clippy::needless_update, clippy::useless_conversion)]\n\
          fn builtin_specs(name: &str) -> Vec<(usize, RuleSpec)> {\n    match name {\n",
     );
     'files: for f in files {

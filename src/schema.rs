@@ -461,8 +461,13 @@ impl HeadingTable {
     /// [`DEFAULT_HEADINGS`], from the entries build.rs wrote from it (its
     /// TOML took 0.7 M instructions of a start-up's 22 M to parse).
     pub fn builtin() -> HeadingTable {
-        let tables: Option<&[(&str, &[&str], &[&str])]> =
-            include!(concat!(env!("OUT_DIR"), "/builtin_headings.rs"));
+        /// (key, terms, not), by key.
+        type Entries = &'static [(
+            &'static str,
+            &'static [&'static str],
+            &'static [&'static str],
+        )];
+        let tables: Option<Entries> = include!(concat!(env!("OUT_DIR"), "/builtin_headings.rs"));
         let Some(tables) = tables else {
             return HeadingTable::parse(DEFAULT_HEADINGS).expect("built-in heading table is valid");
         };
@@ -2544,8 +2549,12 @@ mod tests {
         let parsed = HeadingTable::parse(DEFAULT_HEADINGS).unwrap();
         assert_eq!(show(&HeadingTable::builtin()), show(&parsed));
         // (Not by parsing the file after all.)
-        let tables: Option<&[(&str, &[&str], &[&str])]> =
-            include!(concat!(env!("OUT_DIR"), "/builtin_headings.rs"));
+        type Entries = &'static [(
+            &'static str,
+            &'static [&'static str],
+            &'static [&'static str],
+        )];
+        let tables: Option<Entries> = include!(concat!(env!("OUT_DIR"), "/builtin_headings.rs"));
         assert!(tables.is_some());
     }
 }

@@ -243,6 +243,7 @@ impl WordTerm {
         // (Split by a char predicate: `split(' ')`'s searcher, set up for
         // long texts, took a third of this function's instructions for the
         // few words of a term.)
+        #[allow(clippy::manual_pattern_char_comparison)]
         let words: Vec<Vec<Form>> = (t.split(|c: char| c == ' '))
             .filter(|w| !w.is_empty())
             .map(|w| {
