@@ -135,4 +135,131 @@ fn main() {
     let dest =
         Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("regex_prefixes.rs");
     std::fs::write(dest, out).expect("OUT_DIR is writable");
+    let dest =
+        Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("builtin_rules.rs");
+    std::fs::write(dest, builtin_rules(&files)).expect("OUT_DIR is writable");
+    let dest = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"))
+        .join("builtin_headings.rs");
+    std::fs::write(dest, builtin_headings()).expect("OUT_DIR is writable");
+}
+
+/// `rules/headings.toml` as a Rust expression, for
+/// `schema::HeadingTable::builtin` (which then parses no TOML at
+/// start-up): each key's name, `terms` and `not`, by name. `None` where the file does not read as expected (then
+/// `builtin` parses it, and reports what is wrong).
+fn builtin_headings() -> String {
+    let src =
+        std::fs::read_to_string("rules/headings.toml").expect("rules/headings.toml is readable");
+    let strings = |v: Option<&toml::Value>| -> Option<String> {
+        let items = match v {
+            None => Vec::new(),
+            Some(v) => (v.as_array()?.iter())
+                .map(|x| x.as_str().map(|s| format!("{s:?}")))
+                .collect::<Option<Vec<_>>>()?,
+        };
+        Some(format!("&[{}]", items.join(", ")))
+    };
+    let tables = src.parse::<toml::Table>().ok().and_then(|doc| {
+        let mut keys: Vec<(&String, &toml::Value)> = doc.iter().collect();
+        keys.sort_by(|a, b| a.0.cmp(b.0));
+        (keys.into_iter())
+            .map(|(name, entry)| {
+                let entry = entry.as_table()?;
+                if entry.keys().any(|k| k != "terms" && k != "not") || !entry.contains_key("terms")
+                {
+                    return None;
+                }
+                let (terms, not) = (strings(entry.get("terms"))?, strings(entry.get("not"))?);
+                Some(format!("    ({name:?}, {terms}, {not}),\n"))
+            })
+            .collect::<Option<String>>()
+    });
+    let tables = match tables {
+        Some(t) => format!("Some(&[\n{t}])"),
+        None => "None".to_string(),
+    };
+    format!("// The built-in heading tables: (key, terms, not) by key (build.rs).\n{tables}\n")
+}
+
+/// The rule files' rules as Rust, for `engine::catalogue::builtin` (which
+/// then parses no TOML at start-up): for each file, each rule's line (that
+/// of its `[[rule]]`) and a `RuleSpec` with its fields set. A file whose
+/// rules do not read as expected is left out (the crate's tests report
+/// it, and `builtin` stops at it).
+fn builtin_rules(files: &[std::path::PathBuf]) -> String {
+    let mut out = String::from(
+        "/// The rules of a built-in rule file: each one's line and spec (build.rs).\n\
+         #[allow(clippy::needless_update, clippy::useless_conversion)]\n\
+         fn builtin_specs(name: &str) -> Vec<(usize, RuleSpec)> {\n    match name {\n",
+    );
+    'files: for f in files {
+        let src = std::fs::read_to_string(f).expect("rule file is readable");
+        let Ok(doc) = src.parse::<toml::Table>() else {
+            continue;
+        };
+        let Some(toml::Value::Array(rules)) = doc.get("rule") else {
+            continue;
+        };
+        let lines: Vec<usize> = (src.lines().enumerate())
+            .filter(|(_, l)| l.trim() == "[[rule]]")
+            .map(|(i, _)| i + 1)
+            .collect();
+        if lines.len() != rules.len() {
+            continue;
+        }
+        let name = f
+            .file_name()
+            .and_then(|n| n.to_str())
+            .expect("a UTF-8 name");
+        let mut arm = format!("        {name:?} => vec![\n");
+        for (line, rule) in lines.iter().zip(rules) {
+            let toml::Value::Table(fields) = rule else {
+                continue 'files;
+            };
+            arm += &format!(
+                "            ({line}, {{\n                let mut r = RuleSpec::empty();\n"
+            );
+            for (key, value) in fields {
+                let Some(value) = spec_value(key, value) else {
+                    continue 'files;
+                };
+                arm += &format!("                r.{key} = {value};\n");
+            }
+            arm += "                r\n            }),\n";
+        }
+        out += &arm;
+        out += "        ],\n";
+    }
+    out += "        _ => unreachable!(\"no built-in rule file {name}\"),\n    }\n}\n";
+    out
+}
+
+/// A field's value as Rust: strings by `s`, arrays of strings by `a`
+/// (which fit the field's type), tables as `Texts` (`examples`: `Examples`).
+fn spec_value(key: &str, value: &toml::Value) -> Option<String> {
+    Some(match value {
+        toml::Value::String(s) => format!("s({s:?})"),
+        toml::Value::Boolean(b) => b.to_string(),
+        toml::Value::Array(items) => {
+            let items = (items.iter())
+                .map(|x| x.as_str().map(|s| format!("{s:?}")))
+                .collect::<Option<Vec<_>>>()?;
+            format!("a(&[{}])", items.join(", "))
+        }
+        toml::Value::Table(fields) => {
+            let ty = if key == "examples" {
+                "Examples"
+            } else {
+                "Texts"
+            };
+            let fields = (fields.iter())
+                .map(|(k, v)| Some(format!("{k}: {}", spec_value(k, v)?)))
+                .collect::<Option<Vec<_>>>()?;
+            format!(
+                "{ty} {{ {}, ..Default::default() }}.into()",
+                fields.join(", ")
+            )
+        }
+        _ => return None,
+    })
 }

@@ -60,7 +60,7 @@ const ENDS: u32 = 0x8000;
 impl DoubleArrayTrie {
     /// `None` past 32,767 cells (a catalogue of some five thousand stems:
     /// then each list searches on its own, as without an index).
-    fn new(entries: &[(String, u32)]) -> Option<DoubleArrayTrie> {
+    fn new<S: AsRef<[u8]>>(entries: &[(S, u32)]) -> Option<DoubleArrayTrie> {
         let layout = Layout::new(entries, FREE as usize, 0xFFFF)?;
         let cells = (layout.cells.iter())
             .map(|c| {
@@ -835,11 +835,11 @@ impl InsideSearch {
 
 impl InsideStems {
     /// The inside stems `(stem, slot)` of some lists.
-    fn new(inside: &[(String, u32)]) -> Option<InsideStems> {
+    fn new(inside: &[(&str, u32)]) -> Option<InsideStems> {
         let mut slots: Vec<u32> = inside.iter().map(|&(_, slot)| slot).collect();
         slots.sort_unstable();
         slots.dedup();
-        let mut stems: Vec<&str> = inside.iter().map(|(s, _)| s.as_str()).collect();
+        let mut stems: Vec<&str> = inside.iter().map(|&(s, _)| s).collect();
         stems.sort_unstable();
         stems.dedup();
         // What the search looks for need only be a prefix of each stem (the
@@ -1016,7 +1016,7 @@ impl TermIndex {
                 } else {
                     &mut inside
                 };
-                list.push((s.to_string(), slot as u32));
+                list.push((s, slot as u32));
             }
         }
         let stems_start_words =
@@ -1041,7 +1041,7 @@ impl TermIndex {
                 .all(|(stem, _)| stem.as_bytes()[0].is_ascii_punctuation())
         };
         let mut punctuation_group = NO_GROUP;
-        let mut groups: Vec<Vec<(String, u32)>> = Vec::new();
+        let mut groups: Vec<Vec<(&str, u32)>> = Vec::new();
         let mut group_of = vec![(NO_GROUP, 0); lists.len()];
         for (stem, slot) in inside.iter().cloned() {
             let (group, _) = &mut group_of[slot as usize];

@@ -103,7 +103,7 @@ pub fn inflect(word: &str) -> String {
 
 /// Any of `stems`, then any ending.
 fn open_stems_regex(stems: &[impl AsRef<str>]) -> String {
-    let stems: Vec<String> = stems.iter().map(|s| regex::escape(s.as_ref())).collect();
+    let stems: Vec<String> = stems.iter().map(|s| words::escape(s.as_ref())).collect();
     if stems.len() == 1 {
         format!("{}{TAIL}", stems[0])
     } else {
