@@ -1629,7 +1629,7 @@ impl TermSet {
     /// the sentences and bodies searched hold no start of the list: the
     /// matchers' setup, and the room for the starts zeroed, was most of
     /// what such a search cost).
-    #[inline]
+    #[inline(always)]
     fn range_spans<'s>(
         &self,
         scan: &'s Scan<'_>,
@@ -1769,6 +1769,7 @@ impl RangeSpan<'_> {
 
     /// The starts relative to the range starting at `a` (0 first when
     /// `first`), in `inline` when they fit, else in `heap`.
+    #[inline]
     fn relative<'b>(
         &self,
         a: u32,
