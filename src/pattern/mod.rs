@@ -1662,63 +1662,86 @@ impl TermSet {
     /// text (a sentence or a body of the notice), relative to its start. The
     /// index of the whole text gives the starts inside `range`, and its
     /// first character is tried too when it is inside a word: a word cut
-    /// there starts a word here ([`range_list`]).
+    /// there starts a word here ([`range_span`]).
     pub fn find_all_in_range(&self, scan: &Scan, range: Range<usize>) -> Vec<Range<usize>> {
+        let Some(spans) = self.range_spans(scan, &range) else {
+            return Vec::new();
+        };
         let mut buf = RangeStarts::default();
-        match self.range_matchers(scan, &range, &mut buf) {
-            Some((b, c)) => Self::find_all_with(b, c, &scan.text[range]),
-            None => Vec::new(),
-        }
+        let (b, c) = self.range_matchers(spans, &range, &mut buf);
+        Self::find_all_with(b, c, &scan.text[range])
     }
 
     /// [`TermSet::is_match`] of `scan.text[range]` (see
     /// [`TermSet::find_all_in_range`]).
     pub fn is_match_in_range(&self, scan: &Scan, range: Range<usize>) -> bool {
+        let Some(spans) = self.range_spans(scan, &range) else {
+            return false;
+        };
         let mut buf = RangeStarts::default();
-        match self.range_matchers(scan, &range, &mut buf) {
-            Some((b, c)) => Self::any_with(b, c, &scan.text[range]),
-            None => false,
-        }
+        let (b, c) = self.range_matchers(spans, &range, &mut buf);
+        Self::any_with(b, c, &scan.text[range])
     }
 
-    /// The matchers for `scan.text[range]`, their starts written into
-    /// `buf`; a part that cannot match there has none, and `None` says
-    /// that neither part can (half of the sentences and bodies searched
-    /// hold no start of the list: the matchers' setup was most of what
-    /// such a search cost).
-    fn range_matchers<'b>(
-        &'b self,
-        scan: &'b Scan<'_>,
+    /// For each part the index covers, its starts within `range`
+    /// ([`range_span`]); `None` when neither part can match there (half of
+    /// the sentences and bodies searched hold no start of the list: the
+    /// matchers' setup, and the room for the starts zeroed, was most of
+    /// what such a search cost).
+    #[inline(always)]
+    fn range_spans<'s>(
+        &self,
+        scan: &'s Scan<'_>,
         range: &Range<usize>,
-        buf: &'b mut RangeStarts,
-    ) -> Option<(Option<Matcher<'b>>, Option<Matcher<'b>>)> {
-        let lists = self.range_lists(scan, range, buf);
-        let [out_b, out_c] = lists.map(|l| l.is_some_and(<[u32]>::is_empty));
-        let none_b = out_b || self.bounded.is_none();
-        let none_c = out_c || self.compound.is_none();
-        if none_b && none_c {
+    ) -> Option<[Option<RangeSpan<'s>>; 2]> {
+        let b = range_span(scan, self.bounded.as_ref(), range);
+        let c = range_span(scan, self.compound.as_ref(), range);
+        let none = |p: &Option<Part>, s: &Option<RangeSpan>| {
+            p.is_none() || s.as_ref().is_some_and(RangeSpan::is_empty)
+        };
+        if none(&self.bounded, &b) && none(&self.compound, &c) {
             return None;
         }
-        let (b, c) = self.listed_matchers(lists, range.len());
-        Some((b.filter(|_| !out_b), c.filter(|_| !out_c)))
+        Some([b, c])
     }
 
-    /// For each part the index covers, its starts within `range`, relative
-    /// to it, written into `buf` (the caller's stack: built as an array of
-    /// two owned lists, they were copied about three times); empty when the
-    /// part cannot match there ([`range_list`]).
-    fn range_lists<'b>(
-        &self,
-        scan: &Scan,
+    /// The matchers for `scan.text[range]`, the starts of `spans` written
+    /// into `buf` relative to the range (the caller's stack: built as an
+    /// array of two owned lists, they were copied about three times); a
+    /// part that cannot match there has none. What
+    /// [`TermSet::listed_matchers`] gives, built in place (through it, the
+    /// two matchers were copied twice more: 130 instructions a search).
+    #[inline(always)]
+    fn range_matchers<'b>(
+        &'b self,
+        [span_b, span_c]: [Option<RangeSpan<'_>>; 2],
         range: &Range<usize>,
         buf: &'b mut RangeStarts,
-    ) -> [Option<&'b [u32]>; 2] {
+    ) -> (Option<Matcher<'b>>, Option<Matcher<'b>>) {
+        // A part the index does not cover searches as `matchers` chooses
+        // (asked once: it counts the words' budget).
+        let by_itself = |p: &Option<Part>, s: &Option<RangeSpan>| p.is_some() && s.is_none();
+        let (mb, mc) = if by_itself(&self.bounded, &span_b) || by_itself(&self.compound, &span_c) {
+            self.matchers(range.len())
+        } else {
+            (None, None)
+        };
+        let a = range.start as u32;
         let [inline_b, inline_c] = &mut buf.inline;
         let [heap_b, heap_c] = &mut buf.heap;
-        [
-            range_list(scan, self.bounded.as_ref(), range, inline_b, heap_b),
-            range_list(scan, self.compound.as_ref(), range, inline_c, heap_c),
-        ]
+        let b = match span_b {
+            Some(s) if s.is_empty() => None,
+            Some(s) => (self.words.bounded.as_ref())
+                .map(|w| Matcher::Listed(w, s.relative(a, inline_b, heap_b), None)),
+            None => mb.filter(|_| self.bounded.is_some()),
+        };
+        let c = match span_c {
+            Some(s) if s.is_empty() => None,
+            Some(s) => (self.words.compound.as_ref())
+                .map(|w| Matcher::Listed(w, s.relative(a, inline_c, heap_c), None)),
+            None => mc.filter(|_| self.compound.is_some()),
+        };
+        (b, c)
     }
 
     /// The matches of [`TermSet::find_all_in`], in order, each passed to
@@ -1772,7 +1795,7 @@ impl TermSet {
 /// the stack (a vector for each was about a tenth of a range search).
 const RANGE_STARTS_INLINE: usize = 24;
 
-/// Room for both parts' starts within a range ([`TermSet::range_lists`]):
+/// Room for both parts' starts within a range ([`TermSet::range_matchers`]):
 /// on the stack when they are few, else in a vector.
 struct RangeStarts {
     inline: [[u32; RANGE_STARTS_INLINE]; 2],
@@ -1788,45 +1811,83 @@ impl Default for RangeStarts {
     }
 }
 
-/// `part`'s starts within `range` when the index covers it, relative to
-/// the range, in `inline` when they fit, else in `heap`.
+/// A part's starts within a range ([`range_span`]): the index's entries
+/// there, positions in the whole text, and whether the range's first
+/// character is tried before them.
+#[derive(Clone, Copy)]
+struct RangeSpan<'s> {
+    listed: &'s [u32],
+    first: bool,
+}
+
+impl RangeSpan<'_> {
+    /// The part cannot match in the range.
+    fn is_empty(&self) -> bool {
+        !self.first && self.listed.is_empty()
+    }
+
+    /// The starts relative to the range starting at `a` (0 first when
+    /// `first`), in `inline` when they fit, else in `heap`.
+    #[inline]
+    fn relative<'b>(
+        &self,
+        a: u32,
+        inline: &'b mut [u32; RANGE_STARTS_INLINE],
+        heap: &'b mut Vec<u32>,
+    ) -> &'b [u32] {
+        let n = usize::from(self.first) + self.listed.len();
+        let out: &mut [u32] = if n <= RANGE_STARTS_INLINE {
+            &mut inline[..n]
+        } else {
+            heap.resize(n, 0);
+            heap
+        };
+        if self.first {
+            out[0] = 0;
+        }
+        for (slot, &p) in out[usize::from(self.first)..].iter_mut().zip(self.listed) {
+            *slot = p - a;
+        }
+        out
+    }
+}
+
+/// How many of the ascending `list` are below `b`: `partition_point`,
+/// after a look at the first few (a sentence holds few starts, and its
+/// list begins at the sentence).
+#[inline]
+fn count_below(list: &[u32], b: u32) -> usize {
+    match list.iter().take(4).position(|&p| p >= b) {
+        Some(n) => n,
+        None => list.partition_point(|&p| p < b),
+    }
+}
+
+/// `part`'s starts within `range` when the index covers it.
 ///
 /// Past its first character, a range's word edges are the text's, and so
 /// are its starts. Its first character starts a word in the range when it
 /// is a word's inner one in the text, where the index did not try it: it
-/// is tried then (0 first in the list). Empty when the part cannot match
-/// there: the index knows every way its matches start and lists none.
-fn range_list<'b>(
-    scan: &Scan,
+/// is tried then (`first`). Empty when the part cannot match there: the
+/// index knows every way its matches start and lists none.
+#[inline(always)]
+fn range_span<'s>(
+    scan: &'s Scan<'_>,
     part: Option<&Part>,
     range: &Range<usize>,
-    inline: &'b mut [u32; RANGE_STARTS_INLINE],
-    heap: &'b mut Vec<u32>,
-) -> Option<&'b [u32]> {
+) -> Option<RangeSpan<'s>> {
     let (list, exact) = scan.starts_and_exact(part?)?;
     let (a, b) = (range.start as u32, range.end as u32);
-    let lo = list.partition_point(|&p| p < a);
-    let hi = list.partition_point(|&p| p < b).max(lo);
-    // 0 first when the first character is inside a word of the text and
-    // not listed already; and for a list that cannot rule a match out (a
+    let rest = &list[list.partition_point(|&p| p < a)..];
+    let listed = &rest[..count_below(rest, b)];
+    // The first character when it is inside a word of the text and not
+    // listed already; and for a list that cannot rule a match out (a
     // regex whose literals the index cannot hold), so that it is never
     // empty.
-    let first = (lo == hi || list[lo] != a)
-        && (words::ends_word_char(scan.text.as_bytes(), range.start) || !exact && lo == hi);
-    let n = usize::from(first) + hi - lo;
-    let out: &mut [u32] = if n <= RANGE_STARTS_INLINE {
-        &mut inline[..n]
-    } else {
-        heap.resize(n, 0);
-        heap
-    };
-    if first {
-        out[0] = 0;
-    }
-    for (slot, &p) in out[usize::from(first)..].iter_mut().zip(&list[lo..hi]) {
-        *slot = p - a;
-    }
-    Some(out)
+    let first = listed.first() != Some(&a)
+        && (words::ends_word_char(scan.text.as_bytes(), range.start)
+            || !exact && listed.is_empty());
+    Some(RangeSpan { listed, first })
 }
 
 /// Where, once per notice, each of many term sets (a whole catalogue) may
@@ -2972,6 +3033,22 @@ mod tests {
                     );
                     assert_eq!(s.find_all_in_range(&scan, a..b), s.find_all(sub), "{sub:?}");
                 }
+            }
+        }
+    }
+
+    /// `count_below` is `partition_point` on ascending lists short and
+    /// long, with repeats, for bounds below, inside and past them.
+    #[test]
+    fn count_below_is_partition_point() {
+        let mut rnd = crate::xorshift(0xc0_b3);
+        for _ in 0..2000 {
+            let n = rnd() as usize % 40;
+            let mut list: Vec<u32> = (0..n).map(|_| rnd() as u32 % 64).collect();
+            list.sort_unstable();
+            for b in [0, 1, 31, 63, 64, 65, u32::MAX, rnd() as u32 % 70] {
+                let plain = list.partition_point(|&p| p < b);
+                assert_eq!(super::count_below(&list, b), plain, "{list:?} {b}");
             }
         }
     }
