@@ -327,11 +327,11 @@ impl Ctx<'_> {
         &self,
         terms: &[Spanned<String>],
         regexes: &[Spanned<String>],
-    ) -> Result<TermSet, RuleFileError> {
+    ) -> Result<Box<TermSet>, RuleFileError> {
         let t: Vec<String> = terms.iter().map(|s| s.get_ref().clone()).collect();
         if self.lazy {
             let r: Vec<String> = regexes.iter().map(|s| s.get_ref().clone()).collect();
-            return Ok(TermSet::lazy(&t, &r));
+            return Ok(Box::new(TermSet::lazy(&t, &r)));
         }
         let mut r = Vec::new();
         for re in regexes {
@@ -340,7 +340,7 @@ impl Ctx<'_> {
                 .map_err(|e| self.err(re.span(), e))?;
             r.push(re.get_ref().clone());
         }
-        TermSet::new(&t, &r).map_err(|e| {
+        TermSet::new(&t, &r).map(Box::new).map_err(|e| {
             let span = terms.first().map(|s| s.span()).unwrap_or(0..0);
             self.err(span, e)
         })

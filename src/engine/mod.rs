@@ -80,19 +80,19 @@ pub enum Kind {
     /// or body text anywhere that says it.
     RequireElement {
         element: Key,
-        present: TermSet,
-        partial: TermSet,
-        demote: TermSet,
-        demote_unless: Option<TermSet>,
+        present: Box<TermSet>,
+        partial: Box<TermSet>,
+        demote: Box<TermSet>,
+        demote_unless: Option<Box<TermSet>>,
         /// Found anywhere in the notice (without `demote_unless` words
         /// anywhere), these make a present element partial: e.g. a US
         /// service named while transfers are declared without safeguards.
-        demote_anywhere: TermSet,
+        demote_anywhere: Box<TermSet>,
         /// Text that demotes like `demote` words and is itself left out when
         /// `demote_unless` words are looked for: a menu of every legal basis
         /// ("suostumus, sopimus tai oikeutettu etu") names them all without
         /// saying which applies.
-        demote_regex: TermSet,
+        demote_regex: Box<TermSet>,
         /// `present` words found in sections keyed for these elements do not
         /// count (an e-mail address in the contact details is no data
         /// category).
@@ -100,8 +100,8 @@ pub enum Kind {
         /// In a keyed section, demote only when every sentence with a
         /// `present` word is demoted (else the whole body decides).
         demote_by_sentence: bool,
-        applies_if: Option<TermSet>,
-        section_terms: TermSet,
+        applies_if: Option<Box<TermSet>>,
+        section_terms: Box<TermSet>,
         /// Also look in the page footer, outside the notice, when the notice
         /// itself does not say it (contact details of small sites).
         page_footer: bool,
@@ -109,28 +109,26 @@ pub enum Kind {
     /// A pattern that should not be there (optionally only near, or not near,
     /// other words in the same sentence).
     ForbidPattern {
-        terms: TermSet,
-        near: TermSet,
-        unless_near: TermSet,
+        terms: Box<TermSet>,
+        near: Box<TermSet>,
+        unless_near: Box<TermSet>,
         scope: Scope,
     },
     /// A heading with nothing under it.
-    EmptySection {
-        keys: Vec<Key>,
-    },
+    EmptySection { keys: Vec<Key> },
     /// A statement (terms) that cannot hold together with another (other).
     Contradiction {
-        terms: TermSet,
-        unless_near: TermSet,
-        other: TermSet,
-        other_unless_near: TermSet,
+        terms: Box<TermSet>,
+        unless_near: Box<TermSet>,
+        other: Box<TermSet>,
+        other_unless_near: Box<TermSet>,
     },
     /// The notice's own date is before a given day.
     /// An e-mail link whose shown address is not where it sends.
     MailLinkMismatch,
     DateBefore {
         before: String,
-        unless: TermSet,
+        unless: Box<TermSet>,
     },
     /// A Finnish business ID (Y-tunnus) whose check digit is wrong.
     BusinessId,
@@ -431,7 +429,7 @@ impl Kind {
                 section_terms,
                 ..
             } => {
-                let mut v = vec![
+                let mut v: Vec<&TermSet> = vec![
                     present,
                     partial,
                     demote,
@@ -439,7 +437,12 @@ impl Kind {
                     demote_regex,
                     section_terms,
                 ];
-                v.extend(demote_unless.iter().chain(applies_if));
+                v.extend(
+                    demote_unless
+                        .as_deref()
+                        .into_iter()
+                        .chain(applies_if.as_deref()),
+                );
                 v
             }
             Kind::ForbidPattern {
@@ -975,7 +978,7 @@ impl Engine {
                 section_terms,
                 page_footer,
             } => {
-                let keep = demote_unless.as_ref().unwrap_or(present);
+                let keep = demote_unless.as_deref().unwrap_or(present);
                 let (mut st, weaker_only) = element_status(
                     notice,
                     doc,
@@ -983,7 +986,7 @@ impl Engine {
                     present,
                     partial,
                     (demote, demote_regex, keep),
-                    applies_if.as_ref(),
+                    applies_if.as_deref(),
                     section_terms,
                     (not_in_sections, *demote_by_sentence),
                 );

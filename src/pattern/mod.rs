@@ -775,18 +775,29 @@ impl Window {
 }
 
 impl Part {
-    fn new(
-        parts: &[String],
+    /// The alternation of `parts` (none: no part). Written into one
+    /// string from the term list's own fragments: collecting clones of
+    /// them, joining and wrapping the join took some 0.3 M instructions a
+    /// start-up.
+    fn new<'a>(
+        parts: impl IntoIterator<Item = &'a str>,
         literals: Option<Vec<String>>,
         window: Option<Window>,
     ) -> Option<Part> {
-        if parts.is_empty() {
-            return None;
+        let mut parts = parts.into_iter();
+        let first = parts.next()?;
+        let mut src = String::with_capacity(64);
+        src.push_str("(?:");
+        src.push_str(first);
+        for p in parts {
+            src.push('|');
+            src.push_str(p);
         }
+        src.push(')');
         let literals = literals.filter(|l| !l.is_empty() && l.iter().all(|x| !x.is_empty()));
         Some(Part {
             id: NEXT_PART.fetch_add(1, Ordering::Relaxed),
-            src: format!("(?:{})", parts.join("|")),
+            src,
             re: OnceLock::new(),
             literals,
             window,
@@ -1388,12 +1399,6 @@ impl TermSet {
                 }
             }
         }
-        let sources = |list: &[(String, words::WordTerm)]| -> Vec<String> {
-            list.iter().map(|(r, _)| r.clone()).collect()
-        };
-        let mut bounded = sources(&open);
-        bounded.extend(user_regexes.iter().cloned());
-        bounded.extend(sources(&literal));
         let n_open = open.len();
         let word_part = |terms: Vec<(String, words::WordTerm)>,
                          n_open: usize,
@@ -1408,7 +1413,6 @@ impl TermSet {
                 prefixes: OnceLock::new(),
             })
         };
-        let compound_src = sources(&compound);
         // A match of the alternation contains one of the literals some
         // regex requires (any regex without: nothing known).
         let required = regexes
@@ -1432,15 +1436,27 @@ impl TermSet {
         let bounded_window = window
             .clone()
             .filter(|_| open.is_empty() && literal.is_empty());
+        // The alternation: open-ended terms, the user's regexes, literals.
+        fn source((r, _): &(String, words::WordTerm)) -> &str {
+            r
+        }
+        let bounded = Part::new(
+            (open.iter().map(source))
+                .chain(user_regexes.iter().map(String::as_str))
+                .chain(literal.iter().map(source)),
+            bounded_lits,
+            bounded_window,
+        );
+        let compound_part = Part::new(compound.iter().map(source), compound_lits, None);
         open.extend(literal);
         TermSet {
-            bounded: Part::new(&bounded, bounded_lits, bounded_window),
-            compound: Part::new(&compound_src, compound_lits, None),
+            bounded,
+            compound: compound_part,
             words: WordParts {
                 bounded: word_part(
                     open,
                     n_open,
-                    Part::new(&user_regexes, regex_lits, window),
+                    Part::new(user_regexes.iter().map(String::as_str), regex_lits, window),
                     true,
                 ),
                 compound: word_part(compound, 0, None, false),

@@ -687,9 +687,15 @@ impl Trie {
         // order), each stem's nodes are those of the stem before it as far
         // as the two agree, then new ones: no look-up and no list per node
         // (a list per node cost some 100,000 instructions a trie).
-        let mut sorted: Vec<(&[u8], u32)> =
-            entries.iter().map(|(s, id)| (s.as_ref(), *id)).collect();
-        sorted.sort_by(|a, b| a.0.cmp(b.0));
+        //
+        // Each stem's first 8 bytes (zero-padded, big-endian) as a number
+        // order the stems as the bytes do wherever the numbers differ, so
+        // most comparisons are one of numbers, not a `memcmp` call: the
+        // heading sets' sort took 0.61 M instructions a start-up.
+        let mut sorted: Vec<(u64, &[u8], u32)> = (entries.iter())
+            .map(|(s, id)| (stem_head(s.as_ref()), s.as_ref(), *id))
+            .collect();
+        sorted.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)));
         let mut root = Box::new([0u32; 256]);
         // (parent, byte, child) in order of creation, and (node, id).
         let mut edges: Vec<(u32, u8, u32)> = Vec::new();
@@ -698,7 +704,7 @@ impl Trie {
         let mut n_nodes = 1u32;
         let mut path: Vec<u32> = Vec::new();
         let mut prev: &[u8] = &[];
-        for &(stem, id) in &sorted {
+        for &(_, stem, id) in &sorted {
             let same = stem.iter().zip(prev).take_while(|(a, b)| a == b).count();
             path.truncate(same);
             for &b in &stem[same..] {
@@ -761,6 +767,15 @@ impl Trie {
             i += 1;
         }
     }
+}
+
+/// The first 8 bytes of `s`, zero-padded, as a big-endian number: where
+/// two stems' numbers differ, they order the stems as their bytes do.
+fn stem_head(s: &[u8]) -> u64 {
+    let mut b = [0u8; 8];
+    let n = s.len().min(8);
+    b[..n].copy_from_slice(&s[..n]);
+    u64::from_be_bytes(b)
 }
 
 /// Stems and their ids, for the question "which stems does this text
@@ -1471,6 +1486,31 @@ mod tests {
                 let want: Vec<u32> = want.iter().map(|&(_, id)| id).collect();
                 assert_eq!(got, want, "{entries:?} {text:?}");
             }
+        }
+    }
+
+    /// [`stem_head`] orders stems as their bytes do wherever it differs,
+    /// and the trie's sort by it then by the bytes is the bytes' order
+    /// (random stems of 1-20 bytes, zero bytes and shared heads among them).
+    #[test]
+    fn stem_heads_order_as_the_bytes() {
+        let mut rnd = crate::xorshift(0x4EAD);
+        for _ in 0..2000 {
+            let stem = |rnd: &mut dyn FnMut() -> u64| -> Vec<u8> {
+                (0..1 + rnd() % 20)
+                    .map(|_| b"ab\x00\xC3\xff"[(rnd() % 5) as usize])
+                    .collect()
+            };
+            let (a, b) = (stem(&mut rnd), stem(&mut rnd));
+            let (ha, hb) = (stem_head(&a), stem_head(&b));
+            if ha != hb {
+                assert_eq!(ha.cmp(&hb), a.cmp(&b), "{a:?} {b:?}");
+            }
+            let mut list: Vec<Vec<u8>> = (0..rnd() % 30).map(|_| stem(&mut rnd)).collect();
+            let mut want = list.clone();
+            want.sort();
+            list.sort_by(|a, b| (stem_head(a).cmp(&stem_head(b))).then_with(|| a.cmp(b)));
+            assert_eq!(list, want);
         }
     }
 
