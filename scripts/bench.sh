@@ -14,6 +14,10 @@
 #     thread (FORMATS="sarif human" picks some, FORMATS="" none)
 #   - rg -j1 for the placeholder and old-law patterns (what a grep-based CI
 #     check would run; it cannot see entity-written or empty-section findings)
+#   - the ratio of seloste --threads 1 to rg -j1 twice: from the two separate
+#     series above, and from rounds that alternate the two (ROUNDS, default
+#     21, 11 above 5,000 files; needs hyperfine), which the machine's drift
+#     between series does not move
 #   - peak memory (/usr/bin/time -v "Maximum resident set size")
 #   - process start-up: seloste check on one small file
 # and prints medians. Uses hyperfine when installed (Debian: apt-get install
@@ -66,6 +70,28 @@ median() {
     done
     printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%.6f\n", a[int((NR+1)/2)]/1e6}'
   fi
+}
+
+# The ratio to rg from rounds that alternate the two commands, each round
+# a 3-run hyperfine median of each (which goes first alternates too): the
+# machine's speed drifts by 10 % and more between series of a few seconds
+# (rg's own median moved 0.108-0.119 s), so separate series judge the ratio
+# partly by when each ran. Prints "median (min-max of the rounds)".
+interleaved_ratio() {
+  local n=$1 dir=$2 rounds i r s ratios=()
+  rounds=${ROUNDS:-$([ "$n" -gt 5000 ] && echo 11 || echo 21)}
+  for ((i = 0; i < rounds; i++)); do
+    if ((i % 2 == 0)); then
+      r=$(median 3 "$RG" "${RGARGS[@]}")
+      s=$(median 3 "$SELOSTE" check --format json --threads 1 "$dir")
+    else
+      s=$(median 3 "$SELOSTE" check --format json --threads 1 "$dir")
+      r=$(median 3 "$RG" "${RGARGS[@]}")
+    fi
+    ratios+=("$(awk -v a="$s" -v b="$r" 'BEGIN {printf "%.4f", a/b}')")
+  done
+  printf '%s\n' "${ratios[@]}" | sort -g |
+    awk -v k="$rounds" '{a[NR]=$1} END {printf "%.2fx (%.2f-%.2fx, %d rounds)", a[int((NR+1)/2)], a[1], a[NR], k}'
 }
 
 # peak resident memory in MB
@@ -122,8 +148,11 @@ for N in "${COUNTS[@]}"; do
     S=$(median "$RUNS_N" "$RG" "${RGARGS[@]}")
     M=$(peak_mb "$RG" "${RGARGS[@]}")
     ROWS+=("$N|$MB|rg -j1 (placeholder and old-law patterns)|$S|$M")
-    RATIO=$(awk -v a="$S1" -v b="$S" 'BEGIN {printf "%.1f", a/b}')
-    ROWS+=("$N|$MB|ratio seloste --threads 1 / rg -j1|${RATIO}x|")
+    RATIO=$(awk -v a="$S1" -v b="$S" 'BEGIN {printf "%.2f", a/b}')
+    ROWS+=("$N|$MB|ratio seloste --threads 1 / rg -j1, separate series|${RATIO}x|")
+    if [ -n "$HYPERFINE" ]; then
+      ROWS+=("$N|$MB|ratio seloste --threads 1 / rg -j1, interleaved|$(interleaved_ratio "$N" "$DIR")|")
+    fi
   fi
 done
 
@@ -132,7 +161,7 @@ echo "| notices | MB | command | median s | notices/s | MB/s | peak RSS MB |"
 echo "|---:|---:|---|---:|---:|---:|---:|"
 for r in "${ROWS[@]}"; do
   IFS='|' read -r n mb cmd s m <<< "$r"
-  if [[ $s == *x ]]; then
+  if [[ $s == *x || $s == *rounds\) ]]; then
     echo "| $n | $mb | $cmd | $s | | | |"
   else
     awk -v n="$n" -v mb="$mb" -v c="$cmd" -v s="$s" -v m="$m" \
