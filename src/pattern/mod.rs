@@ -26,6 +26,7 @@ use std::sync::OnceLock;
 use regex_automata::{meta, Input};
 
 mod double_array;
+mod hand_regex;
 mod index;
 mod regex_prefixes;
 mod words;
@@ -265,6 +266,9 @@ struct Part {
     /// Every match starts with one of these (none empty); `None`: unknown.
     literals: Option<Vec<String>>,
     window: Option<Window>,
+    /// The part is one that [`hand_regex`] matches by hand (the same
+    /// matches): its regex is not compiled for a search.
+    by_hand: bool,
 }
 
 /// What one search of a [`Window`] knows, kept across its calls (their
@@ -426,19 +430,27 @@ impl FactorFinder {
 /// factor a run never meets is never compiled (about 2.6 M instructions
 /// each).
 trait LazyRegex {
-    /// The regex (`None`: it does not compile, and matches nothing).
-    fn get(&self) -> Option<&meta::Regex>;
+    /// The first match in `text[range]`, searched as a range of `text`
+    /// (`None`: the regex does not compile, and matches nothing).
+    fn find_in(&self, text: &str, range: Range<usize>) -> Option<Option<Range<usize>>>;
 }
 
 impl LazyRegex for meta::Regex {
-    fn get(&self) -> Option<&meta::Regex> {
-        Some(self)
+    fn find_in(&self, text: &str, range: Range<usize>) -> Option<Option<Range<usize>>> {
+        Some(self.find(Input::new(text).range(range)).map(|m| m.range()))
     }
 }
 
 impl LazyRegex for Part {
-    fn get(&self) -> Option<&meta::Regex> {
-        self.regex()
+    fn find_in(&self, text: &str, range: Range<usize>) -> Option<Option<Range<usize>>> {
+        if self.by_hand {
+            return Some(hand_regex::find(text, range));
+        }
+        Some(
+            (self.regex()?)
+                .find(Input::new(text).range(range))
+                .map(|m| m.range()),
+        )
     }
 }
 
@@ -738,13 +750,13 @@ impl Window {
                     continue;
                 }
             }
-            let Some(re) = re.get() else {
+            let Some(found) = re.find_in(text, start..end) else {
                 seen.clear_to = text.len() + 1;
                 return Bounded::Nothing;
             };
-            if let Some(m) = re.find(Input::new(text).range(start..end)) {
+            if let Some(m) = found {
                 seen.clear_to = from;
-                return Bounded::Match(m.range());
+                return Bounded::Match(m);
             }
             from = end + 1;
             seen.clear_to = from;
@@ -795,12 +807,14 @@ impl Part {
         }
         src.push(')');
         let literals = literals.filter(|l| !l.is_empty() && l.iter().all(|x| !x.is_empty()));
+        let by_hand = src == hand_regex::COMPLAINT_PART;
         Some(Part {
             id: NEXT_PART.fetch_add(1, Ordering::Relaxed),
             src,
             re: OnceLock::new(),
             literals,
             window,
+            by_hand,
         })
     }
 
@@ -809,10 +823,7 @@ impl Part {
     fn find_from(&self, text: &str, pos: usize, seen: &mut FactorSeen) -> Option<Range<usize>> {
         match &self.window {
             Some(w) => w.find(self, text, pos, seen),
-            None => self
-                .regex()?
-                .find(Input::new(text).range(pos..))
-                .map(|m| m.range()),
+            None => self.find_in(text, pos..text.len())?,
         }
     }
 
