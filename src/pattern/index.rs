@@ -798,6 +798,16 @@ pub(super) struct TermIndex {
     id: u64,
 }
 
+/// The first 8 bytes of `s`, zero-padded, as a big-endian number: where
+/// two stems' numbers differ, they order the stems as their bytes do (and
+/// where `s` comes before `t`, its number is not the greater).
+fn stem_head(s: &[u8]) -> u64 {
+    let mut b = [0u8; 8];
+    let n = s.len().min(8);
+    b[..n].copy_from_slice(&s[..n]);
+    u64::from_be_bytes(b)
+}
+
 /// [`TermIndex::group_of`] of a slot with no inside stems.
 const NO_GROUP: u32 = u32::MAX;
 
@@ -1053,11 +1063,17 @@ impl TermIndex {
     fn build(lists: &[(Vec<&str>, bool)], one_group: bool) -> Option<TermIndex> {
         let mut edge = Vec::new();
         let mut inside = Vec::new();
+        // Each list's stems sorted and each once, by their first 8 bytes
+        // as a number first ([`stem_head`]): most comparisons are then of
+        // numbers, not `memcmp` calls (sorting the built-in catalogue's
+        // lists took 0.5 M instructions a start-up).
+        let mut keyed: Vec<(u64, &str)> = Vec::new();
         for (slot, (stems, at_edge)) in lists.iter().enumerate() {
-            let mut stems = stems.clone();
-            stems.sort_unstable();
-            stems.dedup();
-            for s in stems {
+            keyed.clear();
+            keyed.extend(stems.iter().map(|&s| (stem_head(s.as_bytes()), s)));
+            keyed.sort_unstable();
+            keyed.dedup_by(|a, b| a.1 == b.1);
+            for &(_, s) in &keyed {
                 // `at_boundary` lets a term start after a letter only when
                 // its own first character is no letter or digit.
                 let starts_word = s.chars().next().is_some_and(char::is_alphanumeric);
@@ -1913,6 +1929,39 @@ mod tests {
                 [true, want, true, true, false, true, want, false],
                 "{b:#x}"
             );
+        }
+    }
+
+    #[test]
+    fn stems_sorted_by_their_heads_first_are_sorted() {
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let alphabet = ["a", "b", "\0", "ä", "ö", " ", "-", "\u{1}", "z"];
+        for _ in 0..300 {
+            let n = (next() % 60) as usize;
+            let stems: Vec<String> = (0..n)
+                .map(|_| {
+                    let len = (next() % 12) as usize;
+                    (0..len)
+                        .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+                        .collect()
+                })
+                .collect();
+            let mut keyed: Vec<(u64, &str)> = (stems.iter())
+                .map(|s| (stem_head(s.as_bytes()), s.as_str()))
+                .collect();
+            keyed.sort_unstable();
+            keyed.dedup_by(|a, b| a.1 == b.1);
+            let mut want: Vec<&str> = stems.iter().map(String::as_str).collect();
+            want.sort_unstable();
+            want.dedup();
+            let got: Vec<&str> = keyed.iter().map(|&(_, s)| s).collect();
+            assert_eq!(got, want);
         }
     }
 
