@@ -7,6 +7,9 @@
 #[path = "src/pattern/regex_prefixes.rs"]
 mod regex_prefixes;
 
+#[path = "src/pattern/double_array.rs"]
+mod double_array;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -141,6 +144,74 @@ fn main() {
     let dest = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"))
         .join("builtin_headings.rs");
     std::fs::write(dest, builtin_headings()).expect("OUT_DIR is writable");
+    builtin_tries();
+}
+
+/// The tries of the built-in catalogue's term index laid out, for
+/// `pattern::index::DoubleArrayTrie::new` (which then only copies them: it
+/// took a quarter of start-up): each trie's stems and ids as
+/// `src/pattern/builtin_tries.toml` lists them (a test writes it from a
+/// run-time build; each line `id stem`), and its classes, packed cells,
+/// paths and ids. None where the file does not read as expected (then
+/// every trie is laid out at run time).
+fn builtin_tries() {
+    let file = "src/pattern/builtin_tries.toml";
+    println!("cargo:rerun-if-changed={file}");
+    println!("cargo:rerun-if-changed=src/pattern/double_array.rs");
+    let tries = (std::fs::read_to_string(file).ok())
+        .and_then(|src| src.parse::<toml::Table>().ok())
+        .and_then(|doc| {
+            let tries = doc.get("trie")?.as_array()?;
+            (tries.iter())
+                .map(|t| {
+                    (t.get("stems")?.as_array()?.iter())
+                        .map(|e| {
+                            let (id, stem) = e.as_str()?.split_once(' ')?;
+                            Some((stem.to_string(), id.parse::<u32>().ok()?))
+                        })
+                        .collect::<Option<Vec<(String, u32)>>>()
+                })
+                .collect::<Option<Vec<_>>>()
+        })
+        .unwrap_or_default();
+    let mut out = String::from(
+        "/// The built-in catalogue's tries, laid out (build.rs).\n\
+         static BUILTIN_TRIES: &[StoredTrie] = &[\n",
+    );
+    for entries in &tries {
+        let Some(layout) = double_array::Layout::new(
+            entries,
+            double_array::PACKED_FREE as usize,
+            double_array::PACKED_MAX_BASE,
+        ) else {
+            continue;
+        };
+        let list = |items: Vec<String>| items.join(",");
+        out += &format!(
+            "    StoredTrie {{\n        entries: &[{}],\n        class: &{:?},\n        \
+             cells: &[{}],\n        paths: &[{}],\n        path_ids: &[{}],\n    }},\n",
+            list(
+                entries
+                    .iter()
+                    .map(|(s, id)| format!("({s:?},{id})"))
+                    .collect()
+            ),
+            layout.class,
+            list(layout.packed16().iter().map(u32::to_string).collect()),
+            list(
+                layout
+                    .paths
+                    .iter()
+                    .map(|(a, n)| format!("({a},{n})"))
+                    .collect()
+            ),
+            list(layout.path_ids.iter().map(u32::to_string).collect()),
+        );
+    }
+    out += "];\n";
+    let dest =
+        Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("builtin_tries.rs");
+    std::fs::write(dest, out).expect("OUT_DIR is writable");
 }
 
 /// `rules/headings.toml` as a Rust expression, for

@@ -18,6 +18,14 @@ pub(super) struct Cell {
     pub ends: bool,
 }
 
+/// [`Layout::packed16`]'s parent of a free cell (and of the root): the
+/// low 15 bits all set.
+pub(super) const PACKED_FREE: u32 = 0x7FFF;
+/// [`Layout::packed16`]'s bit of a cell where some stem ends.
+pub(super) const PACKED_ENDS: u32 = 0x8000;
+/// The largest base [`Layout::packed16`] holds.
+pub(super) const PACKED_MAX_BASE: usize = 0xFFFF;
+
 const FREE: Cell = Cell {
     parent: NO_PARENT,
     base: 0,
@@ -186,6 +194,38 @@ impl Layout {
             paths,
             path_ids,
         })
+    }
+}
+
+impl Layout {
+    /// The cells packed in 32 bits each, as the index's trie keeps them
+    /// (for a layout made with cells under [`PACKED_FREE`] and bases up to
+    /// [`PACKED_MAX_BASE`]): the parent ([`PACKED_FREE`] for none) in the
+    /// low 15 bits, [`PACKED_ENDS`] where a stem ends, the base in the high
+    /// 16; then free cells past every base by a class's reach, so that a
+    /// step's cell is always in bounds. (build.rs packs the built-in
+    /// catalogue's cells with this too.)
+    pub(super) fn packed16(&self) -> Vec<u32> {
+        let mut cells = (self.cells.iter())
+            .map(|c| {
+                let check = if c.parent == NO_PARENT {
+                    PACKED_FREE
+                } else {
+                    c.parent
+                };
+                let ends = if c.ends { PACKED_ENDS } else { 0 };
+                check | ends | (c.base << 16)
+            })
+            .collect::<Vec<u32>>();
+        let reach = (self.cells.iter())
+            .map(|c| c.base as usize)
+            .max()
+            .unwrap_or(0)
+            + 256;
+        if cells.len() < reach {
+            cells.resize(reach, PACKED_FREE);
+        }
+        cells
     }
 }
 

@@ -18,7 +18,7 @@ use std::cell::OnceCell;
 
 use aho_corasick::{AhoCorasick, Input, MatchKind};
 
-use super::double_array::{Layout, NO_PARENT};
+use super::double_array::{Layout, PACKED_ENDS, PACKED_FREE, PACKED_MAX_BASE};
 // The byte classes of the heading oracle's walk (`WordSets::matching`),
 // which this one follows.
 use super::words::{tail_len, utf8_len, ASCII_TAIL, EDGE_START};
@@ -53,40 +53,90 @@ const NO_STEM: usize = ROOT;
 /// The root's cell.
 const ROOT: usize = 0;
 /// `check` of a cell that belongs to no state.
-const FREE: u32 = 0x7FFF;
+const FREE: u32 = PACKED_FREE;
 /// The bit of a cell where some stem ends.
-const ENDS: u32 = 0x8000;
+const ENDS: u32 = PACKED_ENDS;
+
+/// A trie that build.rs laid out (by [`Layout::new`] and
+/// [`Layout::packed16`]) for the stems listed in
+/// `src/pattern/builtin_tries.toml`: those of the built-in catalogue's
+/// index, which a test keeps listed.
+struct StoredTrie {
+    entries: &'static [(&'static str, u32)],
+    class: &'static [u8; 256],
+    cells: &'static [u32],
+    paths: &'static [(u32, u32)],
+    path_ids: &'static [u32],
+}
+
+impl StoredTrie {
+    /// Whether the trie is that of `entries` (the same stems and ids, in
+    /// the same order: the layout depends on the order).
+    fn is_of<S: AsRef<[u8]>>(&self, entries: &[(S, u32)]) -> bool {
+        self.entries.len() == entries.len()
+            && (self.entries.iter().zip(entries))
+                .all(|((s, id), (t, jd))| id == jd && s.as_bytes() == t.as_ref())
+    }
+}
+
+include!(concat!(env!("OUT_DIR"), "/builtin_tries.rs"));
+
+/// The tries [`DoubleArrayTrie::new`] made on this thread: their stems,
+/// and whether build.rs had laid them out.
+#[cfg(test)]
+type Built = Vec<(Vec<(Vec<u8>, u32)>, bool)>;
+#[cfg(test)]
+thread_local! {
+    static BUILT: std::cell::RefCell<Built> = const { std::cell::RefCell::new(Vec::new()) };
+}
 
 impl DoubleArrayTrie {
     /// `None` past 32,767 cells (a catalogue of some five thousand stems:
     /// then each list searches on its own, as without an index).
+    ///
+    /// The built-in catalogue's tries were laid out by build.rs
+    /// ([`BUILTIN_TRIES`]): for the same stems, the same cells are copied
+    /// (laying out the edge stems' 8,000 cells took 3.6 M instructions, a
+    /// quarter of a start-up's 14.2 M). Any other stems (a configuration
+    /// that leaves rules out, users' rule files) are laid out here.
     fn new<S: AsRef<[u8]>>(entries: &[(S, u32)]) -> Option<DoubleArrayTrie> {
-        let layout = Layout::new(entries, FREE as usize, 0xFFFF)?;
-        let cells = (layout.cells.iter())
-            .map(|c| {
-                let check = if c.parent == NO_PARENT {
-                    FREE
-                } else {
-                    c.parent
-                };
-                let ends = if c.ends { ENDS } else { 0 };
-                check | ends | (c.base << 16)
-            })
-            .collect::<Vec<u32>>();
-        // Free cells past every base by a class's reach, so that a step's
-        // cell is always in bounds ([`Self::walk_from`]).
-        let reach = (cells.iter())
-            .map(|&c| (c >> 16) as usize)
-            .max()
-            .unwrap_or(0)
-            + 256;
-        let mut cells = cells;
-        if cells.len() < reach {
-            cells.resize(reach, FREE);
+        let stored = (BUILTIN_TRIES.iter()).find(|t| t.is_of(entries));
+        #[cfg(test)]
+        BUILT.with(|b| {
+            let stems = (entries.iter())
+                .map(|(s, id)| (s.as_ref().to_vec(), *id))
+                .collect();
+            b.borrow_mut().push((stems, stored.is_some()));
+        });
+        match stored {
+            Some(t) => DoubleArrayTrie::of_parts(
+                Box::new(*t.class),
+                t.cells.to_vec(),
+                t.paths.to_vec(),
+                t.path_ids,
+            ),
+            None => DoubleArrayTrie::laid_out(entries),
         }
-        let (class, paths, mut path_ids) = (layout.class, layout.paths, layout.path_ids);
+    }
+
+    /// [`Self::new`] by [`Layout::new`], whatever the stems.
+    fn laid_out<S: AsRef<[u8]>>(entries: &[(S, u32)]) -> Option<DoubleArrayTrie> {
+        let layout = Layout::new(entries, FREE as usize, PACKED_MAX_BASE)?;
+        let cells = layout.packed16();
+        DoubleArrayTrie::of_parts(layout.class, cells, layout.paths, &layout.path_ids)
+    }
+
+    /// The trie of a layout's classes, packed cells, paths and ids.
+    fn of_parts(
+        class: Box<[u8; 256]>,
+        cells: Vec<u32>,
+        paths: Vec<(u32, u32)>,
+        ids: &[u32],
+    ) -> Option<DoubleArrayTrie> {
         // Room for `add_ids_to` to read `2 * COPIED` ids from any list.
-        path_ids.resize(path_ids.len() + 2 * COPIED, 0);
+        let mut path_ids = Vec::with_capacity(ids.len() + 2 * COPIED);
+        path_ids.extend_from_slice(ids);
+        path_ids.resize(ids.len() + 2 * COPIED, 0);
         if path_ids.len() > 0xFFFF {
             return None;
         }
@@ -748,6 +798,16 @@ pub(super) struct TermIndex {
     id: u64,
 }
 
+/// The first 8 bytes of `s`, zero-padded, as a big-endian number: where
+/// two stems' numbers differ, they order the stems as their bytes do (and
+/// where `s` comes before `t`, its number is not the greater).
+fn stem_head(s: &[u8]) -> u64 {
+    let mut b = [0u8; 8];
+    let n = s.len().min(8);
+    b[..n].copy_from_slice(&s[..n]);
+    u64::from_be_bytes(b)
+}
+
 /// [`TermIndex::group_of`] of a slot with no inside stems.
 const NO_GROUP: u32 = u32::MAX;
 
@@ -1003,11 +1063,17 @@ impl TermIndex {
     fn build(lists: &[(Vec<&str>, bool)], one_group: bool) -> Option<TermIndex> {
         let mut edge = Vec::new();
         let mut inside = Vec::new();
+        // Each list's stems sorted and each once, by their first 8 bytes
+        // as a number first ([`stem_head`]): most comparisons are then of
+        // numbers, not `memcmp` calls (sorting the built-in catalogue's
+        // lists took 0.5 M instructions a start-up).
+        let mut keyed: Vec<(u64, &str)> = Vec::new();
         for (slot, (stems, at_edge)) in lists.iter().enumerate() {
-            let mut stems = stems.clone();
-            stems.sort_unstable();
-            stems.dedup();
-            for s in stems {
+            keyed.clear();
+            keyed.extend(stems.iter().map(|&s| (stem_head(s.as_bytes()), s)));
+            keyed.sort_unstable();
+            keyed.dedup_by(|a, b| a.1 == b.1);
+            for &(_, s) in &keyed {
                 // `at_boundary` lets a term start after a letter only when
                 // its own first character is no letter or digit.
                 let starts_word = s.chars().next().is_some_and(char::is_alphanumeric);
@@ -1864,5 +1930,97 @@ mod tests {
                 "{b:#x}"
             );
         }
+    }
+
+    #[test]
+    fn stems_sorted_by_their_heads_first_are_sorted() {
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let alphabet = ["a", "b", "\0", "ä", "ö", " ", "-", "\u{1}", "z"];
+        for _ in 0..300 {
+            let n = (next() % 60) as usize;
+            let stems: Vec<String> = (0..n)
+                .map(|_| {
+                    let len = (next() % 12) as usize;
+                    (0..len)
+                        .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+                        .collect()
+                })
+                .collect();
+            let mut keyed: Vec<(u64, &str)> = (stems.iter())
+                .map(|s| (stem_head(s.as_bytes()), s.as_str()))
+                .collect();
+            keyed.sort_unstable();
+            keyed.dedup_by(|a, b| a.1 == b.1);
+            let mut want: Vec<&str> = stems.iter().map(String::as_str).collect();
+            want.sort_unstable();
+            want.dedup();
+            let got: Vec<&str> = keyed.iter().map(|&(_, s)| s).collect();
+            assert_eq!(got, want);
+        }
+    }
+
+    /// The tries of the built-in catalogue's index are those build.rs laid
+    /// out from `src/pattern/builtin_tries.toml`, and each of those is what
+    /// [`Layout::new`] makes of its stems at run time, cell for cell. With
+    /// `SELOSTE_BLESS_TRIES` set, a list that no longer fits is written
+    /// anew (then build again).
+    #[test]
+    fn builtin_tries_are_the_run_time_layouts() {
+        for t in BUILTIN_TRIES {
+            let stored = DoubleArrayTrie::new(t.entries).expect("fits");
+            let fresh = DoubleArrayTrie::laid_out(t.entries).expect("fits");
+            assert_eq!(stored.class, fresh.class);
+            assert_eq!(stored.cells, fresh.cells);
+            assert_eq!(stored.paths, fresh.paths);
+            assert_eq!(stored.path_ids, fresh.path_ids);
+        }
+        BUILT.with(|b| b.borrow_mut().clear());
+        let engine = crate::engine::Engine::builtin();
+        let built = BUILT.with(|b| b.take());
+        drop(engine);
+        assert!(!built.is_empty());
+        let listed: Vec<Vec<(Vec<u8>, u32)>> = (BUILTIN_TRIES.iter())
+            .map(|t| {
+                (t.entries.iter())
+                    .map(|(s, id)| (s.as_bytes().to_vec(), *id))
+                    .collect()
+            })
+            .collect();
+        let wanted: Vec<Vec<(Vec<u8>, u32)>> = built.iter().map(|(e, _)| e.clone()).collect();
+        if built.iter().all(|&(_, stored)| stored) && listed == wanted {
+            return;
+        }
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/src/pattern/builtin_tries.toml"
+        );
+        if std::env::var_os("SELOSTE_BLESS_TRIES").is_some() {
+            let mut out = String::from(
+                "# The stems of the built-in catalogue's term index, trie by trie, each\n\
+                 # line `id stem` (the trie's order): build.rs lays these tries out, and\n\
+                 # the index copies them. Written by\n\
+                 # `SELOSTE_BLESS_TRIES=1 cargo test --release --lib builtin_tries`.\n",
+            );
+            for stems in &wanted {
+                out += "\n[[trie]]\nstems = [\n";
+                for (stem, id) in stems {
+                    let stem = std::str::from_utf8(stem).expect("stems are UTF-8");
+                    let line = toml::Value::String(format!("{id} {stem}"));
+                    out += &format!("    {line},\n");
+                }
+                out += "]\n";
+            }
+            std::fs::write(path, out).expect("the file is writable");
+        }
+        panic!(
+            "{path} lists other stems than the built-in catalogue's index has: \
+             run `SELOSTE_BLESS_TRIES=1 cargo test --release --lib builtin_tries` and build again"
+        );
     }
 }
