@@ -1381,6 +1381,12 @@ impl TermSet {
     /// Like [`TermSet::new`] for patterns known to be valid (the built-in
     /// catalogue): nothing is compiled until a search needs it.
     pub fn lazy(terms: &[String], regexes: &[String]) -> TermSet {
+        TermSet::lazy_of(terms, regexes)
+    }
+
+    /// [`TermSet::lazy`] of any strings (the built-in catalogue's terms
+    /// as they are, not copies).
+    pub(crate) fn lazy_of<T: AsRef<str>, R: AsRef<str>>(terms: &[T], regexes: &[R]) -> TermSet {
         // Alternation is leftmost-first: a literal "korjata" would win over
         // "korjataan" and then fail the boundary check, hiding the longer
         // term. So open-ended terms (ending in `\w*`, always at a word end)
@@ -1396,7 +1402,7 @@ impl TermSet {
             // The regex fragment and literals as `term_regex` and
             // `term_literals` give them (a test compares), derived from one
             // parse of the term.
-            let Some(word) = words::WordTerm::new(t) else {
+            let Some(word) = words::WordTerm::new(t.as_ref()) else {
                 continue;
             };
             // Its fragment's length, which orders the lists (the fragment
@@ -1408,7 +1414,7 @@ impl TermSet {
                 &mut bounded_lits
             };
             if let Some(l) = lits {
-                l.extend(word.literals());
+                word.literals_into(l);
             }
             if c {
                 compound.push((re, word));
@@ -1423,7 +1429,7 @@ impl TermSet {
         // The user regexes' literals, for the word matcher's regex too.
         let mut regex_lits = Some(Vec::new());
         for r in regexes {
-            match regex_literals(r) {
+            match regex_literals(r.as_ref()) {
                 Some(l) => {
                     if let Some(all) = &mut bounded_lits {
                         all.extend(l.iter().cloned());
@@ -1456,7 +1462,7 @@ impl TermSet {
         // regex requires (any regex without: nothing known).
         let required = regexes
             .iter()
-            .map(|r| regex_required(r))
+            .map(|r| regex_required(r.as_ref()))
             .collect::<Option<Vec<_>>>()
             .map(|all| {
                 let mut all = all.concat();
@@ -1465,10 +1471,11 @@ impl TermSet {
                 all
             })
             .filter(|all| all.len() <= regex_prefixes::MAX_REQUIRED_LITERALS);
-        let begins_words = regexes.iter().all(|r| regex_factor_begins_words(r));
-        let window = Window::of_alternatives(
-            (regexes.iter()).map(|r| regex_window(r).map(|w| (w, regex_factor_ends_words(r)))),
-        )
+        let begins_words = (regexes.iter()).all(|r| regex_factor_begins_words(r.as_ref()));
+        let window = Window::of_alternatives((regexes.iter()).map(|r| {
+            let r = r.as_ref();
+            regex_window(r).map(|w| (w, regex_factor_ends_words(r)))
+        }))
         .map(|w| w.requiring(required).beginning_words(begins_words));
         // The whole alternation has the regexes' window when it is only
         // the regexes (a term matches outside it).
@@ -1481,7 +1488,7 @@ impl TermSet {
         }
         let bounded = Part::new(
             (open.iter().map(source))
-                .chain(regexes.iter().map(|r| Piece::Regex(r)))
+                .chain(regexes.iter().map(|r| Piece::Regex(r.as_ref())))
                 .chain(literal.iter().map(source)),
             bounded_lits,
             bounded_window,
@@ -1495,7 +1502,11 @@ impl TermSet {
                 bounded: word_part(
                     open,
                     n_open,
-                    Part::new(regexes.iter().map(|r| Piece::Regex(r)), regex_lits, window),
+                    Part::new(
+                        regexes.iter().map(|r| Piece::Regex(r.as_ref())),
+                        regex_lits,
+                        window,
+                    ),
                     true,
                 ),
                 compound: word_part(compound, 0, None, false),

@@ -573,6 +573,23 @@ impl WordTerm {
     /// (a copy of every literal for each word's gap and again for its
     /// stems was most of this function; a test compares with that way).
     pub fn literals(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        self.literals_into(&mut out);
+        out
+    }
+
+    /// [`Self::literals`] appended to `out` (a term set gathers its
+    /// terms' literals in one list; a one-word term's go there directly,
+    /// with no list of their own).
+    pub(super) fn literals_into(&self, all: &mut Vec<String>) {
+        if let [forms] = self.words.as_slice() {
+            if forms.iter().all(|f| !f.open) {
+                if forms.iter().any(|f| !f.stem.is_empty()) {
+                    all.extend(forms.iter().map(|f| f.stem.clone()));
+                }
+                return;
+            }
+        }
         let mut out: Vec<String> = Vec::new();
         for (k, forms) in self.words.iter().enumerate() {
             if k > 0 && (out.len() > 16 || out.iter().all(|l| l.len() > super::MIN_LITERAL)) {
@@ -601,10 +618,9 @@ impl WordTerm {
                 break;
             }
         }
-        if out.iter().all(|l| l.is_empty()) {
-            return Vec::new();
+        if out.iter().any(|l| !l.is_empty()) {
+            all.append(&mut out);
         }
-        out
     }
 
     /// Byte strings every match of the term starts with: its first stems,
@@ -614,7 +630,9 @@ impl WordTerm {
     /// the common `on`). Each with the form of the first word it starts
     /// with ([`Self::end_at_form`]). `None` as for [`Self::first_stems`].
     pub(super) fn match_prefixes(&self) -> Option<Vec<(Vec<u8>, usize)>> {
-        self.first_stems()?;
+        if !self.has_first_stems() {
+            return None;
+        }
         let firsts = self.words[0].iter().map(|f| f.stem.as_bytes()).enumerate();
         let mut out: Vec<(Vec<u8>, usize)> = Vec::new();
         match self.words.get(1) {
@@ -643,6 +661,11 @@ impl WordTerm {
 
     /// The stems its first word may start with (none empty), or `None` when
     /// it may start with nothing (a bare `*`).
+    /// Whether [`Self::first_stems`] is `Some` (without the list).
+    pub(super) fn has_first_stems(&self) -> bool {
+        self.words[0].iter().all(|f| !f.stem.is_empty())
+    }
+
     pub(super) fn first_stems(&self) -> Option<Vec<&str>> {
         let mut firsts: Vec<&str> = self.words[0].iter().map(|f| f.stem.as_str()).collect();
         if firsts.iter().any(|s| s.is_empty()) {
@@ -1034,7 +1057,7 @@ impl WordSets {
                     continue;
                 };
                 let id = terms.len() as u32;
-                if term.first_stems().is_none() {
+                if !term.has_first_stems() {
                     anywhere.push(id);
                 } else {
                     let list = if term.compound {
@@ -1601,7 +1624,12 @@ mod tests {
             let (new, old) = (WordTerm::new(t), word_term_by_chars(t));
             assert_eq!(format!("{new:?}"), format!("{old:?}"), "{t:?}");
             if let Some(w) = new {
-                assert_eq!(w.literals(), literals_by_concat(&w), "{t:?}");
+                let old = literals_by_concat(&w);
+                assert_eq!(w.literals(), old, "{t:?}");
+                let mut all = vec!["x".to_string()];
+                w.literals_into(&mut all);
+                assert_eq!(all[1..], old[..], "{t:?}");
+                assert_eq!(w.has_first_stems(), w.first_stems().is_some(), "{t:?}");
             }
         }
     }
