@@ -328,11 +328,13 @@ impl Ctx<'_> {
         terms: &[Spanned<String>],
         regexes: &[Spanned<String>],
     ) -> Result<Box<TermSet>, RuleFileError> {
-        let t: Vec<String> = terms.iter().map(|s| s.get_ref().clone()).collect();
         if self.lazy {
-            let r: Vec<String> = regexes.iter().map(|s| s.get_ref().clone()).collect();
-            return Ok(Box::new(TermSet::lazy(&t, &r)));
+            // The strings as they are, not copies.
+            let t: Vec<&str> = terms.iter().map(|s| s.get_ref().as_str()).collect();
+            let r: Vec<&str> = regexes.iter().map(|s| s.get_ref().as_str()).collect();
+            return Ok(Box::new(TermSet::lazy_of(&t, &r)));
         }
+        let t: Vec<String> = terms.iter().map(|s| s.get_ref().clone()).collect();
         let mut r = Vec::new();
         for re in regexes {
             // Validate each regex alone so the error points at it.

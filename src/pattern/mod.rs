@@ -788,24 +788,33 @@ impl Window {
 
 impl Part {
     /// The alternation of `parts` (none: no part). Written into one
-    /// string from the term list's own fragments: collecting clones of
-    /// them, joining and wrapping the join took some 0.3 M instructions a
-    /// start-up.
-    fn new<'a>(
-        parts: impl IntoIterator<Item = &'a str>,
-        literals: Option<Vec<String>>,
-        window: Option<Window>,
-    ) -> Option<Part> {
-        let mut parts = parts.into_iter();
-        let first = parts.next()?;
-        let mut src = String::with_capacity(64);
+    /// string of its exact length, each term's fragment written there
+    /// ([`words::WordTerm::write_regex_source`]): a string per term, then
+    /// joined, and the alternation's string grown as it was written, took
+    /// some 1 M instructions a start-up.
+    fn new<'a, I>(parts: I, literals: Option<Vec<String>>, window: Option<Window>) -> Option<Part>
+    where
+        I: IntoIterator<Item = Piece<'a>>,
+        I::IntoIter: Clone,
+    {
+        let parts = parts.into_iter();
+        let (n, len) = parts
+            .clone()
+            .fold((0, 0), |(n, len), p| (n + 1, len + p.len()));
+        if n == 0 {
+            return None;
+        }
+        // `(?:`, the pieces and their `|`s, `)`.
+        let mut src = String::with_capacity(3 + len + (n - 1) + 1);
         src.push_str("(?:");
-        src.push_str(first);
-        for p in parts {
-            src.push('|');
-            src.push_str(p);
+        for (i, p) in parts.enumerate() {
+            if i > 0 {
+                src.push('|');
+            }
+            p.write(&mut src);
         }
         src.push(')');
+        debug_assert_eq!(src.len(), src.capacity());
         let literals = literals.filter(|l| !l.is_empty() && l.iter().all(|x| !x.is_empty()));
         let by_hand = src == hand_regex::COMPLAINT_PART;
         Some(Part {
@@ -1311,6 +1320,35 @@ impl WordPart {
     }
 }
 
+/// A piece of a [`Part`]'s alternation.
+#[derive(Clone, Copy)]
+enum Piece<'a> {
+    /// A term's fragment, of this length.
+    Term(&'a words::WordTerm, usize),
+    /// A user's regex, grouped: `(?:regex)`.
+    Regex(&'a str),
+}
+
+impl Piece<'_> {
+    fn len(&self) -> usize {
+        match self {
+            Piece::Term(_, len) => *len,
+            Piece::Regex(r) => r.len() + 4,
+        }
+    }
+
+    fn write(&self, out: &mut String) {
+        match self {
+            Piece::Term(t, _) => t.write_regex_source(out),
+            Piece::Regex(r) => {
+                out.push_str("(?:");
+                out.push_str(r);
+                out.push(')');
+            }
+        }
+    }
+}
+
 /// One part of a set, with whichever matcher it searches with now.
 enum Matcher<'a> {
     Regex(&'a Part),
@@ -1354,6 +1392,12 @@ impl TermSet {
     /// Like [`TermSet::new`] for patterns known to be valid (the built-in
     /// catalogue): nothing is compiled until a search needs it.
     pub fn lazy(terms: &[String], regexes: &[String]) -> TermSet {
+        TermSet::lazy_of(terms, regexes)
+    }
+
+    /// [`TermSet::lazy`] of any strings (the built-in catalogue's terms
+    /// as they are, not copies).
+    pub(crate) fn lazy_of<T: AsRef<str>, R: AsRef<str>>(terms: &[T], regexes: &[R]) -> TermSet {
         // Alternation is leftmost-first: a literal "korjata" would win over
         // "korjataan" and then fail the boundary check, hiding the longer
         // term. So open-ended terms (ending in `\w*`, always at a word end)
@@ -1369,33 +1413,34 @@ impl TermSet {
             // The regex fragment and literals as `term_regex` and
             // `term_literals` give them (a test compares), derived from one
             // parse of the term.
-            let Some(word) = words::WordTerm::new(t) else {
+            let Some(word) = words::WordTerm::new(t.as_ref()) else {
                 continue;
             };
-            let (re, c) = (word.regex_source(), word.is_compound());
+            // Its fragment's length, which orders the lists (the fragment
+            // itself is written once, into the alternation).
+            let (re, c) = (word.regex_source_len(), word.is_compound());
             let lits = if c {
                 &mut compound_lits
             } else {
                 &mut bounded_lits
             };
             if let Some(l) = lits {
-                l.extend(word.literals());
+                word.literals_into(l);
             }
             if c {
                 compound.push((re, word));
-            } else if re.ends_with(TAIL) {
+            } else if word.is_open_ended() {
                 open.push((re, word));
             } else {
                 literal.push((re, word));
             }
         }
-        literal.sort_by_key(|(r, _)| std::cmp::Reverse(r.len()));
-        compound.sort_by_key(|(r, _)| std::cmp::Reverse(r.len()));
-        let user_regexes: Vec<String> = regexes.iter().map(|r| format!("(?:{r})")).collect();
+        literal.sort_by_key(|&(len, _)| std::cmp::Reverse(len));
+        compound.sort_by_key(|&(len, _)| std::cmp::Reverse(len));
         // The user regexes' literals, for the word matcher's regex too.
         let mut regex_lits = Some(Vec::new());
         for r in regexes {
-            match regex_literals(r) {
+            match regex_literals(r.as_ref()) {
                 Some(l) => {
                     if let Some(all) = &mut bounded_lits {
                         all.extend(l.iter().cloned());
@@ -1411,7 +1456,7 @@ impl TermSet {
             }
         }
         let n_open = open.len();
-        let word_part = |terms: Vec<(String, words::WordTerm)>,
+        let word_part = |terms: Vec<(usize, words::WordTerm)>,
                          n_open: usize,
                          regex: Option<Part>,
                          check_left| {
@@ -1428,7 +1473,7 @@ impl TermSet {
         // regex requires (any regex without: nothing known).
         let required = regexes
             .iter()
-            .map(|r| regex_required(r))
+            .map(|r| regex_required(r.as_ref()))
             .collect::<Option<Vec<_>>>()
             .map(|all| {
                 let mut all = all.concat();
@@ -1437,10 +1482,11 @@ impl TermSet {
                 all
             })
             .filter(|all| all.len() <= regex_prefixes::MAX_REQUIRED_LITERALS);
-        let begins_words = regexes.iter().all(|r| regex_factor_begins_words(r));
-        let window = Window::of_alternatives(
-            (regexes.iter()).map(|r| regex_window(r).map(|w| (w, regex_factor_ends_words(r)))),
-        )
+        let begins_words = (regexes.iter()).all(|r| regex_factor_begins_words(r.as_ref()));
+        let window = Window::of_alternatives((regexes.iter()).map(|r| {
+            let r = r.as_ref();
+            regex_window(r).map(|w| (w, regex_factor_ends_words(r)))
+        }))
         .map(|w| w.requiring(required).beginning_words(begins_words));
         // The whole alternation has the regexes' window when it is only
         // the regexes (a term matches outside it).
@@ -1448,12 +1494,12 @@ impl TermSet {
             .clone()
             .filter(|_| open.is_empty() && literal.is_empty());
         // The alternation: open-ended terms, the user's regexes, literals.
-        fn source((r, _): &(String, words::WordTerm)) -> &str {
-            r
+        fn source((len, t): &(usize, words::WordTerm)) -> Piece<'_> {
+            Piece::Term(t, *len)
         }
         let bounded = Part::new(
             (open.iter().map(source))
-                .chain(user_regexes.iter().map(String::as_str))
+                .chain(regexes.iter().map(|r| Piece::Regex(r.as_ref())))
                 .chain(literal.iter().map(source)),
             bounded_lits,
             bounded_window,
@@ -1467,7 +1513,11 @@ impl TermSet {
                 bounded: word_part(
                     open,
                     n_open,
-                    Part::new(user_regexes.iter().map(String::as_str), regex_lits, window),
+                    Part::new(
+                        regexes.iter().map(|r| Piece::Regex(r.as_ref())),
+                        regex_lits,
+                        window,
+                    ),
                     true,
                 ),
                 compound: word_part(compound, 0, None, false),

@@ -117,6 +117,12 @@ struct Form {
 /// half of [`WordTerm::new`]'s 2.2 M instructions. A test compares it with
 /// the char-wise version.
 pub fn inflected_stems(word: &str) -> Vec<String> {
+    stems_as(word, |s| s)
+}
+
+/// [`inflected_stems`], each stem made into a `T` as it is made (a term's
+/// forms, without a list of strings first).
+fn stems_as<T>(word: &str, mk: impl Fn(String) -> T) -> Vec<T> {
     use super::{is_vowel, strong_grades, weak_grades};
     let cat = |parts: &[&str]| -> String {
         let mut s = String::with_capacity(parts.iter().map(|p| p.len()).sum());
@@ -126,10 +132,13 @@ pub fn inflected_stems(word: &str) -> Vec<String> {
     // How many characters, up to five (all that the cases below ask).
     let n = word.chars().take(5).count();
     if n < 3 {
-        return vec![word.to_string()];
+        return vec![mk(word.to_string())];
     }
     if word.ends_with("nen") && n > 4 {
-        return vec![word.to_string(), cat(&[&word[..word.len() - 3], "s"])];
+        return vec![
+            mk(word.to_string()),
+            mk(cat(&[&word[..word.len() - 3], "s"])),
+        ];
     }
     let last = word.chars().next_back().expect("three characters or more");
     // The bytes before the last character.
@@ -142,11 +151,11 @@ pub fn inflected_stems(word: &str) -> Vec<String> {
     {
         return ["s", "d", "k", "t"]
             .iter()
-            .map(|e| cat(&[init, e]))
+            .map(|e| mk(cat(&[init, e])))
             .collect();
     }
     if !is_vowel(last) {
-        return vec![word.to_string()];
+        return vec![mk(word.to_string())];
     }
     // The consonants before the last character, back to a vowel.
     let k = (init.char_indices().rev())
@@ -154,16 +163,16 @@ pub fn inflected_stems(word: &str) -> Vec<String> {
         .map_or(0, |(i, c)| i + c.len_utf8());
     let (prefix, cluster) = init.split_at(k);
     if cluster.is_empty() {
-        return vec![init.to_string()];
+        return vec![mk(init.to_string())];
     }
     if last == 'e' {
-        let mut out = vec![word.to_string()];
+        let mut out = vec![mk(word.to_string())];
         for s in strong_grades(cluster) {
-            out.push(cat(&[prefix, s, "e"]));
+            out.push(mk(cat(&[prefix, s, "e"])));
         }
         return out;
     }
-    let mut out = vec![init.to_string()];
+    let mut out = vec![mk(init.to_string())];
     let mut buf = [0u8; 4];
     let last_str: &str = last.encode_utf8(&mut buf);
     let also = match last {
@@ -172,9 +181,9 @@ pub fn inflected_stems(word: &str) -> Vec<String> {
         _ => None,
     };
     for g in weak_grades(cluster) {
-        out.push(cat(&[prefix, g, last_str]));
+        out.push(mk(cat(&[prefix, g, last_str])));
         if let Some(a) = also {
-            out.push(cat(&[prefix, g, a]));
+            out.push(mk(cat(&[prefix, g, a])));
         }
     }
     out
@@ -190,6 +199,29 @@ pub(super) fn escape(s: &str) -> String {
     }
 }
 
+/// What joins a term's words in its regex: a space or a hyphen.
+const WORD_GAP: &str = r"[ \-]";
+
+/// `escape(s)` appended to `out`.
+fn push_escaped(out: &mut String, s: &str) {
+    if (s.bytes()).any(|b| META[b as usize]) {
+        // (Meta characters are ASCII: a byte of a wider character is none.)
+        for c in s.chars() {
+            if c.is_ascii() && META[c as usize] {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+    } else {
+        out.push_str(s);
+    }
+}
+
+/// The length of `escape(s)`.
+fn escaped_len(s: &str) -> usize {
+    s.len() + (s.bytes()).filter(|&b| META[b as usize]).count()
+}
+
 /// The bytes of `regex_syntax::is_meta_character` (all ASCII).
 static META: [bool; 256] = {
     let mut t = [false; 256];
@@ -203,6 +235,7 @@ static META: [bool; 256] = {
 };
 
 /// `format!("{a}{b}")` without the formatting machinery.
+#[cfg(test)]
 fn concat(a: &str, b: &str) -> String {
     let mut s = String::with_capacity(a.len() + b.len());
     s.push_str(a);
@@ -210,13 +243,39 @@ fn concat(a: &str, b: &str) -> String {
     s
 }
 
+/// `format!("{a}{b}{c}")` without the formatting machinery.
+fn concat3(a: &str, b: &str, c: &str) -> String {
+    let mut s = String::with_capacity(a.len() + b.len() + c.len());
+    s.push_str(a);
+    s.push_str(b);
+    s.push_str(c);
+    s
+}
+
 /// `s.to_lowercase()`, borrowed where that changes nothing: the
 /// catalogue's terms are written in lowercase (`ä`, `ö`, `å`, `é` are
 /// lowercase letters that lowercase to themselves).
+///
+/// Checked byte by byte: a character other than ASCII is one of those five
+/// when its two bytes are theirs (`0xC3` then `0xA4`, ...), which is all
+/// that decoding each character told (a test compares).
 fn lowercase(s: &str) -> std::borrow::Cow<'_, str> {
-    let unchanged = (s.chars()).all(|c| {
-        (c.is_ascii() && !c.is_ascii_uppercase()) || matches!(c, 'ä' | 'ö' | 'å' | 'é' | 'ü')
-    });
+    let b = s.as_bytes();
+    let mut i = 0;
+    let unchanged = loop {
+        match b.get(i) {
+            None => break true,
+            Some(&c) if c.is_ascii() => {
+                if c.is_ascii_uppercase() {
+                    break false;
+                }
+                i += 1;
+            }
+            // ä å é ö ü
+            Some(0xC3) if matches!(b.get(i + 1), Some(0xA4 | 0xA5 | 0xA9 | 0xB6 | 0xBC)) => i += 2,
+            Some(_) => break false,
+        }
+    };
     if unchanged {
         std::borrow::Cow::Borrowed(s)
     } else {
@@ -240,32 +299,43 @@ impl WordTerm {
             Some(rest) => (rest, true),
             None => (t.as_ref(), false),
         };
-        // (Split by a char predicate: `split(' ')`'s searcher, set up for
-        // long texts, took a third of this function's instructions for the
-        // few words of a term.)
-        #[allow(clippy::manual_pattern_char_comparison)]
-        let words: Vec<Vec<Form>> = (t.split(|c: char| c == ' '))
-            .filter(|w| !w.is_empty())
-            .map(|w| {
-                if let Some(base) = w.strip_suffix('~') {
-                    inflected_stems(base)
-                        .into_iter()
-                        .map(|stem| Form { stem, open: true })
-                        .collect()
-                } else if let Some(base) = w.strip_suffix('*') {
-                    vec![Form {
-                        stem: base.to_string(),
-                        open: true,
-                    }]
-                } else {
-                    vec![Form {
-                        stem: w.to_string(),
-                        open: false,
-                    }]
-                }
-            })
-            .collect();
+        // The words between the space bytes (`split(' ')`'s searcher, set
+        // up for long texts, took a third of this function's instructions
+        // for the few words of a term; a char predicate then decoded each
+        // character).
+        let mut words: Vec<Vec<Form>> = Vec::new();
+        let mut rest = t;
+        loop {
+            let (w, next) = match rest.bytes().position(|b| b == b' ') {
+                Some(i) => (&rest[..i], Some(&rest[i + 1..])),
+                None => (rest, None),
+            };
+            if !w.is_empty() {
+                words.push(Self::forms(w));
+            }
+            match next {
+                Some(n) => rest = n,
+                None => break,
+            }
+        }
         (!words.is_empty()).then_some(WordTerm { words, compound })
+    }
+
+    /// The forms of one word of a term.
+    fn forms(w: &str) -> Vec<Form> {
+        if let Some(base) = w.strip_suffix('~') {
+            stems_as(base, |stem| Form { stem, open: true })
+        } else if let Some(base) = w.strip_suffix('*') {
+            vec![Form {
+                stem: base.to_string(),
+                open: true,
+            }]
+        } else {
+            vec![Form {
+                stem: w.to_string(),
+                open: false,
+            }]
+        }
     }
 
     /// Where the term's match from byte `at` ends, as its regex alternation
@@ -434,33 +504,96 @@ impl WordTerm {
     /// The term's regex fragment ([`super::term_regex`] gives it): words
     /// joined by a space or hyphen, open-ended ones followed by any ending.
     pub fn regex_source(&self) -> String {
-        let words: Vec<String> = self
-            .words
-            .iter()
-            .map(|forms| match forms.as_slice() {
-                [f] if !f.open => escape(&f.stem),
+        let mut out = String::with_capacity(self.regex_source_len());
+        self.write_regex_source(&mut out);
+        out
+    }
+
+    /// [`Self::regex_source`] appended to `out`, written piece by piece (no
+    /// string per word and per term: a term set writes its terms' fragments
+    /// into its alternation's one string; a test compares with the joins
+    /// `regex_source` was made of).
+    pub(super) fn write_regex_source(&self, out: &mut String) {
+        for (k, forms) in self.words.iter().enumerate() {
+            if k > 0 {
+                out.push_str(WORD_GAP);
+            }
+            match forms.as_slice() {
+                [f] if !f.open => push_escaped(out, &f.stem),
+                // As `super::open_stems_regex` writes them.
+                [f] => {
+                    push_escaped(out, &f.stem);
+                    out.push_str(super::TAIL);
+                }
                 open => {
-                    let stems: Vec<&str> = open.iter().map(|f| f.stem.as_str()).collect();
-                    super::open_stems_regex(&stems)
+                    out.push_str("(?:");
+                    for (i, f) in open.iter().enumerate() {
+                        if i > 0 {
+                            out.push('|');
+                        }
+                        push_escaped(out, &f.stem);
+                    }
+                    out.push(')');
+                    out.push_str(super::TAIL);
+                }
+            }
+        }
+    }
+
+    /// The length of [`Self::regex_source`], counted without writing it
+    /// (a term set orders its literal terms by it, longest first, and then
+    /// writes each term's fragment once, into its alternation).
+    pub(super) fn regex_source_len(&self) -> usize {
+        let words: usize = (self.words.iter())
+            .map(|forms| match forms.as_slice() {
+                [f] if !f.open => escaped_len(&f.stem),
+                [f] => escaped_len(&f.stem) + super::TAIL.len(),
+                open => {
+                    let stems: usize = open.iter().map(|f| escaped_len(&f.stem)).sum();
+                    // `(?:`, the stems and their `|`s, `)`, the tail.
+                    3 + stems + open.len().saturating_sub(1) + 1 + super::TAIL.len()
                 }
             })
-            .collect();
-        words.join(r"[ \-]")
+            .sum();
+        words + WORD_GAP.len() * self.words.len().saturating_sub(1)
+    }
+
+    /// Whether [`Self::regex_source`] ends in [`super::TAIL`]: its last word
+    /// is open-ended (a closed word's stem is escaped, so its `*` would be
+    /// `\*`).
+    pub(super) fn is_open_ended(&self) -> bool {
+        !matches!(self.words.last().map(Vec::as_slice), Some([f]) if !f.open)
     }
 
     /// The literals every match of the term starts with
     /// ([`super::term_literals`] gives them).
+    ///
+    /// The first word's literals are the list itself, and each next word's
+    /// are appended to each literal with its space or hyphen in one string
+    /// (a copy of every literal for each word's gap and again for its
+    /// stems was most of this function; a test compares with that way).
     pub fn literals(&self) -> Vec<String> {
-        let mut out = vec![String::new()];
-        for (k, forms) in self.words.iter().enumerate() {
-            if k > 0 {
-                if out.len() > 16 || out.iter().all(|l| l.len() > super::MIN_LITERAL) {
-                    break;
+        let mut out = Vec::new();
+        self.literals_into(&mut out);
+        out
+    }
+
+    /// [`Self::literals`] appended to `out` (a term set gathers its
+    /// terms' literals in one list; a one-word term's go there directly,
+    /// with no list of their own).
+    pub(super) fn literals_into(&self, all: &mut Vec<String>) {
+        if let [forms] = self.words.as_slice() {
+            if forms.iter().all(|f| !f.open) {
+                if forms.iter().any(|f| !f.stem.is_empty()) {
+                    all.extend(forms.iter().map(|f| f.stem.clone()));
                 }
-                out = out
-                    .iter()
-                    .flat_map(|l| [concat(l, " "), concat(l, "-")])
-                    .collect();
+                return;
+            }
+        }
+        let mut out: Vec<String> = Vec::new();
+        for (k, forms) in self.words.iter().enumerate() {
+            if k > 0 && (out.len() > 16 || out.iter().all(|l| l.len() > super::MIN_LITERAL)) {
+                break;
             }
             let whole = forms.iter().all(|f| !f.open);
             let stems: Vec<String> = forms.iter().map(|f| f.stem.clone()).collect();
@@ -469,18 +602,25 @@ impl WordTerm {
             } else {
                 super::common_stem_literals(stems)
             };
-            out = out
-                .iter()
-                .flat_map(|l| lits.iter().map(move |x| concat(l, x)))
-                .collect();
+            out = if k == 0 {
+                lits
+            } else {
+                (out.iter())
+                    .flat_map(|l| {
+                        let lits = &lits;
+                        [" ", "-"]
+                            .into_iter()
+                            .flat_map(move |gap| lits.iter().map(move |x| concat3(l, gap, x)))
+                    })
+                    .collect()
+            };
             if !whole {
                 break;
             }
         }
-        if out.iter().all(|l| l.is_empty()) {
-            return Vec::new();
+        if out.iter().any(|l| !l.is_empty()) {
+            all.append(&mut out);
         }
-        out
     }
 
     /// Byte strings every match of the term starts with: its first stems,
@@ -490,7 +630,9 @@ impl WordTerm {
     /// the common `on`). Each with the form of the first word it starts
     /// with ([`Self::end_at_form`]). `None` as for [`Self::first_stems`].
     pub(super) fn match_prefixes(&self) -> Option<Vec<(Vec<u8>, usize)>> {
-        self.first_stems()?;
+        if !self.has_first_stems() {
+            return None;
+        }
         let firsts = self.words[0].iter().map(|f| f.stem.as_bytes()).enumerate();
         let mut out: Vec<(Vec<u8>, usize)> = Vec::new();
         match self.words.get(1) {
@@ -519,6 +661,11 @@ impl WordTerm {
 
     /// The stems its first word may start with (none empty), or `None` when
     /// it may start with nothing (a bare `*`).
+    /// Whether [`Self::first_stems`] is `Some` (without the list).
+    pub(super) fn has_first_stems(&self) -> bool {
+        self.words[0].iter().all(|f| !f.stem.is_empty())
+    }
+
     pub(super) fn first_stems(&self) -> Option<Vec<&str>> {
         let mut firsts: Vec<&str> = self.words[0].iter().map(|f| f.stem.as_str()).collect();
         if firsts.iter().any(|s| s.is_empty()) {
@@ -692,10 +839,36 @@ impl Trie {
         // order the stems as the bytes do wherever the numbers differ, so
         // most comparisons are one of numbers, not a `memcmp` call: the
         // heading sets' sort took 0.61 M instructions a start-up.
-        let mut sorted: Vec<(u64, &[u8], u32)> = (entries.iter())
-            .map(|(s, id)| (stem_head(s.as_ref()), s.as_ref(), *id))
+        //
+        // Sorted as (number, entry's place) pairs, unstably (the places
+        // keep equal numbers in the entries' order), then each run of equal
+        // numbers by its stems' bytes, stably: the stable sort by number
+        // then bytes, with 12-byte moves and no slice compares but in the
+        // few runs (a test compares).
+        let mut order: Vec<(u64, u32)> = (entries.iter().enumerate())
+            .map(|(i, (s, _))| (stem_head(s.as_ref()), i as u32))
             .collect();
-        sorted.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)));
+        order.sort_unstable();
+        let mut from = 0;
+        while from < order.len() {
+            let head = order[from].0;
+            let to = from + order[from..].iter().take_while(|x| x.0 == head).count();
+            if to - from > 1 {
+                order[from..to].sort_by(|a, b| {
+                    entries[a.1 as usize]
+                        .0
+                        .as_ref()
+                        .cmp(entries[b.1 as usize].0.as_ref())
+                });
+            }
+            from = to;
+        }
+        let sorted: Vec<(u64, &[u8], u32)> = (order.iter())
+            .map(|&(head, i)| {
+                let (s, id) = &entries[i as usize];
+                (head, s.as_ref(), *id)
+            })
+            .collect();
         let mut root = Box::new([0u32; 256]);
         // (parent, byte, child) in order of creation, and (node, id).
         let mut edges: Vec<(u32, u8, u32)> = Vec::new();
@@ -719,9 +892,27 @@ impl Trie {
             ends.push((*path.last().expect("no stem is empty"), id));
             prev = stem;
         }
-        // Each node's children and ids as runs, nodes in order.
-        edges.sort_by_key(|&(parent, _, _)| parent);
-        ends.sort_by_key(|&(node, _)| node);
+        // Each node's children and ids as runs, nodes in order: the edges
+        // by a counting sort on their parents (stable, as the sort by key
+        // it replaced), the ends already so (a stem after another in byte
+        // order ends on a new node, or on the same one when equal).
+        let edges = {
+            let mut at = vec![0u32; n_nodes as usize + 1];
+            for &(parent, _, _) in &edges {
+                at[parent as usize + 1] += 1;
+            }
+            for i in 1..at.len() {
+                at[i] += at[i - 1];
+            }
+            let mut by_parent = vec![(0u32, 0u8, 0u32); edges.len()];
+            for &e in &edges {
+                let slot = &mut at[e.0 as usize];
+                by_parent[*slot as usize] = e;
+                *slot += 1;
+            }
+            by_parent
+        };
+        debug_assert!(ends.windows(2).all(|w| w[0].0 <= w[1].0));
         let mut t = Trie {
             root,
             nodes: Vec::with_capacity(n_nodes as usize),
@@ -852,7 +1043,8 @@ impl StemIds {
 
 impl WordSets {
     /// `groups[i]` is the term list of group `i`.
-    pub fn new(groups: &[&[String]]) -> Result<WordSets, String> {
+    /// (Of any strings: the built-in heading tables are static ones.)
+    pub fn new<S: AsRef<str>>(groups: &[&[S]]) -> Result<WordSets, String> {
         if groups.len() > 64 {
             return Err(format!("{} term groups; at most 64", groups.len()));
         }
@@ -860,11 +1052,12 @@ impl WordSets {
         let (mut edge, mut inside, mut anywhere) = (Vec::new(), Vec::new(), Vec::new());
         for (g, list) in groups.iter().enumerate() {
             for t in list.iter() {
+                let t = t.as_ref();
                 let Some(term) = WordTerm::new(t) else {
                     continue;
                 };
                 let id = terms.len() as u32;
-                if term.first_stems().is_none() {
+                if !term.has_first_stems() {
                     anywhere.push(id);
                 } else {
                     let list = if term.compound {
@@ -1228,6 +1421,316 @@ mod tests {
             assert_eq!(escape(&s), regex::escape(&s), "{b}");
             assert_eq!(lowercase(&s), s.to_lowercase(), "{b}");
         }
+    }
+
+    /// [`Trie::new`] as it was made: a stable sort of the stems by number
+    /// then bytes, and of the edges and ends by node.
+    fn trie_by_stable_sorts<S: AsRef<[u8]>>(entries: &[(S, u32)]) -> Trie {
+        // From the stems in byte order (stable: a stem's ids stay in their
+        // order), each stem's nodes are those of the stem before it as far
+        // as the two agree, then new ones: no look-up and no list per node
+        // (a list per node cost some 100,000 instructions a trie).
+        //
+        // Each stem's first 8 bytes (zero-padded, big-endian) as a number
+        // order the stems as the bytes do wherever the numbers differ, so
+        // most comparisons are one of numbers, not a `memcmp` call: the
+        // heading sets' sort took 0.61 M instructions a start-up.
+        let mut sorted: Vec<(u64, &[u8], u32)> = (entries.iter())
+            .map(|(s, id)| (stem_head(s.as_ref()), s.as_ref(), *id))
+            .collect();
+        sorted.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)));
+        let mut root = Box::new([0u32; 256]);
+        // (parent, byte, child) in order of creation, and (node, id).
+        let mut edges: Vec<(u32, u8, u32)> = Vec::new();
+        let mut ends: Vec<(u32, u32)> = Vec::with_capacity(sorted.len());
+        // Node 0 means "none"; nodes are numbered as they are made.
+        let mut n_nodes = 1u32;
+        let mut path: Vec<u32> = Vec::new();
+        let mut prev: &[u8] = &[];
+        for &(_, stem, id) in &sorted {
+            let same = stem.iter().zip(prev).take_while(|(a, b)| a == b).count();
+            path.truncate(same);
+            for &b in &stem[same..] {
+                let node = n_nodes;
+                n_nodes += 1;
+                match path.last() {
+                    Some(&parent) => edges.push((parent, b, node)),
+                    None => root[b as usize] = node,
+                }
+                path.push(node);
+            }
+            ends.push((*path.last().expect("no stem is empty"), id));
+            prev = stem;
+        }
+        // Each node's children and ids as runs, nodes in order.
+        edges.sort_by_key(|&(parent, _, _)| parent);
+        ends.sort_by_key(|&(node, _)| node);
+        let mut t = Trie {
+            root,
+            nodes: Vec::with_capacity(n_nodes as usize),
+            labels: edges.iter().map(|e| e.1).collect(),
+            targets: edges.iter().map(|e| e.2).collect(),
+            ids: ends.iter().map(|e| e.1).collect(),
+        };
+        let (mut e, mut d) = (0, 0);
+        for node in 0..n_nodes {
+            let kids = edges[e..].iter().take_while(|x| x.0 == node).count();
+            let terms = ends[d..].iter().take_while(|x| x.0 == node).count();
+            t.nodes.push(FlatNode {
+                kids: e as u32,
+                kids_len: kids as u32,
+                terms: d as u32,
+                terms_len: terms as u32,
+            });
+            e += kids;
+            d += terms;
+        }
+        t
+    }
+
+    /// [`Trie::new`] builds the trie its stable sorts did (random stems
+    /// of 1-12 bytes from a few values, so that many share their first 8
+    /// bytes, some the same stem under several ids, ids in any order; and
+    /// the heading tables' stems).
+    #[test]
+    fn trie_is_the_stable_sorts_one() {
+        let show = |t: &Trie| format!("{t:?}");
+        let mut rnd = crate::xorshift(0x7E1E);
+        for _ in 0..2000 {
+            let width = 1 + (rnd() as usize) % 5;
+            let stem = |rnd: &mut dyn FnMut() -> u64| -> Vec<u8> {
+                (0..1 + rnd() % 12)
+                    .map(|_| b"ab\x00\xC3\xff"[(rnd() as usize) % width])
+                    .collect()
+            };
+            let entries: Vec<(Vec<u8>, u32)> = (0..rnd() % 80)
+                .map(|_| (stem(&mut rnd), (rnd() % 50) as u32))
+                .collect();
+            assert_eq!(
+                show(&Trie::new(&entries)),
+                show(&trie_by_stable_sorts(&entries)),
+                "{entries:?}"
+            );
+        }
+        let sets = crate::schema::HeadingTable::builtin().word_sets().clone();
+        for (trie, entries) in [(&sets.at_edges, true), (&sets.inside, false)] {
+            let mut list: Vec<(String, u32)> = Vec::new();
+            for (id, (term, _)) in sets.terms.iter().enumerate() {
+                if term.first_stems().is_some() && term.compound != entries {
+                    for (k, f) in term.words[0].iter().enumerate() {
+                        list.push((f.stem.clone(), (id as u32) << FORM_BITS | k as u32));
+                    }
+                }
+            }
+            assert!(!list.is_empty());
+            assert_eq!(show(trie), show(&trie_by_stable_sorts(&list)));
+        }
+    }
+
+    /// [`WordTerm::literals`] as it was made: every literal copied with
+    /// each gap, then with each stem.
+    fn literals_by_concat(t: &WordTerm) -> Vec<String> {
+        let mut out = vec![String::new()];
+        for (k, forms) in t.words.iter().enumerate() {
+            if k > 0 {
+                if out.len() > 16 || out.iter().all(|l| l.len() > super::super::MIN_LITERAL) {
+                    break;
+                }
+                out = out
+                    .iter()
+                    .flat_map(|l| [concat(l, " "), concat(l, "-")])
+                    .collect();
+            }
+            let whole = forms.iter().all(|f| !f.open);
+            let stems: Vec<String> = forms.iter().map(|f| f.stem.clone()).collect();
+            let lits = if whole {
+                stems
+            } else {
+                super::super::common_stem_literals(stems)
+            };
+            out = out
+                .iter()
+                .flat_map(|l| lits.iter().map(move |x| concat(l, x)))
+                .collect();
+            if !whole {
+                break;
+            }
+        }
+        if out.iter().all(|l| l.is_empty()) {
+            return Vec::new();
+        }
+        out
+    }
+
+    /// [`WordTerm::new`] as it was made: the term lowercased as decoded
+    /// characters told, split by `split(' ')`, each word's stems a list
+    /// of strings first.
+    fn word_term_by_chars(term: &str) -> Option<WordTerm> {
+        let term = term.trim();
+        let unchanged = (term.chars()).all(|c| {
+            (c.is_ascii() && !c.is_ascii_uppercase()) || matches!(c, 'ä' | 'ö' | 'å' | 'é' | 'ü')
+        });
+        let t = if unchanged {
+            term.to_string()
+        } else {
+            term.to_lowercase()
+        };
+        let (t, compound) = match t.strip_prefix('*') {
+            Some(rest) => (rest, true),
+            None => (t.as_str(), false),
+        };
+        let words: Vec<Vec<Form>> = (t.split(' '))
+            .filter(|w| !w.is_empty())
+            .map(|w| {
+                if let Some(base) = w.strip_suffix('~') {
+                    (inflected_stems(base).into_iter())
+                        .map(|stem| Form { stem, open: true })
+                        .collect()
+                } else if let Some(base) = w.strip_suffix('*') {
+                    vec![Form {
+                        stem: base.to_string(),
+                        open: true,
+                    }]
+                } else {
+                    vec![Form {
+                        stem: w.to_string(),
+                        open: false,
+                    }]
+                }
+            })
+            .collect();
+        (!words.is_empty()).then_some(WordTerm { words, compound })
+    }
+
+    /// A term is parsed, and its literals made, as before (the catalogue's
+    /// and random terms, with capitals and other letters beyond ASCII).
+    #[test]
+    fn word_terms_and_literals_are_the_old_ones() {
+        let mut terms = catalogue_and_random_terms();
+        let odd = [
+            "Ä", "Ö", "TIETO", "Å", "É", "Ü", "ß", "Ÿ", "ÿ", "À", "à", "ẞ", "İ", "€", "  ", "\t",
+        ];
+        let mut rnd = crate::xorshift(0x11AB);
+        for i in 0..5000 {
+            let mut t = terms[i * 3 % terms.len()].clone();
+            let at = t
+                .char_indices()
+                .map(|(i, _)| i)
+                .nth(rnd() as usize % (t.chars().count() + 1));
+            t.insert_str(at.unwrap_or(t.len()), odd[rnd() as usize % odd.len()]);
+            terms.push(t);
+        }
+        for t in &terms {
+            let (new, old) = (WordTerm::new(t), word_term_by_chars(t));
+            assert_eq!(format!("{new:?}"), format!("{old:?}"), "{t:?}");
+            if let Some(w) = new {
+                let old = literals_by_concat(&w);
+                assert_eq!(w.literals(), old, "{t:?}");
+                let mut all = vec!["x".to_string()];
+                w.literals_into(&mut all);
+                assert_eq!(all[1..], old[..], "{t:?}");
+                assert_eq!(w.has_first_stems(), w.first_stems().is_some(), "{t:?}");
+            }
+        }
+    }
+
+    /// [`WordTerm::regex_source`] as it was made: each word's fragment a
+    /// string of its own, then joined.
+    fn regex_source_by_joins(t: &WordTerm) -> String {
+        let words: Vec<String> = (t.words.iter())
+            .map(|forms| match forms.as_slice() {
+                [f] if !f.open => escape(&f.stem),
+                open => {
+                    let stems: Vec<&str> = open.iter().map(|f| f.stem.as_str()).collect();
+                    super::super::open_stems_regex(&stems)
+                }
+            })
+            .collect();
+        words.join(r"[ \-]")
+    }
+
+    /// Every quoted string of the built-in catalogue and heading tables,
+    /// and random terms of words with and without `~`/`*`, meta characters
+    /// and letters beyond ASCII.
+    fn catalogue_and_random_terms() -> Vec<String> {
+        let sources = (crate::engine::catalogue::BUILTIN.iter())
+            .map(|(_, s)| *s)
+            .chain([crate::schema::DEFAULT_HEADINGS]);
+        let mut terms: Vec<String> = Vec::new();
+        for src in sources {
+            terms.extend(src.split('"').skip(1).step_by(2).map(str::to_string));
+        }
+        let pieces = [
+            "tieto",
+            "laki",
+            "oikeus",
+            "a",
+            "on",
+            "ä",
+            "pöytä",
+            "henkilökohtainen",
+            "e.g.",
+            "(x)",
+            "c++",
+            "$",
+            "~",
+            "*",
+            "-",
+            "é",
+            "k",
+            "yhtiö",
+        ];
+        let ends = ["", "", "~", "*"];
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..20_000 {
+            let r = next();
+            let mut t = String::new();
+            if r % 5 == 0 {
+                t.push('*');
+            }
+            for i in 0..1 + (r >> 3) % 4 {
+                if i > 0 {
+                    t.push(' ');
+                }
+                let r = next();
+                t.push_str(pieces[(r % pieces.len() as u64) as usize]);
+                if r % 3 == 0 {
+                    t.push_str(pieces[((r >> 8) % pieces.len() as u64) as usize]);
+                }
+                t.push_str(ends[((r >> 16) % ends.len() as u64) as usize]);
+            }
+            terms.push(t);
+        }
+        terms
+    }
+
+    /// The fragment written piece by piece, its length counted and its end
+    /// told without writing are those of the joined fragment.
+    #[test]
+    fn regex_source_pieces_are_the_joins() {
+        let mut seen = 0;
+        for t in catalogue_and_random_terms() {
+            let Some(w) = WordTerm::new(&t) else { continue };
+            seen += 1;
+            let joined = regex_source_by_joins(&w);
+            assert_eq!(w.regex_source(), joined, "{t}");
+            let mut written = String::from("(?:");
+            w.write_regex_source(&mut written);
+            assert_eq!(written[3..], joined, "{t}");
+            assert_eq!(w.regex_source_len(), joined.len(), "{t}");
+            assert_eq!(
+                w.is_open_ended(),
+                joined.ends_with(super::super::TAIL),
+                "{t}"
+            );
+        }
+        assert!(seen > 20_000);
     }
 
     #[test]
