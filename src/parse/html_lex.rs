@@ -788,6 +788,7 @@ pub(super) fn tokenize_with(
         blank_text: false,
         ws: 0,
         scratch: Vec::new(),
+        avx2: attr_avx2(),
     };
     lx.modes.push(match flavor {
         Flavor::Script => Mode::Code {
@@ -835,6 +836,8 @@ struct Lexer<'a> {
     /// Indentation before the tag being read, for its [`Token::ws`].
     ws: u16,
     scratch: Vec<u8>,
+    /// The CPU has AVX2 ([`Self::parse_attrs`]).
+    avx2: bool,
 }
 
 #[inline]
@@ -1261,6 +1264,52 @@ fn value_stops_sse2(w: &[u8; 32], q: u8) -> u32 {
     out
 }
 
+/// [`name_ends_sse2`] with AVX2: the 32 bytes in one compare each (the
+/// SSE2 masks cost ~45 instructions an attribute, two halves and their
+/// constants).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[inline]
+fn name_ends_avx2(w: &[u8; 32]) -> u32 {
+    use std::arch::x86_64::{
+        _mm256_cmpeq_epi8, _mm256_min_epu8, _mm256_movemask_epi8, _mm256_or_si256, _mm256_set1_epi8,
+    };
+    let v = load32(w);
+    let eq = |c: u8| _mm256_cmpeq_epi8(v, _mm256_set1_epi8(c as i8));
+    // Bytes up to 0x20: the minimum with 0x20 is the byte itself.
+    let low = _mm256_cmpeq_epi8(_mm256_min_epu8(v, _mm256_set1_epi8(0x20)), v);
+    let ends = _mm256_or_si256(
+        _mm256_or_si256(low, eq(b'/')),
+        _mm256_or_si256(eq(b'>'), eq(b'=')),
+    );
+    _mm256_movemask_epi8(ends) as u32
+}
+
+/// [`value_stops_sse2`] with AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[inline]
+fn value_stops_avx2(w: &[u8; 32], q: u8) -> u32 {
+    use std::arch::x86_64::{
+        _mm256_cmpeq_epi8, _mm256_movemask_epi8, _mm256_or_si256, _mm256_set1_epi8,
+    };
+    let v = load32(w);
+    let eq = |c: u8| _mm256_cmpeq_epi8(v, _mm256_set1_epi8(c as i8));
+    let stops = _mm256_or_si256(eq(q), _mm256_or_si256(eq(b'<'), eq(b'{')));
+    _mm256_movemask_epi8(stops) as u32
+}
+
+/// The 32 bytes of `w` as one vector.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[inline]
+fn load32(w: &[u8; 32]) -> std::arch::x86_64::__m256i {
+    use std::arch::x86_64::{__m256i, _mm256_loadu_si256};
+    // SAFETY: `w` is 32 bytes, the vector's size; `loadu` needs no
+    // alignment.
+    unsafe { _mm256_loadu_si256(w.as_ptr().cast::<__m256i>()) }
+}
+
 #[cfg(not(target_arch = "x86_64"))]
 fn name_ends(w: &[u8; 32]) -> u32 {
     name_ends_bytewise(w)
@@ -1296,6 +1345,29 @@ thread_local! {
     /// Tests turn [`Lexer::parse_attrs`]' mask path off to compare it
     /// with the byte loops.
     static NO_ATTR_FAST_PATH: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Tests turn [`Lexer::parse_attrs`]' AVX2 masks off to compare them
+    /// with the SSE2 ones.
+    static NO_ATTR_AVX2: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether [`Lexer::parse_attrs`] makes its masks with AVX2.
+fn attr_avx2() -> bool {
+    #[cfg(test)]
+    if NO_ATTR_AVX2.with(std::cell::Cell::get) {
+        return false;
+    }
+    #[cfg(target_arch = "x86_64")]
+    {
+        std::arch::is_x86_feature_detected!("avx2")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
 }
 
 #[inline(always)]
@@ -1916,7 +1988,48 @@ impl<'a> Lexer<'a> {
 
     /// [`Self::parse_tag`] from the end of the tag's name.
     /// `read`: the attributes noted ([`attrs_read`]).
+    #[inline(always)]
     fn parse_attrs(&mut self, name_end: usize, braces: bool, read: u8) -> Option<TagEnd> {
+        #[cfg(target_arch = "x86_64")]
+        if self.avx2 {
+            // SAFETY: `avx2` is set only when the CPU has AVX2
+            // (`tokenize_with`).
+            return unsafe { self.parse_attrs_avx2(name_end, braces, read) };
+        }
+        self.parse_attrs_plain(name_end, braces, read)
+    }
+
+    /// [`Self::parse_attrs`] with the attribute masks by AVX2.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    #[inline(never)]
+    fn parse_attrs_avx2(&mut self, name_end: usize, braces: bool, read: u8) -> Option<TagEnd> {
+        self.parse_attrs_with(
+            name_end,
+            braces,
+            read,
+            |w| name_ends_avx2(w),
+            |w, q| value_stops_avx2(w, q),
+        )
+    }
+
+    /// [`Self::parse_attrs`] with the attribute masks by SSE2 (or bytes).
+    #[inline(never)]
+    fn parse_attrs_plain(&mut self, name_end: usize, braces: bool, read: u8) -> Option<TagEnd> {
+        self.parse_attrs_with(name_end, braces, read, name_ends, value_stops)
+    }
+
+    /// [`Self::parse_attrs`] with `ends` for [`name_ends`] and `stops` for
+    /// [`value_stops`].
+    #[inline(always)]
+    fn parse_attrs_with(
+        &mut self,
+        name_end: usize,
+        braces: bool,
+        read: u8,
+        ends: impl Fn(&[u8; 32]) -> u32,
+        stops: impl Fn(&[u8; 32], u8) -> u32,
+    ) -> Option<TagEnd> {
         let b = self.b;
         let n = b.len();
         let mut k = name_end;
@@ -1963,7 +2076,7 @@ impl<'a> Lexer<'a> {
                     match b.get(k + 1..k + 33).filter(|_| attr_fast_path()) {
                         Some(w) => {
                             let w: &[u8; 32] = w.try_into().expect("32 bytes");
-                            let ends = name_ends(w);
+                            let ends = ends(w);
                             if ends == 0 {
                                 k = skip_to_class(b, k + 33, END_ATTR);
                             } else {
@@ -1975,7 +2088,7 @@ impl<'a> Lexer<'a> {
                                         let from = p + 2;
                                         // The first quote, `<` or `{` after
                                         // the opening quote (`quoted`'s stops).
-                                        let stops = value_stops(w, q) >> from;
+                                        let stops = stops(w, q) >> from;
                                         let e = if stops != 0
                                             && w[from + stops.trailing_zeros() as usize] == q
                                         {
@@ -2840,6 +2953,17 @@ mod tests {
             for q in [b'"', b'\'', b'<', 0] {
                 assert_eq!(value_stops(&w, q), value_stops_bytewise(&w, q), "{w:?}");
             }
+            #[cfg(target_arch = "x86_64")]
+            if std::arch::is_x86_feature_detected!("avx2") {
+                // SAFETY: the CPU has AVX2 (checked just above).
+                let ends = unsafe { name_ends_avx2(&w) };
+                assert_eq!(ends, name_ends_bytewise(&w), "{w:?}");
+                for q in [b'"', b'\'', b'<', 0] {
+                    // SAFETY: as above.
+                    let stops = unsafe { value_stops_avx2(&w, q) };
+                    assert_eq!(stops, value_stops_bytewise(&w, q), "{w:?}");
+                }
+            }
         }
     }
 
@@ -2970,10 +3094,15 @@ mod tests {
                 NO_ATTR_FAST_PATH.with(|f| f.set(true));
                 let (slow, slow_c) = tokenize(&src, flavor, 0);
                 NO_ATTR_FAST_PATH.with(|f| f.set(false));
-                let (fast, fast_c) = tokenize(&src, flavor, 0);
-                assert_eq!(slow, fast, "{round}: {src:?}");
                 let spans = |c: &[Comment]| c.iter().map(|c| c.span.clone()).collect::<Vec<_>>();
-                assert_eq!(spans(&slow_c), spans(&fast_c), "{round}: {src:?}");
+                // The masks by AVX2 (where the CPU has it), then by SSE2.
+                for no_avx2 in [false, true] {
+                    NO_ATTR_AVX2.with(|f| f.set(no_avx2));
+                    let (fast, fast_c) = tokenize(&src, flavor, 0);
+                    NO_ATTR_AVX2.with(|f| f.set(false));
+                    assert_eq!(slow, fast, "{round} {no_avx2}: {src:?}");
+                    assert_eq!(spans(&slow_c), spans(&fast_c), "{round} {no_avx2}: {src:?}");
+                }
             }
         }
     }
