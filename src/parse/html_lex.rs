@@ -788,6 +788,7 @@ pub(super) fn tokenize_with(
         blank_text: false,
         ws: 0,
         scratch: Vec::new(),
+        avx2: attr_avx2(),
     };
     lx.modes.push(match flavor {
         Flavor::Script => Mode::Code {
@@ -835,6 +836,8 @@ struct Lexer<'a> {
     /// Indentation before the tag being read, for its [`Token::ws`].
     ws: u16,
     scratch: Vec<u8>,
+    /// The CPU has AVX2 ([`Self::parse_attrs`]).
+    avx2: bool,
 }
 
 #[inline]
@@ -1261,6 +1264,52 @@ fn value_stops_sse2(w: &[u8; 32], q: u8) -> u32 {
     out
 }
 
+/// [`name_ends_sse2`] with AVX2: the 32 bytes in one compare each (the
+/// SSE2 masks cost ~45 instructions an attribute, two halves and their
+/// constants).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[inline]
+fn name_ends_avx2(w: &[u8; 32]) -> u32 {
+    use std::arch::x86_64::{
+        _mm256_cmpeq_epi8, _mm256_min_epu8, _mm256_movemask_epi8, _mm256_or_si256, _mm256_set1_epi8,
+    };
+    let v = load32(w);
+    let eq = |c: u8| _mm256_cmpeq_epi8(v, _mm256_set1_epi8(c as i8));
+    // Bytes up to 0x20: the minimum with 0x20 is the byte itself.
+    let low = _mm256_cmpeq_epi8(_mm256_min_epu8(v, _mm256_set1_epi8(0x20)), v);
+    let ends = _mm256_or_si256(
+        _mm256_or_si256(low, eq(b'/')),
+        _mm256_or_si256(eq(b'>'), eq(b'=')),
+    );
+    _mm256_movemask_epi8(ends) as u32
+}
+
+/// [`value_stops_sse2`] with AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[inline]
+fn value_stops_avx2(w: &[u8; 32], q: u8) -> u32 {
+    use std::arch::x86_64::{
+        _mm256_cmpeq_epi8, _mm256_movemask_epi8, _mm256_or_si256, _mm256_set1_epi8,
+    };
+    let v = load32(w);
+    let eq = |c: u8| _mm256_cmpeq_epi8(v, _mm256_set1_epi8(c as i8));
+    let stops = _mm256_or_si256(eq(q), _mm256_or_si256(eq(b'<'), eq(b'{')));
+    _mm256_movemask_epi8(stops) as u32
+}
+
+/// The 32 bytes of `w` as one vector.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[inline]
+fn load32(w: &[u8; 32]) -> std::arch::x86_64::__m256i {
+    use std::arch::x86_64::{__m256i, _mm256_loadu_si256};
+    // SAFETY: `w` is 32 bytes, the vector's size; `loadu` needs no
+    // alignment.
+    unsafe { _mm256_loadu_si256(w.as_ptr().cast::<__m256i>()) }
+}
+
 #[cfg(not(target_arch = "x86_64"))]
 fn name_ends(w: &[u8; 32]) -> u32 {
     name_ends_bytewise(w)
@@ -1296,6 +1345,29 @@ thread_local! {
     /// Tests turn [`Lexer::parse_attrs`]' mask path off to compare it
     /// with the byte loops.
     static NO_ATTR_FAST_PATH: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Tests turn [`Lexer::parse_attrs`]' AVX2 masks off to compare them
+    /// with the SSE2 ones.
+    static NO_ATTR_AVX2: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether [`Lexer::parse_attrs`] makes its masks with AVX2.
+fn attr_avx2() -> bool {
+    #[cfg(test)]
+    if NO_ATTR_AVX2.with(std::cell::Cell::get) {
+        return false;
+    }
+    #[cfg(target_arch = "x86_64")]
+    {
+        std::arch::is_x86_feature_detected!("avx2")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
 }
 
 #[inline(always)]
@@ -1916,7 +1988,48 @@ impl<'a> Lexer<'a> {
 
     /// [`Self::parse_tag`] from the end of the tag's name.
     /// `read`: the attributes noted ([`attrs_read`]).
+    #[inline(always)]
     fn parse_attrs(&mut self, name_end: usize, braces: bool, read: u8) -> Option<TagEnd> {
+        #[cfg(target_arch = "x86_64")]
+        if self.avx2 {
+            // SAFETY: `avx2` is set only when the CPU has AVX2
+            // (`tokenize_with`).
+            return unsafe { self.parse_attrs_avx2(name_end, braces, read) };
+        }
+        self.parse_attrs_plain(name_end, braces, read)
+    }
+
+    /// [`Self::parse_attrs`] with the attribute masks by AVX2.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    #[inline(never)]
+    fn parse_attrs_avx2(&mut self, name_end: usize, braces: bool, read: u8) -> Option<TagEnd> {
+        self.parse_attrs_with(
+            name_end,
+            braces,
+            read,
+            |w| name_ends_avx2(w),
+            |w, q| value_stops_avx2(w, q),
+        )
+    }
+
+    /// [`Self::parse_attrs`] with the attribute masks by SSE2 (or bytes).
+    #[inline(never)]
+    fn parse_attrs_plain(&mut self, name_end: usize, braces: bool, read: u8) -> Option<TagEnd> {
+        self.parse_attrs_with(name_end, braces, read, name_ends, value_stops)
+    }
+
+    /// [`Self::parse_attrs`] with `ends` for [`name_ends`] and `stops` for
+    /// [`value_stops`].
+    #[inline(always)]
+    fn parse_attrs_with(
+        &mut self,
+        name_end: usize,
+        braces: bool,
+        read: u8,
+        ends: impl Fn(&[u8; 32]) -> u32,
+        stops: impl Fn(&[u8; 32], u8) -> u32,
+    ) -> Option<TagEnd> {
         let b = self.b;
         let n = b.len();
         let mut k = name_end;
@@ -1963,7 +2076,7 @@ impl<'a> Lexer<'a> {
                     match b.get(k + 1..k + 33).filter(|_| attr_fast_path()) {
                         Some(w) => {
                             let w: &[u8; 32] = w.try_into().expect("32 bytes");
-                            let ends = name_ends(w);
+                            let ends = ends(w);
                             if ends == 0 {
                                 k = skip_to_class(b, k + 33, END_ATTR);
                             } else {
@@ -1975,7 +2088,7 @@ impl<'a> Lexer<'a> {
                                         let from = p + 2;
                                         // The first quote, `<` or `{` after
                                         // the opening quote (`quoted`'s stops).
-                                        let stops = value_stops(w, q) >> from;
+                                        let stops = stops(w, q) >> from;
                                         let e = if stops != 0
                                             && w[from + stops.trailing_zeros() as usize] == q
                                         {
@@ -2442,22 +2555,16 @@ impl<'a> Lexer<'a> {
             }
         }
         let (container, text) = tag_reads(tag);
-        if container {
-            if let Some(v) = val(a.vals[ID]) {
-                if scan_names(v).0 {
-                    flags |= CHROME;
-                }
-            }
+        if container && a.vals[ID].1 > 0 && scan_names_in(b, a.vals[ID]).0 {
+            flags |= CHROME;
         }
-        if container || text {
-            if let Some(v) = val(a.vals[CLASS]) {
-                let (consent, bold) = scan_names(v);
-                if consent && container {
-                    flags |= CHROME;
-                }
-                if bold && text {
-                    flags |= BOLD;
-                }
+        if (container || text) && a.vals[CLASS].1 > 0 {
+            let (consent, bold) = scan_names_in(b, a.vals[CLASS]);
+            if consent && container {
+                flags |= CHROME;
+            }
+            if bold && text {
+                flags |= BOLD;
             }
         }
         if let Some(role) = val(a.vals[ROLE]) {
@@ -2502,10 +2609,6 @@ fn tag_flags(tag: Tag) -> u8 {
         Tag::Em => ITALIC,
         _ => 0,
     }
-}
-
-fn has(hay: &[u8], needle: &[u8]) -> bool {
-    memmem::find(hay, needle).is_some()
 }
 
 /// `h1`..`h6` (any case) → 1..6.
@@ -2664,33 +2767,172 @@ fn font_weight(style: &[u8]) -> Option<bool> {
     }
 }
 
-/// Looks through an id or class value (any case) for a cookie/consent
-/// banner and for a bold utility class. One pass over the bytes: this runs
-/// for every element with a class.
-fn scan_names(v: &[u8]) -> (bool, bool) {
-    let at =
-        |i: usize, w: &[u8]| v.len() >= i + w.len() && v[i..i + w.len()].eq_ignore_ascii_case(w);
-    let mut cookie = false;
-    let mut brand = false;
-    let mut bold = false;
-    for (i, pair) in v.windows(2).enumerate() {
+/// [`scan_names`] of the value `b[r.0..r.1]`: where the page has a byte
+/// after the value's last 16-byte piece, the places where a name may start
+/// are found by the two letters it starts with, 16 at a time (the byte
+/// loop's `match` on each pair compiled to a jump table that mispredicted
+/// about three times a value, and cost ~20 instructions a byte).
+fn scan_names_in(b: &[u8], r: Val) -> (bool, bool) {
+    let (a, e) = (r.0 as usize, r.1 as usize);
+    #[cfg(target_arch = "x86_64")]
+    if a + (e - a).next_multiple_of(16) < b.len() && scan_pairs_enabled() {
+        return scan_names_by_pairs(b, a, e);
+    }
+    scan_names(&b[a..e])
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Tests turn [`scan_names_in`]'s pair masks off to compare them with
+    /// the byte loop.
+    static NO_SCAN_PAIRS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+#[inline(always)]
+fn scan_pairs_enabled() -> bool {
+    #[cfg(test)]
+    {
+        !NO_SCAN_PAIRS.with(std::cell::Cell::get)
+    }
+    #[cfg(not(test))]
+    {
+        true
+    }
+}
+
+/// [`scan_names`] of `b[a..e]`, given `b[a..a + 16k + 1]` in bounds for
+/// the value's pieces `k` ([`scan_names_in`]).
+#[cfg(target_arch = "x86_64")]
+fn scan_names_by_pairs(b: &[u8], a: usize, e: usize) -> (bool, bool) {
+    let v = &b[a..e];
+    let mut found = Names::default();
+    let mut o = 0;
+    while o < v.len() {
+        let piece: &[u8; 17] = b[a + o..a + o + 17].try_into().expect("17 bytes");
+        // Pairs that start at the value's last byte or past it are no
+        // pairs of the value.
+        let valid = if v.len() - o >= 17 {
+            u16::MAX
+        } else {
+            ((1u32 << (v.len() - o - 1)) - 1) as u16
+        };
+        let mut m = name_pairs(piece) & valid;
+        while m != 0 {
+            found.note_pair(v, o + m.trailing_zeros() as usize);
+            m &= m - 1;
+        }
+        o += 16;
+    }
+    consent_parts(v, found)
+}
+
+/// What [`scan_names`] found in a value so far.
+#[derive(Default)]
+struct Names {
+    cookie: bool,
+    brand: bool,
+    bold: bool,
+}
+
+impl Names {
+    /// Looks at the names that may start at `v[i]`, by its pair `v[i..i + 2]`.
+    #[inline(always)]
+    fn note_pair(&mut self, v: &[u8], i: usize) {
+        let at = |w: &[u8]| v.len() >= i + w.len() && v[i..i + w.len()].eq_ignore_ascii_case(w);
         // Two letters first: most class names have many c, o, d and f.
-        match [pair[0] | 0x20, pair[1] | 0x20] {
-            [b'c', b'o'] => cookie |= at(i, b"cookie"),
-            [b'c', b'c'] => brand |= at(i, b"cc-window") || at(i, b"cc-banner"),
-            [b'c', b'k'] => brand |= at(i, b"cky-consent"),
-            [b'g', b'd'] => cookie |= at(i, b"gdpr"),
-            [b'o', b'n'] => brand |= at(i, b"onetrust"),
-            [b'd', b'i'] => brand |= at(i, b"didomi"),
-            [b'u', b's'] => brand |= at(i, b"usercentrics"),
-            [b'q', b'c'] => brand |= at(i, b"qc-cmp"),
+        match [v[i] | 0x20, v[i + 1] | 0x20] {
+            [b'c', b'o'] => self.cookie |= at(b"cookie"),
+            [b'c', b'c'] => self.brand |= at(b"cc-window") || at(b"cc-banner"),
+            [b'c', b'k'] => self.brand |= at(b"cky-consent"),
+            [b'g', b'd'] => self.cookie |= at(b"gdpr"),
+            [b'o', b'n'] => self.brand |= at(b"onetrust"),
+            [b'd', b'i'] => self.brand |= at(b"didomi"),
+            [b'u', b's'] => self.brand |= at(b"usercentrics"),
+            [b'q', b'c'] => self.brand |= at(b"qc-cmp"),
             // Breadcrumbs ("Etusivu › Tietosuoja") are navigation too.
-            [b'c', b'r'] => brand |= at(i, b"crumb"),
-            [b'f', b'o'] => bold |= at(i, b"font-bold") || at(i, b"font-semibold"),
-            [b'f', b'w'] => bold |= at(i, b"fw-bold"),
+            [b'c', b'r'] => self.brand |= at(b"crumb"),
+            [b'f', b'o'] => self.bold |= at(b"font-bold") || at(b"font-semibold"),
+            [b'f', b'w'] => self.bold |= at(b"fw-bold"),
             _ => {}
         }
     }
+}
+
+/// Where in `p` (any case) a pair starts that [`Names::note_pair`] looks
+/// further at (`co`, `cc`, `ck`, `gd`, `on`, `di`, `us`, `qc`, `cr`, `fo`,
+/// `fw`), bit `i` for the pair `p[i..i + 2]`.
+#[cfg(target_arch = "x86_64")]
+#[inline]
+fn name_pairs(p: &[u8; 17]) -> u16 {
+    // SAFETY: SSE2 is part of x86-64 itself (every x86_64 target enables
+    // it); the function reads only `p`.
+    unsafe { name_pairs_sse2(p) }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "sse2")]
+#[inline]
+fn name_pairs_sse2(p: &[u8; 17]) -> u16 {
+    use std::arch::x86_64::{
+        __m128i, _mm_and_si128, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128,
+        _mm_set1_epi8,
+    };
+    // SAFETY: bytes 0..16 and 1..17 of `p` (17 bytes) are in bounds;
+    // `loadu` needs no alignment.
+    let (first, second) = unsafe {
+        (
+            _mm_loadu_si128(p.as_ptr().cast::<__m128i>()),
+            _mm_loadu_si128(p.as_ptr().add(1).cast::<__m128i>()),
+        )
+    };
+    // Lowercase as `note_pair` does (`| 0x20`).
+    let low = _mm_set1_epi8(0x20);
+    let (first, second) = (_mm_or_si128(first, low), _mm_or_si128(second, low));
+    let f = |c: u8| _mm_cmpeq_epi8(first, _mm_set1_epi8(c as i8));
+    let s = |c: u8| _mm_cmpeq_epi8(second, _mm_set1_epi8(c as i8));
+    let or = _mm_or_si128;
+    let pairs = or(
+        or(
+            _mm_and_si128(f(b'c'), or(or(s(b'o'), s(b'c')), or(s(b'k'), s(b'r')))),
+            _mm_and_si128(f(b'o'), s(b'n')),
+        ),
+        or(
+            or(
+                _mm_and_si128(f(b'g'), s(b'd')),
+                _mm_and_si128(f(b'd'), s(b'i')),
+            ),
+            or(
+                or(
+                    _mm_and_si128(f(b'u'), s(b's')),
+                    _mm_and_si128(f(b'q'), s(b'c')),
+                ),
+                _mm_and_si128(f(b'f'), or(s(b'o'), s(b'w'))),
+            ),
+        ),
+    );
+    _mm_movemask_epi8(pairs) as u16
+}
+
+/// Looks through an id or class value (any case) for a cookie/consent
+/// banner and for a bold utility class. One pass over the bytes: this runs
+/// for every element with a class. (The reference of
+/// [`scan_names_by_pairs`], and where the page ends right after the value.)
+fn scan_names(v: &[u8]) -> (bool, bool) {
+    let mut found = Names::default();
+    for i in 0..v.len().saturating_sub(1) {
+        found.note_pair(v, i);
+    }
+    consent_parts(v, found)
+}
+
+/// [`scan_names`]' answer from what its pass found: a value that names
+/// cookies (and no known banner) is a banner if it also names a part of one.
+fn consent_parts(v: &[u8], found: Names) -> (bool, bool) {
+    let Names {
+        cookie,
+        mut brand,
+        bold,
+    } = found;
     if cookie && !brand {
         const PARTS: [&[u8]; 17] = [
             b"banner",
@@ -2711,8 +2953,14 @@ fn scan_names(v: &[u8]) -> (bool, bool) {
             b"layer",
             b"alert",
         ];
-        let lower = v.to_ascii_lowercase();
-        brand = PARTS.iter().any(|p| has(&lower, p));
+        // In place, any case, by first byte (a lowercase copy and a
+        // `memmem` searcher built for each part cost ~370 instructions a
+        // value). The parts are lowercase ASCII letters and `-`, which
+        // `| 0x20` leaves as they are.
+        brand = PARTS.iter().any(|p| {
+            v.windows(p.len())
+                .any(|w| w[0] | 0x20 == p[0] && w.eq_ignore_ascii_case(p))
+        });
     }
     (brand, bold)
 }
@@ -2840,7 +3088,103 @@ mod tests {
             for q in [b'"', b'\'', b'<', 0] {
                 assert_eq!(value_stops(&w, q), value_stops_bytewise(&w, q), "{w:?}");
             }
+            #[cfg(target_arch = "x86_64")]
+            if std::arch::is_x86_feature_detected!("avx2") {
+                // SAFETY: the CPU has AVX2 (checked just above).
+                let ends = unsafe { name_ends_avx2(&w) };
+                assert_eq!(ends, name_ends_bytewise(&w), "{w:?}");
+                for q in [b'"', b'\'', b'<', 0] {
+                    // SAFETY: as above.
+                    let stops = unsafe { value_stops_avx2(&w, q) };
+                    assert_eq!(stops, value_stops_bytewise(&w, q), "{w:?}");
+                }
+            }
         }
+    }
+
+    /// The pair masks of `scan_names_in` find what the byte loop finds, on
+    /// random values of the names' pieces in every case, at every length
+    /// and place in the page (up to its end).
+    #[test]
+    fn scan_pairs_are_the_byte_loop() {
+        let mut next = crate::xorshift(0x7363_616e_6e6d);
+        let pieces = [
+            "cookie",
+            "COOKIE",
+            "Cookie",
+            "gdpr",
+            "GDPR",
+            "cc-window",
+            "cc-banner",
+            "CC-Banner",
+            "cky-consent",
+            "onetrust",
+            "OneTrust",
+            "didomi",
+            "usercentrics",
+            "qc-cmp",
+            "crumb",
+            "Crumbs",
+            "font-bold",
+            "font-semibold",
+            "FW-bold",
+            "fw-bold",
+            "banner",
+            "consent",
+            "notice",
+            "bar",
+            "modal",
+            "law",
+            "box",
+            "wall",
+            "alert",
+            "co",
+            "cc",
+            "ck",
+            "cr",
+            "gd",
+            "on",
+            "di",
+            "us",
+            "qc",
+            "fo",
+            "fw",
+            "c",
+            "o",
+            "g",
+            "d",
+            "f",
+            "w",
+            "-",
+            " ",
+            "_",
+            "x",
+            "site-header",
+            "content",
+            "\u{e4}",
+            "C\u{f6}",
+            "\x00",
+            "\x03",
+            "\x0f",
+            "\x43",
+        ];
+        let mut seen = [0usize; 2];
+        for round in 0..20_000 {
+            let n = (next() % 12) as usize;
+            let value = crate::random_text(&mut next, &pieces, n);
+            let before = (next() % 20) as usize;
+            let after = (next() % 20) as usize;
+            let page = format!("{}{value}{}", "<".repeat(before), ">".repeat(after));
+            let r = (before as u32, (before + value.len()) as u32);
+            NO_SCAN_PAIRS.with(|f| f.set(true));
+            let slow = scan_names_in(page.as_bytes(), r);
+            NO_SCAN_PAIRS.with(|f| f.set(false));
+            let fast = scan_names_in(page.as_bytes(), r);
+            assert_eq!(slow, fast, "{round}: {value:?}");
+            seen[0] += usize::from(fast.0);
+            seen[1] += usize::from(fast.1);
+        }
+        assert!(seen[0] > 1000 && seen[1] > 1000, "{seen:?}");
     }
 
     /// A name compared as one number notes what the slice comparisons
@@ -2970,10 +3314,15 @@ mod tests {
                 NO_ATTR_FAST_PATH.with(|f| f.set(true));
                 let (slow, slow_c) = tokenize(&src, flavor, 0);
                 NO_ATTR_FAST_PATH.with(|f| f.set(false));
-                let (fast, fast_c) = tokenize(&src, flavor, 0);
-                assert_eq!(slow, fast, "{round}: {src:?}");
                 let spans = |c: &[Comment]| c.iter().map(|c| c.span.clone()).collect::<Vec<_>>();
-                assert_eq!(spans(&slow_c), spans(&fast_c), "{round}: {src:?}");
+                // The masks by AVX2 (where the CPU has it), then by SSE2.
+                for no_avx2 in [false, true] {
+                    NO_ATTR_AVX2.with(|f| f.set(no_avx2));
+                    let (fast, fast_c) = tokenize(&src, flavor, 0);
+                    NO_ATTR_AVX2.with(|f| f.set(false));
+                    assert_eq!(slow, fast, "{round} {no_avx2}: {src:?}");
+                    assert_eq!(spans(&slow_c), spans(&fast_c), "{round} {no_avx2}: {src:?}");
+                }
             }
         }
     }
