@@ -1124,25 +1124,28 @@ struct WordPart {
     /// The terms' [`words::WordTerm::match_prefixes`] → term ids, each
     /// with its form in the low [`words::FORM_BITS`], for trying at a
     /// listed start only the terms that can match there, from the forms
-    /// whose stems are there.
-    prefixes: OnceLock<words::StemIds>,
+    /// whose stems are there (`None`: too many for its trie; then each
+    /// term whose first stem's first byte is there is tried).
+    prefixes: OnceLock<Option<words::StemIds>>,
 }
 
 impl WordPart {
-    fn prefixes(&self) -> &words::StemIds {
-        self.prefixes.get_or_init(|| {
-            let mut entries = Vec::new();
-            for (id, t) in self.terms.iter().enumerate() {
-                for (s, form) in t.match_prefixes().unwrap_or_default() {
-                    assert!(
-                        form < 1 << words::FORM_BITS,
-                        "too many forms of a first word"
-                    );
-                    entries.push((s, (id as u32) << words::FORM_BITS | form as u32));
+    fn prefixes(&self) -> Option<&words::StemIds> {
+        self.prefixes
+            .get_or_init(|| {
+                let mut entries = Vec::new();
+                for (id, t) in self.terms.iter().enumerate() {
+                    for (s, form) in t.match_prefixes().unwrap_or_default() {
+                        assert!(
+                            form < 1 << words::FORM_BITS,
+                            "too many forms of a first word"
+                        );
+                        entries.push((s, (id as u32) << words::FORM_BITS | form as u32));
+                    }
                 }
-            }
-            words::StemIds::new(&entries)
-        })
+                words::StemIds::new(&entries)
+            })
+            .as_ref()
     }
 
     /// [`Part::each_match`], word by word: the leftmost match (at one start,
@@ -1162,7 +1165,7 @@ impl WordPart {
         let starts = (!self.terms.is_empty())
             .then(|| self.starts.get_or_init(|| words::Starts::new(&self.terms)));
         // Fetched once, not at each listed start.
-        let prefixes = listed.map(|_| self.prefixes());
+        let prefixes = listed.and_then(|_| self.prefixes());
         // The regex part, compiled when its window first needs it.
         let (re, re_from) = match self.regex.as_ref().map(|p| (p, p.first_possible(text))) {
             Some((p, Some(from))) => (Some(p), from),
