@@ -21,7 +21,7 @@ use aho_corasick::{AhoCorasick, Input, MatchKind};
 use super::double_array::{Layout, PACKED_ENDS, PACKED_FREE, PACKED_MAX_BASE};
 // The byte classes of the heading oracle's walk (`WordSets::matching`),
 // which this one follows.
-use super::words::{tail_len, utf8_len, ASCII_TAIL, EDGE_START};
+use super::words::{stem_head, tail_len, utf8_len, ASCII_TAIL, EDGE_START};
 
 /// A byte trie as a double array: the child of state `s` by byte class `c`
 /// is cell `base(s) + c` when that cell's `check` is `s`. One load a step,
@@ -796,16 +796,6 @@ pub(super) struct TermIndex {
     n_slots: usize,
     /// This index's number in the per-thread [`WordMemo`].
     id: u64,
-}
-
-/// The first 8 bytes of `s`, zero-padded, as a big-endian number: where
-/// two stems' numbers differ, they order the stems as their bytes do (and
-/// where `s` comes before `t`, its number is not the greater).
-fn stem_head(s: &[u8]) -> u64 {
-    let mut b = [0u8; 8];
-    let n = s.len().min(8);
-    b[..n].copy_from_slice(&s[..n]);
-    u64::from_be_bytes(b)
 }
 
 /// [`TermIndex::group_of`] of a slot with no inside stems.

@@ -962,7 +962,7 @@ impl Trie {
 
 /// The first 8 bytes of `s`, zero-padded, as a big-endian number: where
 /// two stems' numbers differ, they order the stems as their bytes do.
-fn stem_head(s: &[u8]) -> u64 {
+pub(super) fn stem_head(s: &[u8]) -> u64 {
     let mut b = [0u8; 8];
     let n = s.len().min(8);
     b[..n].copy_from_slice(&s[..n]);
